@@ -1,0 +1,108 @@
+import { randomInt } from 'node:crypto';
+import type { EffectivePolicy, PasswordViolation } from '../../../common/policy';
+import { evaluatePassword, passwordExpiresAt } from '../../../common/policy';
+import type { DeviceService } from '../device/device.service';
+import { KeyholderError } from '../errors';
+import type { AccountRepository, AccountRow } from './account-repository';
+import type { PasswordHasher } from './password-hasher';
+
+export const TEMPORARY_PASSWORD_TTL_MS = 60 * 60_000;
+const TEMP_ALPHABETS = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghjkmnpqrstuvwxyz', '23456789'] as const;
+
+export class PasswordPolicyError extends KeyholderError {
+  constructor(readonly violations: PasswordViolation[]) {
+    super('password_rejected', 'The new password does not meet the password policy.', {
+      violations,
+    });
+  }
+}
+
+/**
+ * Choosing, checking and storing passwords. Callers hold the transaction and write the audit
+ * entry; this service only decides and prepares the account patch.
+ */
+export class PasswordService {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly device: DeviceService,
+  ) {}
+
+  /** Policy check including history (which needs the stored hashes, so it lives in core). */
+  async check(
+    account: Pick<AccountRow, 'id' | 'username' | 'displayName' | 'email'>,
+    password: string,
+    policy: EffectivePolicy,
+  ): Promise<PasswordViolation[]> {
+    const device = this.device.state();
+    const result = evaluatePassword(password, policy, {
+      username: account.username,
+      displayName: account.displayName,
+      email: account.email,
+      storeName: device.storeName,
+      brandName: device.brandName,
+    });
+    const violations = [...result.violations];
+    const recent = this.accounts.passwordHistory(account.id, policy.password.historyCount);
+    for (const old of recent) {
+      if ((await this.hasher.verify(old, password)).ok) {
+        violations.push({ code: 'reused', count: policy.password.historyCount });
+        break;
+      }
+    }
+    return violations;
+  }
+
+  /**
+   * Hashes an accepted new password and returns the account patch; the previous hash joins the
+   * history. `temporary` passwords expire after an hour and must be changed at first sign-in.
+   */
+  async prepare(
+    account: Pick<AccountRow, 'id' | 'passwordHash'> | null,
+    password: string,
+    now: number,
+    temporary: boolean,
+  ) {
+    const passwordHash = await this.hasher.hash(password);
+    return {
+      passwordHash,
+      previousHash: account?.passwordHash ?? null,
+      patch: {
+        passwordHash,
+        passwordChangedAt: now,
+        mustChangePassword: temporary,
+        tempPasswordExpiresAt: temporary ? now + TEMPORARY_PASSWORD_TTL_MS : null,
+        updatedAt: now,
+      },
+    };
+  }
+
+  /** Why this account must change its password before doing anything else, if it must. */
+  changeReason(
+    account: AccountRow,
+    policy: EffectivePolicy,
+    now: number,
+  ): 'temporary' | 'required' | 'expired' | null {
+    if (account.tempPasswordExpiresAt !== null) return 'temporary';
+    if (account.mustChangePassword) return 'required';
+    const expiresAt = passwordExpiresAt(
+      policy,
+      account.passwordChangedAt,
+      account.totpEnabledAt !== null,
+    );
+    return expiresAt !== null && now >= expiresAt ? 'expired' : null;
+  }
+}
+
+/**
+ * A random temporary password: 16 characters from unambiguous upper, lower and digits, at least
+ * one of each (so it satisfies every composition profile). ~93 bits.
+ */
+export function generateTemporaryPassword(): string {
+  const all = TEMP_ALPHABETS.join('');
+  for (;;) {
+    let out = '';
+    for (let i = 0; i < 16; i += 1) out += all[randomInt(all.length)];
+    if (TEMP_ALPHABETS.every((set) => [...out].some((c) => set.includes(c)))) return out;
+  }
+}

@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../../../common/policy/policy';
+import { usernameSchema } from '../../../common/identity/username';
+import type { AuditLog } from '../audit/audit-log';
+import type { LockoutTracker } from '../auth/lockout';
+import type { SessionService, SessionView } from '../auth/session.service';
+import type { Db } from '../db/database';
+import { KeyholderError } from '../errors';
+import type { Authorizer } from '../rbac/authorizer';
+import type { TrustedTime } from '../time/trusted-time';
+import type { TotpService } from '../totp/totp.service';
+import type { AccountRepository, AccountRow } from './account-repository';
+import { generateTemporaryPassword, type PasswordService } from './password.service';
+
+/** What the UI may know about a staff account: no hashes, no secrets. */
+export interface StaffSummary {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string;
+  role: Role;
+  status: 'active' | 'disabled';
+  totpEnabled: boolean;
+  locked: boolean;
+  mustChangePassword: boolean;
+  lastSignInAt: number | null;
+  createdAt: number;
+}
+
+export interface NewStaff {
+  username: string;
+  displayName: string;
+  email: string;
+  role: Role;
+}
+
+/**
+ * A manager's or admin's work on other people's accounts. Every method: active session,
+ * permission + rank check (managers act on crew only), the change and its audit entry in one
+ * transaction. The manager never chooses or sees a user's own password: only a random,
+ * one-hour temporary one, shown once.
+ */
+export class StaffService {
+  constructor(
+    private readonly d: {
+      db: Db;
+      accounts: AccountRepository;
+      passwords: PasswordService;
+      totp: TotpService;
+      lockout: LockoutTracker;
+      sessions: SessionService;
+      audit: AuditLog;
+      authz: Authorizer;
+      time: TrustedTime;
+    },
+  ) {}
+
+  list(sessionId: string, search = ''): StaffSummary[] {
+    const me = this.d.sessions.requireActive(sessionId);
+    this.d.authz.require(me, 'staff.read');
+    const now = this.d.time.now();
+    return this.d.accounts.list(search.trim().slice(0, 100)).map((a) => this.summary(a, now));
+  }
+
+  async create(
+    sessionId: string,
+    input: NewStaff,
+  ): Promise<{ account: StaffSummary; temporaryPassword: string }> {
+    const me = this.d.sessions.requireActive(sessionId);
+    this.d.authz.require(me, 'staff.create', { id: '', name: input.username, role: input.role });
+    const parsed = usernameSchema.safeParse(input.username);
+    if (!parsed.success)
+      throw new KeyholderError(
+        'invalid_username',
+        'Usernames are 3–64 letters, digits, dots, dashes, underscores or @.',
+      );
+    if (this.d.accounts.byUsername(parsed.data))
+      throw new KeyholderError('username_taken', 'That username is already in use.');
+    const now = this.d.time.now();
+    const temporaryPassword = generateTemporaryPassword();
+    const prepared = await this.d.passwords.prepare(null, temporaryPassword, now, true);
+    const account: AccountRow = {
+      id: randomUUID(),
+      username: parsed.data,
+      displayName: input.displayName.trim(),
+      email: input.email.trim(),
+      role: input.role,
+      status: 'active',
+      passwordHash: prepared.passwordHash,
+      passwordChangedAt: now,
+      mustChangePassword: true,
+      tempPasswordExpiresAt: prepared.patch.tempPasswordExpiresAt,
+      totpSecret: null,
+      totpEnabledAt: null,
+      totpLastStep: 0,
+      totpPendingSecret: null,
+      totpPendingAt: null,
+      createdAt: now,
+      updatedAt: now,
+      lastSignInAt: null,
+    };
+    this.d.db.transaction(() => {
+      if (this.d.accounts.byUsername(account.username))
+        throw new KeyholderError('username_taken', 'That username is already in use.');
+      this.d.accounts.insert(account);
+      this.d.audit.append({
+        actor: actor(me),
+        action: 'account.create',
+        target: ref(account),
+        outcome: 'success',
+        details: { role: account.role },
+      });
+    })();
+    return { account: this.summary(account, now), temporaryPassword };
+  }
+
+  setStatus(sessionId: string, accountId: string, status: 'active' | 'disabled'): StaffSummary {
+    const { me, target } = this.guard(sessionId, accountId, 'staff.disable');
+    if (target.status === status) return this.summary(target, this.d.time.now());
+    if (status === 'disabled') this.assertNotLastAdmin(target);
+    const now = this.d.time.now();
+    this.d.db.transaction(() => {
+      this.d.accounts.update(target.id, { status, updatedAt: now });
+      this.d.audit.append({
+        actor: actor(me),
+        action: status === 'disabled' ? 'account.disable' : 'account.enable',
+        target: ref(target),
+        outcome: 'success',
+        details: { before: target.status, after: status },
+      });
+    })();
+    if (status === 'disabled') this.d.sessions.endAllFor(target.id, 'account_disabled');
+    return this.refreshed(target.id);
+  }
+
+  async resetPassword(
+    sessionId: string,
+    accountId: string,
+  ): Promise<{ account: StaffSummary; temporaryPassword: string }> {
+    const { me, target } = this.guard(sessionId, accountId, 'staff.reset');
+    const now = this.d.time.now();
+    const temporaryPassword = generateTemporaryPassword();
+    const prepared = await this.d.passwords.prepare(target, temporaryPassword, now, true);
+    this.d.db.transaction(() => {
+      this.d.accounts.update(target.id, prepared.patch);
+      this.d.accounts.addPasswordHistory(target.id, target.passwordHash, now);
+      this.d.audit.append({
+        actor: actor(me),
+        action: 'password.temporary_issued',
+        target: ref(target),
+        outcome: 'success',
+        details: { expiresAt: prepared.patch.tempPasswordExpiresAt },
+      });
+    })();
+    this.d.sessions.endAllFor(target.id, 'password_changed');
+    return { account: this.refreshed(target.id), temporaryPassword };
+  }
+
+  unlock(sessionId: string, accountId: string): StaffSummary {
+    const { me, target } = this.guard(sessionId, accountId, 'staff.unlock');
+    this.d.db.transaction(() => {
+      const wasLocked = this.d.lockout.isLocked(target.username, this.d.time.now());
+      this.d.lockout.reset(target.username);
+      this.d.audit.append({
+        actor: actor(me),
+        action: 'account.unlock',
+        target: ref(target),
+        outcome: 'success',
+        details: { wasLocked },
+      });
+    })();
+    return this.refreshed(target.id);
+  }
+
+  resetTwoFactor(sessionId: string, accountId: string): StaffSummary {
+    const { me, target } = this.guard(sessionId, accountId, 'staff.reset_2fa');
+    const now = this.d.time.now();
+    this.d.db.transaction(() => {
+      this.d.totp.disable(target.id, now);
+      this.d.audit.append({
+        actor: actor(me),
+        action: 'totp.reset',
+        target: ref(target),
+        outcome: 'success',
+      });
+    })();
+    this.d.sessions.endAllFor(target.id, 'password_changed');
+    return this.refreshed(target.id);
+  }
+
+  changeRole(sessionId: string, accountId: string, role: Role): StaffSummary {
+    const { me, target } = this.guard(sessionId, accountId, 'staff.change_role');
+    if (target.role === role) return this.summary(target, this.d.time.now());
+    if (target.role === 'admin') this.assertNotLastAdmin(target);
+    const now = this.d.time.now();
+    this.d.db.transaction(() => {
+      this.d.accounts.update(target.id, { role, updatedAt: now });
+      this.d.audit.append({
+        actor: actor(me),
+        action: 'account.role_change',
+        target: ref(target),
+        outcome: 'success',
+        details: { before: target.role, after: role },
+      });
+    })();
+    this.d.sessions.endAllFor(target.id, 'role_changed');
+    return this.refreshed(target.id);
+  }
+
+  /** Active session, permission, a real target, rank, and never oneself. */
+  private guard(
+    sessionId: string,
+    accountId: string,
+    permission: Parameters<Authorizer['require']>[1],
+  ): { me: SessionView; target: AccountRow } {
+    const me = this.d.sessions.requireActive(sessionId);
+    this.d.authz.require(me, permission);
+    const target = this.d.accounts.byId(accountId);
+    if (!target) throw new KeyholderError('not_found', 'That account does not exist.');
+    if (target.id === me.accountId)
+      throw new KeyholderError(
+        'not_on_self',
+        'You cannot do this to your own account. Use My account instead.',
+      );
+    this.d.authz.require(me, permission, {
+      id: target.id,
+      name: target.username,
+      role: target.role,
+    });
+    return { me, target };
+  }
+
+  private assertNotLastAdmin(target: AccountRow): void {
+    if (target.role !== 'admin' || target.status !== 'active') return;
+    const admins = this.d.accounts
+      .list()
+      .filter((a) => a.role === 'admin' && a.status === 'active');
+    if (admins.length <= 1)
+      throw new KeyholderError(
+        'last_admin',
+        'This is the last active administrator. Add another administrator first.',
+      );
+  }
+
+  private refreshed(id: string): StaffSummary {
+    const a = this.d.accounts.byId(id);
+    if (!a) throw new KeyholderError('not_found', 'That account does not exist.');
+    return this.summary(a, this.d.time.now());
+  }
+
+  private summary(a: AccountRow, now: number): StaffSummary {
+    return {
+      id: a.id,
+      username: a.username,
+      displayName: a.displayName,
+      email: a.email,
+      role: a.role,
+      status: a.status,
+      totpEnabled: a.totpSecret !== null,
+      locked: this.d.lockout.isLocked(a.username, now),
+      mustChangePassword: a.mustChangePassword,
+      lastSignInAt: a.lastSignInAt,
+      createdAt: a.createdAt,
+    };
+  }
+}
+
+function actor(s: SessionView): { id: string; name: string } {
+  return { id: s.accountId, name: s.username };
+}
+function ref(a: AccountRow): { id: string; name: string } {
+  return { id: a.id, name: a.username };
+}

@@ -1,0 +1,242 @@
+import type {
+  AuditAction,
+  AuditBreak,
+  AuditOutcome,
+  AuditRecord,
+} from '../../../common/audit/audit-record';
+import { auditHashInput, GENESIS_HASH } from '../../../common/audit/audit-record';
+import type { Db } from '../db/database';
+import { KeyholderError } from '../errors';
+import { hexEquals, hmacHex, sealValue, sha256Hex } from '../crypto/seal';
+
+export interface AuditEvent {
+  readonly actor?: { readonly id: string; readonly name: string } | null;
+  readonly action: AuditAction;
+  readonly target?: { readonly id: string; readonly name: string } | null;
+  readonly outcome: AuditOutcome;
+  readonly details?: Record<string, unknown>;
+}
+
+export type AuditVerification =
+  | { ok: true; checked: number }
+  | { ok: false; checked: number; firstBadSeq: number; reason: AuditBreak };
+
+interface Row {
+  seq: number;
+  at: number;
+  device_id: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_id: string | null;
+  target_name: string | null;
+  outcome: string;
+  details: string;
+  prev_hash: string;
+  hash: string;
+  mac: string;
+}
+
+const HEAD = 'audit_head';
+
+/**
+ * The device's append-only, tamper-evident log (invariant 7).
+ *
+ * Invariants:
+ * - `append` runs inside the caller's transaction, so the action and its entry commit together:
+ *   if the entry cannot be written, the transaction (and so the action) is rolled back.
+ * - seq is 1..n without gaps; each entry covers the previous entry's hash; each hash is MACed
+ *   with a keychain key; a sealed head (last seq + hash) detects truncation of the tail.
+ */
+export class AuditLog {
+  private readonly insert;
+  private readonly readHead;
+  private readonly writeHead;
+
+  constructor(
+    private readonly db: Db,
+    private readonly macKey: Buffer,
+    private readonly deviceId: string,
+    private readonly trustedNow: () => number,
+  ) {
+    this.insert = db.prepare(`INSERT INTO audit_log
+      (seq, at, device_id, actor_id, actor_name, action, target_id, target_name, outcome, details, prev_hash, hash, mac)
+      VALUES (@seq, @at, @deviceId, @actorId, @actorName, @action, @targetId, @targetName, @outcome, @details, @prevHash, @hash, @mac)`);
+    this.readHead = db.prepare('SELECT value, mac FROM sealed_state WHERE name = ?');
+    this.writeHead = db.prepare(
+      'INSERT INTO sealed_state (name, value, mac) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value, mac = excluded.mac',
+    );
+  }
+
+  /** Appends one entry; throws (and so aborts the surrounding transaction) on any failure. */
+  append(event: AuditEvent): AuditRecord {
+    return this.db.transaction(() => {
+      const last = this.db
+        .prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
+        .get() as { seq: number; hash: string } | undefined;
+      const base = {
+        seq: (last?.seq ?? 0) + 1,
+        at: this.trustedNow(),
+        deviceId: this.deviceId,
+        actorId: event.actor?.id ?? null,
+        actorName: event.actor?.name ?? null,
+        action: event.action,
+        targetId: event.target?.id ?? null,
+        targetName: event.target?.name ?? null,
+        outcome: event.outcome,
+        details: event.details ?? {},
+        prevHash: last?.hash ?? GENESIS_HASH,
+      };
+      const hash = sha256Hex(auditHashInput(base));
+      const record: AuditRecord = { ...base, hash, mac: hmacHex(this.macKey, hash) };
+      this.insert.run({ ...record, details: JSON.stringify(record.details) });
+      const head = JSON.stringify({ seq: record.seq, hash });
+      this.writeHead.run(HEAD, head, sealValue(this.macKey, HEAD, head));
+      return record;
+    })();
+  }
+
+  /** Walks the whole chain and names the first entry that does not verify. */
+  verify(): AuditVerification {
+    let expectedSeq = 1;
+    let prevHash = GENESIS_HASH;
+    let checked = 0;
+    const rows = this.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as Iterable<Row>;
+    for (const row of rows) {
+      const reason = this.checkRow(row, expectedSeq, prevHash);
+      if (reason) return { ok: false, checked, firstBadSeq: expectedSeq, reason };
+      checked += 1;
+      expectedSeq = row.seq + 1;
+      prevHash = row.hash;
+    }
+    const head = this.sealedHead();
+    if (head === 'tampered')
+      return { ok: false, checked, firstBadSeq: expectedSeq, reason: 'truncated' };
+    if (head && (head.seq !== checked || head.hash !== prevHash)) {
+      // Entries after the last readable one were removed (or the head was rolled back).
+      return {
+        ok: false,
+        checked,
+        firstBadSeq: Math.min(expectedSeq, head.seq),
+        reason: 'truncated',
+      };
+    }
+    return { ok: true, checked };
+  }
+
+  private checkRow(row: Row, expectedSeq: number, prevHash: string): AuditBreak | null {
+    if (row.seq !== expectedSeq) return 'sequence_gap';
+    if (row.prev_hash !== prevHash) return 'previous_hash_mismatch';
+    let details: Record<string, unknown>;
+    try {
+      details = JSON.parse(row.details) as Record<string, unknown>;
+    } catch {
+      return 'unreadable';
+    }
+    const recomputed = sha256Hex(
+      auditHashInput({
+        seq: row.seq,
+        at: row.at,
+        deviceId: row.device_id,
+        actorId: row.actor_id,
+        actorName: row.actor_name,
+        action: row.action as AuditAction,
+        targetId: row.target_id,
+        targetName: row.target_name,
+        outcome: row.outcome as AuditOutcome,
+        details,
+        prevHash: row.prev_hash,
+      }),
+    );
+    if (recomputed !== row.hash) return 'hash_mismatch';
+    if (!hexEquals(hmacHex(this.macKey, row.hash), row.mac)) return 'mac_mismatch';
+    return null;
+  }
+
+  private sealedHead(): { seq: number; hash: string } | null | 'tampered' {
+    const row = this.readHead.get(HEAD) as { value: string; mac: string } | undefined;
+    if (!row) return null;
+    if (!hexEquals(sealValue(this.macKey, HEAD, row.value), row.mac)) return 'tampered';
+    return JSON.parse(row.value) as { seq: number; hash: string };
+  }
+
+  /** Entries for display, newest first. Filtering is done in SQL with bound parameters. */
+  query(filter: AuditFilter = {}): { entries: AuditRecord[]; total: number } {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (filter.person) {
+      where.push('(actor_id = @person OR target_id = @person)');
+      params.person = filter.person;
+    }
+    if (filter.action) {
+      where.push('action = @action');
+      params.action = filter.action;
+    }
+    if (filter.outcome) {
+      where.push('outcome = @outcome');
+      params.outcome = filter.outcome;
+    }
+    if (filter.from !== undefined) {
+      where.push('at >= @from');
+      params.from = filter.from;
+    }
+    if (filter.to !== undefined) {
+      where.push('at < @to');
+      params.to = filter.to;
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (
+      this.db.prepare(`SELECT count(*) AS n FROM audit_log ${clause}`).get(params) as { n: number }
+    ).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM audit_log ${clause} ORDER BY seq DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: filter.limit ?? 50, offset: filter.offset ?? 0 }) as Row[];
+    return { entries: rows.map(toRecord), total };
+  }
+
+  /** Entries after `seq`, oldest first (for sync upload and export). */
+  after(seq: number, limit: number): AuditRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(seq, limit) as Row[];
+    return rows.map(toRecord);
+  }
+}
+
+export interface AuditFilter {
+  person?: string;
+  action?: AuditAction;
+  outcome?: AuditOutcome;
+  from?: number;
+  to?: number;
+  limit?: number;
+  offset?: number;
+}
+
+function toRecord(row: Row): AuditRecord {
+  return {
+    seq: row.seq,
+    at: row.at,
+    deviceId: row.device_id,
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    action: row.action as AuditAction,
+    targetId: row.target_id,
+    targetName: row.target_name,
+    outcome: row.outcome as AuditOutcome,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+    mac: row.mac,
+  };
+}
+
+/** Thrown when an action cannot be recorded; the action did not happen. */
+export class AuditUnavailable extends KeyholderError {
+  constructor() {
+    super(
+      'audit_unavailable',
+      'This action could not be recorded in the audit log, so it was not carried out.',
+    );
+  }
+}

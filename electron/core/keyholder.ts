@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { AccountRepository } from './accounts/account-repository';
+import { MyAccountService } from './accounts/my-account.service';
+import { PasswordHasher } from './accounts/password-hasher';
+import { PasswordService } from './accounts/password.service';
+import { StaffService } from './accounts/staff.service';
+import { DeviceAdminService } from './admin/device-admin.service';
+import { AuditLog } from './audit/audit-log';
+import { AuditService } from './audit/audit.service';
+import { LockoutTracker } from './auth/lockout';
+import { SessionService } from './auth/session.service';
+import { SignInFailures } from './auth/sign-in-failures';
+import { SignInService } from './auth/sign-in.service';
+import { openLocalStore, type LocalStore } from './db/local-store';
+import { DeviceService } from './device/device.service';
+import { StoreError } from './errors';
+import type { SecretKind, SecretStore } from './keychain/secret-store';
+import { secretName } from './keychain/secret-store';
+import { PolicyService } from './policy/policy.service';
+import { Authorizer } from './rbac/authorizer';
+import { FirstRunService } from './setup/first-run.service';
+import { systemClock, type Clock } from './time/clock';
+import { DEFAULT_TOLERANCE_MS, TrustedTime } from './time/trusted-time';
+import { TotpService } from './totp/totp.service';
+
+export interface KeyholderOptions {
+  /** The profile's data folder (the app passes Electron's userData; tests a temp dir). */
+  readonly dataDir: string;
+  readonly secrets: SecretStore;
+  readonly clock?: Clock;
+  readonly hasher?: PasswordHasher;
+  readonly timeToleranceMs?: number;
+}
+
+/**
+ * The composition root of the desktop core: the one place that constructs services and wires
+ * their dependencies. Electron main, the browser shell, tests and benchmarks all start here.
+ */
+export async function openKeyholder(options: KeyholderOptions) {
+  const clock = options.clock ?? systemClock;
+  const store = await openLocalStore(options.dataDir, options.secrets);
+  try {
+    return await wire(store, options, clock);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}
+
+export type Keyholder = Awaited<ReturnType<typeof openKeyholder>>;
+
+async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) {
+  const { db } = store;
+  const isNew = (db.prepare('SELECT count(*) AS n FROM device').get() as { n: number }).n === 0;
+  const macKey = await deviceKey(options.secrets, store.profileId, 'audit-mac-key', isNew);
+  const sealKey = await deviceKey(options.secrets, store.profileId, 'time-seal-key', isNew);
+
+  const device = new DeviceService(db);
+  const { deviceId } = device.ensure(clock.nowMs());
+  const time = new TrustedTime(db, sealKey, clock, options.timeToleranceMs ?? DEFAULT_TOLERANCE_MS);
+  const now = () => time.now();
+  const audit = new AuditLog(db, macKey, deviceId, now);
+  const anomaly = time.takeUnreportedAnomaly();
+  if (anomaly) {
+    audit.append({
+      action: 'time.anomaly',
+      outcome: 'failure',
+      details: { wallClock: anomaly.wall, behindMs: anomaly.behindMs, at: 'startup' },
+    });
+  }
+
+  const hasher = options.hasher ?? new PasswordHasher();
+  const accounts = new AccountRepository(db);
+  const policies = new PolicyService(db, audit, now);
+  const passwords = new PasswordService(accounts, hasher, device);
+  const totp = new TotpService(db, accounts, hasher);
+  const lockout = new LockoutTracker(db);
+  const sessions = new SessionService(db, audit, clock, now);
+  const authz = new Authorizer(audit);
+  const failures = new SignInFailures({ db, accounts, lockout, audit, policies });
+  const base = {
+    db,
+    accounts,
+    hasher,
+    passwords,
+    totp,
+    lockout,
+    sessions,
+    audit,
+    policies,
+    device,
+    time,
+    clock,
+  };
+
+  const signIn = new SignInService(base);
+  return {
+    profileId: store.profileId,
+    deviceId,
+    db,
+    time,
+    audit,
+    device,
+    policies,
+    sessions,
+    signIn,
+    firstRun: new FirstRunService({ ...base, signIn }),
+    staff: new StaffService({ ...base, authz }),
+    myAccount: new MyAccountService({ ...base, failures }),
+    auditLog: new AuditService({ audit, sessions, authz }),
+    deviceAdmin: new DeviceAdminService({ ...base, store, authz }),
+    close: () => store.close(),
+  };
+}
+
+/** Device keys: created with a new store; for an existing store, missing means unusable. */
+async function deviceKey(
+  secrets: SecretStore,
+  profileId: string,
+  kind: SecretKind,
+  create: boolean,
+): Promise<Buffer> {
+  const name = secretName(profileId, kind);
+  const existing = await secrets.get(name);
+  if (existing) return Buffer.from(existing, 'base64');
+  if (!create) {
+    throw new StoreError(
+      'keychain_key_missing',
+      'A key this computer needs is missing from the keychain. Ask your administrator to reset this device.',
+      { kind },
+    );
+  }
+  const key = randomBytes(32);
+  await secrets.set(name, key.toString('base64'));
+  return key;
+}

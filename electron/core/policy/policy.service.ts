@@ -1,0 +1,95 @@
+import type { EffectivePolicy, PolicyDocument, Role } from '../../../common/policy/policy';
+import {
+  defaultPolicyDocument,
+  policyDocumentSchema,
+  PROFILE_WARNINGS,
+  resolvePolicy,
+} from '../../../common/policy/policy';
+import type { AuditLog } from '../audit/audit-log';
+import type { Db } from '../db/database';
+import { KeyholderError } from '../errors';
+
+export interface Actor {
+  readonly id: string;
+  readonly name: string;
+}
+
+/**
+ * The device's current policy document. In standalone mode an admin edits it here; once the
+ * device is enrolled, only a signed bundle from the server may replace it (sync issue).
+ */
+export class PolicyService {
+  private cache: PolicyDocument | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+    private readonly now: () => number,
+  ) {}
+
+  current(): PolicyDocument {
+    if (this.cache) return this.cache;
+    const row = this.db.prepare('SELECT document FROM policy WHERE id = 1').get() as
+      { document: string } | undefined;
+    this.cache = row
+      ? policyDocumentSchema.parse(JSON.parse(row.document))
+      : defaultPolicyDocument();
+    return this.cache;
+  }
+
+  forRole(role: Role): EffectivePolicy {
+    return resolvePolicy(this.current(), role);
+  }
+
+  /**
+   * Replaces the policy (the caller has checked `policy.edit` and standalone mode). The
+   * version always goes up; the change and any profile warning are audited in the same
+   * transaction.
+   */
+  replace(actor: Actor | null, proposed: Omit<PolicyDocument, 'version'>): PolicyDocument {
+    const before = this.current();
+    const parsed = policyDocumentSchema.safeParse({ ...proposed, version: before.version + 1 });
+    if (!parsed.success) {
+      throw new KeyholderError(
+        'invalid_policy',
+        'The policy has values outside the allowed ranges.',
+      );
+    }
+    const next = parsed.data;
+    const warnings = Object.entries(next.roles)
+      .filter(([, r]) => PROFILE_WARNINGS[r.profile])
+      .map(([role, r]) => ({ role, profile: r.profile, warning: PROFILE_WARNINGS[r.profile] }));
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO policy (id, version, document, updated_at, updated_by) VALUES (1, @version, @document, @at, @by)
+           ON CONFLICT(id) DO UPDATE SET version = excluded.version, document = excluded.document,
+           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+        )
+        .run({
+          version: next.version,
+          document: JSON.stringify(next),
+          at: this.now(),
+          by: actor?.id ?? null,
+        });
+      this.audit.append({
+        actor,
+        action: 'policy.change',
+        outcome: 'success',
+        details: {
+          versionBefore: before.version,
+          versionAfter: next.version,
+          profilesBefore: profiles(before),
+          profilesAfter: profiles(next),
+          ...(warnings.length ? { warnings } : {}),
+        },
+      });
+    })();
+    this.cache = next;
+    return next;
+  }
+}
+
+function profiles(doc: PolicyDocument): Record<string, string> {
+  return Object.fromEntries(Object.entries(doc.roles).map(([role, r]) => [role, r.profile]));
+}
