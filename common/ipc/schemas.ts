@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../audit/audit-record';
+import { policyDocumentSchema, PROFILE_IDS, ROLES } from '../policy/policy';
+
+/**
+ * Shapes that cross the IPC boundary. Requests are strict (unknown keys refused) and bounded
+ * (no megabyte passwords); responses are parsed on the way out too, which strips any field a
+ * handler returned by mistake — a hash or a secret never reaches the renderer (invariant 1).
+ */
+const id = z.string().uuid();
+const text = (max: number) => z.string().max(max);
+export const roleSchema = z.enum(ROLES);
+export const passwordInput = z.string().min(1).max(1024);
+
+export const sessionViewSchema = z.object({
+  sessionId: id,
+  accountId: id,
+  username: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  state: z.enum(['active', 'locked']),
+  startedAt: z.number(),
+  idleLockMinutes: z.number(),
+  expiresAt: z.number(),
+});
+export type SessionViewDto = z.infer<typeof sessionViewSchema>;
+
+export const signInStepSchema = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('signed_in'),
+    session: sessionViewSchema,
+    clockProblem: z.boolean(),
+    recoveryCodes: z.array(z.string()).optional(),
+    recoveryCodesLeft: z.number().optional(),
+  }),
+  z.object({ status: z.literal('needs_totp'), challengeId: id }),
+  z.object({
+    status: z.literal('needs_password_change'),
+    challengeId: id,
+    reason: z.enum(['temporary', 'required', 'expired']),
+  }),
+  z.object({ status: z.literal('needs_totp_enrollment'), challengeId: id }),
+]);
+export type SignInStepDto = z.infer<typeof signInStepSchema>;
+
+export const enrollmentSchema = z.object({
+  manualKey: z.string(),
+  otpauthUri: z.string(),
+  qrDataUrl: z.string(),
+});
+
+export const timeStatusSchema = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({
+    ok: z.literal(false),
+    reason: z.literal('clock_moved_back'),
+    since: z.number(),
+    behindMs: z.number(),
+  }),
+]);
+
+export const staffSummarySchema = z.object({
+  id,
+  username: z.string(),
+  displayName: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  status: z.enum(['active', 'disabled']),
+  totpEnabled: z.boolean(),
+  locked: z.boolean(),
+  mustChangePassword: z.boolean(),
+  lastSignInAt: z.number().nullable(),
+  createdAt: z.number(),
+});
+export type StaffSummaryDto = z.infer<typeof staffSummarySchema>;
+
+export const newStaffSchema = z
+  .object({
+    username: text(256),
+    displayName: text(200).trim().min(1),
+    email: z.union([z.literal(''), z.string().trim().email().max(254)]),
+    role: roleSchema,
+  })
+  .strict();
+
+export const firstAdminSchema = z
+  .object({
+    profile: z.enum(PROFILE_IDS),
+    storeName: text(200).trim().min(1),
+    brandName: text(200).trim(),
+    username: text(256),
+    displayName: text(200).trim().min(1),
+    email: z.union([z.literal(''), z.string().trim().email().max(254)]),
+    password: passwordInput,
+  })
+  .strict();
+
+export const auditEntrySchema = z.object({
+  seq: z.number(),
+  at: z.number(),
+  deviceId: z.string(),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  action: z.enum(AUDIT_ACTIONS),
+  targetId: z.string().nullable(),
+  targetName: z.string().nullable(),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  details: z.record(z.string(), z.unknown()),
+  hash: z.string(),
+});
+export type AuditEntryDto = z.infer<typeof auditEntrySchema>;
+
+export const auditFilterSchema = z
+  .object({
+    person: id.optional(),
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    outcome: z.enum(AUDIT_OUTCOMES).optional(),
+    from: z.number().int().nonnegative().optional(),
+    to: z.number().int().nonnegative().optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+    offset: z.number().int().min(0).max(10_000_000).optional(),
+  })
+  .strict();
+
+export const auditVerificationSchema = z.union([
+  z.object({ ok: z.literal(true), checked: z.number() }),
+  z.object({
+    ok: z.literal(false),
+    checked: z.number(),
+    firstBadSeq: z.number(),
+    reason: z.enum([
+      'sequence_gap',
+      'previous_hash_mismatch',
+      'hash_mismatch',
+      'mac_mismatch',
+      'unreadable',
+      'truncated',
+    ]),
+  }),
+]);
+
+export const myOverviewSchema = z.object({
+  username: z.string(),
+  displayName: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  totpEnabled: z.boolean(),
+  totpRequired: z.boolean(),
+  recoveryCodesLeft: z.number(),
+  passwordChangedAt: z.number(),
+  passwordExpiresAt: z.number().nullable(),
+});
+
+export const parkedSessionSchema = z.object({
+  sessionId: id,
+  username: z.string(),
+  displayName: z.string(),
+});
+
+export const appStateSchema = z.object({
+  version: z.string(),
+  needsSetup: z.boolean(),
+  session: sessionViewSchema.nullable(),
+  parked: z.array(parkedSessionSchema),
+  time: timeStatusSchema,
+  device: z.object({
+    storeName: z.string(),
+    brandName: z.string(),
+    mode: z.enum(['standalone', 'enrolled']),
+  }),
+});
+export type AppStateDto = z.infer<typeof appStateSchema>;
+
+export const policyViewSchema = z.object({
+  document: policyDocumentSchema,
+  editable: z.boolean(),
+});
+
+export { policyDocumentSchema, id as idSchema };

@@ -1,0 +1,47 @@
+import type { ApiError, ApiResult, Channel } from '../../../common/ipc/contract';
+import { contract, INTERNAL_ERROR, INVALID_REQUEST } from '../../../common/ipc/contract';
+import { KeyholderError } from '../errors';
+import type { ApiHandlers } from './api-handlers';
+import type { WindowContext } from './window-context';
+
+/** Where unexpected errors go (main's log); never to the renderer. */
+export type ErrorSink = (channel: string, error: unknown) => void;
+
+/**
+ * The one path every UI call takes, in Electron main and in the browser shell alike:
+ * known channel → request parsed by its schema → handler → response parsed by its schema
+ * (stripping anything not in the contract) → result envelope. Bad input changes nothing and
+ * gets a generic error; unexpected failures get a generic error and are logged.
+ */
+export async function dispatch(
+  handlers: ApiHandlers,
+  ctx: WindowContext,
+  channel: string,
+  payload: unknown,
+  onError: ErrorSink = () => {},
+): Promise<ApiResult<unknown>> {
+  if (!Object.hasOwn(contract, channel)) return { ok: false, error: INVALID_REQUEST };
+  const spec = contract[channel as Channel];
+  const parsed = spec.request.safeParse(payload ?? {});
+  if (!parsed.success) return { ok: false, error: INVALID_REQUEST };
+  try {
+    const handler = handlers[channel as Channel] as (c: WindowContext, r: unknown) => unknown;
+    const data = await handler(ctx, parsed.data);
+    const out = spec.response.safeParse(data);
+    if (!out.success) {
+      onError(channel, new Error(`response of ${channel} does not match the contract`));
+      return { ok: false, error: INTERNAL_ERROR };
+    }
+    return { ok: true, data: out.data };
+  } catch (error) {
+    if (error instanceof KeyholderError) return { ok: false, error: toApiError(error) };
+    onError(channel, error);
+    return { ok: false, error: INTERNAL_ERROR };
+  }
+}
+
+function toApiError(error: KeyholderError): ApiError {
+  // Details are built by core for the UI (retry times, violation codes); nothing internal.
+  const details = Object.keys(error.details).length ? { ...error.details } : undefined;
+  return { code: error.code, message: error.message, ...(details ? { details } : {}) };
+}

@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { KeyholderError } from '../core/errors';
+import { KeytarSecretStore } from '../core/keychain/keytar-secret-store';
+import { openKeyholder } from '../core/keyholder';
+import { defaultDataDir } from './app-data';
+import { startBrowserShell } from './browser-shell';
+
+/**
+ * `npm start`: the desktop app when an Electron binary is installed; otherwise the same app in
+ * the browser shell on 127.0.0.1, with its store in the usual app-data folder.
+ */
+async function main(): Promise<void> {
+  if (electronAvailable() && !process.env.KEYHOLDER_BROWSER_SHELL) {
+    console.log('Electron is installed: run `npm run start:electron` for the desktop window.');
+  }
+  console.log('No Electron binary here: starting Keyholder in the browser shell.');
+  const dataDir = defaultDataDir();
+  const keyholder = await openKeyholder({ dataDir, secrets: new KeytarSecretStore() });
+  const port = Number(process.env.KEYHOLDER_PORT ?? 0);
+  const shell = await startBrowserShell({
+    keyholder,
+    staticDir: resolve(import.meta.dirname, '../../dist/renderer'),
+    port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 0,
+    log: (message, error) => console.error(message, error),
+  });
+  console.log(`Store: ${dataDir}`);
+  console.log(`Open Keyholder at: ${shell.url}`);
+  const stop = () => {
+    void shell.close().then(() => {
+      keyholder.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function electronAvailable(): boolean {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    return typeof path === 'string';
+  } catch {
+    return false;
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof KeyholderError) {
+    console.error(`Keyholder cannot start: ${error.message}`);
+  } else {
+    console.error('Keyholder cannot start because of an unexpected error.', error);
+  }
+  process.exit(1);
+});
