@@ -108,7 +108,7 @@ export class SignInService {
   }
 
   /** A challenge for an account that has just proven its password (first run, unlock flows). */
-  startFor(account: AccountRow): Promise<SignInStep> {
+  async startFor(account: AccountRow): Promise<SignInStep> {
     return this.advance(this.newChallenge(account));
   }
 
@@ -116,7 +116,7 @@ export class SignInService {
     const c = this.challenge(challengeId, 'totp');
     const now = this.d.time.now();
     this.failures.assertOpen(c.username, now, () => this.challenges.delete(c.id));
-    const result = this.d.totp.verify(c.accountId, code, now);
+    const result = this.d.totp.match(c.accountId, code, now);
     if (!result.ok) {
       this.wrongCode(c);
       this.failures.record(
@@ -137,7 +137,15 @@ export class SignInService {
     }
     c.totpPassed = true;
     c.method = 'password+totp';
-    return this.advance(c);
+    // The step is claimed in the same transaction as the session (one commit, one decision).
+    const step = result.step;
+    return this.advance(c, () => {
+      if (this.d.totp.claim(c.accountId, step)) return;
+      throw new KeyholderError(
+        'code_replayed',
+        'That code has already been used. Wait for the next code and try again.',
+      );
+    });
   }
 
   async submitRecoveryCode(challengeId: string, code: string): Promise<SignInStep> {
@@ -249,25 +257,38 @@ export class SignInService {
     this.challenges.delete(challengeId);
   }
 
-  private async advance(c: Challenge): Promise<SignInStep> {
+  /**
+   * The next step of a challenge, or the session. `claim` (a TOTP step) runs in the same
+   * transaction as whatever this step writes; when nothing else is written it commits alone.
+   */
+  private advance(c: Challenge, claim?: () => void): SignInStep {
     const account = this.mustAccount(c);
     const now = this.d.time.now();
     const policy = this.d.policies.forRole(account.role);
     if (account.totpSecret && !c.totpPassed)
       return this.at(c, 'totp', { status: 'needs_totp', challengeId: c.id });
+    const early = (step: SignInStep): SignInStep => {
+      if (claim) this.d.db.transaction(claim)();
+      return step;
+    };
     const reason = this.d.passwords.changeReason(account, policy, now);
     if (reason)
-      return this.at(c, 'password_change', {
-        status: 'needs_password_change',
-        challengeId: c.id,
-        reason,
-      });
+      return early(
+        this.at(c, 'password_change', {
+          status: 'needs_password_change',
+          challengeId: c.id,
+          reason,
+        }),
+      );
     if (policy.totp.required && !account.totpSecret) {
-      return this.at(c, 'totp_enrollment', { status: 'needs_totp_enrollment', challengeId: c.id });
+      return early(
+        this.at(c, 'totp_enrollment', { status: 'needs_totp_enrollment', challengeId: c.id }),
+      );
     }
     this.challenges.delete(c.id);
     const clockProblem = !this.d.time.status().ok;
     const pending = this.d.db.transaction(() => {
+      claim?.();
       this.d.lockout.reset(c.username);
       this.d.accounts.update(account.id, { lastSignInAt: now });
       this.d.device.recordSignIn();

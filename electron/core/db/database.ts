@@ -39,6 +39,7 @@ export function openDatabase(options: OpenOptions): Db {
     db.pragma('busy_timeout = 5000');
     checkIntegrity(db);
     migrate(db, options.migrations ?? MIGRATIONS);
+    cacheStatements(db);
     return db;
   } catch (error) {
     db.close();
@@ -52,6 +53,24 @@ function corrupt(): StoreError {
     'store_corrupt',
     'The local store is damaged. Restore the latest backup, or ask your administrator for help.',
   );
+}
+
+/**
+ * Services prepare their SQL where they use it (readable), and this makes that cheap: a
+ * statement is compiled once per SQL text and reused (better-sqlite3 statements are reusable;
+ * they are synchronous, so one is never busy twice at once except inside its own iterate()).
+ */
+function cacheStatements(db: Db): void {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, ReturnType<Db['prepare']>>();
+  db.prepare = ((sql: string) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  }) as Db['prepare'];
 }
 
 function proveKey(db: Db): void {

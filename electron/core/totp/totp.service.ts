@@ -80,13 +80,24 @@ export class TotpService {
    * the decision: a code (or any earlier one) cannot be used twice, even concurrently.
    */
   verify(accountId: string, code: string, now: number): CodeCheck {
+    const matched = this.match(accountId, code, now);
+    if (!matched.ok) return matched;
+    return this.claim(accountId, matched.step) ? matched : { ok: false, reason: 'replayed' };
+  }
+
+  /** The step a code belongs to, without using it up (see `claim`). */
+  match(accountId: string, code: string, now: number): CodeCheck {
     const account = this.accounts.byId(accountId);
     if (!account?.totpSecret) return { ok: false, reason: 'invalid' };
     const step = this.matchStep(account.totpSecret, code, now);
     if (step === null) return { ok: false, reason: 'invalid' };
-    return this.accounts.claimTotpStep(accountId, step)
-      ? { ok: true, step }
-      : { ok: false, reason: 'replayed' };
+    // Cheap early answer for an obvious replay; `claim` remains the decision.
+    return step > account.totpLastStep ? { ok: true, step } : { ok: false, reason: 'replayed' };
+  }
+
+  /** Marks `step` used; false when it (or a later one) already was. Run inside the caller's transaction. */
+  claim(accountId: string, step: number): boolean {
+    return this.accounts.claimTotpStep(accountId, step);
   }
 
   private matchStep(secret: string, code: string, now: number): number | null {
