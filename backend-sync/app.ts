@@ -1,0 +1,64 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import { registerErrorHandler } from './plugins/error-handler';
+import { registerMetrics } from './plugins/metrics';
+import { registerSecurity } from './plugins/security';
+import { healthRoutes } from './routes/health.routes';
+
+export interface ServerClock {
+  nowMs(): number;
+}
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  clock?: ServerClock;
+  /** Pino options override (tests silence logs; production logs JSON). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+/** Values never written to logs, wherever they appear in a request. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-device-credential"]',
+  'req.body.password',
+  'req.body.newPassword',
+  'req.body.currentPassword',
+  'req.body.code',
+  'req.body.refreshToken',
+  'req.body.setupCode',
+  'req.body.token',
+];
+
+/**
+ * Builds the server (the composition root of backend-sync): config validated before this is
+ * called, the database open and migrated. Routes are plain functions of their dependencies.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? {
+      level: config.LOG_LEVEL,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    // Request ids are random, so a client cannot guess or set another request's id.
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await registerSecurity(app, config);
+  registerErrorHandler(app);
+  const registry = registerMetrics(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  healthRoutes(app, deps.database, registry);
+  return app;
+}

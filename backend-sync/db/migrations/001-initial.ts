@@ -1,0 +1,195 @@
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from '../database';
+
+/**
+ * 001 — the first server schema. FROZEN once released: add a new migration instead.
+ * One definition, with the per-dialect differences spelled out: times are BIGINT on
+ * PostgreSQL (INTEGER is 64-bit on SQLite already), ids are text UUIDs, JSON is text.
+ */
+export function migration001(dialect: Dialect) {
+  const time = dialect === 'postgres' ? 'bigint' : 'integer';
+  const serial = dialect === 'postgres' ? 'bigserial' : 'integer';
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull().unique())
+        .addColumn('username', 'text', (c) => c.notNull().unique())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) =>
+          c.notNull().check(sql`role in ('admin', 'manager', 'viewer')`),
+        )
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('pending', 'active', 'disabled')`),
+        )
+        .addColumn('email_verified_at', time)
+        .addColumn('password_hash', 'text')
+        .addColumn('password_changed_at', time)
+        .addColumn('totp_secret', 'text')
+        .addColumn('totp_last_step', time, (c) => c.notNull().defaultTo(0))
+        .addColumn('failed_sign_ins', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_failed_at', time)
+        .addColumn('locked_until', time)
+        .addColumn('preferences', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('change_seq', time, (c) => c.notNull())
+        .addColumn('erased_at', time)
+        .addColumn('created_at', time, (c) => c.notNull())
+        .addColumn('updated_at', time, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('users_change_seq').on('users').column('change_seq').execute();
+
+      await db.schema
+        .createTable('stores')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('brand', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('created_at', time, (c) => c.notNull())
+        .addColumn('updated_at', time, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('user_stores')
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('store_id', 'text', (c) =>
+          c.notNull().references('stores.id').onDelete('cascade'),
+        )
+        .addPrimaryKeyConstraint('user_stores_pk', ['user_id', 'store_id'])
+        .execute();
+      await db.schema
+        .createIndex('user_stores_store')
+        .on('user_stores')
+        .column('store_id')
+        .execute();
+
+      await db.schema
+        .createTable('devices')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('store_id', 'text', (c) => c.notNull().references('stores.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('credential_hash', 'text', (c) => c.notNull())
+        .addColumn('app_version', 'text')
+        .addColumn('last_sync_at', time)
+        .addColumn('last_seq', time, (c) => c.notNull().defaultTo(0))
+        .addColumn('pending_events', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('revoked_at', time)
+        .addColumn('created_at', time, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('enrollment_codes')
+        .addColumn('code_hash', 'text', (c) => c.primaryKey())
+        .addColumn('store_id', 'text', (c) => c.notNull().references('stores.id'))
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('expires_at', time, (c) => c.notNull())
+        .addColumn('used_at', time)
+        .addColumn('device_id', 'text')
+        .execute();
+
+      await db.schema
+        .createTable('refresh_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('family_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('family_expires_at', time, (c) => c.notNull())
+        .addColumn('created_at', time, (c) => c.notNull())
+        .addColumn('used_at', time)
+        .addColumn('revoked_at', time)
+        .execute();
+      await db.schema
+        .createIndex('refresh_tokens_family')
+        .on('refresh_tokens')
+        .column('family_id')
+        .execute();
+      await db.schema
+        .createIndex('refresh_tokens_user')
+        .on('refresh_tokens')
+        .column('user_id')
+        .execute();
+
+      await db.schema
+        .createTable('one_time_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('payload', 'text')
+        .addColumn('expires_at', time, (c) => c.notNull())
+        .addColumn('used_at', time)
+        .addColumn('created_at', time, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('policies')
+        .addColumn('version', 'integer', (c) => c.primaryKey())
+        .addColumn('document', 'text', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .addColumn('created_at', time, (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .execute();
+
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('seq', time, (c) => c.notNull())
+        .addColumn('store_id', 'text', (c) => c.notNull())
+        .addColumn('at', time, (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('actor_name', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text')
+        .addColumn('target_name', 'text')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('details', 'text', (c) => c.notNull())
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('mac', 'text', (c) => c.notNull())
+        .addColumn('received_at', time, (c) => c.notNull())
+        // Idempotent upload (invariant 7): each device's entry exists once.
+        .addPrimaryKeyConstraint('audit_events_pk', ['device_id', 'seq'])
+        .execute();
+      await db.schema
+        .createIndex('audit_events_store_at')
+        .on('audit_events')
+        .columns(['store_id', 'at'])
+        .execute();
+      await db.schema
+        .createIndex('audit_events_actor')
+        .on('audit_events')
+        .columns(['actor_id', 'at'])
+        .execute();
+
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('response', 'text')
+        .addColumn('created_at', time, (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['device_id', 'key'])
+        .execute();
+
+      await db.schema
+        .createTable('server_audit')
+        .addColumn('id', serial, (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('at', time, (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text')
+        .addColumn('store_id', 'text')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('details', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('counters')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', time, (c) => c.notNull())
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The server's tables, as Kysely sees them. Times are integer milliseconds since the epoch
+ * (BIGINT on PostgreSQL, read back as numbers); JSON columns are text.
+ */
+export interface UsersTable {
+  id: string;
+  email: string;
+  username: string;
+  display_name: string;
+  role: 'admin' | 'manager' | 'viewer';
+  status: 'pending' | 'active' | 'disabled';
+  email_verified_at: number | null;
+  password_hash: string | null;
+  password_changed_at: number | null;
+  totp_secret: string | null;
+  totp_last_step: number;
+  failed_sign_ins: number;
+  last_failed_at: number | null;
+  locked_until: number | null;
+  preferences: string;
+  change_seq: number;
+  erased_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface StoresTable {
+  id: string;
+  name: string;
+  brand: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserStoresTable {
+  user_id: string;
+  store_id: string;
+}
+
+export interface DevicesTable {
+  id: string;
+  store_id: string;
+  name: string;
+  credential_hash: string;
+  app_version: string | null;
+  last_sync_at: number | null;
+  last_seq: number;
+  pending_events: number;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export interface EnrollmentCodesTable {
+  code_hash: string;
+  store_id: string;
+  created_by: string;
+  expires_at: number;
+  used_at: number | null;
+  device_id: string | null;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  family_id: string;
+  user_id: string;
+  token_hash: string;
+  family_expires_at: number;
+  created_at: number;
+  used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface OneTimeTokensTable {
+  id: string;
+  purpose: 'setup' | 'verify_email' | 'reset_password' | 'change_email';
+  user_id: string;
+  token_hash: string;
+  payload: string | null;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
+export interface PoliciesTable {
+  version: number;
+  document: string;
+  signature: string;
+  created_at: number;
+  created_by: string | null;
+}
+
+export interface AuditEventsTable {
+  device_id: string;
+  seq: number;
+  store_id: string;
+  at: number;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_id: string | null;
+  target_name: string | null;
+  outcome: string;
+  details: string;
+  prev_hash: string;
+  hash: string;
+  mac: string;
+  received_at: number;
+}
+
+export interface IdempotencyKeysTable {
+  device_id: string;
+  key: string;
+  request_hash: string;
+  state: 'in_progress' | 'done';
+  response: string | null;
+  created_at: number;
+}
+
+export interface ServerAuditTable {
+  id: Generated<number>;
+  at: number;
+  actor_id: string | null;
+  action: string;
+  target_id: string | null;
+  store_id: string | null;
+  outcome: string;
+  details: string;
+}
+
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
+export interface DB {
+  users: UsersTable;
+  stores: StoresTable;
+  user_stores: UserStoresTable;
+  devices: DevicesTable;
+  enrollment_codes: EnrollmentCodesTable;
+  refresh_tokens: RefreshTokensTable;
+  one_time_tokens: OneTimeTokensTable;
+  policies: PoliciesTable;
+  audit_events: AuditEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  server_audit: ServerAuditTable;
+  counters: CountersTable;
+}

@@ -1,0 +1,71 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { HttpError } from '../errors';
+
+/**
+ * The one error handler. Clients get `{ error: { code, message, requestId } }`:
+ * - HttpError: its status, code and message (written for people);
+ * - validation failures and Fastify's own 4xx (bad JSON, body too large, wrong content type):
+ *   a generic message with the right status, never the parser's detail;
+ * - anything else: 500 with a generic message, logged with the request id.
+ */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const requestId = request.id;
+    if (error instanceof HttpError) {
+      return reply.status(error.statusCode).send({
+        error: {
+          code: error.code,
+          message: error.message,
+          requestId,
+          ...(error.details ? { details: error.details } : {}),
+        },
+      });
+    }
+    if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
+      return reply
+        .status(400)
+        .send({
+          error: { code: 'invalid_request', message: 'The request is not valid.', requestId },
+        });
+    }
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status === 429) {
+      return reply
+        .status(429)
+        .send({
+          error: {
+            code: 'rate_limited',
+            message: 'Too many requests. Wait a moment and try again.',
+            requestId,
+          },
+        });
+    }
+    if (status >= 400 && status < 500) {
+      const code =
+        status === 413
+          ? 'payload_too_large'
+          : status === 415
+            ? 'unsupported_media_type'
+            : 'invalid_request';
+      return reply
+        .status(status)
+        .send({ error: { code, message: 'The request is not valid.', requestId } });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply
+      .status(500)
+      .send({
+        error: { code: 'internal', message: 'Something went wrong. Try again later.', requestId },
+      });
+  });
+
+  app.setNotFoundHandler(
+    { preHandler: app.rateLimit ? app.rateLimit() : undefined },
+    (request, reply) => {
+      reply
+        .status(404)
+        .send({ error: { code: 'not_found', message: 'Not found.', requestId: request.id } });
+    },
+  );
+}

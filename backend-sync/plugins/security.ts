@@ -1,0 +1,46 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config';
+
+/**
+ * Headers, CORS allowlist, rate limits and body rules for every route.
+ * - helmet: CSP (self only; Swagger UI's assets are served from self), frame denial, nosniff.
+ * - CORS: only the origins in CORS_ORIGINS; none by default.
+ * - rate limit: per client address (X-Forwarded-For is honoured only with TRUST_PROXY), and
+ *   tighter per-route limits on sign-in, reset, find-account and enrollment (see routes).
+ * - a body must be JSON wherever one is expected; other content types are refused (415).
+ */
+export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"], // Swagger UI only; the API serves JSON.
+        imgSrc: ["'self'", 'data:'],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  await app.register(cors, {
+    origin: (origin, cb) => cb(null, origin !== undefined && config.CORS_ORIGINS.includes(origin)),
+    credentials: false,
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: '1 minute',
+    // request.ip honours X-Forwarded-For only when trustProxy is on (Fastify option).
+    keyGenerator: (request) => request.ip,
+  });
+
+  // Fastify parses only JSON (its default); an unknown content type is a 415 before routing.
+  app.removeContentTypeParser(['text/plain']);
+}
