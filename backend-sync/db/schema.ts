@@ -16,9 +16,6 @@ export interface UsersTable {
   password_changed_at: number | null;
   totp_secret: string | null;
   totp_last_step: number;
-  failed_sign_ins: number;
-  last_failed_at: number | null;
-  locked_until: number | null;
   preferences: string;
   change_seq: number;
   erased_at: number | null;
@@ -44,9 +41,12 @@ export interface DevicesTable {
   store_id: string;
   name: string;
   credential_hash: string;
+  /** The device's audit MAC key (base64), to verify its chain on upload. */
+  audit_mac_key: string;
   app_version: string | null;
   last_sync_at: number | null;
   last_seq: number;
+  last_hash: string;
   pending_events: number;
   revoked_at: number | null;
   created_at: number;
@@ -61,15 +61,40 @@ export interface EnrollmentCodesTable {
   device_id: string | null;
 }
 
+/**
+ * One sign-in session: the refresh tokens it rotates through share its absolute lifetime and
+ * its revocation (revoking the family kills every token of it, and its access tokens at once).
+ */
+export interface RefreshFamiliesTable {
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+  user_agent: string | null;
+}
+
+/** Opaque refresh tokens, SHA-256-hashed; `used_at` set once, by the rotation that wins. */
 export interface RefreshTokensTable {
   id: string;
   family_id: string;
-  user_id: string;
   token_hash: string;
-  family_expires_at: number;
   created_at: number;
   used_at: number | null;
-  revoked_at: number | null;
+}
+
+/**
+ * Failed sign-in counters per subject: `u:<user id>` for an account, `e:<normalised email>`
+ * for an address with no account, so unknown addresses lock exactly like real ones.
+ */
+export interface SignInFailuresTable {
+  subject: string;
+  failures: number;
+  last_failed_at: number;
+  locked_until: number | null;
+  locked_by_admin: number;
 }
 
 export interface OneTimeTokensTable {
@@ -140,7 +165,9 @@ export interface DB {
   user_stores: UserStoresTable;
   devices: DevicesTable;
   enrollment_codes: EnrollmentCodesTable;
+  refresh_families: RefreshFamiliesTable;
   refresh_tokens: RefreshTokensTable;
+  sign_in_failures: SignInFailuresTable;
   one_time_tokens: OneTimeTokensTable;
   policies: PoliciesTable;
   audit_events: AuditEventsTable;

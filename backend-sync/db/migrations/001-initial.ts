@@ -28,9 +28,6 @@ export function migration001(dialect: Dialect) {
         .addColumn('password_changed_at', time)
         .addColumn('totp_secret', 'text')
         .addColumn('totp_last_step', time, (c) => c.notNull().defaultTo(0))
-        .addColumn('failed_sign_ins', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('last_failed_at', time)
-        .addColumn('locked_until', time)
         .addColumn('preferences', 'text', (c) => c.notNull().defaultTo('{}'))
         .addColumn('change_seq', time, (c) => c.notNull())
         .addColumn('erased_at', time)
@@ -67,10 +64,12 @@ export function migration001(dialect: Dialect) {
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('store_id', 'text', (c) => c.notNull().references('stores.id'))
         .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('credential_hash', 'text', (c) => c.notNull())
+        .addColumn('credential_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('audit_mac_key', 'text', (c) => c.notNull())
         .addColumn('app_version', 'text')
         .addColumn('last_sync_at', time)
         .addColumn('last_seq', time, (c) => c.notNull().defaultTo(0))
+        .addColumn('last_hash', 'text', (c) => c.notNull().defaultTo('0'.repeat(64)))
         .addColumn('pending_events', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('revoked_at', time)
         .addColumn('created_at', time, (c) => c.notNull())
@@ -87,25 +86,46 @@ export function migration001(dialect: Dialect) {
         .execute();
 
       await db.schema
+        .createTable('refresh_families')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', time, (c) => c.notNull())
+        .addColumn('expires_at', time, (c) => c.notNull())
+        .addColumn('last_used_at', time, (c) => c.notNull())
+        .addColumn('revoked_at', time)
+        .addColumn('revoked_reason', 'text')
+        .addColumn('user_agent', 'text')
+        .execute();
+      await db.schema
+        .createIndex('refresh_families_user')
+        .on('refresh_families')
+        .column('user_id')
+        .execute();
+
+      await db.schema
         .createTable('refresh_tokens')
         .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('family_id', 'text', (c) => c.notNull())
-        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('family_id', 'text', (c) =>
+          c.notNull().references('refresh_families.id').onDelete('cascade'),
+        )
         .addColumn('token_hash', 'text', (c) => c.notNull().unique())
-        .addColumn('family_expires_at', time, (c) => c.notNull())
         .addColumn('created_at', time, (c) => c.notNull())
         .addColumn('used_at', time)
-        .addColumn('revoked_at', time)
         .execute();
       await db.schema
         .createIndex('refresh_tokens_family')
         .on('refresh_tokens')
         .column('family_id')
         .execute();
+
+      // Failed sign-ins per account or unknown address (see schema.ts); survives restarts.
       await db.schema
-        .createIndex('refresh_tokens_user')
-        .on('refresh_tokens')
-        .column('user_id')
+        .createTable('sign_in_failures')
+        .addColumn('subject', 'text', (c) => c.primaryKey())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('last_failed_at', time, (c) => c.notNull())
+        .addColumn('locked_until', time)
+        .addColumn('locked_by_admin', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
 
       await db.schema
@@ -118,6 +138,11 @@ export function migration001(dialect: Dialect) {
         .addColumn('expires_at', time, (c) => c.notNull())
         .addColumn('used_at', time)
         .addColumn('created_at', time, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('one_time_tokens_user')
+        .on('one_time_tokens')
+        .columns(['user_id', 'purpose'])
         .execute();
 
       await db.schema

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import { HttpError } from '../errors';
+import { newDeviceCredential, sha256 } from './device-auth';
+
+export const ENROLLMENT_CODE_TTL_MS = 15 * 60_000;
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** 16 characters from 32 symbols (80 bits), shown as XXXX-XXXX-XXXX-XXXX for typing at a till. */
+function newCode(): string {
+  const bytes = randomBytes(16);
+  const chars = [...bytes].map((b) => CODE_ALPHABET[b % 32]).join('');
+  return chars.match(/.{4}/g)!.join('-');
+}
+
+const normalizeCode = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+
+export interface EnrolledDevice {
+  deviceId: string;
+  storeId: string;
+  storeName: string;
+  credential: string;
+}
+
+/**
+ * Device enrollment: an admin issues a one-time, 15-minute code for a store; the device trades
+ * it for a device credential. Codes are stored hashed and consumed by a conditional update, so
+ * one code enrolls exactly one device even when two PCs race with it.
+ */
+export class EnrollmentService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly now: () => number,
+  ) {}
+
+  async issueCode(storeId: string, adminId: string): Promise<{ code: string; expiresAt: number }> {
+    const store = await this.db
+      .selectFrom('stores')
+      .select('id')
+      .where('id', '=', storeId)
+      .executeTakeFirst();
+    if (!store) throw new HttpError(404, 'not_found', 'That store does not exist.');
+    const code = newCode();
+    const expiresAt = this.now() + ENROLLMENT_CODE_TTL_MS;
+    await this.db
+      .insertInto('enrollment_codes')
+      .values({
+        code_hash: sha256(normalizeCode(code)),
+        store_id: storeId,
+        created_by: adminId,
+        expires_at: expiresAt,
+        used_at: null,
+        device_id: null,
+      })
+      .execute();
+    return { code, expiresAt };
+  }
+
+  async enroll(input: {
+    code: string;
+    deviceId: string;
+    deviceName: string;
+    appVersion: string;
+    auditMacKey: string;
+  }): Promise<EnrolledDevice> {
+    const refused = new HttpError(
+      400,
+      'enrollment_refused',
+      'This enrollment code is not valid or has expired. Ask your admin for a new one.',
+    );
+    const mac = Buffer.from(input.auditMacKey, 'base64');
+    if (mac.length !== 32) throw new HttpError(400, 'invalid_request', 'The request is not valid.');
+    const codeHash = sha256(normalizeCode(input.code));
+    const now = this.now();
+    const { deviceId } = input;
+    return this.db.transaction().execute(async (tx) => {
+      const claimed = await tx
+        .updateTable('enrollment_codes')
+        .set({ used_at: now, device_id: deviceId })
+        .where('code_hash', '=', codeHash)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .returning(['store_id'])
+        .executeTakeFirst();
+      if (!claimed) throw refused;
+      // Checked only after the code, so callers without one learn nothing about devices;
+      // throwing here rolls the claim back and the code stays usable.
+      const existing = await tx
+        .selectFrom('devices')
+        .select('id')
+        .where('id', '=', deviceId)
+        .executeTakeFirst();
+      if (existing) {
+        throw new HttpError(
+          409,
+          'device_exists',
+          'This computer is already enrolled. An admin must revoke it before it can be enrolled again.',
+        );
+      }
+      const store = await tx
+        .selectFrom('stores')
+        .select(['id', 'name'])
+        .where('id', '=', claimed.store_id)
+        .executeTakeFirstOrThrow();
+      const { credential, hash } = newDeviceCredential(deviceId);
+      await tx
+        .insertInto('devices')
+        .values({
+          id: deviceId,
+          store_id: store.id,
+          name: input.deviceName,
+          credential_hash: hash,
+          audit_mac_key: mac.toString('base64'),
+          app_version: input.appVersion,
+          last_sync_at: null,
+          last_seq: 0,
+          last_hash: '0'.repeat(64),
+          pending_events: 0,
+          revoked_at: null,
+          created_at: now,
+        })
+        .execute();
+      return { deviceId, storeId: store.id, storeName: store.name, credential };
+    });
+  }
+}
