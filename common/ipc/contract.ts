@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROFILE_IDS } from '../policy/policy';
+import { CHANNEL_NAMES, type ChannelName } from './channels';
 import {
   appStateSchema,
   auditEntrySchema,
@@ -34,6 +35,7 @@ const profileRole = z
 function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response };
 }
+type ChannelSpec = { request: z.ZodType; response: z.ZodType };
 
 /**
  * THE contract between the UI and the core: channel name → request and response schema.
@@ -136,7 +138,7 @@ export const contract = {
     policyViewSchema,
   ),
   'settings.confirmTime': channel(empty, timeStatusSchema),
-} as const;
+} as const satisfies Record<ChannelName, ChannelSpec>;
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;
@@ -148,10 +150,7 @@ export type ApiError = { code: string; message: string; details?: Record<string,
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
 /** `auth.signIn` → ['auth', 'signIn']: the preload exposes `api.auth.signIn(...)`. */
-export function splitChannel(c: Channel): [string, string] {
-  const [ns, verb] = c.split('.') as [string, string];
-  return [ns, verb];
-}
+export { splitChannel } from './channels';
 
 type Namespaces = { [C in Channel]: C extends `${infer N}.${string}` ? N : never }[Channel];
 type VerbsOf<N extends string> = {
@@ -168,7 +167,8 @@ export type KeyholderApi = {
   };
 };
 
-export const CHANNELS = Object.keys(contract) as Channel[];
+/** Every channel, in the order of `channels.ts` (the same set as the contract's keys). */
+export const CHANNELS: Channel[] = [...CHANNEL_NAMES];
 
 /** Generic refusal for a payload that does not match its schema (no field-level detail leaks). */
 export const INVALID_REQUEST: ApiError = {

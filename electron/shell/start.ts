@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { KeyholderError } from '../core/errors';
 import { KeytarSecretStore } from '../core/keychain/keytar-secret-store';
@@ -11,10 +12,12 @@ import { startBrowserShell } from './browser-shell';
  * the browser shell on 127.0.0.1, with its store in the usual app-data folder.
  */
 async function main(): Promise<void> {
-  if (electronAvailable() && !process.env.KEYHOLDER_BROWSER_SHELL) {
-    console.log('Electron is installed: run `npm run start:electron` for the desktop window.');
+  if (electronAvailable()) {
+    console.log('Electron is installed: `npm run start:electron` opens the desktop window.');
+    console.log('Starting Keyholder in the browser shell.');
+  } else {
+    console.log('No Electron binary here: starting Keyholder in the browser shell.');
   }
-  console.log('No Electron binary here: starting Keyholder in the browser shell.');
   const dataDir = defaultDataDir();
   const keyholder = await openKeyholder({ dataDir, secrets: new KeytarSecretStore() });
   const port = Number(process.env.KEYHOLDER_PORT ?? 0);
@@ -36,10 +39,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
+/**
+ * Whether an Electron binary is installed, without `require('electron')`: loading that package
+ * without its binary tries to download it.
+ */
 function electronAvailable(): boolean {
   try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string';
+    const dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    return existsSync(join(dir, 'path.txt'));
   } catch {
     return false;
   }
