@@ -1,11 +1,17 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { registerAuth } from './auth/auth.plugin';
+import { createAuthServices } from './auth/auth-services';
+import type { PolicyFor } from './auth/policy-source';
 import type { Config } from './config';
 import type { Database } from './db/database';
+import { loadSigningKeys, type SigningKeys } from './keys/signing-keys';
 import { registerErrorHandler } from './plugins/error-handler';
 import { registerMetrics } from './plugins/metrics';
 import { registerSecurity } from './plugins/security';
+import { authRoutes } from './routes/auth.routes';
 import { healthRoutes } from './routes/health.routes';
+import { syncRoutes } from './routes/sync.routes';
 
 export interface ServerClock {
   nowMs(): number;
@@ -15,6 +21,10 @@ export interface AppDeps {
   config: Config;
   database: Database;
   clock?: ServerClock;
+  /** Signing keys; loaded from SIGNING_KEY or DATA_DIR/keys when not given. */
+  signingKeys?: SigningKeys;
+  /** Effective policy per role; the default policy document until policies are stored. */
+  policyFor?: PolicyFor;
   /** Pino options override (tests silence logs; production logs JSON). */
   logger?: boolean | Record<string, unknown>;
 }
@@ -30,8 +40,11 @@ export const REDACTED_PATHS = [
   'req.body.code',
   'req.body.refreshToken',
   'req.body.setupCode',
+  'req.body.totpCode',
   'req.body.token',
 ];
+
+export const systemClock: ServerClock = { nowMs: () => Date.now() };
 
 /**
  * Builds the server (the composition root of backend-sync): config validated before this is
@@ -60,5 +73,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   healthRoutes(app, deps.database, registry);
+
+  const clock = deps.clock ?? systemClock;
+  const keys = deps.signingKeys ?? loadSigningKeys(config);
+  app.log.info(
+    { source: keys.source, policyKeyId: keys.policy.keyId, tokenKeyId: keys.token.keyId },
+    'signing keys loaded',
+  );
+  const auth = createAuthServices({
+    config,
+    database: deps.database,
+    clock,
+    keys,
+    ...(deps.policyFor ? { policyFor: deps.policyFor } : {}),
+  });
+  registerAuth(app, { access: auth.access, tokens: auth.tokens, clock });
+  authRoutes(app, auth, config);
+  syncRoutes(app, {
+    config,
+    database: deps.database,
+    now: () => clock.nowMs(),
+    serverPublicKey: () => keys.policy.publicKeyPem,
+  });
   return app;
 }

@@ -1,11 +1,17 @@
 import closeWithGrace from 'close-with-grace';
-import { buildApp } from './app';
+import { buildApp, systemClock } from './app';
+import { PasswordHasher } from './auth/password-hasher';
+import { defaultPolicyFor } from './auth/policy-source';
+import { CreateAdminError, SETUP_CODE_TTL_MS, SetupService } from './auth/setup.service';
 import { ConfigError, loadConfig } from './config';
-import { openServerDatabase } from './db/database';
+import { openServerDatabase, type Database } from './db/database';
+import { ServerAudit } from './services/server-audit';
 
 /**
  * `npm run server` — start the sync server.
  * `npm run server -- backup --to FILE` — online backup of the SQLite database.
+ * `npm run server -- create-admin --email ADDRESS [--name NAME]` — a pending admin account and
+ *   its one-time setup code (there are no default accounts).
  * Configuration comes from the environment (.env.example lists every variable).
  */
 async function main(argv: string[]): Promise<number> {
@@ -28,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Backup written to ${to}`);
     return 0;
   }
+  if (command === 'create-admin') return createAdmin(database, rest);
   if (command !== 'serve') return usage(`unknown command "${command}"`);
 
   const app = await buildApp({ config, database });
@@ -41,13 +48,52 @@ async function main(argv: string[]): Promise<number> {
   return -1; // keep running
 }
 
+async function createAdmin(database: Database, args: string[]): Promise<number> {
+  const email = option(args, '--email');
+  const name = option(args, '--name');
+  if (!email) {
+    await database.close();
+    return usage('create-admin needs --email ADDRESS');
+  }
+  const setup = new SetupService({
+    db: database.db,
+    clock: systemClock,
+    hasher: new PasswordHasher(),
+    audit: new ServerAudit(database.db, systemClock),
+    policyFor: defaultPolicyFor,
+  });
+  try {
+    const created = await setup.createAdmin({ email, ...(name ? { name } : {}) });
+    // The code is printed once, to the operator's terminal only; it is stored hashed.
+    console.log(
+      [
+        `Admin account created for ${email} (pending until set up).`,
+        `One-time setup code (valid for ${SETUP_CODE_TTL_MS / 60_000} minutes, shown only now):`,
+        '',
+        `    ${created.setupCode}`,
+        '',
+        'Give it to the admin over a trusted channel. They use it to set a password and 2FA.',
+      ].join('\n'),
+    );
+    return 0;
+  } catch (error) {
+    if (!(error instanceof CreateAdminError)) throw error;
+    console.error(error.message);
+    return 2;
+  } finally {
+    await database.close();
+  }
+}
+
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 }
 
 function usage(problem: string): number {
-  console.error(`${problem}\nUsage: npm run server [-- serve | backup --to FILE]`);
+  console.error(
+    `${problem}\nUsage: npm run server [-- serve | backup --to FILE | create-admin --email ADDRESS [--name NAME]]`,
+  );
   return 2;
 }
 

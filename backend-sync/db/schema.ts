@@ -78,9 +78,8 @@ export interface RefreshFamiliesTable {
 
 /** Opaque refresh tokens, SHA-256-hashed; `used_at` set once, by the rotation that wins. */
 export interface RefreshTokensTable {
-  id: string;
-  family_id: string;
   token_hash: string;
+  family_id: string;
   created_at: number;
   used_at: number | null;
 }

@@ -23,23 +23,19 @@ export function registerErrorHandler(app: FastifyInstance): void {
       });
     }
     if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
-      return reply
-        .status(400)
-        .send({
-          error: { code: 'invalid_request', message: 'The request is not valid.', requestId },
-        });
+      return reply.status(400).send({
+        error: { code: 'invalid_request', message: 'The request is not valid.', requestId },
+      });
     }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status === 429) {
-      return reply
-        .status(429)
-        .send({
-          error: {
-            code: 'rate_limited',
-            message: 'Too many requests. Wait a moment and try again.',
-            requestId,
-          },
-        });
+      return reply.status(429).send({
+        error: {
+          code: 'rate_limited',
+          message: 'Too many requests. Wait a moment and try again.',
+          requestId,
+        },
+      });
     }
     if (status >= 400 && status < 500) {
       const code =
@@ -53,11 +49,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
         .send({ error: { code, message: 'The request is not valid.', requestId } });
     }
     request.log.error({ err: error }, 'request failed');
-    return reply
-      .status(500)
-      .send({
-        error: { code: 'internal', message: 'Something went wrong. Try again later.', requestId },
-      });
+    return reply.status(500).send({
+      error: { code: 'internal', message: 'Something went wrong. Try again later.', requestId },
+    });
   });
 
   app.setNotFoundHandler(

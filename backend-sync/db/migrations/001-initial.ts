@@ -104,11 +104,11 @@ export function migration001(dialect: Dialect) {
 
       await db.schema
         .createTable('refresh_tokens')
-        .addColumn('id', 'text', (c) => c.primaryKey())
+        // The hash is the key: the one lookup a refresh makes, and one index fewer to write.
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
         .addColumn('family_id', 'text', (c) =>
           c.notNull().references('refresh_families.id').onDelete('cascade'),
         )
-        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
         .addColumn('created_at', time, (c) => c.notNull())
         .addColumn('used_at', time)
         .execute();

@@ -1,10 +1,9 @@
 import type { EffectivePolicy } from '../../../common/policy/policy';
+import { throttleDelayMs } from '../../../common/auth/lockout-schedule';
 import type { Db } from '../db/database';
 
-/** Failures before the progressive delay starts. */
-const FREE_FAILURES = 2;
-const BASE_DELAY_MS = 1_000;
-const MAX_DELAY_MS = 30_000;
+// The delay schedule is shared with the sync server; re-exported for existing callers.
+export { throttleDelayMs };
 
 export type LockState =
   | { state: 'open' }
@@ -16,12 +15,6 @@ interface Row {
   last_failure_at: number;
   locked_until: number | null;
   locked_by_admin_only: number;
-}
-
-/** Delay before the next attempt after `failures` consecutive failures: 0, 0, 1 s, 2 s, 4 s … 30 s. */
-export function throttleDelayMs(failures: number): number {
-  if (failures <= FREE_FAILURES) return 0;
-  return Math.min(BASE_DELAY_MS * 2 ** (failures - FREE_FAILURES - 1), MAX_DELAY_MS);
 }
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { describe } from 'vitest';
-import { buildApp } from '../../../backend-sync/app';
+import { buildApp, type ServerClock } from '../../../backend-sync/app';
 import { loadConfig, type Config } from '../../../backend-sync/config';
 import { openServerDatabase, type Database, type Dialect } from '../../../backend-sync/db/database';
 
@@ -40,12 +40,22 @@ export interface TestServer {
   database: Database;
   config: Config;
   dataDir: string;
+  /** PostgreSQL only: the schema this server works in (for a CLI run on the same data). */
+  pgSchema: string | null;
+  /** Stops the app and the database, then starts both again on the same data (a restart). */
+  restart(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** A controllable clock for the app's services (lockout, expiry, tokens). */
+  clock?: ServerClock;
 }
 
 export async function startTestServer(
   dialect: Dialect,
   env: Record<string, string> = {},
+  options: TestServerOptions = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keyholder-sync-'));
   const schema = `kh_test_${randomBytes(6).toString('hex')}`;
@@ -56,24 +66,38 @@ export async function startTestServer(
     ...env,
   });
   if (dialect === 'postgres') await adminQuery(`CREATE SCHEMA ${schema}`);
-  const database = await openServerDatabase(
-    config,
-    dialect === 'postgres' ? { schema, poolSize: 4 } : {},
-  );
-  const app = await buildApp({ config, database, logger: false });
-  await app.ready();
-  return {
-    app,
-    database,
+  const open = async () => {
+    const database = await openServerDatabase(
+      config,
+      dialect === 'postgres' ? { schema, poolSize: 4 } : {},
+    );
+    const app = await buildApp({
+      config,
+      database,
+      logger: false,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    await app.ready();
+    return { app, database };
+  };
+  const server: TestServer = {
+    ...(await open()),
     config,
     dataDir,
+    pgSchema: dialect === 'postgres' ? schema : null,
+    async restart() {
+      await server.app.close();
+      await server.database.close();
+      Object.assign(server, await open());
+    },
     async close() {
-      await app.close();
-      await database.close();
+      await server.app.close();
+      await server.database.close();
       if (dialect === 'postgres') await adminQuery(`DROP SCHEMA ${schema} CASCADE`);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return server;
 }
 
 async function adminQuery(text: string): Promise<void> {

@@ -1,0 +1,49 @@
+import type { ServerClock } from '../app';
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import type { SigningKeys } from '../keys/signing-keys';
+import { ServerAudit } from '../services/server-audit';
+import { AccessTokens } from './access-tokens';
+import { LockoutService } from './lockout.service';
+import { PasswordHasher } from './password-hasher';
+import { defaultPolicyFor, type PolicyFor } from './policy-source';
+import { SetupService } from './setup.service';
+import { SignInService } from './sign-in.service';
+import { TokenService } from './token.service';
+
+export interface AuthServices {
+  audit: ServerAudit;
+  access: AccessTokens;
+  tokens: TokenService;
+  lockout: LockoutService;
+  signIn: SignInService;
+  setup: SetupService;
+  hasher: PasswordHasher;
+}
+
+/** Wires the auth services from their dependencies (used by buildApp and the CLI). */
+export function createAuthServices(deps: {
+  config: Config;
+  database: Database;
+  clock: ServerClock;
+  keys: Pick<SigningKeys, 'token'>;
+  policyFor?: PolicyFor;
+}): AuthServices {
+  const { db } = deps.database;
+  const clock = deps.clock;
+  const policyFor = deps.policyFor ?? defaultPolicyFor;
+  const audit = new ServerAudit(db, clock);
+  const hasher = new PasswordHasher();
+  const access = new AccessTokens(deps.keys.token, deps.config);
+  const tokens = new TokenService(db, clock, access, audit, deps.config);
+  const lockout = new LockoutService(db);
+  return {
+    audit,
+    access,
+    tokens,
+    lockout,
+    hasher,
+    signIn: new SignInService({ db, clock, hasher, lockout, tokens, audit, policyFor }),
+    setup: new SetupService({ db, clock, hasher, audit, policyFor }),
+  };
+}

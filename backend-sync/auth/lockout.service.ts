@@ -1,0 +1,105 @@
+import { sql, type Kysely } from 'kysely';
+import { throttleDelayMs } from '../../common/auth/lockout-schedule';
+import type { EffectivePolicy } from '../../common/policy';
+import type { DB } from '../db/schema';
+
+export type LockState =
+  | { state: 'open' }
+  | { state: 'throttled'; retryAt: number }
+  | { state: 'locked'; until: number | null };
+
+export interface FailureResult {
+  failures: number;
+  /** True only for the failure that started a lock. */
+  lockedNow: boolean;
+  until: number | null;
+}
+
+/** Counter key of an account, or of an address with no account (see SignInFailuresTable). */
+export function lockoutSubject(user: { id: string } | undefined, email: string): string {
+  return user ? `u:${user.id}` : `e:${email}`;
+}
+
+/**
+ * Failed sign-in bookkeeping, the same rules as the desktop (electron/core/auth/lockout.ts):
+ * a progressive delay after two failures, a lock at the policy's threshold for its duration
+ * (or until an admin unlocks), counters persisted so a restart lifts nothing.
+ *
+ * Invariants: an attempt while locked or throttled is refused before any password check and
+ * changes nothing, so it cannot extend the lock; a served lock starts the count afresh. The
+ * counting is one atomic upsert, so concurrent failures are all counted and none can move an
+ * existing lock's end.
+ */
+export class LockoutService {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async check(subject: string, now: number): Promise<LockState> {
+    const row = await this.db
+      .selectFrom('sign_in_failures')
+      .selectAll()
+      .where('subject', '=', subject)
+      .executeTakeFirst();
+    if (!row) return { state: 'open' };
+    if (row.locked_by_admin === 1) return { state: 'locked', until: null };
+    if (row.locked_until !== null && now < row.locked_until)
+      return { state: 'locked', until: row.locked_until };
+    if (row.locked_until !== null) return { state: 'open' }; // served: the next failure restarts at 1
+    const retryAt = row.last_failed_at + throttleDelayMs(row.failures);
+    return now < retryAt ? { state: 'throttled', retryAt } : { state: 'open' };
+  }
+
+  /** Counts one failed factor for `subject`; returns the count and any lock it started. */
+  async recordFailure(
+    subject: string,
+    now: number,
+    policy: EffectivePolicy,
+    executor: Kysely<DB> = this.db,
+  ): Promise<FailureResult> {
+    const { threshold, durationMinutes } = policy.lockout;
+    const adminOnly = durationMinutes === null ? 1 : 0;
+    const until = durationMinutes === null ? null : now + durationMinutes * 60_000;
+    // SET expressions read the row as it was before this statement (both dialects).
+    const lockedNow = sql`(sign_in_failures.locked_by_admin = 1 OR (sign_in_failures.locked_until IS NOT NULL AND sign_in_failures.locked_until > ${now}))`;
+    const served = sql`(sign_in_failures.locked_until IS NOT NULL AND sign_in_failures.locked_until <= ${now})`;
+    const next = sql`(CASE WHEN ${served} THEN 1 ELSE sign_in_failures.failures + 1 END)`;
+    const result = await sql<{
+      failures: number;
+      locked_until: number | null;
+      locked_by_admin: number;
+    }>`
+      INSERT INTO sign_in_failures (subject, failures, last_failed_at, locked_until, locked_by_admin)
+      VALUES (${subject}, 1, ${now}, NULL, 0)
+      ON CONFLICT (subject) DO UPDATE SET
+        failures = CASE WHEN ${lockedNow} THEN sign_in_failures.failures ELSE ${next} END,
+        last_failed_at = CASE WHEN ${lockedNow} THEN sign_in_failures.last_failed_at ELSE ${now} END,
+        locked_until = CASE WHEN ${lockedNow} THEN sign_in_failures.locked_until
+          WHEN ${next} >= ${threshold} THEN CAST(${until} AS BIGINT) ELSE NULL END,
+        locked_by_admin = CASE WHEN ${lockedNow} THEN sign_in_failures.locked_by_admin
+          WHEN ${next} >= ${threshold} THEN ${adminOnly} ELSE 0 END
+      RETURNING failures, locked_until, locked_by_admin`.execute(executor);
+    const row = result.rows[0];
+    if (!row) throw new Error('sign-in failure not recorded');
+    const failures = Number(row.failures);
+    const locked = row.locked_by_admin === 1 || row.locked_until !== null;
+    // A threshold is reached exactly once per lock: later attempts are refused before counting.
+    return {
+      failures,
+      lockedNow: locked && failures === threshold,
+      until: row.locked_until === null ? null : Number(row.locked_until),
+    };
+  }
+
+  /** Clears the counter: a successful sign-in, or an admin's unlock. */
+  async reset(subject: string, executor: Kysely<DB> = this.db): Promise<boolean> {
+    const r = await executor
+      .deleteFrom('sign_in_failures')
+      .where('subject', '=', subject)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  /** Lifts a lock on an account (for the admin "unlock" action). */
+  unlock(userId: string): Promise<boolean> {
+    return this.reset(lockoutSubject({ id: userId }, ''));
+  }
+}

@@ -1,0 +1,276 @@
+import type { Kysely } from 'kysely';
+import { evaluatePassword, type PasswordViolation } from '../../common/policy';
+import type { ServerClock } from '../app';
+import type { DB } from '../db/schema';
+import { HttpError } from '../errors';
+import { nextChangeSeq } from '../services/change-seq';
+import type { ServerAudit } from '../services/server-audit';
+import { accountDisabled, invalidCredentials, lockedOut, passwordRejected } from './auth-errors';
+import { lockoutSubject, type LockoutService } from './lockout.service';
+import type { PasswordHasher } from './password-hasher';
+import type { PolicyFor } from './policy-source';
+import { normalizeEmail } from './secret-tokens';
+import type { ClientMeta, SessionTokens, TokenService } from './token.service';
+import { matchTotpStep } from './totp';
+
+export interface SignInDeps {
+  db: Kysely<DB>;
+  clock: ServerClock;
+  hasher: PasswordHasher;
+  lockout: LockoutService;
+  tokens: TokenService;
+  audit: ServerAudit;
+  policyFor: PolicyFor;
+}
+
+type FailureReason = 'unknown_user' | 'bad_password' | 'bad_code' | 'replayed_code';
+
+const USER_COLUMNS = [
+  'id',
+  'email',
+  'username',
+  'display_name',
+  'role',
+  'status',
+  'password_hash',
+  'totp_secret',
+  'totp_last_step',
+] as const;
+
+/**
+ * Password + TOTP sign-in and password change for server accounts.
+ *
+ * Unknown addresses go through the same steps as real ones — the lockout gate, one argon2id
+ * verify (against a dummy hash), a counted failure and the same answer — so neither the message,
+ * the lock nor the timing tells whether an account exists. Unknown addresses use the admin
+ * policy's lockout, the role that signs in here. Every outcome is in server_audit.
+ */
+export class SignInService {
+  constructor(private readonly d: SignInDeps) {}
+
+  async signIn(
+    input: { email: string; password: string; totpCode: string },
+    meta: ClientMeta,
+  ): Promise<SessionTokens> {
+    const now = this.d.clock.nowMs();
+    const email = normalizeEmail(input.email);
+    const user = await this.d.db
+      .selectFrom('users')
+      .select(USER_COLUMNS)
+      .where('email', '=', email)
+      .executeTakeFirst();
+    const subject = lockoutSubject(user, email);
+    await this.assertOpen(subject, user?.id ?? null, email, meta, now);
+
+    const passwordOk = await this.d.hasher.verify(user?.password_hash ?? null, input.password);
+    if (!user || !passwordOk) {
+      return this.fail(subject, user, user ? 'bad_password' : 'unknown_user', email, meta, now);
+    }
+    const step = user.totp_secret ? matchTotpStep(user.totp_secret, input.totpCode, now) : null;
+    if (step === null) return this.fail(subject, user, 'bad_code', email, meta, now);
+    if (step <= user.totp_last_step)
+      return this.fail(subject, user, 'replayed_code', email, meta, now);
+    if (user.status !== 'active') {
+      // Both factors were right: saying "disabled" reveals nothing to a guesser. Not counted.
+      await this.d.audit.write({
+        action: 'auth.sign_in',
+        outcome: 'denied',
+        targetId: user.id,
+        details: { reason: `account_${user.status}`, ...client(meta) },
+      });
+      throw accountDisabled();
+    }
+
+    const tokens = await this.d.db.transaction().execute(async (trx) => {
+      // The authorisation decision for the code: only one request can move the step forward.
+      const claimed = await trx
+        .updateTable('users')
+        .set({ totp_last_step: step })
+        .where('id', '=', user.id)
+        .where('totp_last_step', '<', step)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return null;
+      await this.d.lockout.reset(subject, trx);
+      const issued = await this.d.tokens.startFamily(user, meta, trx);
+      await this.d.audit.write(
+        {
+          action: 'auth.sign_in',
+          outcome: 'success',
+          actorId: user.id,
+          targetId: user.id,
+          details: { method: 'password+totp', ...client(meta) },
+        },
+        trx,
+      );
+      return issued;
+    });
+    return tokens ?? this.fail(subject, user, 'replayed_code', email, meta, now);
+  }
+
+  /** The signed-in person's own account, as shown to them. */
+  async account(userId: string): Promise<{
+    userId: string;
+    email: string;
+    displayName: string;
+    role: 'admin' | 'manager' | 'viewer';
+  }> {
+    const u = await this.d.db
+      .selectFrom('users')
+      .select(['id', 'email', 'display_name', 'role'])
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
+    return { userId: u.id, email: u.email, displayName: u.display_name, role: u.role };
+  }
+
+  /**
+   * Changes the signed-in person's password: the current one is re-verified (a wrong one
+   * counts towards the lockout like a failed sign-in), the new one must pass the role's policy,
+   * and every other session of the account is revoked in the same transaction.
+   */
+  async changePassword(
+    principal: { userId: string; familyId: string },
+    currentPassword: string,
+    newPassword: string,
+    meta: ClientMeta,
+  ): Promise<{ revokedSessions: number }> {
+    const now = this.d.clock.nowMs();
+    const user = await this.d.db
+      .selectFrom('users')
+      .select(USER_COLUMNS)
+      .where('id', '=', principal.userId)
+      .executeTakeFirstOrThrow();
+    const subject = lockoutSubject(user, user.email);
+    await this.assertOpen(subject, user.id, user.email, meta, now);
+    if (!(await this.d.hasher.verify(user.password_hash, currentPassword))) {
+      await this.recordFailure(
+        subject,
+        user,
+        'bad_password',
+        user.email,
+        meta,
+        now,
+        'password.change',
+      );
+      throw new HttpError(400, 'invalid_current_password', 'The current password is not right.');
+    }
+    const evaluation = evaluatePassword(newPassword, this.d.policyFor(user.role), {
+      email: user.email,
+      username: user.username,
+      displayName: user.display_name,
+    });
+    const violations: PasswordViolation[] = [...evaluation.violations];
+    if (newPassword === currentPassword) violations.push({ code: 'reused', count: 1 });
+    if (violations.length > 0) throw passwordRejected(violations);
+
+    const hash = await this.d.hasher.hash(newPassword);
+    return this.d.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({
+          password_hash: hash,
+          password_changed_at: now,
+          updated_at: now,
+          change_seq: await nextChangeSeq(trx, 'users'),
+        })
+        .where('id', '=', user.id)
+        .execute();
+      const revokedSessions = await this.d.tokens.revokeAllFor(user.id, 'password_change', {
+        except: principal.familyId,
+        executor: trx,
+      });
+      await this.d.lockout.reset(subject, trx);
+      await this.d.audit.write(
+        {
+          action: 'password.change',
+          outcome: 'success',
+          actorId: user.id,
+          targetId: user.id,
+          details: { revokedSessions, ...client(meta) },
+        },
+        trx,
+      );
+      return { revokedSessions };
+    });
+  }
+
+  /** Refuses (and audits, without counting) an attempt while locked or in the delay. */
+  private async assertOpen(
+    subject: string,
+    userId: string | null,
+    email: string,
+    meta: ClientMeta,
+    now: number,
+  ): Promise<void> {
+    const state = await this.d.lockout.check(subject, now);
+    if (state.state === 'open') return;
+    await this.d.audit.write({
+      action: 'auth.sign_in',
+      outcome: 'denied',
+      targetId: userId,
+      details: {
+        reason: state.state,
+        ...(userId ? {} : { email }),
+        ...(state.state === 'locked' ? { until: state.until } : { retryAt: state.retryAt }),
+        ...client(meta),
+      },
+    });
+    throw lockedOut(state, now);
+  }
+
+  private async fail(
+    subject: string,
+    user: { id: string; role: 'admin' | 'manager' | 'viewer' } | undefined,
+    reason: FailureReason,
+    email: string,
+    meta: ClientMeta,
+    now: number,
+  ): Promise<never> {
+    await this.recordFailure(subject, user, reason, email, meta, now, 'auth.sign_in');
+    throw invalidCredentials();
+  }
+
+  /** One failed factor: the counter, its audit entry and any lock it starts, in one commit. */
+  private async recordFailure(
+    subject: string,
+    user: { id: string; role: 'admin' | 'manager' | 'viewer' } | undefined,
+    reason: FailureReason,
+    email: string,
+    meta: ClientMeta,
+    now: number,
+    action: 'auth.sign_in' | 'password.change',
+  ): Promise<void> {
+    const policy = this.d.policyFor(user?.role ?? 'admin');
+    await this.d.db.transaction().execute(async (trx) => {
+      const result = await this.d.lockout.recordFailure(subject, now, policy, trx);
+      const who = user ? {} : { email: email.slice(0, 254) };
+      await this.d.audit.write(
+        {
+          action,
+          outcome: 'failure',
+          actorId: action === 'password.change' ? (user?.id ?? null) : null,
+          targetId: user?.id ?? null,
+          details: { reason, failures: result.failures, ...who, ...client(meta) },
+        },
+        trx,
+      );
+      if (result.lockedNow) {
+        await this.d.audit.write(
+          {
+            action: 'auth.lockout',
+            outcome: 'success',
+            targetId: user?.id ?? null,
+            details: { failures: result.failures, until: result.until, ...who },
+          },
+          trx,
+        );
+      }
+    });
+  }
+}
+
+function client(meta: ClientMeta): Record<string, string> {
+  return {
+    ip: meta.ip,
+    ...(meta.userAgent ? { userAgent: meta.userAgent.slice(0, 200) } : {}),
+  };
+}

@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { ServerClock } from '../app';
+import type { Config } from '../config';
+import type { DB, UsersTable } from '../db/schema';
+import { unauthorized } from '../errors';
+import type { ServerAudit } from '../services/server-audit';
+import type { AccessTokens } from './access-tokens';
+import { isWellFormedRefreshToken, newRefreshToken, sha256Hex } from './secret-tokens';
+
+export interface SessionTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+}
+
+export interface ClientMeta {
+  ip: string;
+  userAgent?: string;
+}
+
+export type RevokeReason =
+  | 'sign_out'
+  | 'sign_out_everywhere'
+  | 'password_change'
+  | 'refresh_reuse'
+  | 'refresh_race'
+  | 'account_not_active'
+  | 'account_disabled';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const USER_AGENT_MAX = 200;
+
+/**
+ * Refresh-token families (one per sign-in) and the access tokens issued from them.
+ *
+ * - A refresh token is 256 random bits, stored as its SHA-256, rotated on every use: the old one
+ *   is marked used, a new one joins the same family.
+ * - The family has an absolute lifetime (REFRESH_TOKEN_TTL_DAYS from sign-in); rotation never
+ *   extends it, and access tokens never outlive it.
+ * - Presenting a used token again means two parties hold the family (theft, or a copy): the
+ *   whole family is revoked, the newest token included (OAuth 2.0 Security BCP §4.14).
+ * - Two refreshes racing with the same token: `UPDATE … WHERE used_at IS NULL` decides, exactly
+ *   one wins. The loser cannot be told apart from an attacker replaying a stolen token, so the
+ *   family is revoked as for reuse; the winner must sign in again too. Legitimate clients
+ *   refresh single-flight, so this only costs a sign-in in the rare buggy client.
+ * - Revocation is a single flag on the family, checked on every request (indexed lookup), so
+ *   sign-out, password change and disable take effect immediately, not at access-token expiry.
+ */
+export class TokenService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clock: ServerClock,
+    private readonly access: AccessTokens,
+    private readonly audit: ServerAudit,
+    private readonly config: Pick<Config, 'REFRESH_TOKEN_TTL_DAYS'>,
+  ) {}
+
+  /** A new family for a user who has just proven who they are. Call inside that transaction. */
+  async startFamily(
+    user: { id: string; role: UsersTable['role'] },
+    meta: ClientMeta,
+    executor: Kysely<DB>,
+  ): Promise<SessionTokens> {
+    const now = this.clock.nowMs();
+    const familyId = randomUUID();
+    const expiresAt = now + this.config.REFRESH_TOKEN_TTL_DAYS * DAY_MS;
+    await executor
+      .insertInto('refresh_families')
+      .values({
+        id: familyId,
+        user_id: user.id,
+        created_at: now,
+        expires_at: expiresAt,
+        last_used_at: now,
+        revoked_at: null,
+        revoked_reason: null,
+        user_agent: meta.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+      })
+      .execute();
+    const refreshToken = await this.addToken(familyId, now, executor);
+    const access = await this.access.issue(
+      { userId: user.id, familyId, role: user.role },
+      now,
+      expiresAt,
+    );
+    return { accessToken: access.token, refreshToken, expiresIn: access.expiresIn };
+  }
+
+  /** Rotates a refresh token. Every failure is the same 401; the audit log has the reason. */
+  async refresh(raw: string, meta: ClientMeta): Promise<SessionTokens> {
+    const now = this.clock.nowMs();
+    if (!isWellFormedRefreshToken(raw)) throw unauthorized();
+    const row = await this.db
+      .selectFrom('refresh_tokens as t')
+      .innerJoin('refresh_families as f', 'f.id', 't.family_id')
+      .innerJoin('users as u', 'u.id', 'f.user_id')
+      .select(['t.token_hash', 't.used_at', 'f.id as familyId', 'f.expires_at', 'f.revoked_at'])
+      .select(['u.id as userId', 'u.role', 'u.status'])
+      .where('t.token_hash', '=', sha256Hex(raw))
+      .executeTakeFirst();
+    const fail = async (reason: string, revoke?: RevokeReason): Promise<never> => {
+      await this.db.transaction().execute(async (trx) => {
+        if (revoke && row) await this.revokeFamily(row.familyId, revoke, trx);
+        await this.audit.write(
+          {
+            action: 'auth.refresh',
+            outcome: 'denied',
+            actorId: row?.userId ?? null,
+            targetId: row?.userId ?? null,
+            details: { reason, familyId: row?.familyId, familyRevoked: !!revoke, ip: meta.ip },
+          },
+          trx,
+        );
+      });
+      throw unauthorized();
+    };
+    if (!row) return fail('unknown_token');
+    if (row.revoked_at !== null) return fail('family_revoked');
+    if (now >= row.expires_at) return fail('family_expired');
+    if (row.used_at !== null) return fail('reuse', 'refresh_reuse');
+    if (row.status !== 'active') return fail('account_not_active', 'account_not_active');
+
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      // Locks the family row (PostgreSQL) and refuses a family revoked meanwhile.
+      const family = await trx
+        .updateTable('refresh_families')
+        .set({ last_used_at: now })
+        .where('id', '=', row.familyId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      if (Number(family.numUpdatedRows) !== 1) return 'family_revoked' as const;
+      // The decision: only one rotation can mark this token used.
+      const claimed = await trx
+        .updateTable('refresh_tokens')
+        .set({ used_at: now })
+        .where('token_hash', '=', row.token_hash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return 'race' as const;
+      // A routine rotation is not audited (it would be one row per session every few
+      // minutes); the family's last_used_at records it, and every refusal is audited.
+      const token = await this.addToken(row.familyId, now, trx);
+      return token;
+    });
+    if (outcome === 'family_revoked') return fail('family_revoked');
+    if (outcome === 'race') return fail('concurrent_reuse', 'refresh_race');
+    const access = await this.access.issue(
+      { userId: row.userId, familyId: row.familyId, role: row.role },
+      now,
+      row.expires_at,
+    );
+    return { accessToken: access.token, refreshToken: outcome, expiresIn: access.expiresIn };
+  }
+
+  async revokeFamily(
+    familyId: string,
+    reason: RevokeReason,
+    executor: Kysely<DB> = this.db,
+  ): Promise<boolean> {
+    const r = await executor
+      .updateTable('refresh_families')
+      .set({ revoked_at: this.clock.nowMs(), revoked_reason: reason })
+      .where('id', '=', familyId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Revokes every live family of a user (sign out everywhere, password change, disable),
+   * optionally sparing the caller's own. Returns how many were revoked.
+   */
+  async revokeAllFor(
+    userId: string,
+    reason: RevokeReason,
+    options: { except?: string; executor?: Kysely<DB> } = {},
+  ): Promise<number> {
+    let q = (options.executor ?? this.db)
+      .updateTable('refresh_families')
+      .set({ revoked_at: this.clock.nowMs(), revoked_reason: reason })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null);
+    if (options.except) q = q.where('id', '!=', options.except);
+    return Number((await q.executeTakeFirst()).numUpdatedRows);
+  }
+
+  /**
+   * The live state behind an access token: its family exists, belongs to `userId`, is neither
+   * revoked nor expired, and the account is active. Returns the account's current role (a role
+   * change applies at once, whatever the token says), or null.
+   */
+  async liveSession(
+    familyId: string,
+    userId: string,
+  ): Promise<{ role: UsersTable['role'] } | null> {
+    const row = await this.db
+      .selectFrom('refresh_families as f')
+      .innerJoin('users as u', 'u.id', 'f.user_id')
+      .select(['f.user_id', 'f.expires_at', 'f.revoked_at', 'u.role', 'u.status'])
+      .where('f.id', '=', familyId)
+      .executeTakeFirst();
+    if (!row || row.user_id !== userId || row.revoked_at !== null) return null;
+    if (this.clock.nowMs() >= row.expires_at || row.status !== 'active') return null;
+    return { role: row.role };
+  }
+
+  private async addToken(familyId: string, now: number, executor: Kysely<DB>): Promise<string> {
+    const token = newRefreshToken();
+    await executor
+      .insertInto('refresh_tokens')
+      .values({
+        token_hash: sha256Hex(token),
+        family_id: familyId,
+        created_at: now,
+        used_at: null,
+      })
+      .execute();
+    return token;
+  }
+}

@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import type { ServerClock } from '../app';
+import type { DB } from '../db/schema';
+
+/** Security events of the server itself (sign-ins, lockouts, token revocations, …). */
+export type ServerAuditAction =
+  | 'admin.create'
+  | 'admin.setup'
+  | 'auth.sign_in'
+  | 'auth.lockout'
+  | 'auth.refresh'
+  | 'auth.sign_out'
+  | 'auth.sign_out_everywhere'
+  | 'auth.sessions_revoked'
+  | 'password.change';
+
+export interface ServerAuditEntry {
+  action: ServerAuditAction;
+  outcome: 'success' | 'failure' | 'denied';
+  actorId?: string | null;
+  targetId?: string | null;
+  storeId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Keys that could carry a secret: their values are never stored, whoever passes them. */
+const SECRET_KEY = /pass(word)?|secret|token|code|hash|key$/i;
+
+function scrub(details: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(details).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : v]),
+  );
+}
+
+/**
+ * Appends to `server_audit`. Pass the transaction the event belongs to, so the event and the
+ * change it records commit (or roll back) together.
+ */
+export class ServerAudit {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clock: ServerClock,
+  ) {}
+
+  async write(entry: ServerAuditEntry, executor: Kysely<DB> = this.db): Promise<void> {
+    await executor
+      .insertInto('server_audit')
+      .values({
+        at: this.clock.nowMs(),
+        actor_id: entry.actorId ?? null,
+        action: entry.action,
+        target_id: entry.targetId ?? null,
+        store_id: entry.storeId ?? null,
+        outcome: entry.outcome,
+        details: JSON.stringify(scrub(entry.details ?? {})),
+      })
+      .execute();
+  }
+}
