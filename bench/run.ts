@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
+import { benchRenderer } from './renderer.bench';
 import { benchSignIn } from './sign-in.bench';
 import type { BenchSection } from './stats';
 
@@ -8,7 +9,10 @@ import type { BenchSection } from './stats';
  * `npm run bench`: runs every benchmark, prints the figures and writes docs/PERFORMANCE.md.
  * Benchmarks measure; tests never assert timings.
  */
-const benches: Array<[string, () => Promise<BenchSection>]> = [['sign-in', benchSignIn]];
+const benches: Array<[string, () => Promise<BenchSection>]> = [
+  ['sign-in', benchSignIn],
+  ['renderer', benchRenderer],
+];
 
 async function main(): Promise<void> {
   const only = process.argv[2];

@@ -1,0 +1,31 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createApi } from './api/api-client';
+import { ApiProvider } from './api/api-context';
+import { App } from './app';
+import { I18nProvider } from './i18n/i18n-context';
+import { ThemeProvider, applyTheme, savedTheme } from './theme/theme-context';
+import './styles/app.css';
+
+// Before the first paint: the saved theme (no flash of the wrong colours).
+applyTheme(savedTheme());
+
+const api = createApi();
+// The printed address pasted into a tab that is already open: start again with its token.
+window.addEventListener('hashchange', () => {
+  if (/(?:^#|&)token=/.test(window.location.hash)) window.location.reload();
+});
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <ThemeProvider>
+        <I18nProvider>
+          <ApiProvider api={api}>
+            <App />
+          </ApiProvider>
+        </I18nProvider>
+      </ThemeProvider>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,42 @@
+import type { AuditEntry } from '../api/types';
+import { TableWrap } from '../components/table-wrap';
+import { useI18n } from '../i18n/i18n-context';
+import { ACTION_LABEL, OUTCOME_LABEL, detailsText } from './audit-labels';
+
+/** One page of audit entries. */
+export function AuditTable({ entries }: { entries: AuditEntry[] }) {
+  const { t, dateTime } = useI18n();
+  return (
+    <TableWrap label={t('audit.title')}>
+      <table className="table audit-table">
+        <caption className="visually-hidden">{t('audit.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">{t('audit.col_time')}</th>
+            <th scope="col">{t('audit.col_who')}</th>
+            <th scope="col">{t('audit.action')}</th>
+            <th scope="col">{t('audit.col_target')}</th>
+            <th scope="col">{t('audit.outcome')}</th>
+            <th scope="col">{t('audit.col_details')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.seq} data-action={e.action} data-outcome={e.outcome}>
+              <td>{e.seq}</td>
+              <td className="nowrap">{dateTime(e.at)}</td>
+              <td>{e.actorName ?? t('audit.system')}</td>
+              <td>{t(ACTION_LABEL[e.action])}</td>
+              <td>{e.targetName ?? ''}</td>
+              <td>
+                <span className={`badge outcome-${e.outcome}`}>{t(OUTCOME_LABEL[e.outcome])}</span>
+              </td>
+              <td className="details">{detailsText(e.details)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}

@@ -1,0 +1,168 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import {
+  PROFILE_IDS,
+  defaultPolicyDocument,
+  resolvePolicy,
+  type ProfileId,
+} from '../../common/policy/policy';
+import { useApi } from '../api/api-context';
+import type { ApiError, AppState, SignInStep, SignedIn } from '../api/types';
+import { Field } from '../components/field';
+import { ErrorAlert } from '../components/messages';
+import { NewPasswordFields } from '../components/new-password-fields';
+import { CardLayout, Page } from '../components/page';
+import { useI18n } from '../i18n/i18n-context';
+import { ProfileChoice } from './profile-choice';
+import { SignInFlow } from './sign-in-flow';
+import { toFlowStep, type FlowStep } from './sign-in-steps';
+
+interface Props {
+  state: AppState;
+  onSignedIn(step: SignedIn): void;
+  onChanged(): void;
+}
+
+/**
+ * First run: there are no accounts yet. Choose the password policy profile, name the store,
+ * create the first administrator; then the ordinary sign-in steps take over (2FA enrollment,
+ * recovery codes).
+ */
+export function SetupScreen({ state, onSignedIn, onChanged }: Props) {
+  const [next, setNext] = useState<{ step: FlowStep; username: string } | null>(null);
+  if (next) {
+    return (
+      <SignInFlow state={state} initial={next} onSignedIn={onSignedIn} onChanged={onChanged} />
+    );
+  }
+  return (
+    <SetupForm
+      onCreated={(step, username) => {
+        if (step.status === 'signed_in') onSignedIn(step);
+        else setNext({ step: toFlowStep(step), username });
+      }}
+    />
+  );
+}
+
+function SetupForm({ onCreated }: { onCreated(step: SignInStep, username: string): void }) {
+  const api = useApi();
+  const { t } = useI18n();
+  const [profile, setProfile] = useState<ProfileId>('standard');
+  const [storeName, setStoreName] = useState('');
+  const [brandName, setBrandName] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [username, setUsername] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const policy = useMemo(() => resolvePolicy(defaultPolicyDocument(profile), 'admin'), [profile]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!storeName.trim() || !displayName.trim() || !username.trim() || !password) {
+      setError({ code: 'missing', message: t('setup.missing') });
+      return;
+    }
+    if (password !== confirm) {
+      setError({ code: 'mismatch', message: t('password.mismatch') });
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const result = await api.setup.createFirstAdmin({
+      profile,
+      storeName,
+      brandName,
+      username,
+      displayName,
+      email,
+      password,
+    });
+    setBusy(false);
+    if (result.ok) onCreated(result.data, username);
+    else setError(result.error);
+  };
+
+  return (
+    <CardLayout wide>
+      <Page title={t('setup.title')} lead={t('setup.lead')}>
+        <form onSubmit={(e) => void submit(e)} noValidate className="stack">
+          <fieldset>
+            <legend>{t('setup.policy_legend')}</legend>
+            <ProfileChoice
+              name="profile"
+              value={profile}
+              onChange={setProfile}
+              profiles={PROFILE_IDS}
+            />
+          </fieldset>
+          <fieldset>
+            <legend>{t('setup.store_legend')}</legend>
+            <div className="grid-2">
+              <Field
+                label={t('setup.store_name')}
+                value={storeName}
+                onChange={(e) => setStoreName(e.target.value)}
+                required
+              />
+              <Field
+                label={t('setup.brand_name')}
+                value={brandName}
+                onChange={(e) => setBrandName(e.target.value)}
+                hint={t('common.optional')}
+              />
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>{t('setup.admin_legend')}</legend>
+            <div className="grid-2">
+              <Field
+                label={t('staff.display_name')}
+                autoComplete="name"
+                value={displayName}
+                onChange={(e) => setDisplayName(e.target.value)}
+                required
+              />
+              <Field
+                label={t('signin.username')}
+                autoComplete="username"
+                autoCapitalize="none"
+                spellCheck={false}
+                value={username}
+                onChange={(e) => setUsername(e.target.value)}
+                hint={t('staff.username_hint')}
+                required
+              />
+            </div>
+            <Field
+              label={t('staff.email')}
+              type="email"
+              autoComplete="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              hint={t('common.optional')}
+            />
+            <NewPasswordFields
+              label={t('signin.password')}
+              confirmLabel={t('password.confirm')}
+              password={password}
+              confirm={confirm}
+              onPassword={setPassword}
+              onConfirm={setConfirm}
+              policy={policy}
+              context={{ username, displayName, email, storeName, brandName }}
+            />
+          </fieldset>
+          <ErrorAlert error={error} />
+          <div className="button-row">
+            <button type="submit" className="button primary" disabled={busy}>
+              {busy ? t('common.working') : t('setup.submit')}
+            </button>
+          </div>
+        </form>
+      </Page>
+    </CardLayout>
+  );
+}

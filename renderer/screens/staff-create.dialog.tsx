@@ -1,0 +1,95 @@
+import { useState, type FormEvent } from 'react';
+import { ROLES, type Role } from '../../common/policy/policy';
+import { canManage } from '../../common/rbac/permissions';
+import { useApi } from '../api/api-context';
+import type { ApiError, StaffSummary } from '../api/types';
+import { Dialog } from '../components/dialog';
+import { Field, SelectField } from '../components/field';
+import { ErrorAlert } from '../components/messages';
+import { useI18n } from '../i18n/i18n-context';
+import { ROLE_LABEL } from './role-label';
+
+interface Props {
+  actorRole: Role;
+  onCreated(account: StaffSummary, temporaryPassword: string): void;
+  onClose(): void;
+  onSessionError(error: ApiError): boolean;
+}
+
+/** New staff account: name, username, optional email, role (only roles the actor may manage). */
+export function StaffCreateDialog({ actorRole, onCreated, onClose, onSessionError }: Props) {
+  const api = useApi();
+  const { t } = useI18n();
+  const roles = ROLES.filter((r) => canManage(actorRole, r));
+  const [displayName, setDisplayName] = useState('');
+  const [username, setUsername] = useState('');
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('viewer');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!displayName.trim() || !username.trim()) {
+      setError({ code: 'missing', message: t('staff.missing') });
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const result = await api.staff.create({ displayName, username, email, role });
+    setBusy(false);
+    if (result.ok) onCreated(result.data.account, result.data.temporaryPassword);
+    else if (!onSessionError(result.error)) setError(result.error);
+  };
+
+  return (
+    <Dialog title={t('staff.create_title')} onClose={onClose}>
+      <form onSubmit={(e) => void submit(e)} noValidate className="stack">
+        <ErrorAlert error={error} />
+        <Field
+          label={t('staff.display_name')}
+          value={displayName}
+          onChange={(e) => setDisplayName(e.target.value)}
+          autoFocus
+          required
+        />
+        <Field
+          label={t('signin.username')}
+          autoCapitalize="none"
+          spellCheck={false}
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          hint={t('staff.username_hint')}
+          required
+        />
+        <Field
+          label={t('staff.email')}
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          hint={t('common.optional')}
+        />
+        <SelectField
+          label={t('staff.role')}
+          value={role}
+          onChange={(e) => setRole(e.target.value as Role)}
+        >
+          {roles.map((r) => (
+            <option key={r} value={r}>
+              {t(ROLE_LABEL[r])}
+            </option>
+          ))}
+        </SelectField>
+        <p className="hint">{t('staff.create_note')}</p>
+        <div className="button-row end">
+          <button type="button" className="button secondary" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="button primary" disabled={busy}>
+            {t('staff.create_submit')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

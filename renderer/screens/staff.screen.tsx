@@ -1,0 +1,238 @@
+import { useCallback, useEffect, useState } from 'react';
+import { can, canManage } from '../../common/rbac/permissions';
+import { useApi } from '../api/api-context';
+import { isSessionError, type ApiError, type StaffSummary } from '../api/types';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { Field } from '../components/field';
+import { ErrorAlert, StatusMessage } from '../components/messages';
+import { Page } from '../components/page';
+import { TableWrap } from '../components/table-wrap';
+import { useI18n } from '../i18n/i18n-context';
+import type { ScreenProps } from './app-shell';
+import { ROLE_LABEL } from './role-label';
+import { TemporaryPasswordDialog } from './secret.dialog';
+import {
+  CONFIRM_TEXT,
+  DONE_TEXT,
+  needsConfirmation,
+  runStaffAction,
+  type StaffAction,
+} from './staff-actions';
+import { StaffBadges } from './staff-badges';
+import { StaffCreateDialog } from './staff-create.dialog';
+import { StaffManageDialog } from './staff-manage.dialog';
+
+type DialogState =
+  | { kind: 'create' }
+  | { kind: 'manage'; account: StaffSummary }
+  | { kind: 'confirm'; account: StaffSummary; action: StaffAction }
+  | { kind: 'secret'; account: StaffSummary; password: string };
+
+/** Staff on this PC: search, create, and the manager's actions on each account. */
+export function StaffScreen({ session, onSessionError }: ScreenProps) {
+  const api = useApi();
+  const { t, dateTime } = useI18n();
+  const [search, setSearch] = useState('');
+  const [staff, setStaff] = useState<StaffSummary[] | null>(null);
+  const [dialog, setDialog] = useState<DialogState | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const failed = useCallback(
+    (e: ApiError): boolean => {
+      if (!isSessionError(e)) return false;
+      onSessionError();
+      return true;
+    },
+    [onSessionError],
+  );
+
+  const load = useCallback(
+    async (term: string) => {
+      const result = await api.staff.list({ search: term });
+      if (result.ok) setStaff(result.data);
+      else if (!failed(result.error)) setError(result.error);
+    },
+    [api, failed],
+  );
+
+  useEffect(() => {
+    const timer = setTimeout(() => void load(search), search ? 250 : 0);
+    return () => clearTimeout(timer);
+  }, [search, load]);
+
+  const perform = async (account: StaffSummary, action: StaffAction) => {
+    setBusy(true);
+    setError(null);
+    setStatus(null);
+    const result = await runStaffAction(api, account, action);
+    setBusy(false);
+    if (!result.ok) {
+      setDialog(null);
+      if (!failed(result.error)) setError(result.error);
+      return;
+    }
+    const name = account.displayName;
+    const role = action.type === 'role' ? t(ROLE_LABEL[action.role]) : '';
+    setStatus(t(DONE_TEXT[action.type], { name, role }));
+    const password = result.data.temporaryPassword;
+    setDialog(password ? { kind: 'secret', account: result.data.account, password } : null);
+    void load(search);
+  };
+
+  const choose = (account: StaffSummary, action: StaffAction) => {
+    if (needsConfirmation(action)) setDialog({ kind: 'confirm', account, action });
+    else void perform(account, action);
+  };
+
+  const manageable = (a: StaffSummary) =>
+    a.id !== session.accountId && canManage(session.role, a.role);
+
+  return (
+    <Page
+      title={t('staff.title')}
+      lead={t('staff.lead')}
+      actions={
+        can(session.role, 'staff.create') ? (
+          <button
+            type="button"
+            className="button primary"
+            onClick={() => setDialog({ kind: 'create' })}
+          >
+            {t('staff.create')}
+          </button>
+        ) : null
+      }
+    >
+      <div className="toolbar" role="search">
+        <Field
+          label={t('staff.search')}
+          type="search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          hint={t('staff.search_hint')}
+        />
+      </div>
+      <StatusMessage text={status} />
+      <ErrorAlert error={error} />
+      {staff === null ? (
+        <p className="hint">{t('common.loading')}</p>
+      ) : staff.length === 0 ? (
+        <p>{t('staff.none')}</p>
+      ) : (
+        <TableWrap label={t('staff.title')}>
+          <table className="table">
+            <caption className="visually-hidden">
+              {t('staff.count', { count: staff.length })}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('staff.col_name')}</th>
+                <th scope="col">{t('staff.role')}</th>
+                <th scope="col">{t('staff.col_status')}</th>
+                <th scope="col">{t('staff.col_last')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('staff.col_actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {staff.map((a) => (
+                <tr key={a.id} data-testid={`staff-row-${a.username}`}>
+                  <th scope="row">
+                    <span className="name">{a.displayName}</span>
+                    <span className="muted small">{a.username}</span>
+                  </th>
+                  <td>{t(ROLE_LABEL[a.role])}</td>
+                  <td>
+                    <StaffBadges account={a} />
+                  </td>
+                  <td>{a.lastSignInAt ? dateTime(a.lastSignInAt) : t('staff.never')}</td>
+                  <td className="actions-cell">
+                    {a.id === session.accountId ? (
+                      <span className="muted">{t('staff.you')}</span>
+                    ) : manageable(a) ? (
+                      <button
+                        type="button"
+                        className="button secondary"
+                        aria-label={t('staff.manage_for', { name: a.displayName })}
+                        onClick={() => setDialog({ kind: 'manage', account: a })}
+                      >
+                        {t('staff.manage')}
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+      {dialog?.kind === 'create' ? (
+        <StaffCreateDialog
+          actorRole={session.role}
+          onClose={() => setDialog(null)}
+          onSessionError={failed}
+          onCreated={(account, password) => {
+            setStatus(t('staff.done_create', { name: account.displayName }));
+            setDialog({ kind: 'secret', account, password });
+            void load(search);
+          }}
+        />
+      ) : null}
+      {dialog?.kind === 'manage' ? (
+        <StaffManageDialog
+          account={dialog.account}
+          actorRole={session.role}
+          onClose={() => setDialog(null)}
+          onAction={(action) => choose(dialog.account, action)}
+        />
+      ) : null}
+      {dialog?.kind === 'confirm' ? (
+        <StaffConfirm
+          account={dialog.account}
+          action={dialog.action}
+          busy={busy}
+          onConfirm={() => void perform(dialog.account, dialog.action)}
+          onCancel={() => setDialog({ kind: 'manage', account: dialog.account })}
+        />
+      ) : null}
+      {dialog?.kind === 'secret' ? (
+        <TemporaryPasswordDialog
+          name={dialog.account.displayName}
+          username={dialog.account.username}
+          password={dialog.password}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
+    </Page>
+  );
+}
+
+function StaffConfirm(props: {
+  account: StaffSummary;
+  action: StaffAction;
+  busy: boolean;
+  onConfirm(): void;
+  onCancel(): void;
+}) {
+  const { t } = useI18n();
+  const type = props.action.type;
+  if (type === 'enable' || type === 'unlock') return null;
+  const text = CONFIRM_TEXT[type];
+  const name = props.account.displayName;
+  const role = props.action.type === 'role' ? t(ROLE_LABEL[props.action.role]) : '';
+  return (
+    <ConfirmDialog
+      title={t(text.title, { name })}
+      confirmLabel={t(text.button)}
+      danger={type !== 'role'}
+      busy={props.busy}
+      onConfirm={props.onConfirm}
+      onCancel={props.onCancel}
+    >
+      <p>{t(text.body, { name, role, from: t(ROLE_LABEL[props.account.role]) })}</p>
+    </ConfirmDialog>
+  );
+}

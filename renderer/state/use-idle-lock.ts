@@ -1,0 +1,59 @@
+import { useEffect, useRef } from 'react';
+import { useApi } from '../api/api-context';
+import { isSessionError } from '../api/types';
+
+/** At most one `session.touch` per this interval while the person is active. */
+export const TOUCH_EVERY_MS = 30_000;
+const CHECK_EVERY_MS = 5_000;
+const ACTIVITY_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'] as const;
+
+/**
+ * Idle lock, seen from the window: activity is reported to the core (throttled), and when the
+ * person has done nothing here for the policy's idle time the window locks the session itself
+ * instead of showing staff data until the next poll. The core keeps its own idle timer on its
+ * monotonic clock and locks regardless of what this window says; this only makes the lock
+ * prompt, and cannot postpone it (the core only counts activity it is told about).
+ */
+export function useIdleLock(
+  active: boolean,
+  idleLockMinutes: number,
+  onSessionChanged: () => void,
+): void {
+  const api = useApi();
+  const lastActivity = useRef(Date.now());
+  const lastTouch = useRef(Date.now());
+  const changed = useRef(onSessionChanged);
+  changed.current = onSessionChanged;
+
+  useEffect(() => {
+    if (!active) return;
+    const idleMs = idleLockMinutes * 60_000;
+    lastActivity.current = Date.now();
+    lastTouch.current = Date.now();
+    let locking = false;
+
+    const onActivity = () => {
+      const now = Date.now();
+      lastActivity.current = now;
+      if (now - lastTouch.current < TOUCH_EVERY_MS) return;
+      lastTouch.current = now;
+      void api.session.touch({}).then((r) => {
+        if (!r.ok && isSessionError(r.error)) changed.current();
+      });
+    };
+    const check = () => {
+      if (locking || Date.now() - lastActivity.current < idleMs) return;
+      locking = true;
+      void api.session.lock({}).then(() => changed.current());
+    };
+
+    for (const type of ACTIVITY_EVENTS)
+      window.addEventListener(type, onActivity, { capture: true, passive: true });
+    const timer = setInterval(check, CHECK_EVERY_MS);
+    return () => {
+      for (const type of ACTIVITY_EVENTS)
+        window.removeEventListener(type, onActivity, { capture: true });
+      clearInterval(timer);
+    };
+  }, [active, idleLockMinutes, api]);
+}
