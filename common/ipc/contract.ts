@@ -63,7 +63,10 @@ export const contract = {
   'auth.cancel': channel(z.object(challenge).strict(), ok),
 
   'session.touch': channel(empty, sessionViewSchema),
-  'session.lock': channel(empty, sessionViewSchema),
+  'session.lock': channel(
+    z.object({ reason: z.enum(['manual', 'idle']).optional() }).strict(),
+    sessionViewSchema,
+  ),
   'session.unlock': channel(z.object({ password: passwordInput }).strict(), sessionViewSchema),
   'session.switchUser': channel(empty, ok),
   'session.resume': channel(

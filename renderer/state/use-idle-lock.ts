@@ -44,7 +44,7 @@ export function useIdleLock(
     const check = () => {
       if (locking || Date.now() - lastActivity.current < idleMs) return;
       locking = true;
-      void api.session.lock({}).then(() => changed.current());
+      void api.session.lock({ reason: 'idle' }).then(() => changed.current());
     };
 
     for (const type of ACTIVITY_EVENTS)

@@ -85,7 +85,7 @@ export function createApiHandlers(kh: Keyholder): ApiHandlers {
     },
 
     'session.touch': (ctx) => kh.sessions.requireActive(session(ctx)),
-    'session.lock': (ctx) => kh.sessions.lock(session(ctx), 'manual'),
+    'session.lock': (ctx, r) => kh.sessions.lock(session(ctx), r.reason ?? 'manual'),
     'session.unlock': (ctx, r) => kh.myAccount.unlockSession(session(ctx), r.password),
     'session.switchUser': (ctx) => {
       const id = session(ctx);

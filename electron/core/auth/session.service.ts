@@ -129,7 +129,7 @@ export class SessionService {
     return view;
   }
 
-  lock(sessionId: string, reason: 'manual' | 'switch_user'): SessionView {
+  lock(sessionId: string, reason: 'manual' | 'idle' | 'switch_user'): SessionView {
     const view = this.get(sessionId);
     const s = this.live.get(sessionId);
     if (s && view.state === 'active') {

@@ -41,6 +41,8 @@ export interface Challenge {
   stage: Stage;
   totpPassed: boolean;
   method: 'password' | 'password+totp' | 'password+recovery_code';
+  /** The TOTP step the code matched: recorded so the sync server can spot one code on two PCs. */
+  totpStep?: number;
   wrongCodes: number;
   recoveryCodesLeft?: number;
 }
@@ -139,6 +141,7 @@ export class SignInService {
     c.method = 'password+totp';
     // The step is claimed in the same transaction as the session (one commit, one decision).
     const step = result.step;
+    c.totpStep = step;
     return this.advance(c, () => {
       if (this.d.totp.claim(c.accountId, step)) return;
       throw new KeyholderError(
@@ -302,7 +305,13 @@ export class SignInService {
         actor: actorOf(account),
         action: 'auth.sign_in',
         outcome: 'success',
-        details: { method: c.method, ...(clockProblem ? { clockProblem } : {}) },
+        details: {
+          method: c.method,
+          ...(c.method === 'password+totp' && c.totpStep !== undefined
+            ? { totpStep: c.totpStep }
+            : {}),
+          ...(clockProblem ? { clockProblem } : {}),
+        },
       });
       return created;
     })();

@@ -75,6 +75,13 @@ describe('IPC dispatch: the one path every UI call takes', () => {
     });
     expect(done).toMatchObject({ ok: true, data: { status: 'signed_in' } });
     expect(await dispatch(handlers, ctx, 'staff.list', { search: '' })).toMatchObject({ ok: true });
+    // The renderer's idle timer locks with reason idle; the audit says so.
+    expect(await dispatch(handlers, ctx, 'session.lock', { reason: 'idle' })).toMatchObject({
+      ok: true,
+      data: { state: 'locked' },
+    });
+    expect(h.kh.audit.query({ action: 'auth.session_lock' }).entries[0]?.details).toEqual({ reason: 'idle' });
+    expect(await dispatch(handlers, ctx, 'session.lock', { reason: 'nap' })).toEqual(INVALID);
     // Another window has no session of its own.
     expect(
       await dispatch(handlers, newWindowContext(), 'staff.list', { search: '' }),
