@@ -5,7 +5,9 @@
  * caller from PUBLIC_URL only.
  */
 export type MailTemplate =
-  | { kind: 'verify_email'; name: string; code: string; link: string }
+  | { kind: 'verify_email'; name: string; code: string; link: string; username?: string }
+  | { kind: 'confirm_email_change'; name: string; code: string; link: string }
+  | { kind: 'email_changed'; name: string; newAddress: string; when: string }
   | { kind: 'reset_password'; name: string; code: string; link: string }
   | { kind: 'find_account'; name: string; username: string; storeName: string }
   | { kind: 'security_alert'; name: string; event: string; when: string }
@@ -37,9 +39,31 @@ function body(t: MailTemplate): Body {
         paragraphs: [
           `Hello ${t.name},`,
           'Confirm this address to activate your Keyholder account. The code and the link work once, for one hour.',
+          ...(t.username ? [`Your username on the store PCs: ${t.username}`] : []),
+          'If you were not expecting this, ignore this email.',
         ],
         code: t.code,
         action: { label: 'Confirm my email address', link: t.link },
+      };
+    case 'confirm_email_change':
+      return {
+        subject: 'Confirm your new email address for Keyholder',
+        paragraphs: [
+          `Hello ${t.name},`,
+          'You asked to use this address for your Keyholder account. Confirm it with the code or the link, which work once, for one hour. Until then your account keeps its current address.',
+          'If it was not you, ignore this email: nothing changes.',
+        ],
+        code: t.code,
+        action: { label: 'Confirm my new address', link: t.link },
+      };
+    case 'email_changed':
+      return {
+        subject: 'The email address of your Keyholder account was changed',
+        paragraphs: [
+          `Hello ${t.name},`,
+          `The email address of your Keyholder account was changed to ${t.newAddress} (${t.when}). Mail about your account now goes there.`,
+          'If this was not you, contact support at once.',
+        ],
       };
     case 'reset_password':
       return {

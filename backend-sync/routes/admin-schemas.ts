@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { ServerClock } from '../app';
+import type { Database } from '../db/database';
+import type { PolicyService } from '../policies/policy.service';
+import type { ServerAudit } from '../services/server-audit';
+
+/**
+ * Schemas shared by the admin API routes of stores, devices, policies, audit and analytics.
+ * Query strings and bodies are strict (an unknown parameter is a 400, never ignored); every
+ * response has a schema, so nothing the handler did not mean to send can leak.
+ */
+
+export const errorBody = z.object({
+  error: z.looseObject({ code: z.string(), message: z.string(), requestId: z.string() }),
+});
+
+/** The error answers an authenticated admin route can give, for the OpenAPI document. */
+export const adminErrors = {
+  400: errorBody,
+  401: errorBody,
+  403: errorBody,
+  404: errorBody,
+} as const;
+
+export const idParams = z.strictObject({ id: z.uuid() });
+
+const MAX_TIME = 8_640_000_000_000_000; // the largest time a JS Date can hold
+
+/**
+ * A time in a query string: milliseconds since the epoch, or an ISO 8601 date ("2026-11-29",
+ * midnight UTC) or date-time with an offset or Z.
+ */
+export const timeParam = z
+  .string()
+  .max(40)
+  .transform((value, ctx) => {
+    if (/^\d{1,16}$/.test(value)) {
+      const ms = Number(value);
+      if (ms <= MAX_TIME) return ms;
+    } else if (
+      /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)
+    ) {
+      const ms = Date.parse(value);
+      if (Number.isFinite(ms) && ms >= 0) return ms;
+    }
+    ctx.addIssue({ code: 'custom', message: 'expected milliseconds or an ISO 8601 date' });
+    return z.NEVER;
+  });
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What the admin API route files (stores, devices, policies, audit, analytics) need. */
+export interface AdminRouteDeps {
+  database: Database;
+  clock: ServerClock;
+  audit: ServerAudit;
+  policies: PolicyService;
+  /** The public half of the policy key, shown to admins (devices pin it at enrollment). */
+  policyKey: { publicKeyPem: string; keyId: string };
+}

@@ -1,0 +1,500 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDialect } from '../support/server-harness';
+import {
+  AUTH,
+  expectGenericError,
+  me,
+  nextStep,
+  PASSWORD,
+  post,
+  signIn,
+  totp,
+} from '../auth/support/auth-helpers';
+import {
+  activeSession,
+  adminSession,
+  auditOf,
+  call,
+  changeSeqOf,
+  PUBLIC_URL,
+  secretsOf,
+  seedStore,
+  startPeopleServer,
+  type PeopleServer,
+  type Session,
+} from './support/people-helpers';
+
+const USER_KEYS = [
+  'createdAt',
+  'displayName',
+  'email',
+  'emailVerified',
+  'id',
+  'role',
+  'status',
+  'stores',
+  'totpEnabled',
+  'updatedAt',
+  'username',
+];
+
+describeEachDialect('people: accounts and email verification', (dialect) => {
+  let server: PeopleServer;
+  let admin: Session;
+  let storeA: string;
+  let storeB: string;
+  beforeAll(async () => {
+    server = await startPeopleServer(dialect);
+    storeA = await seedStore(server.s, 'Downtown');
+    storeB = await seedStore(server.s, 'Airport');
+    admin = await adminSession(server);
+  });
+  afterAll(() => server.close());
+
+  const create = (body: Record<string, unknown>, token = admin.tokens.accessToken) =>
+    call(server.s, 'POST', '/users', { token, body });
+
+  it('creates a pending account and mails a code and a link; following the link activates it', async () => {
+    const { s, clock } = server;
+    const r = await create({
+      email: '  Mia@Example.com ',
+      username: 'Mia.Manager',
+      displayName: 'Mia Manager',
+      role: 'manager',
+      storeIds: [storeA],
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const created = r.json();
+    expect(Object.keys(created).sort()).toEqual([...USER_KEYS, 'verificationEmail'].sort());
+    expect(created).toMatchObject({
+      email: 'mia@example.com',
+      username: 'mia.manager',
+      role: 'manager',
+      status: 'pending',
+      emailVerified: false,
+      totpEnabled: false,
+      stores: [{ id: storeA, name: 'Downtown' }],
+      verificationEmail: 'sent',
+    });
+    const seqAtCreate = await changeSeqOf(s, created.id);
+
+    const mail = await server.mail.next('mia@example.com');
+    expect(mail.subject).toBe('Confirm your email address for Keyholder');
+    expect(mail.text).toContain('mia.manager');
+    const { url, path, token, code } = secretsOf(mail);
+    expect(url.startsWith(`${PUBLIC_URL}/account/verify#token=`)).toBe(true);
+
+    // The secrets are stored only as hashes.
+    const stored = JSON.stringify(
+      await s.database.db.selectFrom('one_time_tokens').selectAll().execute(),
+    );
+    expect(stored).not.toContain(token);
+    expect(stored).not.toContain(code.replace('-', ''));
+    expect(stored).not.toContain(code);
+
+    // The link opens a page (nothing is spent by opening it), which loads its script.
+    const page = await s.app.inject({ url: path });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.body).toContain('src="account.js"');
+    const script = await s.app.inject({ url: '/account/account.js' });
+    expect(script.statusCode).toBe(200);
+    expect(script.body).toContain('verification/start');
+
+    // What the page's script does with the fragment's token.
+    const start = await call(s, 'POST', '/account/verification/start', { body: { token } });
+    expect(start.statusCode, start.body).toBe(200);
+    const started = start.json();
+    expect(started).toMatchObject({
+      username: 'mia.manager',
+      displayName: 'Mia Manager',
+      email: 'm***@e***.com',
+      totpRequired: true,
+      password: { minLength: 12 },
+    });
+    // Starting again gives the same 2FA key (it is bound to the invitation).
+    const again = await call(s, 'POST', '/account/verification/start', { body: { token } });
+    expect(again.json().totp.secret).toBe(started.totp.secret);
+
+    // Managers must enroll 2FA; the password follows the role's policy.
+    expectGenericError(
+      await call(s, 'POST', '/account/verification/complete', {
+        body: { token, password: PASSWORD },
+      }),
+      400,
+      'invalid_totp_code',
+    );
+    const weak = await call(s, 'POST', '/account/verification/complete', {
+      body: { token, password: 'password', totpCode: totp(started.totp.secret, clock) },
+    });
+    expectGenericError(weak, 422, 'password_policy');
+    const withName = await call(s, 'POST', '/account/verification/complete', {
+      body: { token, password: 'Downtown mia.manager', totpCode: totp(started.totp.secret, clock) },
+    });
+    expectGenericError(withName, 422, 'password_policy');
+
+    const done = await call(s, 'POST', '/account/verification/complete', {
+      body: { token, password: PASSWORD, totpCode: totp(started.totp.secret, clock) },
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toEqual({ status: 'active', username: 'mia.manager', totpEnabled: true });
+    expect(await changeSeqOf(s, created.id)).toBeGreaterThan(seqAtCreate);
+
+    // One-time: neither the link nor the code works again.
+    for (const body of [{ token }, { email: 'mia@example.com', code }]) {
+      expectGenericError(
+        await call(s, 'POST', '/account/verification/start', { body }),
+        400,
+        'invalid_code',
+      );
+    }
+    // The person signs in with the password they chose and their 2FA code.
+    await signIn(server, 'mia@example.com', started.totp.secret);
+    const row = await s.database.db
+      .selectFrom('users')
+      .select(['status', 'email_verified_at', 'password_hash'])
+      .where('id', '=', created.id)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('active');
+    expect(row.email_verified_at).toEqual(expect.any(Number));
+    expect(row.password_hash).toMatch(/^\$argon2id\$/);
+    expect((await auditOf(s, 'user.create', created.id))[0]).toMatchObject({
+      actorId: admin.userId,
+      details: { role: 'manager', storeIds: [storeA] },
+    });
+    expect((await auditOf(s, 'user.verify', created.id))[0]).toMatchObject({
+      outcome: 'success',
+      details: { totpEnabled: true, via: 'link' },
+    });
+  });
+
+  it('verifies with the typed code and the address; 2FA is optional for viewers', async () => {
+    const { s } = server;
+    const r = await create({
+      email: 'vic@example.com',
+      username: 'vic',
+      displayName: 'Vic Viewer',
+      role: 'viewer',
+      storeIds: [storeA],
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const { code } = secretsOf(await server.mail.next('vic@example.com'));
+    const typed = code.toLowerCase().replace('-', ' ');
+    const start = await call(s, 'POST', '/account/verification/start', {
+      body: { email: 'VIC@example.com', code: typed },
+    });
+    expect(start.statusCode, start.body).toBe(200);
+    expect(start.json().totpRequired).toBe(false);
+    const done = await call(s, 'POST', '/account/verification/complete', {
+      body: { email: 'vic@example.com', code, password: PASSWORD },
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toEqual({ status: 'active', username: 'vic', totpEnabled: false });
+    expectGenericError(
+      await call(s, 'POST', '/account/verification/complete', {
+        body: { email: 'vic@example.com', code, password: PASSWORD },
+      }),
+      400,
+      'invalid_code',
+    );
+  });
+
+  it('expires after one hour; a resend voids the old secrets; wrong codes run out', async () => {
+    const { s, clock } = server;
+    const r = await create({
+      email: 'eve@example.com',
+      username: 'eve',
+      displayName: 'Eve Late',
+      role: 'viewer',
+      storeIds: [storeB],
+    });
+    const id = r.json().id as string;
+    const first = secretsOf(await server.mail.next('eve@example.com'));
+    clock.advance(60 * 60 * 1000 + 1);
+    expectGenericError(
+      await call(s, 'POST', '/account/verification/start', { body: { token: first.token } }),
+      400,
+      'invalid_code',
+    );
+
+    const resend = await call(s, 'POST', `/users/${id}/verification`, {
+      token: (await signIn(server, admin.email, admin.secret)).accessToken,
+    });
+    expect(resend.statusCode, resend.body).toBe(202);
+    expect(resend.json()).toEqual({ email: 'sent', sentTo: 'e***@e***.com' });
+    const second = secretsOf(await server.mail.next('eve@example.com'));
+    clock.advance(59 * 60 * 1000);
+    expectGenericError(
+      await call(s, 'POST', '/account/verification/start', {
+        body: { email: 'eve@example.com', code: first.code },
+      }),
+      400,
+      'invalid_code',
+    );
+    // Five wrong codes, then even the right code is dead.
+    for (let i = 0; i < 5; i++) {
+      expectGenericError(
+        await call(s, 'POST', '/account/verification/start', {
+          body: { email: 'eve@example.com', code: 'ZZZZ-ZZZZ' },
+        }),
+        400,
+        'invalid_code',
+      );
+    }
+    expectGenericError(
+      await call(s, 'POST', '/account/verification/start', {
+        body: { email: 'eve@example.com', code: second.code },
+      }),
+      400,
+      'invalid_code',
+    );
+    // The link belongs to the same invitation, so it died with it.
+    expectGenericError(
+      await call(s, 'POST', '/account/verification/start', { body: { token: second.token } }),
+      400,
+      'invalid_code',
+    );
+  });
+
+  it('refuses duplicates, unknown stores, and accounts without a store', async () => {
+    const token = (await signIn(server, admin.email, admin.secret)).accessToken;
+    const base = {
+      email: 'dup@example.com',
+      username: 'dup',
+      displayName: 'Dup',
+      role: 'viewer',
+      storeIds: [storeA],
+    };
+    expect((await create(base, token)).statusCode).toBe(201);
+    expectGenericError(await create({ ...base, username: 'dup2' }, token), 409, 'email_taken');
+    expectGenericError(
+      await create({ ...base, email: 'dup2@example.com', username: 'DUP' }, token),
+      409,
+      'username_taken',
+    );
+    expectGenericError(
+      await create({ ...base, email: 'x@example.com', username: 'x-1', storeIds: ['nope'] }, token),
+      400,
+      'unknown_store',
+    );
+    expectGenericError(
+      await create({ ...base, email: 'y@example.com', username: 'y-1', storeIds: [] }, token),
+      400,
+      'stores_required',
+    );
+    expectGenericError(
+      await create({ ...base, email: 'z@example.com', username: 'erased-abc' }, token),
+      400,
+      'invalid_request',
+    );
+  });
+
+  it('audits role and status changes with before and after; disabling revokes sessions at once', async () => {
+    const { s, clock } = server;
+    const adminToken = (await signIn(server, admin.email, admin.secret)).accessToken;
+    const manager = await activeSession(server, adminToken, {
+      email: 'max@example.com',
+      username: 'max',
+      displayName: 'Max Manager',
+      role: 'manager',
+      storeIds: [storeA],
+    });
+    expect(await me(s, manager.tokens.accessToken)).toBe(200);
+    const seq = await changeSeqOf(s, manager.userId);
+
+    const disabled = await call(s, 'PUT', `/users/${manager.userId}/status`, {
+      token: adminToken,
+      body: { status: 'disabled' },
+    });
+    expect(disabled.statusCode, disabled.body).toBe(200);
+    expect(disabled.json().status).toBe('disabled');
+    // The very next request with the old access token fails; so does its refresh token.
+    expect(await me(s, manager.tokens.accessToken)).toBe(401);
+    expectGenericError(
+      await post(s, '/refresh', { refreshToken: manager.tokens.refreshToken }),
+      401,
+    );
+    const families = await s.database.db
+      .selectFrom('refresh_families')
+      .select(['revoked_at', 'revoked_reason'])
+      .where('user_id', '=', manager.userId)
+      .execute();
+    expect(families.every((f) => f.revoked_reason === 'account_disabled')).toBe(true);
+    expect(await changeSeqOf(s, manager.userId)).toBeGreaterThan(seq);
+    // Disabled people cannot sign in (even with both factors right).
+    nextStep(clock);
+    const refused = await post(s, '/sign-in', {
+      email: 'max@example.com',
+      password: PASSWORD,
+      totpCode: totp(manager.secret, clock),
+    });
+    expectGenericError(refused, 403, 'account_disabled');
+
+    const enabled = await call(s, 'PUT', `/users/${manager.userId}/status`, {
+      token: adminToken,
+      body: { status: 'active' },
+    });
+    expect(enabled.json().status).toBe('active');
+    expect(
+      (await auditOf(s, 'user.status_change', manager.userId)).map((e) => e.details),
+    ).toMatchObject([
+      { before: { status: 'active' }, after: { status: 'disabled' }, revokedSessions: 1 },
+      { before: { status: 'disabled' }, after: { status: 'active' }, revokedSessions: 0 },
+    ]);
+
+    const seqBeforeRole = await changeSeqOf(s, manager.userId);
+    const role = await call(s, 'PUT', `/users/${manager.userId}/role`, {
+      token: adminToken,
+      body: { role: 'viewer' },
+    });
+    expect(role.statusCode, role.body).toBe(200);
+    expect(role.json().role).toBe('viewer');
+    expect(await changeSeqOf(s, manager.userId)).toBeGreaterThan(seqBeforeRole);
+    expect(await auditOf(s, 'user.role_change', manager.userId)).toMatchObject([
+      {
+        actorId: admin.userId,
+        outcome: 'success',
+        details: { before: { role: 'manager' }, after: { role: 'viewer' } },
+      },
+    ]);
+
+    // Admins cannot change their own role or status (nor lock the franchise out).
+    expectGenericError(
+      await call(s, 'PUT', `/users/${admin.userId}/role`, {
+        token: adminToken,
+        body: { role: 'viewer' },
+      }),
+      409,
+      'own_account',
+    );
+    expectGenericError(
+      await call(s, 'PUT', `/users/${admin.userId}/status`, {
+        token: adminToken,
+        body: { status: 'disabled' },
+      }),
+      409,
+      'own_account',
+    );
+  });
+
+  it('edits name, username and stores (bumping change_seq) and unlocks a locked account', async () => {
+    const { s, clock } = server;
+    const adminToken = (await signIn(server, admin.email, admin.secret)).accessToken;
+    const created = await create(
+      {
+        email: 'ned@example.com',
+        username: 'ned',
+        displayName: 'Ned',
+        role: 'viewer',
+        storeIds: [storeA],
+      },
+      adminToken,
+    );
+    const id = created.json().id as string;
+    const seq = await changeSeqOf(s, id);
+    const edit = await call(s, 'PATCH', `/users/${id}`, {
+      token: adminToken,
+      body: { displayName: 'Ned Stark', username: 'ned.s', storeIds: [storeB, storeA] },
+    });
+    expect(edit.statusCode, edit.body).toBe(200);
+    expect(edit.json()).toMatchObject({
+      displayName: 'Ned Stark',
+      username: 'ned.s',
+      stores: [
+        { id: storeB, name: 'Airport' },
+        { id: storeA, name: 'Downtown' },
+      ],
+    });
+    expect(await changeSeqOf(s, id)).toBeGreaterThan(seq);
+    expect((await auditOf(s, 'user.update', id))[0]?.details).toMatchObject({
+      before: { displayName: 'Ned', username: 'ned', storeIds: [storeA] },
+      after: { displayName: 'Ned Stark', username: 'ned.s' },
+    });
+
+    // A typo in a pending invitation's address can be fixed: a fresh mail goes to the new one.
+    const fixed = await call(s, 'PATCH', `/users/${id}`, {
+      token: adminToken,
+      body: { email: 'ned.stark@example.com' },
+    });
+    expect(fixed.statusCode, fixed.body).toBe(200);
+    const old = secretsOf(await server.mail.next('ned@example.com'));
+    const fresh = secretsOf(await server.mail.next('ned.stark@example.com'));
+    expectGenericError(
+      await call(s, 'POST', '/account/verification/start', { body: { token: old.token } }),
+      400,
+      'invalid_code',
+    );
+    expect(
+      (await call(s, 'POST', '/account/verification/start', { body: { token: fresh.token } }))
+        .statusCode,
+    ).toBe(200);
+
+    // Locked by failed sign-ins → an admin unlocks.
+    const max = await s.database.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'max@example.com')
+      .executeTakeFirstOrThrow();
+    for (let i = 0; i < 10; i++) {
+      clock.advance(60_000);
+      await post(s, '/sign-in', {
+        email: 'max@example.com',
+        password: 'wrong password 123',
+        totpCode: '000000',
+      });
+    }
+    const detail = await call(s, 'GET', `/users/${max.id}`, { token: adminToken });
+    expect(detail.json().locked).toBe(true);
+    const unlock = await call(s, 'POST', `/users/${max.id}/unlock`, { token: adminToken });
+    expect(unlock.json()).toEqual({ wasLocked: true });
+    expect((await call(s, 'GET', `/users/${max.id}`, { token: adminToken })).json().locked).toBe(
+      false,
+    );
+  });
+
+  it('lists and shows people without any secret, with paging and search', async () => {
+    const { s } = server;
+    const adminToken = (await signIn(server, admin.email, admin.secret)).accessToken;
+    const all = await call(s, 'GET', '/users?limit=200', { token: adminToken });
+    expect(all.statusCode, all.body).toBe(200);
+    const list = all.json() as { users: Record<string, unknown>[]; nextCursor: string | null };
+    expect(list.users.length).toBeGreaterThanOrEqual(6);
+    for (const u of list.users) expect(Object.keys(u).sort()).toEqual(USER_KEYS);
+    expect(all.body).not.toMatch(/argon2|password|secret|totp_|hash/i);
+
+    const pages: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const r = await call(s, 'GET', `/users?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+        token: adminToken,
+      });
+      const body = r.json() as { users: { email: string }[]; nextCursor: string | null };
+      pages.push(...body.users.map((u) => u.email));
+      cursor = body.nextCursor;
+    } while (cursor);
+    expect(pages).toEqual(list.users.map((u) => u.email));
+
+    const search = await call(s, 'GET', '/users?q=MIA.MAN', { token: adminToken });
+    expect(search.json().users.map((u: { email: string }) => u.email)).toEqual(['mia@example.com']);
+    const byStore = await call(s, 'GET', `/users?store=${storeB}&role=viewer`, {
+      token: adminToken,
+    });
+    expect(
+      byStore
+        .json()
+        .users.map((u: { email: string }) => u.email)
+        .sort(),
+    ).toEqual(['eve@example.com', 'ned.stark@example.com']);
+    const one = await call(s, 'GET', `/users/${admin.userId}`, { token: adminToken });
+    expect(one.statusCode).toBe(200);
+    expect(one.body).not.toMatch(/argon2|secret|hash/i);
+    expectGenericError(
+      await call(s, 'GET', '/users/00000000-0000-4000-8000-000000000000', { token: adminToken }),
+      404,
+      'not_found',
+    );
+    expectGenericError(await call(s, 'GET', '/users'), 401, 'unauthorized');
+    expect((await s.app.inject({ url: `${AUTH}/me` })).statusCode).toBe(401);
+  });
+});
