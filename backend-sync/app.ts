@@ -12,6 +12,17 @@ import { registerSecurity } from './plugins/security';
 import { authRoutes } from './routes/auth.routes';
 import { healthRoutes } from './routes/health.routes';
 import { syncRoutes } from './routes/sync.routes';
+import { createPeopleServices } from './people/people-services';
+import { accountRecoveryRoutes } from './routes/account-recovery.routes';
+import { profileRoutes } from './routes/profile.routes';
+import { usersRoutes } from './routes/users.routes';
+import { PolicyService } from './policies/policy.service';
+import { ServerAudit } from './services/server-audit';
+import { analyticsRoutes } from './routes/analytics.routes';
+import { auditRoutes } from './routes/audit.routes';
+import { deviceRoutes } from './routes/devices.routes';
+import { policyRoutes } from './routes/policies.routes';
+import { storeRoutes } from './routes/stores.routes';
 
 export interface ServerClock {
   nowMs(): number;
@@ -80,20 +91,54 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { source: keys.source, policyKeyId: keys.policy.keyId, tokenKeyId: keys.token.keyId },
     'signing keys loaded',
   );
+  // Versioned, signed policies (version 1 is created at first start); the server's own
+  // sign-in enforces the current version unless a test passes `policyFor`.
+  const policies = new PolicyService(
+    deps.database.db,
+    clock,
+    keys.policy,
+    new ServerAudit(deps.database.db, clock),
+  );
+  await policies.load();
   const auth = createAuthServices({
     config,
     database: deps.database,
     clock,
     keys,
-    ...(deps.policyFor ? { policyFor: deps.policyFor } : {}),
+    policyFor: deps.policyFor ?? policies.policyFor,
   });
   registerAuth(app, { access: auth.access, tokens: auth.tokens, clock });
   authRoutes(app, auth, config);
+  // People: users across stores, verification and recovery, profile, GDPR (mail via SMTP_URL).
+  const people = createPeopleServices(app, {
+    config,
+    database: deps.database,
+    clock,
+    auth,
+    policyFor: deps.policyFor ?? policies.policyFor,
+  });
+  usersRoutes(app, people);
+  profileRoutes(app, people, config);
+  accountRecoveryRoutes(app, people, config);
   syncRoutes(app, {
     config,
     database: deps.database,
     now: () => clock.nowMs(),
     serverPublicKey: () => keys.policy.publicKeyPem,
+    policies,
   });
+  // Stores, devices, policies, audit search and analytics (the admin API).
+  const admin = {
+    database: deps.database,
+    clock,
+    audit: auth.audit,
+    policies,
+    policyKey: keys.policy,
+  };
+  storeRoutes(app, admin);
+  deviceRoutes(app, admin);
+  policyRoutes(app, admin);
+  auditRoutes(app, admin);
+  analyticsRoutes(app, admin);
   return app;
 }

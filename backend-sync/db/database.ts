@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3-multiple-ciphers';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import type { Config } from '../config';
@@ -73,7 +73,19 @@ export async function openServerDatabase(
 async function migrate(database: Database): Promise<void> {
   const known = migrations(database.dialect);
   const provider: MigrationProvider = { getMigrations: async () => known };
-  const migrator = new Migrator({ db: database.db, provider });
+  // PostgreSQL: name the schema of the migration tables. Without it Kysely looks for
+  // kysely_migration in *every* schema of the database, so another schema holding one (another
+  // instance, another app, a parallel test) makes this one fail to start.
+  const schema =
+    database.dialect === 'postgres'
+      ? (await sql<{ name: string | null }>`select current_schema() as name`.execute(database.db))
+          .rows[0]?.name
+      : null;
+  const migrator = new Migrator({
+    db: database.db,
+    provider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const applied = (await migrator.getMigrations()).filter((m) => m.executedAt).map((m) => m.name);
   const order = Object.keys(known);
   if (applied.some((name, i) => order[i] !== name)) {

@@ -14,6 +14,8 @@ export interface UsersTable {
   email_verified_at: number | null;
   password_hash: string | null;
   password_changed_at: number | null;
+  /** 1: the next sign-in must set a new password (a temporary password set on a store PC). */
+  must_change_password: Generated<number>;
   totp_secret: string | null;
   totp_last_step: number;
   preferences: string;
@@ -47,7 +49,11 @@ export interface DevicesTable {
   last_sync_at: number | null;
   last_seq: number;
   last_hash: string;
-  pending_events: number;
+  /**
+   * The highest audit seq the device says it holds (reported on each pull); pending events are
+   * `reported_seq - last_seq`: written on the PC, not yet on the server.
+   */
+  reported_seq: number;
   revoked_at: number | null;
   created_at: number;
 }
@@ -105,6 +111,8 @@ export interface OneTimeTokensTable {
   expires_at: number;
   used_at: number | null;
   created_at: number;
+  /** Wrong codes typed against this user's live tokens of this purpose (people/one-time-codes.ts). */
+  attempts: Generated<number>;
 }
 
 export interface PoliciesTable {
@@ -153,6 +161,26 @@ export interface ServerAuditTable {
   details: string;
 }
 
+/**
+ * Tombstones for devices: a user removed from a store (or deleted, which cascades) is logged
+ * here by a trigger on user_stores, numbered from the 'users' counter like users.change_seq,
+ * so a pull can tell that store's PCs to drop the account whatever code path removed it.
+ */
+export interface StoreMembershipRemovalsTable {
+  seq: number;
+  store_id: string;
+  user_id: string;
+}
+
+/** Successful password + TOTP sign-ins reported by devices, to spot one code used on two PCs. */
+export interface TotpStepUsesTable {
+  person_id: string;
+  step: number;
+  device_id: string;
+  seq: number;
+  at: number;
+}
+
 export interface CountersTable {
   name: string;
   value: number;
@@ -173,4 +201,6 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   server_audit: ServerAuditTable;
   counters: CountersTable;
+  store_membership_removals: StoreMembershipRemovalsTable;
+  totp_step_uses: TotpStepUsesTable;
 }

@@ -4,19 +4,31 @@ import { z } from 'zod';
 import {
   enrollRequestSchema,
   enrollResponseSchema,
+  pullQuerySchema,
+  pullResponseSchema,
+  pushAccountChangesRequestSchema,
+  pushAccountChangesResponseSchema,
   pushAuditRequestSchema,
   pushAuditResponseSchema,
   SYNC_API_PREFIX,
 } from '../../common/sync/protocol';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import type { PolicyService } from '../policies/policy.service';
+import { ServerAudit } from '../services/server-audit';
+import { AccountChangesService } from '../sync/account-changes.service';
 import { AuditIngestService } from '../sync/audit-ingest.service';
 import { authenticateDevice } from '../sync/device-auth';
 import { EnrollmentService } from '../sync/enrollment.service';
+import { PullService } from '../sync/pull.service';
 
 const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), requestId: z.string() }).passthrough(),
 });
+
+const idempotencyHeaders = z
+  .object({ 'idempotency-key': z.string().regex(/^[A-Za-z0-9_-]{8,128}$/) })
+  .passthrough();
 
 export interface SyncRouteDeps {
   config: Config;
@@ -24,47 +36,107 @@ export interface SyncRouteDeps {
   now: () => number;
   /** Ed25519 public key (SPKI PEM) the device pins at enrollment. */
   serverPublicKey: () => string;
+  /** The signed policy bundles served in pulls. */
+  policies: PolicyService;
 }
 
-/** Store PC endpoints: enrollment (code → credential) and audit upload. */
+/**
+ * Store PC endpoints: enrollment (code → credential), pull (accounts, revocations, signed
+ * policy), audit upload, and offline account changes. Everything but enrollment authenticates
+ * with `Authorization: Device <credential>`, checked against the database on every request
+ * (a revoked device is refused at once). Answers are never cached.
+ */
 export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const enrollment = new EnrollmentService(deps.database.db, deps.now);
-  const ingest = new AuditIngestService(deps.database.db, deps.database.dialect, deps.now);
+  const { db, dialect } = deps.database;
+  const audit = new ServerAudit(db, { nowMs: deps.now });
+  const enrollment = new EnrollmentService(db, deps.now, audit);
+  const ingest = new AuditIngestService(db, dialect, deps.now);
+  const pulls = new PullService(db, deps.now, deps.policies);
+  const accountChanges = new AccountChangesService(db, dialect, deps.now);
 
-  r.post(
-    `${SYNC_API_PREFIX}/enroll`,
-    {
-      schema: {
-        tags: ['sync'],
-        body: enrollRequestSchema,
-        response: { 200: enrollResponseSchema, 400: errorBody },
-      },
-      config: {
-        rateLimit: { max: deps.config.AUTH_RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' },
-      },
-    },
-    async (request) => {
-      const device = await enrollment.enroll(request.body);
-      return { ...device, serverPublicKey: deps.serverPublicKey(), serverTime: deps.now() };
-    },
-  );
+  app.register(async (scope) => {
+    const r = scope.withTypeProvider<ZodTypeProvider>();
+    scope.addHook('onSend', async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+    });
 
-  r.post(
-    `${SYNC_API_PREFIX}/audit`,
-    {
-      schema: {
-        tags: ['sync'],
-        headers: z
-          .object({ 'idempotency-key': z.string().regex(/^[A-Za-z0-9_-]{8,128}$/) })
-          .passthrough(),
-        body: pushAuditRequestSchema,
-        response: { 200: pushAuditResponseSchema, 401: errorBody, 409: errorBody, 422: errorBody },
+    r.post(
+      `${SYNC_API_PREFIX}/enroll`,
+      {
+        schema: {
+          tags: ['sync'],
+          body: enrollRequestSchema,
+          response: { 200: enrollResponseSchema, 400: errorBody, 409: errorBody },
+        },
+        config: {
+          rateLimit: { max: deps.config.AUTH_RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' },
+        },
       },
-    },
-    async (request) => {
-      const device = await authenticateDevice(deps.database.db, request.headers.authorization);
-      return ingest.ingest(device, request.headers['idempotency-key'], request.body.entries);
-    },
-  );
+      async (request) => {
+        const device = await enrollment.enroll(request.body);
+        return { ...device, serverPublicKey: deps.serverPublicKey(), serverTime: deps.now() };
+      },
+    );
+
+    r.get(
+      `${SYNC_API_PREFIX}/pull`,
+      {
+        schema: {
+          tags: ['sync'],
+          querystring: pullQuerySchema,
+          response: { 200: pullResponseSchema, 400: errorBody, 401: errorBody },
+        },
+      },
+      async (request) => {
+        const device = await authenticateDevice(db, request.headers.authorization);
+        return pulls.pull(device, request.query);
+      },
+    );
+
+    r.post(
+      `${SYNC_API_PREFIX}/audit`,
+      {
+        schema: {
+          tags: ['sync'],
+          headers: idempotencyHeaders,
+          body: pushAuditRequestSchema,
+          response: {
+            200: pushAuditResponseSchema,
+            401: errorBody,
+            409: errorBody,
+            422: errorBody,
+          },
+        },
+      },
+      async (request) => {
+        const device = await authenticateDevice(db, request.headers.authorization);
+        return ingest.ingest(device, request.headers['idempotency-key'], request.body.entries);
+      },
+    );
+
+    r.post(
+      `${SYNC_API_PREFIX}/accounts`,
+      {
+        schema: {
+          tags: ['sync'],
+          headers: idempotencyHeaders,
+          body: pushAccountChangesRequestSchema,
+          response: {
+            200: pushAccountChangesResponseSchema,
+            401: errorBody,
+            409: errorBody,
+            422: errorBody,
+          },
+        },
+      },
+      async (request) => {
+        const device = await authenticateDevice(db, request.headers.authorization);
+        return accountChanges.push(
+          device,
+          request.headers['idempotency-key'],
+          request.body.changes,
+        );
+      },
+    );
+  });
 }

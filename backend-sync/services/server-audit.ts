@@ -12,7 +12,36 @@ export type ServerAuditAction =
   | 'auth.sign_out'
   | 'auth.sign_out_everywhere'
   | 'auth.sessions_revoked'
-  | 'password.change';
+  | 'password.change'
+  // People (backend-sync/people): accounts, verification, recovery, profile, GDPR.
+  | 'user.create'
+  | 'user.update'
+  | 'user.role_change'
+  | 'user.status_change'
+  | 'user.unlock'
+  | 'user.verification_sent'
+  | 'user.verify'
+  | 'password.reset_request'
+  | 'password.reset'
+  | 'account.find'
+  | 'profile.update'
+  | 'profile.email_change_request'
+  | 'profile.email_change'
+  | 'profile.preferences'
+  | 'session.revoke'
+  | 'gdpr.export'
+  | 'gdpr.erase'
+  // Stores, devices, policies, sync (backend-sync/{stores,sync,policies,reporting}).
+  | 'store.create'
+  | 'store.update'
+  | 'store.delete'
+  | 'device.enrollment_code'
+  | 'device.enroll'
+  | 'device.revoke'
+  | 'policy.change'
+  | 'sync.account_change'
+  | 'totp.reuse_across_devices'
+  | 'audit.export';
 
 export interface ServerAuditEntry {
   action: ServerAuditAction;

@@ -1,11 +1,13 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { auditHashInput, type AuditRecord } from '../../common/audit/audit-record';
-import { canonicalJson } from '../../common/audit/canonical-json';
 import type { Dialect } from '../db/database';
 import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
+import { ServerAudit } from '../services/server-audit';
 import type { DevicePrincipal } from './device-auth';
+import { IdempotencyKeys, requestHash } from './idempotency';
+import { recordTotpUses } from './totp-reuse';
 
 export interface IngestResult {
   acknowledgedSeq: number;
@@ -25,22 +27,33 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
  * - The chain is verified (previous hash, hash, MAC with the device's key) before anything is
  *   stored; a break refuses the batch and is recorded for admins.
  * - Entries, the device's head (seq + hash) and the idempotency result commit together.
+ * - Password + TOTP sign-ins are checked for one code used on two devices (totp-reuse.ts).
  */
 export class AuditIngestService {
+  private readonly keys: IdempotencyKeys;
+  private readonly audit: ServerAudit;
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly dialect: Dialect,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.keys = new IdempotencyKeys(db, now);
+    this.audit = new ServerAudit(db, { nowMs: now });
+  }
 
   async ingest(
     device: DevicePrincipal,
     idempotencyKey: string,
     entries: AuditRecord[],
   ): Promise<IngestResult> {
-    const requestHash = sha256(canonicalJson(entries));
-    const claimed = await this.claimKey(device.deviceId, idempotencyKey, requestHash);
-    if (claimed !== 'new') return claimed;
+    const claimed = await this.keys.claim<IngestResult>(
+      device.deviceId,
+      'audit',
+      idempotencyKey,
+      requestHash(entries),
+    );
+    if (claimed !== 'new') return claimed.replay;
     try {
       const result = await this.db.transaction().execute(async (tx) => {
         const head = await tx
@@ -55,7 +68,9 @@ export class AuditIngestService {
         const fresh = sorted.filter((e) => e.seq > head.last_seq);
         await this.checkDuplicates(tx, device, known);
         if (fresh.length === 0) {
-          return { acknowledgedSeq: head.last_seq, stored: 0, duplicates: known.length };
+          const result = { acknowledgedSeq: head.last_seq, stored: 0, duplicates: known.length };
+          await this.keys.complete(tx, device.deviceId, 'audit', idempotencyKey, result);
+          return result;
         }
         if (fresh[0]!.seq !== head.last_seq + 1) {
           throw new HttpError(409, 'sequence_gap', 'Audit entries are missing before this batch.', {
@@ -93,25 +108,28 @@ export class AuditIngestService {
         const last = fresh[fresh.length - 1]!;
         await tx
           .updateTable('devices')
-          .set({ last_seq: last.seq, last_hash: last.hash, last_sync_at: receivedAt })
+          .set({
+            last_seq: last.seq,
+            last_hash: last.hash,
+            last_sync_at: receivedAt,
+            // The PC holds at least what it just sent (pending = reported_seq - last_seq).
+            reported_seq: sql<number>`case when reported_seq > ${last.seq} then reported_seq else ${last.seq} end`,
+          })
           .where('id', '=', device.deviceId)
           .execute();
-        return { acknowledgedSeq: last.seq, stored: fresh.length, duplicates: known.length };
+        await recordTotpUses(tx, this.dialect, this.audit, device, fresh);
+        const result = {
+          acknowledgedSeq: last.seq,
+          stored: fresh.length,
+          duplicates: known.length,
+        };
+        await this.keys.complete(tx, device.deviceId, 'audit', idempotencyKey, result);
+        return result;
       });
-      await this.db
-        .updateTable('idempotency_keys')
-        .set({ state: 'done', response: JSON.stringify(result) })
-        .where('device_id', '=', device.deviceId)
-        .where('key', '=', idempotencyKey)
-        .execute();
       return result;
     } catch (error) {
       // Nothing was stored: free the key so the device can retry (after fixing a gap, say).
-      await this.db
-        .deleteFrom('idempotency_keys')
-        .where('device_id', '=', device.deviceId)
-        .where('key', '=', idempotencyKey)
-        .execute();
+      await this.keys.release(device.deviceId, 'audit', idempotencyKey);
       if (error instanceof HttpError && error.code === 'audit_chain_broken') {
         // Recorded outside the rolled-back transaction: admins must hear about a break.
         await this.db
@@ -129,49 +147,6 @@ export class AuditIngestService {
       }
       throw error;
     }
-  }
-
-  /** 'new' when this call owns the key; otherwise the stored result (or an error). */
-  private async claimKey(
-    deviceId: string,
-    key: string,
-    requestHash: string,
-  ): Promise<'new' | IngestResult> {
-    const inserted = await this.db
-      .insertInto('idempotency_keys')
-      .values({
-        device_id: deviceId,
-        key,
-        request_hash: requestHash,
-        state: 'in_progress',
-        response: null,
-        created_at: this.now(),
-      })
-      .onConflict((oc) => oc.columns(['device_id', 'key']).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return 'new';
-    const existing = await this.db
-      .selectFrom('idempotency_keys')
-      .select(['request_hash', 'state', 'response'])
-      .where('device_id', '=', deviceId)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    if (!existing) return this.claimKey(deviceId, key, requestHash); // freed meanwhile
-    if (existing.request_hash !== requestHash) {
-      throw new HttpError(
-        422,
-        'idempotency_key_reused',
-        'This Idempotency-Key was used with a different request.',
-      );
-    }
-    if (existing.state !== 'done' || !existing.response) {
-      throw new HttpError(
-        409,
-        'request_in_progress',
-        'The same request is still being processed. Retry shortly.',
-      );
-    }
-    return JSON.parse(existing.response) as IngestResult;
   }
 
   private async checkDuplicates(

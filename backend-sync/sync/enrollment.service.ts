@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
+import type { ServerAudit } from '../services/server-audit';
 import { newDeviceCredential, sha256 } from './device-auth';
 
 export const ENROLLMENT_CODE_TTL_MS = 15 * 60_000;
@@ -32,6 +33,8 @@ export class EnrollmentService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly now: () => number,
+    /** Records codes issued and devices enrolled (never the code itself). */
+    private readonly audit?: ServerAudit,
   ) {}
 
   async issueCode(storeId: string, adminId: string): Promise<{ code: string; expiresAt: number }> {
@@ -43,17 +46,29 @@ export class EnrollmentService {
     if (!store) throw new HttpError(404, 'not_found', 'That store does not exist.');
     const code = newCode();
     const expiresAt = this.now() + ENROLLMENT_CODE_TTL_MS;
-    await this.db
-      .insertInto('enrollment_codes')
-      .values({
-        code_hash: sha256(normalizeCode(code)),
-        store_id: storeId,
-        created_by: adminId,
-        expires_at: expiresAt,
-        used_at: null,
-        device_id: null,
-      })
-      .execute();
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('enrollment_codes')
+        .values({
+          code_hash: sha256(normalizeCode(code)),
+          store_id: storeId,
+          created_by: adminId,
+          expires_at: expiresAt,
+          used_at: null,
+          device_id: null,
+        })
+        .execute();
+      await this.audit?.write(
+        {
+          action: 'device.enrollment_code',
+          outcome: 'success',
+          actorId: adminId,
+          storeId,
+          details: { expiresAt },
+        },
+        tx,
+      );
+    });
     return { code, expiresAt };
   }
 
@@ -116,11 +131,21 @@ export class EnrollmentService {
           last_sync_at: null,
           last_seq: 0,
           last_hash: '0'.repeat(64),
-          pending_events: 0,
+          reported_seq: 0,
           revoked_at: null,
           created_at: now,
         })
         .execute();
+      await this.audit?.write(
+        {
+          action: 'device.enroll',
+          outcome: 'success',
+          targetId: deviceId,
+          storeId: store.id,
+          details: { deviceName: input.deviceName, appVersion: input.appVersion },
+        },
+        tx,
+      );
       return { deviceId, storeId: store.id, storeName: store.name, credential };
     });
   }

@@ -18,6 +18,18 @@ export const PERMISSIONS = [
   'device.enroll',
   'time.confirm',
   'store.backup',
+  // Sync server (backend-sync/routes/users.routes.ts): edit a person's name, username, stores;
+  // GDPR export and erasure of one person's data (admins only).
+  'staff.edit',
+  'staff.export',
+  'staff.erase',
+  // Sync server (backend-sync): stores, devices and analytics across the franchise. Managers
+  // read only the stores they are assigned to (checked per store by the server).
+  'store.read',
+  'store.manage',
+  'device.read',
+  'device.revoke',
+  'analytics.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -26,6 +38,7 @@ export type StaffRole = 'admin' | 'manager' | 'viewer';
 const MANAGER: readonly Permission[] = [
   'staff.read',
   'staff.create',
+  'staff.edit',
   'staff.disable',
   'staff.reset',
   'staff.unlock',
@@ -34,6 +47,8 @@ const MANAGER: readonly Permission[] = [
   'audit.verify',
   'audit.export',
   'policy.read',
+  'store.read',
+  'device.read',
 ];
 
 export const PERMISSION_MATRIX: Readonly<Record<StaffRole, readonly Permission[]>> = {

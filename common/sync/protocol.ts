@@ -78,12 +78,56 @@ export const syncedAccountSchema = z.object({
 });
 export type SyncedAccount = z.infer<typeof syncedAccountSchema>;
 
+/** Accounts per pull page; a device catching up pulls again with the new cursor. */
+export const PULL_PAGE_SIZE = 500;
+
+const uint = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * `GET /pull` query. `since`: the cursor of the last page applied (0 at first). `policyVersion`:
+ * the version of the server policy bundle the PC holds (the bundle is sent only when newer; leave
+ * it out to always get it). `auditHead`: the PC's highest local audit seq, so admins see how
+ * many events wait to be uploaded. `appVersion`: shown to admins in the device list.
+ */
+export const pullQuerySchema = z.strictObject({
+  since: uint.default(0),
+  policyVersion: uint.optional(),
+  auditHead: uint.optional(),
+  appVersion: z
+    .string()
+    .regex(/^[0-9A-Za-z.+_-]{1,32}$/)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(PULL_PAGE_SIZE).default(PULL_PAGE_SIZE),
+});
+export type PullQuery = z.infer<typeof pullQuerySchema>;
+
 export const pullResponseSchema = z.object({
+  /** Pass as `since` next time. Never goes down while the server keeps its data. */
   cursor: z.number().int().nonnegative(),
+  /** Server time (ms): re-anchors the PC's trusted time. */
   serverTime: z.number(),
-  /** Applied first, before anything else in this response (invariant 6). */
-  revocations: z.object({ disabledAccountIds: z.array(z.string().uuid()) }),
+  /** The PC's store as the server knows it (names are context words for the password check). */
+  store: z.object({ id: z.string(), name: z.string(), brand: z.string() }),
+  /**
+   * True when this pull started from 0 (first pull, or the server did not know the cursor,
+   * e.g. after a restore from backup): once `more` is false, the accounts received from this
+   * page on are the complete set, and synced accounts not among them must be removed.
+   */
+  fullSync: z.boolean(),
+  /**
+   * Applied first, before anything else in this response and before any upload (invariant 6):
+   * sessions of these accounts end at once. Every revocation since `since` comes in the first
+   * page, whatever the page size (a page may repeat some; applying one twice is harmless).
+   */
+  revocations: z.object({
+    /** Disabled by an admin: keep the account, refuse its sign-ins. */
+    disabledAccountIds: z.array(z.string()),
+    /** No longer on this store's PCs (removed from the store, erased): delete it locally. */
+    removedAccountIds: z.array(z.string()),
+  }),
+  /** Active accounts assigned to this store, changed since `since`, oldest change first. */
   accounts: z.array(syncedAccountSchema),
+  /** The current signed policy, or null when the PC already holds this version. */
   policy: signedPolicySchema.nullable(),
   /** True when more changes wait: pull again with the new cursor. */
   more: z.boolean(),
@@ -101,28 +145,48 @@ export const pushAuditResponseSchema = z.object({
   duplicates: z.number().int().nonnegative(),
 });
 
-/** Local account changes made offline (a password changed or reset on the PC). */
+/**
+ * An argon2id hash in PHC form, as both sides produce it. The server also checks the cost
+ * parameters, so a device cannot push a hash cheaper to crack than the server would make.
+ */
+export const ARGON2ID_PHC =
+  /^\$argon2id\$v=19\$m=(\d{1,7}),t=(\d{1,3}),p=(\d{1,3})\$[A-Za-z0-9+/]{16,128}\$[A-Za-z0-9+/]{16,256}$/;
+
+/**
+ * Local account changes made offline: a password changed by its owner, or a temporary password
+ * a manager set on the PC (`mustChangePassword`). Never a role or status: those are the
+ * server's alone (invariant 6).
+ */
 export const accountChangeSchema = z
   .object({
     accountId: z.string().uuid(),
-    kind: z.literal('password_changed'),
-    passwordHash: z.string().min(20).max(512),
-    changedAt: z.number().int(),
+    kind: z.enum(['password_changed', 'password_reset']),
+    passwordHash: z.string().max(512).regex(ARGON2ID_PHC),
+    /** When the change was made, in the PC's trusted time: the latest change wins. */
+    changedAt: z.number().int().nonnegative(),
     mustChangePassword: z.boolean(),
-    /** The account version the device had when the change was made. */
+    /** The account version the device had when the change was made (recorded for audit). */
     baseVersion: z.number().int().nonnegative(),
   })
   .strict();
+export type AccountChange = z.infer<typeof accountChangeSchema>;
+export const MAX_ACCOUNT_CHANGES = 100;
 export const pushAccountChangesRequestSchema = z
-  .object({ changes: z.array(accountChangeSchema).min(1).max(100) })
+  .object({ changes: z.array(accountChangeSchema).min(1).max(MAX_ACCOUNT_CHANGES) })
   .strict();
+export const ACCOUNT_CHANGE_OUTCOMES = ['applied', 'superseded', 'refused'] as const;
 export const pushAccountChangesResponseSchema = z.object({
   results: z.array(
     z.object({
       accountId: z.string().uuid(),
-      /** applied; superseded (a later change already won); refused (account disabled or unknown). */
-      outcome: z.enum(['applied', 'superseded', 'refused']),
-      version: z.number().int(),
+      /**
+       * applied; superseded (a later change already won: pull to get it); refused (the
+       * account is disabled, erased, unknown or not in this store, or the hash is too weak).
+       */
+      outcome: z.enum(ACCOUNT_CHANGE_OUTCOMES),
+      /** The account's version on the server after this change (0 when unknown to it). */
+      version: z.number().int().nonnegative(),
     }),
   ),
 });
+export type PushAccountChangesResponse = z.infer<typeof pushAccountChangesResponseSchema>;

@@ -26,6 +26,7 @@ export function migration001(dialect: Dialect) {
         .addColumn('email_verified_at', time)
         .addColumn('password_hash', 'text')
         .addColumn('password_changed_at', time)
+        .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('totp_secret', 'text')
         .addColumn('totp_last_step', time, (c) => c.notNull().defaultTo(0))
         .addColumn('preferences', 'text', (c) => c.notNull().defaultTo('{}'))
@@ -70,10 +71,11 @@ export function migration001(dialect: Dialect) {
         .addColumn('last_sync_at', time)
         .addColumn('last_seq', time, (c) => c.notNull().defaultTo(0))
         .addColumn('last_hash', 'text', (c) => c.notNull().defaultTo('0'.repeat(64)))
-        .addColumn('pending_events', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('reported_seq', time, (c) => c.notNull().defaultTo(0))
         .addColumn('revoked_at', time)
         .addColumn('created_at', time, (c) => c.notNull())
         .execute();
+      await db.schema.createIndex('devices_store').on('devices').column('store_id').execute();
 
       await db.schema
         .createTable('enrollment_codes')
@@ -138,6 +140,7 @@ export function migration001(dialect: Dialect) {
         .addColumn('expires_at', time, (c) => c.notNull())
         .addColumn('used_at', time)
         .addColumn('created_at', time, (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
       await db.schema
         .createIndex('one_time_tokens_user')
@@ -215,6 +218,74 @@ export function migration001(dialect: Dialect) {
         .addColumn('name', 'text', (c) => c.primaryKey())
         .addColumn('value', time, (c) => c.notNull())
         .execute();
+
+      await db.schema
+        .createTable('store_membership_removals')
+        .addColumn('seq', time, (c) => c.primaryKey())
+        .addColumn('store_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('store_membership_removals_store')
+        .on('store_membership_removals')
+        .columns(['store_id', 'seq'])
+        .execute();
+      await membershipTriggers(db, dialect);
+
+      await db.schema
+        .createTable('totp_step_uses')
+        .addColumn('person_id', 'text', (c) => c.notNull())
+        .addColumn('step', time, (c) => c.notNull())
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('seq', time, (c) => c.notNull())
+        .addColumn('at', time, (c) => c.notNull())
+        .addPrimaryKeyConstraint('totp_step_uses_pk', ['person_id', 'step', 'device_id'])
+        .execute();
     },
   };
+}
+
+/**
+ * Store membership is what decides which accounts a store PC holds, so every change to
+ * user_stores — whatever code path makes it, including the cascade when a user or a store is
+ * deleted — is numbered from the 'users' counter (the pull cursor, see services/change-seq.ts):
+ * - an insert moves the user's change_seq up, so the store's PCs pull the account;
+ * - a delete leaves a tombstone in store_membership_removals, so they drop it.
+ * Same counter row, same lock until commit: sequence order stays commit order.
+ */
+async function membershipTriggers(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  if (dialect === 'postgres') {
+    await sql`
+      CREATE FUNCTION kh_user_stores_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE next_seq bigint;
+      BEGIN
+        INSERT INTO counters (name, value) VALUES ('users', 1)
+          ON CONFLICT (name) DO UPDATE SET value = counters.value + 1
+          RETURNING value INTO next_seq;
+        IF TG_OP = 'DELETE' THEN
+          INSERT INTO store_membership_removals (seq, store_id, user_id)
+            VALUES (next_seq, OLD.store_id, OLD.user_id);
+          RETURN OLD;
+        END IF;
+        UPDATE users SET change_seq = next_seq WHERE id = NEW.user_id;
+        RETURN NEW;
+      END $$`.execute(db);
+    await sql`
+      CREATE TRIGGER user_stores_changed AFTER INSERT OR DELETE ON user_stores
+        FOR EACH ROW EXECUTE FUNCTION kh_user_stores_changed()`.execute(db);
+    return;
+  }
+  const bump = sql.raw(`
+      INSERT OR IGNORE INTO counters (name, value) VALUES ('users', 0);
+      UPDATE counters SET value = value + 1 WHERE name = 'users';`);
+  await sql`
+    CREATE TRIGGER user_stores_added AFTER INSERT ON user_stores BEGIN ${bump}
+      UPDATE users SET change_seq = (SELECT value FROM counters WHERE name = 'users')
+        WHERE id = NEW.user_id;
+    END`.execute(db);
+  await sql`
+    CREATE TRIGGER user_stores_removed AFTER DELETE ON user_stores BEGIN ${bump}
+      INSERT INTO store_membership_removals (seq, store_id, user_id)
+        SELECT value, OLD.store_id, OLD.user_id FROM counters WHERE name = 'users';
+    END`.execute(db);
 }

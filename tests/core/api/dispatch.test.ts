@@ -80,7 +80,9 @@ describe('IPC dispatch: the one path every UI call takes', () => {
       ok: true,
       data: { state: 'locked' },
     });
-    expect(h.kh.audit.query({ action: 'auth.session_lock' }).entries[0]?.details).toEqual({ reason: 'idle' });
+    expect(h.kh.audit.query({ action: 'auth.session_lock' }).entries[0]?.details).toEqual({
+      reason: 'idle',
+    });
     expect(await dispatch(handlers, ctx, 'session.lock', { reason: 'nap' })).toEqual(INVALID);
     // Another window has no session of its own.
     expect(

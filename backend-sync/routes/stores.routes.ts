@@ -1,0 +1,102 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { principalOf, requirePermission } from '../auth/auth.plugin';
+import { assertStoreVisible } from '../stores/store-access';
+import { StoreService } from '../stores/store.service';
+import { adminErrors, errorBody, idParams, type AdminRouteDeps } from './admin-schemas';
+
+const name = z.string().trim().min(1).max(100);
+const brand = z.string().trim().max(100);
+
+export const storeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  brand: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  activeDevices: z.number().int(),
+  people: z.number().int(),
+});
+
+const createBody = z.strictObject({ name, brand: brand.optional() });
+const updateBody = z
+  .strictObject({ name: name.optional(), brand: brand.optional() })
+  .refine((b) => b.name !== undefined || b.brand !== undefined, { message: 'nothing to change' });
+
+/**
+ * /api/v1/stores: admins create, rename and delete stores and see them all; managers see the
+ * stores they are assigned to (any other store id is a 404, as if it did not exist).
+ */
+export function storeRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
+  const { db } = deps.database;
+  const stores = new StoreService(db, deps.clock, deps.audit);
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['stores'];
+
+  r.get(
+    '/api/v1/stores',
+    {
+      preHandler: [app.authenticate, requirePermission('store.read')],
+      schema: {
+        tags,
+        response: { 200: z.object({ stores: z.array(storeSchema) }), ...adminErrors },
+      },
+    },
+    async (request) => ({ stores: await stores.list(principalOf(request)) }),
+  );
+
+  r.post(
+    '/api/v1/stores',
+    {
+      preHandler: [app.authenticate, requirePermission('store.manage')],
+      schema: { tags, body: createBody, response: { 201: storeSchema, ...adminErrors } },
+    },
+    async (request, reply) => {
+      reply.status(201);
+      return stores.create(principalOf(request), request.body);
+    },
+  );
+
+  r.get(
+    '/api/v1/stores/:id',
+    {
+      preHandler: [app.authenticate, requirePermission('store.read')],
+      schema: { tags, params: idParams, response: { 200: storeSchema, ...adminErrors } },
+    },
+    async (request) => {
+      await assertStoreVisible(db, principalOf(request), request.params.id);
+      return stores.get(request.params.id);
+    },
+  );
+
+  r.patch(
+    '/api/v1/stores/:id',
+    {
+      preHandler: [app.authenticate, requirePermission('store.manage')],
+      schema: {
+        tags,
+        params: idParams,
+        body: updateBody,
+        response: { 200: storeSchema, ...adminErrors },
+      },
+    },
+    async (request) => stores.update(principalOf(request), request.params.id, request.body),
+  );
+
+  r.delete(
+    '/api/v1/stores/:id',
+    {
+      preHandler: [app.authenticate, requirePermission('store.manage')],
+      schema: {
+        tags,
+        params: idParams,
+        response: { 204: z.null(), ...adminErrors, 409: errorBody },
+      },
+    },
+    async (request, reply) => {
+      await stores.remove(principalOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,178 @@
+import type { Kysely } from 'kysely';
+import {
+  ARGON2ID_PHC,
+  type AccountChange,
+  type PushAccountChangesResponse,
+} from '../../common/sync/protocol';
+import { ARGON2ID_PARAMS } from '../auth/password-hasher';
+import type { Dialect } from '../db/database';
+import type { DB } from '../db/schema';
+import { nextChangeSeq } from '../services/change-seq';
+import { ServerAudit } from '../services/server-audit';
+import type { DevicePrincipal } from './device-auth';
+import { IdempotencyKeys, requestHash } from './idempotency';
+
+type Result = PushAccountChangesResponse['results'][number];
+type Reason =
+  'applied' | 'older_than_server' | 'account_disabled' | 'unknown_account' | 'weak_hash';
+
+/** Whether a pushed hash costs at least what the server itself would spend. */
+export function strongEnough(hash: string): boolean {
+  const m = ARGON2ID_PHC.exec(hash);
+  if (!m) return false;
+  const [memory, time, lanes] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return (
+    memory >= ARGON2ID_PARAMS.memoryCost &&
+    time >= ARGON2ID_PARAMS.timeCost &&
+    lanes >= ARGON2ID_PARAMS.parallelism
+  );
+}
+
+/**
+ * `POST /accounts`: password changes made on a store PC while offline (invariant 6).
+ *
+ * - Only accounts assigned to the device's store; only the password (the schema has no role
+ *   or status: those are the server's alone).
+ * - The latest change wins: applied when `changedAt` is later than the server's
+ *   password_changed_at, else `superseded` (the PC pulls the winner). A `changedAt` ahead of the
+ *   server's clock counts as now, so a PC with a fast clock cannot win every future conflict.
+ * - A disable always wins: a change for a disabled, erased or pending account is `refused`,
+ *   however recent, and never re-enables it.
+ * - An applied change takes a new change_seq, so the other PCs of the store pull it.
+ * - Every outcome is written to server_audit; superseded and refused ones are the conflicts.
+ * - Idempotency-Key as for audit uploads; answer and changes commit together.
+ */
+export class AccountChangesService {
+  private readonly keys: IdempotencyKeys;
+  private readonly audit: ServerAudit;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: Dialect,
+    private readonly now: () => number,
+  ) {
+    this.keys = new IdempotencyKeys(db, now);
+    this.audit = new ServerAudit(db, { nowMs: now });
+  }
+
+  async push(
+    device: DevicePrincipal,
+    idempotencyKey: string,
+    changes: AccountChange[],
+  ): Promise<PushAccountChangesResponse> {
+    const claimed = await this.keys.claim<PushAccountChangesResponse>(
+      device.deviceId,
+      'accounts',
+      idempotencyKey,
+      requestHash(changes),
+    );
+    if (claimed !== 'new') return claimed.replay;
+    try {
+      return await this.db.transaction().execute(async (tx) => {
+        // The counter first (as every writer of users does): one lock order, no deadlock.
+        let reserved: number | null = await nextChangeSeq(tx, 'users');
+        const takeSeq = async () => {
+          const seq = reserved ?? (await nextChangeSeq(tx, 'users'));
+          reserved = null;
+          return seq;
+        };
+        const results: Result[] = [];
+        for (const change of changes) {
+          results.push(await this.applyOne(tx, device, change, takeSeq));
+        }
+        const answer = { results };
+        await this.keys.complete(tx, device.deviceId, 'accounts', idempotencyKey, answer);
+        return answer;
+      });
+    } catch (error) {
+      await this.keys.release(device.deviceId, 'accounts', idempotencyKey);
+      throw error;
+    }
+  }
+
+  private async applyOne(
+    tx: Kysely<DB>,
+    device: DevicePrincipal,
+    change: AccountChange,
+    takeSeq: () => Promise<number>,
+  ): Promise<Result> {
+    const now = this.now();
+    const changedAt = Math.min(change.changedAt, now);
+    const user = await tx
+      .selectFrom('users as u')
+      .select((eb) => [
+        'u.id',
+        'u.status',
+        'u.erased_at',
+        'u.password_changed_at',
+        'u.change_seq',
+        eb
+          .exists(
+            eb
+              .selectFrom('user_stores as us')
+              .select('us.user_id')
+              .whereRef('us.user_id', '=', 'u.id')
+              .where('us.store_id', '=', device.storeId),
+          )
+          .as('member'),
+      ])
+      .where('u.id', '=', change.accountId)
+      .$if(this.dialect === 'postgres', (q) => q.forUpdate())
+      .executeTakeFirst();
+
+    let reason: Reason;
+    let version = 0;
+    if (!user || !user.member) {
+      // Unknown, or another store's: the device learns nothing about it, not even its version.
+      reason = 'unknown_account';
+    } else {
+      version = Number(user.change_seq);
+      const serverChangedAt =
+        user.password_changed_at === null ? null : Number(user.password_changed_at);
+      if (user.status !== 'active' || user.erased_at !== null) reason = 'account_disabled';
+      else if (serverChangedAt !== null && changedAt <= serverChangedAt)
+        reason = 'older_than_server';
+      else if (!strongEnough(change.passwordHash)) reason = 'weak_hash';
+      else reason = 'applied';
+    }
+
+    if (reason === 'applied') {
+      version = await takeSeq();
+      await tx
+        .updateTable('users')
+        .set({
+          password_hash: change.passwordHash,
+          password_changed_at: changedAt,
+          must_change_password: change.mustChangePassword ? 1 : 0,
+          change_seq: version,
+          updated_at: now,
+        })
+        .where('id', '=', change.accountId)
+        .execute();
+    }
+    const outcome =
+      reason === 'applied' ? 'applied' : reason === 'older_than_server' ? 'superseded' : 'refused';
+    await this.audit.write(
+      {
+        action: 'sync.account_change',
+        outcome:
+          outcome === 'applied' ? 'success' : outcome === 'superseded' ? 'failure' : 'denied',
+        targetId: change.accountId,
+        storeId: device.storeId,
+        details: {
+          deviceId: device.deviceId,
+          kind: change.kind,
+          result: outcome,
+          reason,
+          changedAt: change.changedAt,
+          ...(changedAt !== change.changedAt ? { clampedTo: changedAt } : {}),
+          serverChangedAt: user?.member ? (user.password_changed_at ?? null) : undefined,
+          baseVersion: change.baseVersion,
+          mustChange: change.mustChangePassword,
+        },
+      },
+      tx,
+    );
+    return { accountId: change.accountId, outcome, version };
+  }
+}

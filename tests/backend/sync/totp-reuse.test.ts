@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { AuditRecord } from '../../../common/audit/audit-record';
+import { SYNC_API_PREFIX } from '../../../common/sync/protocol';
+import { ServerAudit } from '../../../backend-sync/services/server-audit';
+import { recordTotpUses } from '../../../backend-sync/sync/totp-reuse';
+import { ADMIN_PASSWORD, CoreHarness } from '../../support/core-harness';
+import {
+  call,
+  createStore,
+  enrollPc,
+  serverEvents,
+  startAdminApi,
+  type AdminApi,
+  type EnrolledPc,
+} from '../stores/support/admin-api';
+import { describeEachDialect } from '../support/server-harness';
+
+/**
+ * Two real store PCs. Ada's account is on both (as after a sync: same account id, same TOTP
+ * secret). Someone reads her code over her shoulder on till A and types it on till B within
+ * the same 30 seconds: each PC, offline, accepts it once. The server must notice.
+ */
+const tillA = new CoreHarness();
+const tillB = new CoreHarness();
+let adaId: string;
+let reuseStep: number;
+let chainA: AuditRecord[];
+let chainB: AuditRecord[];
+
+beforeAll(async () => {
+  const { secret } = await tillA.setUp();
+  const { secret: secretB } = await tillB.setUp();
+  adaId = (
+    tillA.kh.db.prepare("SELECT id FROM accounts WHERE username = 'ada.admin'").get() as {
+      id: string;
+    }
+  ).id;
+  // Ada's synced copy on till B (B's own first admin, also named Ada, is another person).
+  tillB.kh.db
+    .prepare(
+      `INSERT INTO accounts (id, username, display_name, email, role, status, password_hash,
+         password_changed_at, totp_secret, totp_enabled_at, totp_last_step, created_at, updated_at)
+       SELECT ?, 'ada.lovelace', 'Ada Lovelace', email, role, 'active', password_hash,
+         password_changed_at, ?, totp_enabled_at, 0, created_at, updated_at
+       FROM accounts WHERE username = 'ada.admin'`,
+    )
+    .run(adaId, secret);
+  // Same wall time on both tills (each sign-in below moves its till on by one 30 s step).
+  const gap = tillA.clock.nowMs() - tillB.clock.nowMs();
+  if (gap > 0) tillB.clock.advance(gap);
+  else tillA.clock.advance(-gap);
+  // The reuse: one code, one step, two tills.
+  await tillA.signInWithCode('Ada.Admin', ADMIN_PASSWORD, secret); // step S
+  await tillB.signInWithCode('ada.lovelace', ADMIN_PASSWORD, secret); // step S
+  // Not reuses: Ada again on A (S+1); B's own admin in that same step (another person);
+  // Ada again on B in another step (S+2).
+  await tillA.signInWithCode('Ada.Admin', ADMIN_PASSWORD, secret);
+  await tillB.signInWithCode('Ada.Admin', ADMIN_PASSWORD, secretB);
+  await tillB.signInWithCode('ada.lovelace', ADMIN_PASSWORD, secret);
+  chainA = tillA.kh.audit.after(0, 1000);
+  chainB = tillB.kh.audit.after(0, 1000);
+  const steps = (chain: AuditRecord[]) =>
+    chain
+      .filter((e) => e.action === 'auth.sign_in' && e.actorId === adaId && e.outcome === 'success')
+      .map((e) => e.details.totpStep as number | undefined);
+  // The desktop records the step of each password + TOTP sign-in.
+  const [first, second] = steps(chainA).slice(-2);
+  expect(first).toEqual(expect.any(Number));
+  expect(second).toBe(first! + 1);
+  expect(steps(chainB)).toEqual([first, first! + 2]);
+  reuseStep = first!;
+});
+
+afterAll(() => {
+  tillA.dispose();
+  tillB.dispose();
+});
+
+describeEachDialect('one TOTP code accepted on two PCs', (dialect) => {
+  let api: AdminApi;
+  let a: EnrolledPc;
+  let b: EnrolledPc;
+  beforeAll(async () => {
+    api = await startAdminApi(dialect);
+    const north = await createStore(api, 'North');
+    const south = await createStore(api, 'South');
+    const macOf = async (pc: CoreHarness) =>
+      (await pc.secrets.get(`${pc.kh.profileId}/audit-mac-key`))!;
+    a = await enrollPc(api, north, { deviceId: tillA.kh.deviceId, macKey: await macOf(tillA) });
+    b = await enrollPc(api, south, { deviceId: tillB.kh.deviceId, macKey: await macOf(tillB) });
+  });
+  afterAll(() => api.s.close());
+
+  const upload = (pc: EnrolledPc, entries: AuditRecord[], key: string) =>
+    call(
+      api.s,
+      'POST',
+      `${SYNC_API_PREFIX}/audit`,
+      null,
+      { entries },
+      {
+        ...pc.auth,
+        'idempotency-key': key,
+      },
+    );
+
+  it('is flagged once, when the second PC uploads, with both uses', async () => {
+    expect((await upload(a, chainA, 'till-a-0001')).statusCode).toBe(200);
+    expect(await serverEvents(api.s, 'totp.reuse_across_devices')).toEqual([]);
+    const half = Math.ceil(chainB.length / 2);
+    const first = await upload(b, chainB.slice(0, half), 'till-b-0001');
+    expect(first.statusCode, first.body).toBe(200);
+    const second = await upload(b, chainB.slice(half), 'till-b-0002');
+    expect(second.statusCode, second.body).toBe(200);
+
+    const flags = await serverEvents(api.s, 'totp.reuse_across_devices');
+    expect(flags).toHaveLength(1);
+    const useA = chainA.find((e) => e.details.totpStep === reuseStep)!;
+    const useB = chainB.find((e) => e.details.totpStep === reuseStep)!;
+    expect(flags[0]).toEqual({
+      outcome: 'failure',
+      actorId: adaId,
+      targetId: adaId,
+      storeId: expect.any(String),
+      details: {
+        personName: 'ada.lovelace',
+        step: reuseStep,
+        deviceId: tillB.kh.deviceId,
+        seq: useB.seq,
+        at: useB.at,
+        otherUses: [{ deviceId: tillA.kh.deviceId, seq: useA.seq, at: useA.at }],
+      },
+    });
+
+    // Retries (same key, or a new key over entries already stored) flag nothing new.
+    expect((await upload(b, chainB.slice(half), 'till-b-0002')).statusCode).toBe(200);
+    const overlap = await upload(b, chainB, 'till-b-0003');
+    expect(overlap.json()).toMatchObject({ stored: 0, duplicates: chainB.length });
+    expect(await serverEvents(api.s, 'totp.reuse_across_devices')).toHaveLength(1);
+
+    // Admins find it among the server's events.
+    const found = await call(
+      api.s,
+      'GET',
+      '/api/v1/audit/server-events?action=totp.reuse_across_devices',
+      api.admin,
+    );
+    expect(found.json()).toMatchObject({ total: 1, events: [{ targetId: adaId }] });
+  });
+});
+
+// Its own server: only one PostgreSQL test server is open at a time (see the report on the
+// migrator's table check).
+describeEachDialect('one TOTP code on two PCs, uploaded at the same moment', (dialect) => {
+  let api: AdminApi;
+  beforeAll(async () => {
+    api = await startAdminApi(dialect);
+  });
+  afterAll(() => api.s.close());
+
+  it('is still flagged: the second upload waits for the first to commit', async () => {
+    const { db } = api.s.database;
+    const audit = new ServerAudit(db, api.clock);
+    const use = (chain: AuditRecord[]) => chain.filter((e) => e.details.totpStep === reuseStep);
+    const a = { deviceId: tillA.kh.deviceId, storeId: 'store-a' };
+    const b = { deviceId: tillB.kh.deviceId, storeId: 'store-b' };
+    let second: Promise<number> | undefined;
+    const first = await db.transaction().execute(async (tx) => {
+      const flagged = await recordTotpUses(tx, dialect, audit, a, use(chainA));
+      // Till B's upload starts while till A's transaction is still open.
+      second = db
+        .transaction()
+        .execute((tx2) => recordTotpUses(tx2, dialect, audit, b, use(chainB)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return flagged;
+    });
+    expect(first).toBe(0);
+    expect(await second).toBe(1);
+    expect(await serverEvents(api.s, 'totp.reuse_across_devices')).toHaveLength(1);
+  });
+});
