@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3-multiple-ciphers';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import type { Config } from '../config';
 import { migration001 } from './migrations/001-initial';
@@ -22,7 +21,7 @@ export interface Database {
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
 /** Ordered, statically imported migrations for one dialect. */
-function migrations(dialect: Dialect): Record<string, Migration> {
+function migrations(dialect: Dialect): Record<string, { up(db: Kysely<unknown>): Promise<void> }> {
   return { '001-initial': migration001(dialect) };
 }
 
@@ -70,33 +69,49 @@ export async function openServerDatabase(
   return database;
 }
 
-async function migrate(database: Database): Promise<void> {
-  const known = migrations(database.dialect);
-  const provider: MigrationProvider = { getMigrations: async () => known };
-  // PostgreSQL: name the schema of the migration tables. Without it Kysely looks for
-  // kysely_migration in *every* schema of the database, so another schema holding one (another
-  // instance, another app, a parallel test) makes this one fail to start.
-  const schema =
-    database.dialect === 'postgres'
-      ? (await sql<{ name: string | null }>`select current_schema() as name`.execute(database.db))
-          .rows[0]?.name
-      : null;
-  const migrator = new Migrator({
-    db: database.db,
-    provider,
-    ...(schema ? { migrationTableSchema: schema } : {}),
-  });
-  const applied = (await migrator.getMigrations()).filter((m) => m.executedAt).map((m) => m.name);
-  const order = Object.keys(known);
-  if (applied.some((name, i) => order[i] !== name)) {
-    await database.close();
-    throw new Error(
+class UnknownSchemaError extends Error {
+  constructor() {
+    super(
       'The database was written by a newer or different version of the Keyholder sync server. Update the server, then start it again.',
     );
   }
-  const { error } = await migrator.migrateToLatest();
-  if (error) {
+}
+
+/**
+ * Applies pending migrations in one transaction, recorded in `schema_migrations` of the
+ * current schema. Our own runner rather than Kysely's Migrator: that one introspects every
+ * schema of a PostgreSQL database, so a schema created or dropped elsewhere at the same moment
+ * (another app, another instance, a parallel test) could stop this server from starting.
+ * PostgreSQL: an advisory lock serialises instances that start together.
+ */
+async function migrate(database: Database): Promise<void> {
+  const known = migrations(database.dialect);
+  const order = Object.keys(known);
+  try {
+    await database.db.transaction().execute(async (tx) => {
+      if (database.dialect === 'postgres') {
+        await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.keyholder-migrations'))`.execute(
+          tx,
+        );
+      }
+      await sql`create table if not exists schema_migrations (name text primary key, applied_at bigint not null)`.execute(
+        tx,
+      );
+      const applied = (
+        await sql<{ name: string }>`select name from schema_migrations order by name`.execute(tx)
+      ).rows.map((r) => r.name);
+      if (applied.length > order.length || applied.some((name, i) => order[i] !== name)) {
+        throw new UnknownSchemaError();
+      }
+      for (const name of order.slice(applied.length)) {
+        await known[name]!.up(tx as unknown as Kysely<unknown>);
+        await sql`insert into schema_migrations (name, applied_at) values (${name}, ${Date.now()})`.execute(
+          tx,
+        );
+      }
+    });
+  } catch (error) {
     await database.close();
-    throw error instanceof Error ? error : new Error('database migration failed');
+    throw error;
   }
 }
