@@ -3,11 +3,13 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { registerAuth } from './auth/auth.plugin';
 import { createAuthServices } from './auth/auth-services';
 import type { PolicyFor } from './auth/policy-source';
-import type { Config } from './config';
+import { fastifyTrustProxy, type Config } from './config';
 import type { Database } from './db/database';
-import { loadSigningKeys, type SigningKeys } from './keys/signing-keys';
+import { derivedSecret, loadSigningKeys, type SigningKeys } from './keys/signing-keys';
+import type { ErrorReporter } from './observability/error-reporter';
 import { registerErrorHandler } from './plugins/error-handler';
 import { registerMetrics } from './plugins/metrics';
+import { registerOpenApi } from './plugins/openapi';
 import { registerSecurity } from './plugins/security';
 import { authRoutes } from './routes/auth.routes';
 import { healthRoutes } from './routes/health.routes';
@@ -23,6 +25,8 @@ import { auditRoutes } from './routes/audit.routes';
 import { deviceRoutes } from './routes/devices.routes';
 import { policyRoutes } from './routes/policies.routes';
 import { storeRoutes } from './routes/stores.routes';
+import { UNSUBSCRIBE_KEY_LABEL, UnsubscribeLinks } from './people/unsubscribe';
+import { unsubscribeRoutes } from './routes/unsubscribe.routes';
 
 export interface ServerClock {
   nowMs(): number;
@@ -36,6 +40,8 @@ export interface AppDeps {
   signingKeys?: SigningKeys;
   /** Effective policy per role; the default policy document until policies are stored. */
   policyFor?: PolicyFor;
+  /** Where 5xx errors are reported besides the log (Sentry when SENTRY_DSN is set). */
+  errorReporter?: ErrorReporter;
   /** Pino options override (tests silence logs; production logs JSON). */
   logger?: boolean | Record<string, unknown>;
 }
@@ -69,7 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
     // Request ids are random, so a client cannot guess or set another request's id.
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
@@ -78,7 +84,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await registerSecurity(app, config);
-  registerErrorHandler(app);
+  // OpenAPI 3.1 from the route schemas, Swagger UI at /docs: before any route is added.
+  await registerOpenApi(app);
+  registerErrorHandler(app, deps.errorReporter);
   const registry = registerMetrics(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -140,5 +148,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   policyRoutes(app, admin);
   auditRoutes(app, admin);
   analyticsRoutes(app, admin);
+  // The weekly digest's unsubscribe link (no session: a token signed with a derived key).
+  unsubscribeRoutes(app, {
+    config,
+    database: deps.database,
+    clock,
+    audit: auth.audit,
+    links: unsubscribeLinks(config, keys),
+  });
   return app;
+}
+
+/** The digest's unsubscribe links, signed with a key derived from the server's signing key. */
+export function unsubscribeLinks(config: Config, keys: SigningKeys): UnsubscribeLinks {
+  return new UnsubscribeLinks(derivedSecret(keys, UNSUBSCRIBE_KEY_LABEL), config.PUBLIC_URL);
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -6,15 +7,82 @@ import { z } from 'zod';
  * value is reported by name with what is expected; the server does not start half-configured.
  * `.env.example` documents each variable (kept in step by tests/backend/config.test.ts).
  */
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const list = z.string().transform((v) =>
   v
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean),
 );
+
+/**
+ * Which peers may tell the server a client's address (X-Forwarded-For), for the per-address
+ * rate limits and the audit trail:
+ * - `false` (or `0`, empty): none — the socket's address is the client (direct exposure);
+ * - a hop count, `1`–`20`: that many proxies in front of the server, each appending the address
+ *   it received from; the client is the entry that many from the right, so anything a client
+ *   writes to the left of it is ignored. Safe only when nothing but those proxies can reach
+ *   HOST:PORT (a direct client could pose as the last proxy): prefer addresses when you know them;
+ * - a comma-separated list of proxy addresses or CIDR ranges (`10.0.0.5, 10.1.0.0/16`), or the
+ *   names `loopback`, `linklocal`, `uniquelocal`: only those peers are trusted, hop by hop.
+ * `true` (trust every hop) is refused: any client could pick its own address by sending the
+ * header, and so dodge every per-address limit.
+ */
+export type TrustProxy = false | number | string[];
+
+const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(value: string): boolean {
+  if (TRUST_PROXY_NAMES.has(value)) return true;
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const trustProxy = z.string().transform((raw, ctx): TrustProxy => {
+  const value = raw.trim().toLowerCase();
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  if (['true', 'yes', 'on', 'all', '*'].includes(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'trusting every proxy lets any client choose its own address; give the number of proxies in front of the server (e.g. 1) or their addresses (e.g. 10.0.0.5 or 10.0.0.0/24)',
+    });
+    return z.NEVER;
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops >= 1 && hops <= 20) return hops;
+    ctx.addIssue({ code: 'custom', message: 'a hop count must be between 1 and 20' });
+    return z.NEVER;
+  }
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = entries.filter((e) => !isProxyAddress(e));
+  if (entries.length === 0 || bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be false, a hop count (1-20) or a comma-separated list of proxy IP addresses or CIDR ranges${bad.length > 0 ? ` (not an address: ${bad.join(', ')})` : ''}`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
+
+/**
+ * Fastify's `trustProxy` for a TRUST_PROXY value. A hop count is a function: Fastify 5 treats a
+ * plain number as "trust nothing", which would put every client behind the proxy in one bucket.
+ */
+export function fastifyTrustProxy(
+  value: TrustProxy,
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof value === 'number') return (_address, hop) => hop < value;
+  return value;
+}
 
 export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -26,7 +94,7 @@ export const envSchema = z.object({
     .optional(),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:8787'),
   CORS_ORIGINS: list.default([]),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JWT_ISSUER: z.string().min(1).default('keyholder-sync'),
   JWT_AUDIENCE: z.string().min(1).default('keyholder-admin'),

@@ -2,21 +2,36 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp, systemClock } from './app';
 import { PasswordHasher } from './auth/password-hasher';
 import { defaultPolicyFor } from './auth/policy-source';
+import { resetAdminTwoFactorCommand } from './auth/reset-admin-2fa.command';
 import { CreateAdminError, SETUP_CODE_TTL_MS, SetupService } from './auth/setup.service';
 import { ConfigError, loadConfig } from './config';
 import { openServerDatabase, type Database } from './db/database';
 import { ServerAudit } from './services/server-audit';
+import { describeDigestRun, sendDigest } from './commands/send-digest';
+import { loadErrorReporter, type ErrorReporter } from './observability/error-reporter';
+import { SERVER_VERSION } from './version';
 
 /**
  * `npm run server` — start the sync server.
  * `npm run server -- backup --to FILE` — online backup of the SQLite database.
  * `npm run server -- create-admin --email ADDRESS [--name NAME]` — a pending admin account and
  *   its one-time setup code (there are no default accounts).
+ * `npm run server -- reset-admin-2fa --email ADDRESS` — an admin lost their authenticator: clears
+ *   it, signs them out, and prints a one-time setup code to enroll a new one (password unchanged).
+ * `npm run server -- send-digest` — mail the weekly digest to the people who opted in (run it
+ *   from cron, hourly to weekly: each person gets at most one a week).
  * Configuration comes from the environment (.env.example lists every variable).
+ * With SENTRY_DSN set, errors are also reported to Sentry (loaded only then).
  */
+let reporter: ErrorReporter | undefined;
+
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
   const config = loadConfig();
+  // Sentry (only when SENTRY_DSN is set) before anything else, so what follows is covered.
+  reporter = await loadErrorReporter(config, {
+    release: process.env.SENTRY_RELEASE ?? `keyholder-sync@${SERVER_VERSION}`,
+  });
   const database = await openServerDatabase(config);
 
   if (command === 'backup') {
@@ -35,14 +50,40 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'create-admin') return createAdmin(database, rest);
+  if (command === 'reset-admin-2fa') {
+    try {
+      return await resetAdminTwoFactorCommand(
+        database,
+        { email: option(rest, '--email') },
+        {
+          clock: systemClock,
+          out: (line) => console.log(line),
+          err: (line) => console.error(line),
+        },
+      );
+    } finally {
+      await database.close();
+    }
+  }
+  if (command === 'send-digest') {
+    try {
+      const run = await sendDigest(config, database);
+      console.log(describeDigestRun(run));
+      return run.failed > 0 ? 1 : 0;
+    } finally {
+      await database.close();
+    }
+  }
   if (command !== 'serve') return usage(`unknown command "${command}"`);
 
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, errorReporter: reporter });
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
+    if (err) reporter?.captureError(err, { phase: 'shutdown' });
     await app.close();
     await database.close();
+    await reporter?.close(); // sends what is queued
   });
   await app.listen({ host: config.HOST, port: config.PORT });
   return -1; // keep running
@@ -92,22 +133,26 @@ function option(args: string[], name: string): string | undefined {
 
 function usage(problem: string): number {
   console.error(
-    `${problem}\nUsage: npm run server [-- serve | backup --to FILE | create-admin --email ADDRESS [--name NAME]]`,
+    `${problem}\nUsage: npm run server [-- serve | backup --to FILE | create-admin --email ADDRESS [--name NAME] | reset-admin-2fa --email ADDRESS | send-digest]`,
   );
   return 2;
 }
 
 main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) process.exit(code);
+  async (code) => {
+    if (code < 0) return;
+    await reporter?.close();
+    process.exit(code);
   },
-  (error: unknown) => {
+  async (error: unknown) => {
     if (error instanceof ConfigError) console.error(error.message);
     else
       console.error(
         'The sync server could not start:',
         error instanceof Error ? error.message : error,
       );
+    reporter?.captureError(error, { phase: 'start' });
+    await reporter?.close();
     process.exit(1);
   },
 );

@@ -1,17 +1,20 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { benchRenderer } from './renderer.bench';
+import { benchServer } from './server.bench';
 import { benchSignIn } from './sign-in.bench';
 import type { BenchSection } from './stats';
 
 /**
  * `npm run bench`: runs every benchmark, prints the figures and writes docs/PERFORMANCE.md.
+ * `npm run bench -- NAME`: one benchmark; rewrites its section of docs/PERFORMANCE.md only.
  * Benchmarks measure; tests never assert timings.
  */
 const benches: Array<[string, () => Promise<BenchSection>]> = [
   ['sign-in', benchSignIn],
   ['renderer', benchRenderer],
+  ['server', benchServer],
 ];
 
 async function main(): Promise<void> {
@@ -25,19 +28,47 @@ async function main(): Promise<void> {
     sections.push(section);
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const stamp = `_Measured on ${new Date().toISOString().slice(0, 10)} (${machine})._`;
+  const rendered = sections.map((s) => ({ title: s.title, text: `${stamp}\n\n${s.body}` }));
+  // One benchmark (`npm run bench -- server`) rewrites its own section and keeps the others.
+  const kept =
+    only && existsSync(PERFORMANCE) ? previousSections(readFileSync(PERFORMANCE, 'utf8')) : [];
+  const merged = [...kept];
+  for (const section of rendered) {
+    const at = merged.findIndex((s) => s.title === section.title);
+    if (at >= 0) merged[at] = section;
+    else merged.push(section);
+  }
   const doc = [
     '# Performance',
     '',
-    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${machine}). Figures vary between machines; compare runs on one machine.`,
+    'Written by `npm run bench`; `npm run bench -- NAME` (sign-in, renderer, server) rewrites one section. Figures vary between machines and with whatever else the machine is doing; compare runs on one machine.',
     '',
-    ...sections.flatMap((s) => [`## ${s.title}`, '', s.body, '']),
+    ...merged.flatMap((s) => [`## ${s.title}`, '', s.text, '']),
   ].join('\n');
-  if (!only) writeFileSync(resolve(import.meta.dirname, '../docs/PERFORMANCE.md'), doc);
-  console.log(
-    only
-      ? '\n(single benchmark: docs/PERFORMANCE.md not rewritten)'
-      : '\nwrote docs/PERFORMANCE.md',
-  );
+  writeFileSync(PERFORMANCE, doc);
+  console.log(`\nwrote docs/PERFORMANCE.md (${only ? `section of ${only}` : 'every section'})`);
+}
+
+const PERFORMANCE = resolve(import.meta.dirname, '../docs/PERFORMANCE.md');
+
+/**
+ * The sections of the current docs/PERFORMANCE.md. A section written before sections carried
+ * their own date gets the date and machine of the old header line.
+ */
+function previousSections(doc: string): Array<{ title: string; text: string }> {
+  const header = /Written by `npm run bench` on (\d{4}-\d{2}-\d{2}) \(([^)]*)\)/.exec(doc);
+  return doc
+    .split(/^## /m)
+    .slice(1)
+    .map((chunk) => {
+      const [title = '', ...rest] = chunk.split('\n');
+      let text = rest.join('\n').trim();
+      if (!text.startsWith('_Measured') && header) {
+        text = `_Measured on ${header[1]} (${header[2]})._\n\n${text}`;
+      }
+      return { title: title.trim(), text };
+    });
 }
 
 main().catch((error: unknown) => {

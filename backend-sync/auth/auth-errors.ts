@@ -19,6 +19,18 @@ export const invalidSetupCode = () =>
 export const accountDisabled = () =>
   new HttpError(403, 'account_disabled', 'This account is disabled. Ask an administrator.');
 
+/**
+ * The password was right, but the account has no two-step sign-in (an admin or manager reset
+ * it, or it was never set up) and the server's sign-in always asks for it. Said only after the
+ * right password, like `accountDisabled` after both factors.
+ */
+export const twoFactorSetupRequired = () =>
+  new HttpError(
+    403,
+    'two_factor_setup_required',
+    'Set up two-step sign-in again before you sign in: use the link or code we have emailed you (or the setup code from your server operator). You will need your password and your authenticator app.',
+  );
+
 export const passwordRejected = (violations: PasswordViolation[]) =>
   new HttpError(422, 'password_policy', 'Choose a different password.', {
     violations,

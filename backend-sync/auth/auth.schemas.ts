@@ -13,6 +13,7 @@ const totpCode = z.string().min(1).max(16);
 const setupCode = z.string().min(1).max(64);
 
 export const setupStartBody = z.strictObject({ email, setupCode });
+/** `password`: the new one (first set-up) or the current one (after a 2FA reset). */
 export const setupCompleteBody = z.strictObject({ email, setupCode, password, totpCode });
 export const signInBody = z.strictObject({ email, password, totpCode });
 export const refreshBody = z.strictObject({ refreshToken: z.string().min(1).max(128) });
@@ -31,6 +32,11 @@ export const enrollmentResponse = z.object({
   secret: z.string(),
   manualKey: z.string(),
   otpauthUri: z.string(),
+  /**
+   * first_setup: choose a password in /setup/complete. two_factor_reset (after the operator's
+   * `reset-admin-2fa`): type the current password there; it does not change.
+   */
+  mode: z.enum(['first_setup', 'two_factor_reset']),
 });
 
 export const setupCompleteResponse = z.object({ status: z.literal('active') });

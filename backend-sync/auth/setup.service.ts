@@ -8,7 +8,8 @@ import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
 import { nextChangeSeq } from '../services/change-seq';
 import type { ServerAudit } from '../services/server-audit';
-import { invalidSetupCode, passwordRejected } from './auth-errors';
+import { invalidSetupCode, lockedOut, passwordRejected } from './auth-errors';
+import { lockoutSubject, LockoutService } from './lockout.service';
 import type { PasswordHasher } from './password-hasher';
 import type { PolicyFor } from './policy-source';
 import { newSetupCode, normalizeEmail, normalizeSetupCode, sha256Hex } from './secret-tokens';
@@ -22,9 +23,18 @@ export interface SetupDeps {
   hasher: PasswordHasher;
   audit: ServerAudit;
   policyFor: PolicyFor;
+  /** The sign-in lockout (a re-enrollment checks the password under it); made from db if absent. */
+  lockout?: LockoutService;
 }
 
 export class CreateAdminError extends Error {}
+export class ResetAdminTwoFactorError extends Error {}
+
+/**
+ * What a setup code is for: the first set-up of a pending admin (password + TOTP), or, after
+ * `reset-admin-2fa`, a new authenticator for an active admin whose password stays as it is.
+ */
+export type SetupMode = 'first_setup' | 'two_factor_reset';
 
 interface ValidSetup {
   tokenId: string;
@@ -32,6 +42,10 @@ interface ValidSetup {
   email: string;
   username: string;
   displayName: string;
+  mode: SetupMode;
+  passwordHash: string | null;
+  /** The stored payload as it is, for the conditional write of the TOTP key. */
+  rawPayload: string | null;
   totpSecret: string | null;
 }
 
@@ -41,9 +55,19 @@ interface ValidSetup {
  * 1 hour, stored as SHA-256). With the code, the person sets a password and enrolls TOTP; the
  * code is spent only when both succeed. Wrong, used, expired or mismatched codes all get the
  * same answer.
+ *
+ * Operator recovery (`reset-admin-2fa`, for an admin who lost their authenticator): the admin's
+ * TOTP key is cleared, sessions revoked, lock lifted, and a setup code in the same form is
+ * printed. With it, the same /setup routes enroll a new authenticator; `complete` then checks the
+ * *current* password (under the sign-in lockout) instead of setting one, so a leaked code alone
+ * does not open the account and the password never changes.
  */
 export class SetupService {
-  constructor(private readonly d: SetupDeps) {}
+  private readonly lockout: LockoutService;
+
+  constructor(private readonly d: SetupDeps) {
+    this.lockout = d.lockout ?? new LockoutService(d.db);
+  }
 
   async createAdmin(input: {
     email: string;
@@ -125,22 +149,122 @@ export class SetupService {
     return { userId, setupCode: code, expiresAt };
   }
 
+  /**
+   * `reset-admin-2fa`: for an active admin who lost their authenticator. Clears the TOTP key
+   * and its last step, revokes every session, lifts a sign-in lock, voids outstanding setup,
+   * reset and 2FA links, bumps change_seq (store PCs holding the admin ask for a new enrollment),
+   * audits, and returns a one-time setup code (1 hour) for /setup/start and /setup/complete.
+   */
+  async resetAdminTwoFactor(input: {
+    email: string;
+  }): Promise<{ userId: string; setupCode: string; expiresAt: number; revokedSessions: number }> {
+    const email = normalizeEmail(input.email);
+    const now = this.d.clock.nowMs();
+    const code = newSetupCode();
+    const expiresAt = now + SETUP_CODE_TTL_MS;
+    return this.d.db.transaction().execute(async (trx) => {
+      const user = await trx
+        .selectFrom('users')
+        .select(['id', 'role', 'status', 'totp_secret', 'erased_at'])
+        .where('email', '=', email)
+        .executeTakeFirst();
+      if (!user || user.erased_at !== null) {
+        throw new ResetAdminTwoFactorError(`No account uses the email ${email}.`);
+      }
+      if (user.role !== 'admin') {
+        throw new ResetAdminTwoFactorError(
+          `${email} is not an admin: an admin or manager resets the two-step sign-in of other people from the admin API.`,
+        );
+      }
+      if (user.status === 'pending') {
+        throw new ResetAdminTwoFactorError(
+          `${email} has not finished setting up: run create-admin again for a new setup code.`,
+        );
+      }
+      if (user.status === 'disabled') {
+        throw new ResetAdminTwoFactorError(
+          `The admin account ${email} is disabled: another admin must enable it first.`,
+        );
+      }
+      await trx
+        .updateTable('one_time_tokens')
+        .set({ used_at: now })
+        .where('user_id', '=', user.id)
+        .where('purpose', 'in', ['setup', 'reset_password', 'enroll_totp'])
+        .where('used_at', 'is', null)
+        .execute();
+      await trx
+        .updateTable('users')
+        .set({
+          totp_secret: null,
+          totp_last_step: 0,
+          updated_at: now,
+          change_seq: await nextChangeSeq(trx, 'users'),
+        })
+        .where('id', '=', user.id)
+        .execute();
+      const revoked = await trx
+        .updateTable('refresh_families')
+        .set({ revoked_at: now, revoked_reason: 'two_factor_reset' })
+        .where('user_id', '=', user.id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      const revokedSessions = Number(revoked.numUpdatedRows);
+      // Failed attempts with the lost phone often lock the account; the operator lifts that.
+      const unlocked = await this.lockout.reset(lockoutSubject(user, email), trx);
+      await trx
+        .insertInto('one_time_tokens')
+        .values({
+          id: randomUUID(),
+          purpose: 'setup',
+          user_id: user.id,
+          token_hash: sha256Hex(normalizeSetupCode(code) ?? ''),
+          payload: JSON.stringify({ mode: 'two_factor_reset' satisfies SetupMode }),
+          expires_at: expiresAt,
+          used_at: null,
+          created_at: now,
+        })
+        .execute();
+      await this.d.audit.write(
+        {
+          action: 'admin.two_factor_reset',
+          outcome: 'success',
+          targetId: user.id,
+          details: {
+            via: 'cli',
+            before: { totpEnabled: user.totp_secret !== null },
+            after: { totpEnabled: false },
+            revokedSessions,
+            unlocked,
+          },
+        },
+        trx,
+      );
+      return { userId: user.id, setupCode: code, expiresAt, revokedSessions };
+    });
+  }
+
   /** Checks the code and returns the TOTP enrollment bound to it (the same one on repeat). */
-  async start(email: string, setupCode: string): Promise<TotpEnrollment> {
+  async start(email: string, setupCode: string): Promise<TotpEnrollment & { mode: SetupMode }> {
     const setup = await this.validate(email, setupCode);
     let secret = setup.totpSecret;
     if (!secret) {
-      // Conditional: two concurrent starts agree on one secret.
+      // Conditional on the payload read: two concurrent starts agree on one secret.
+      const current = setup.rawPayload ? (JSON.parse(setup.rawPayload) as object) : {};
       await this.d.db
         .updateTable('one_time_tokens')
-        .set({ payload: JSON.stringify({ totpSecret: newTotpSecret() }) })
+        .set({ payload: JSON.stringify({ ...current, totpSecret: newTotpSecret() }) })
         .where('id', '=', setup.tokenId)
-        .where('payload', 'is', null)
+        .where((eb) =>
+          setup.rawPayload === null
+            ? eb('payload', 'is', null)
+            : eb('payload', '=', setup.rawPayload),
+        )
         .execute();
       secret = (await this.validate(email, setupCode)).totpSecret;
     }
     if (!secret) throw invalidSetupCode();
-    return newTotpEnrollment(secret, setup.email);
+    return { ...newTotpEnrollment(secret, setup.email), mode: setup.mode };
   }
 
   /** Sets the password and TOTP, activates the account, and spends the code — all or nothing. */
@@ -154,6 +278,7 @@ export class SetupService {
     if (!setup.totpSecret) {
       throw new HttpError(400, 'setup_not_started', 'Start the setup first to get your 2FA key.');
     }
+    if (setup.mode === 'two_factor_reset') return this.completeReenrollment(setup, input);
     const evaluation = evaluatePassword(input.password, this.d.policyFor('admin'), {
       email: setup.email,
       username: setup.username,
@@ -209,6 +334,103 @@ export class SetupService {
     });
   }
 
+  /** A new authenticator for an active admin: the current password is checked, not changed. */
+  private async completeReenrollment(
+    setup: ValidSetup,
+    input: { password: string; totpCode: string },
+  ): Promise<void> {
+    const now = this.d.clock.nowMs();
+    const subject = lockoutSubject({ id: setup.userId }, setup.email);
+    const lock = await this.lockout.check(subject, now);
+    if (lock.state !== 'open') {
+      await this.d.audit.write({
+        action: 'admin.setup',
+        outcome: 'denied',
+        targetId: setup.userId,
+        details: { mode: setup.mode, reason: lock.state },
+      });
+      throw lockedOut(lock, now);
+    }
+    if (!(await this.d.hasher.verify(setup.passwordHash, input.password))) {
+      await this.d.db.transaction().execute(async (trx) => {
+        const result = await this.lockout.recordFailure(
+          subject,
+          now,
+          this.d.policyFor('admin'),
+          trx,
+        );
+        await this.d.audit.write(
+          {
+            action: 'admin.setup',
+            outcome: 'failure',
+            targetId: setup.userId,
+            details: { mode: setup.mode, reason: 'bad_password', failures: result.failures },
+          },
+          trx,
+        );
+        if (result.lockedNow) {
+          await this.d.audit.write(
+            {
+              action: 'auth.lockout',
+              outcome: 'success',
+              targetId: setup.userId,
+              details: { failures: result.failures, until: result.until },
+            },
+            trx,
+          );
+        }
+      });
+      throw new HttpError(
+        400,
+        'invalid_current_password',
+        'That is not your current password. Your password does not change here: type the one you sign in with.',
+      );
+    }
+    const step = matchTotpStep(setup.totpSecret!, input.totpCode, now);
+    if (step === null) {
+      throw new HttpError(
+        400,
+        'invalid_totp_code',
+        'That code is not right. Check the time on your phone and try again.',
+      );
+    }
+    await this.d.db.transaction().execute(async (trx) => {
+      const spent = await trx
+        .updateTable('one_time_tokens')
+        .set({ used_at: now })
+        .where('id', '=', setup.tokenId)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      const enrolled = await trx
+        .updateTable('users')
+        .set({
+          totp_secret: setup.totpSecret,
+          totp_last_step: step,
+          updated_at: now,
+          change_seq: await nextChangeSeq(trx, 'users'),
+        })
+        .where('id', '=', setup.userId)
+        .where('status', '=', 'active')
+        .where('totp_secret', 'is', null)
+        .executeTakeFirst();
+      if (Number(spent.numUpdatedRows) !== 1 || Number(enrolled.numUpdatedRows) !== 1) {
+        throw invalidSetupCode();
+      }
+      await this.lockout.reset(subject, trx);
+      await this.d.audit.write(
+        {
+          action: 'admin.setup',
+          outcome: 'success',
+          actorId: setup.userId,
+          targetId: setup.userId,
+          details: { mode: setup.mode },
+        },
+        trx,
+      );
+    });
+  }
+
   private async validate(rawEmail: string, rawCode: string): Promise<ValidSetup> {
     const now = this.d.clock.nowMs();
     const email = normalizeEmail(rawEmail);
@@ -219,9 +441,15 @@ export class SetupService {
           .innerJoin('users as u', 'u.id', 't.user_id')
           .select(['t.id', 't.payload', 't.expires_at', 't.used_at', 't.purpose'])
           .select(['u.id as userId', 'u.email', 'u.username', 'u.display_name', 'u.status'])
+          .select(['u.password_hash', 'u.totp_secret', 'u.erased_at'])
           .where('t.token_hash', '=', sha256Hex(code))
           .executeTakeFirst()
       : undefined;
+    const payload = row?.payload
+      ? (JSON.parse(row.payload) as { totpSecret?: string; mode?: SetupMode })
+      : {};
+    const mode: SetupMode =
+      payload.mode === 'two_factor_reset' ? 'two_factor_reset' : 'first_setup';
     const reason = !row
       ? 'unknown_code'
       : row.purpose !== 'setup' || row.email !== email
@@ -230,9 +458,12 @@ export class SetupService {
           ? 'used'
           : now >= row.expires_at
             ? 'expired'
-            : row.status !== 'pending'
+            : mode === 'first_setup' && row.status !== 'pending'
               ? 'account_not_pending'
-              : null;
+              : mode === 'two_factor_reset' &&
+                  (row.status !== 'active' || row.totp_secret !== null || row.erased_at !== null)
+                ? 'account_not_resettable'
+                : null;
     if (!row || reason) {
       await this.d.audit.write({
         action: 'admin.setup',
@@ -242,13 +473,15 @@ export class SetupService {
       });
       throw invalidSetupCode();
     }
-    const payload = row.payload ? (JSON.parse(row.payload) as { totpSecret?: string }) : {};
     return {
       tokenId: row.id,
       userId: row.userId,
       email: row.email,
       username: row.username,
       displayName: row.display_name,
+      mode,
+      passwordHash: row.password_hash,
+      rawPayload: row.payload,
       totpSecret: payload.totpSecret ?? null,
     };
   }

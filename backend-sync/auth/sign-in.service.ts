@@ -5,7 +5,13 @@ import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
 import { nextChangeSeq } from '../services/change-seq';
 import type { ServerAudit } from '../services/server-audit';
-import { accountDisabled, invalidCredentials, lockedOut, passwordRejected } from './auth-errors';
+import {
+  accountDisabled,
+  invalidCredentials,
+  lockedOut,
+  passwordRejected,
+  twoFactorSetupRequired,
+} from './auth-errors';
 import { lockoutSubject, type LockoutService } from './lockout.service';
 import type { PasswordHasher } from './password-hasher';
 import type { PolicyFor } from './policy-source';
@@ -44,8 +50,18 @@ const USER_COLUMNS = [
  * verify (against a dummy hash), a counted failure and the same answer — so neither the message,
  * the lock nor the timing tells whether an account exists. Unknown addresses use the admin
  * policy's lockout, the role that signs in here. Every outcome is in server_audit.
+ *
+ * An active account without a TOTP key (its 2FA was reset, or never set up) is told so after
+ * the right password — `two_factor_setup_required`, not counted as a failure — and gets a
+ * fresh link to set it up (see `onTwoFactorSetupNeeded`). Nothing signs in without a code.
  */
 export class SignInService {
+  /**
+   * Mails a person whose account has no 2FA a link to set it up (wired by the people services,
+   * which own mail and one-time links; without them the refusal alone says what to do).
+   */
+  onTwoFactorSetupNeeded: ((userId: string, meta: ClientMeta) => void) | null = null;
+
   constructor(private readonly d: SignInDeps) {}
 
   async signIn(
@@ -65,6 +81,16 @@ export class SignInService {
     const passwordOk = await this.d.hasher.verify(user?.password_hash ?? null, input.password);
     if (!user || !passwordOk) {
       return this.fail(subject, user, user ? 'bad_password' : 'unknown_user', email, meta, now);
+    }
+    if (user.totp_secret === null && user.status === 'active') {
+      await this.d.audit.write({
+        action: 'auth.sign_in',
+        outcome: 'denied',
+        targetId: user.id,
+        details: { reason: 'two_factor_not_set_up', ...client(meta) },
+      });
+      this.onTwoFactorSetupNeeded?.(user.id, meta);
+      throw twoFactorSetupRequired();
     }
     const step = user.totp_secret ? matchTotpStep(user.totp_secret, input.totpCode, now) : null;
     if (step === null) return this.fail(subject, user, 'bad_code', email, meta, now);

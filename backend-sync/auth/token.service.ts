@@ -27,7 +27,8 @@ export type RevokeReason =
   | 'refresh_reuse'
   | 'refresh_race'
   | 'account_not_active'
-  | 'account_disabled';
+  | 'account_disabled'
+  | 'two_factor_reset';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const USER_AGENT_MAX = 200;
@@ -46,7 +47,8 @@ const USER_AGENT_MAX = 200;
  *   family is revoked as for reuse; the winner must sign in again too. Legitimate clients
  *   refresh single-flight, so this only costs a sign-in in the rare buggy client.
  * - Revocation is a single flag on the family, checked on every request (indexed lookup), so
- *   sign-out, password change and disable take effect immediately, not at access-token expiry.
+ *   sign-out, password change, disable and a 2FA reset take effect immediately, not at
+ *   access-token expiry.
  */
 export class TokenService {
   constructor(

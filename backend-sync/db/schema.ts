@@ -104,7 +104,12 @@ export interface SignInFailuresTable {
 
 export interface OneTimeTokensTable {
   id: string;
-  purpose: 'setup' | 'verify_email' | 'reset_password' | 'change_email';
+  /**
+   * `setup`: an admin's CLI setup code (payload `mode: 'two_factor_reset'` for an operator's
+   * reset of a lost authenticator); `enroll_totp`: a mailed link to set up two-step sign-in
+   * again after a reset (people/account-recovery.service.ts).
+   */
+  purpose: 'setup' | 'verify_email' | 'reset_password' | 'change_email' | 'enroll_totp';
   user_id: string;
   token_hash: string;
   payload: string | null;

@@ -42,7 +42,7 @@ class SmtpMailer implements Mailer {
       subject: mail.subject,
       text: mail.text,
       html: mail.html,
-      ...(mail.essential ? {} : { list: { unsubscribe: unsubscribeOf(template) } }),
+      ...listHeaders(mail.essential, template),
     });
     this.log('mail sent', { kind: template.kind });
   }
@@ -73,6 +73,7 @@ class OutboxMailer implements Mailer {
       subject: mail.subject,
       text: mail.text,
       html: mail.html,
+      ...listHeaders(mail.essential, template),
     });
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const file = join(
@@ -88,4 +89,16 @@ class OutboxMailer implements Mailer {
 
 function unsubscribeOf(template: MailTemplate): string {
   return template.kind === 'weekly_digest' ? template.unsubscribeLink : '';
+}
+
+/**
+ * Non-essential mail: `List-Unsubscribe` with the link, and `List-Unsubscribe-Post` so mail
+ * clients can offer one-click unsubscribe (RFC 8058; the link's POST accepts it).
+ */
+function listHeaders(essential: boolean, template: MailTemplate) {
+  if (essential) return {};
+  return {
+    list: { unsubscribe: unsubscribeOf(template) },
+    headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
 }

@@ -11,6 +11,10 @@ export type MailTemplate =
   | { kind: 'reset_password'; name: string; code: string; link: string }
   | { kind: 'find_account'; name: string; username: string; storeName: string }
   | { kind: 'security_alert'; name: string; event: string; when: string }
+  /** Security alert and the way back in: an admin or manager reset the person's 2FA. */
+  | { kind: 'two_factor_reset'; name: string; when: string; code: string; link: string }
+  /** Sent when someone signs in with the right password to an account without 2FA set up. */
+  | { kind: 'two_factor_setup'; name: string; code: string; link: string }
   | { kind: 'weekly_digest'; name: string; lines: string[]; unsubscribeLink: string };
 
 export interface RenderedMail {
@@ -93,6 +97,30 @@ function body(t: MailTemplate): Body {
           `${t.event} (${t.when}).`,
           'If this was not you, contact support at once.',
         ],
+      };
+    case 'two_factor_reset':
+      return {
+        subject: 'Security alert: two-step sign-in was reset on your Keyholder account',
+        paragraphs: [
+          `Hello ${t.name},`,
+          `An administrator reset the two-step sign-in (authenticator app) of your Keyholder account and signed out all your sessions (${t.when}). Your password has not changed.`,
+          'To sign in to the Keyholder server again, set up two-step sign-in with the code or the link below, within one hour. You will need your current password and your authenticator app. A store PC asks you to set it up at your next sign-in there.',
+          'If you did not ask for this, contact support at once.',
+        ],
+        code: t.code,
+        action: { label: 'Set up two-step sign-in', link: t.link },
+      };
+    case 'two_factor_setup':
+      return {
+        subject: 'Set up two-step sign-in for Keyholder',
+        paragraphs: [
+          `Hello ${t.name},`,
+          'Someone signed in to your Keyholder account with your password, but two-step sign-in is not set up for it, so the sign-in was refused.',
+          'If it was you, set it up with the code or the link below, within one hour. You will need your current password and your authenticator app.',
+          'If it was not you, someone knows your password: contact support at once.',
+        ],
+        code: t.code,
+        action: { label: 'Set up two-step sign-in', link: t.link },
       };
     case 'weekly_digest':
       return {

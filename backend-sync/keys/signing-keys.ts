@@ -71,6 +71,17 @@ export function loadSigningKeys(config: Pick<Config, 'SIGNING_KEY' | 'dataDir'>)
   return { policy: signingKey('policy', key), token: signingKey('token', deriveKey(key)), source };
 }
 
+/**
+ * A symmetric secret for one purpose (an HMAC key), derived with HKDF-SHA256 from the master
+ * key under `label`: nothing more to generate, store or back up, and changing the signing key
+ * changes it too. Use one label per purpose ("keyholder/sync/<purpose>/v1").
+ */
+export function derivedSecret(keys: SigningKeys, label: string): Buffer {
+  return Buffer.from(
+    hkdfSync('sha256', seedOf(keys.policy.privateKey), Buffer.alloc(0), label, 32),
+  );
+}
+
 function fromEnvironment(value: string): KeyObject {
   const text = value.trim().startsWith('-----BEGIN')
     ? value

@@ -1,17 +1,19 @@
 /**
- * The small page a mailed link opens (/account/verify, /account/reset, /account/confirm-email).
+ * The small page a mailed link opens (/account/verify, /account/reset, /account/confirm-email,
+ * /account/two-factor).
  * The secret travels in the URL fragment (#token=…), which browsers never send to a server; the
  * script reads it, removes it from the address bar, and calls the same JSON API the desktop app
  * uses. Nothing is spent by opening the page (mail scanners that prefetch links cannot use up a
  * code): only the form's submit does. No inline script (the CSP allows 'self' only); every value
  * is inserted as text, never as HTML.
  */
-export type AccountPageKind = 'verify' | 'reset' | 'confirm-email';
+export type AccountPageKind = 'verify' | 'reset' | 'confirm-email' | 'two-factor';
 
 const TITLES: Record<AccountPageKind, string> = {
   verify: 'Activate your Keyholder account',
   reset: 'Choose a new Keyholder password',
   'confirm-email': 'Confirm your new email address',
+  'two-factor': 'Set up two-step sign-in again',
 };
 
 export function accountPageHtml(kind: AccountPageKind): string {
@@ -163,6 +165,27 @@ export const ACCOUNT_PAGE_SCRIPT = String.raw`(function () {
           done('Your password was changed and every session was signed out. Sign in again with your new password and your authentication code.');
         });
       })]);
+    });
+  } else if (page === 'two-factor') {
+    post('two-factor/start', { token: token }).then(function (res) {
+      if (!res.ok) return fail(res);
+      var s = res.body;
+      var pw = field('Your current password (it does not change)', 'password', 'password',
+        { autocomplete: 'current-password', required: 'required' });
+      var code = field('Code from your authenticator app', 'totp', 'text',
+        { inputmode: 'numeric', autocomplete: 'one-time-code', required: 'required' });
+      var user = { wrap: el('input', { type: 'text', name: 'username', autocomplete: 'username', value: s.username, readonly: 'readonly', hidden: 'hidden' }) };
+      show([
+        el('p', {}, ['Hello ' + s.displayName + '. Add this key to your authenticator app, ', el('a', { href: s.totp.otpauthUri }, ['or open it on your phone']), ':']),
+        el('p', {}, [el('code', {}, [s.totp.manualKey])]),
+        form([user, pw, code], 'Turn on two-step sign-in', function () {
+          var body = { token: token, password: pw.input.value, totpCode: code.input.value };
+          return post('two-factor/complete', body).then(function (r) {
+            if (!r.ok) return errorText(r);
+            done('Two-step sign-in is set up. Sign in with your password and a code from your authenticator app.');
+          });
+        })
+      ]);
     });
   } else if (page === 'confirm-email') {
     show([form([], 'Use this address for my account', function () {

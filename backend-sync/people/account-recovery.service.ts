@@ -1,11 +1,13 @@
 import { evaluatePassword, type PasswordViolation } from '../../common/policy';
-import { passwordRejected } from '../auth/auth-errors';
+import { lockedOut, passwordRejected, twoFactorSetupRequired } from '../auth/auth-errors';
+import { lockoutSubject } from '../auth/lockout.service';
 import { normalizeEmail } from '../auth/secret-tokens';
 import type { ClientMeta } from '../auth/token.service';
 import { matchTotpStep, newTotpEnrollment, newTotpSecret, type TotpEnrollment } from '../auth/totp';
 import type { UsersTable } from '../db/schema';
 import { HttpError } from '../errors';
 import { nextChangeSeq } from '../services/change-seq';
+import type { ServerAuditAction } from '../services/server-audit';
 import {
   invalidOneTimeCode,
   type Credential,
@@ -24,6 +26,8 @@ const invalidTotp = () =>
 
 /** Resend a reset mail to one person at most this often, however often it is asked for. */
 export const RESET_MAIL_COOLDOWN_MS = 60_000;
+/** Mail a fresh "set up two-step sign-in" link to one person at most this often. */
+export const TWO_FACTOR_MAIL_COOLDOWN_MS = 60_000;
 /** At most this many people get a "find my account" mail from one request. */
 const FIND_MAX_MATCHES = 5;
 
@@ -63,7 +67,8 @@ export function normalizeName(value: string): string {
  * - reset a forgotten password (the 2FA code is still required when 2FA is enrolled, every
  *   session is revoked, and 2FA is still required at the next sign-in);
  * - find their username from their name and store;
- * - confirm a new email address.
+ * - confirm a new email address;
+ * - set up two-step sign-in again after a reset (their password unchanged).
  * Every wrong, used, expired or voided secret gets the same answer.
  */
 export class AccountRecoveryService {
@@ -197,6 +202,17 @@ export class AccountRecoveryService {
       });
       return;
     }
+    if (this.awaitsTwoFactor(person)) {
+      // The role asks for a second factor and none is enrolled (it was reset): a mailbox alone
+      // must not be enough to take the account. An admin-started reset still works.
+      await this.d.audit.write({
+        action: 'password.reset_request',
+        outcome: 'denied',
+        targetId: person.id,
+        details: { reason: 'two_factor_not_set_up', ...clientOf(meta) },
+      });
+      return;
+    }
     const recent = await this.d.db
       .selectFrom('one_time_tokens')
       .select('created_at')
@@ -259,6 +275,15 @@ export class AccountRecoveryService {
   ): Promise<void> {
     const { token, person } = await this.resolveReset(credential);
     const now = this.d.clock.nowMs();
+    if (this.awaitsTwoFactor(person) && !stringField(token.payload, 'requestedBy')) {
+      await this.d.audit.write({
+        action: 'password.reset',
+        outcome: 'denied',
+        targetId: person.id,
+        details: { reason: 'two_factor_not_set_up', ...clientOf(meta) },
+      });
+      throw twoFactorSetupRequired();
+    }
     let step: number | null = null;
     if (person.totp_secret) {
       step = matchTotpStep(person.totp_secret, totpCode ?? '', now);
@@ -339,6 +364,196 @@ export class AccountRecoveryService {
       event: 'The password of your Keyholder account was reset and every session was signed out',
       when: new Date(now).toISOString(),
     });
+  }
+
+  // ---- setting up two-step sign-in again ---------------------------------------------------
+
+  /**
+   * After a sign-in with the right password to an active account without 2FA (reset by an
+   * admin or manager, or never set up): a fresh link and code to set it up, mailed in the
+   * background to the address on file, at most once per TWO_FACTOR_MAIL_COOLDOWN_MS.
+   */
+  requestTwoFactorSetup(userId: string, meta: ClientMeta): void {
+    this.d.mail.later(async () => {
+      const person = await this.person(userId);
+      if (!person || person.status !== 'active' || person.totp_secret !== null) return;
+      const now = this.d.clock.nowMs();
+      const recent = await this.d.db
+        .selectFrom('one_time_tokens')
+        .select('created_at')
+        .where('user_id', '=', person.id)
+        .where('purpose', '=', 'enroll_totp')
+        .where('created_at', '>', now - TWO_FACTOR_MAIL_COOLDOWN_MS)
+        .executeTakeFirst();
+      if (recent) return;
+      const secrets = await this.d.db.transaction().execute(async (trx) => {
+        const secrets = await this.d.codes.issue(trx, person.id, 'enroll_totp', {});
+        await this.d.audit.write(
+          {
+            action: 'user.two_factor_setup_sent',
+            outcome: 'success',
+            targetId: person.id,
+            details: { by: 'sign_in', ...clientOf(meta) },
+          },
+          trx,
+        );
+        return secrets;
+      });
+      await this.d.mail.send(person.email, {
+        kind: 'two_factor_setup',
+        name: person.display_name,
+        code: secrets.code,
+        link: this.d.mail.link('two-factor', secrets.token),
+      });
+    });
+  }
+
+  /** Checks the mailed secret; returns who it is for and the new key (the same on repeat). */
+  async twoFactorStart(credential: Credential): Promise<{
+    username: string;
+    displayName: string;
+    email: string;
+    totp: TotpEnrollment;
+  }> {
+    const { token, person } = await this.resolveEnrollment(credential);
+    let secret = stringField(token.payload, 'totpSecret');
+    if (!secret) {
+      await this.d.codes.setPayloadOnce(person.id, 'enroll_totp', 'totpSecret', newTotpSecret());
+      secret = stringField((await this.resolveEnrollment(credential)).token.payload, 'totpSecret');
+    }
+    if (!secret) throw invalidOneTimeCode();
+    return {
+      username: person.username,
+      displayName: person.display_name,
+      email: maskEmail(person.email),
+      totp: newTotpEnrollment(secret, person.email),
+    };
+  }
+
+  /**
+   * Enrolls the new authenticator: the mailed secret (the mailbox), the current password (checked
+   * and counted like a sign-in, under the same lockout) and a first code from the new key. The
+   * password does not change. The secret is spent and the key stored in one transaction, and
+   * only while the account still has no 2FA; change_seq moves so store PCs get the key.
+   */
+  async twoFactorComplete(
+    credential: Credential,
+    password: string,
+    totpCode: string,
+    meta: ClientMeta,
+  ): Promise<{ status: 'two_factor_enabled'; username: string }> {
+    const { token, person } = await this.resolveEnrollment(credential);
+    const now = this.d.clock.nowMs();
+    const subject = lockoutSubject(person, person.email);
+    const lock = await this.d.lockout.check(subject, now);
+    if (lock.state !== 'open') {
+      await this.d.audit.write({
+        action: 'user.two_factor_enroll',
+        outcome: 'denied',
+        targetId: person.id,
+        details: { reason: lock.state, ...clientOf(meta) },
+      });
+      throw lockedOut(lock, now);
+    }
+    if (!(await this.d.hasher.verify(person.password_hash, password))) {
+      await this.d.db.transaction().execute(async (trx) => {
+        const result = await this.d.lockout.recordFailure(
+          subject,
+          now,
+          this.d.policyFor(person.role),
+          trx,
+        );
+        await this.d.audit.write(
+          {
+            action: 'user.two_factor_enroll',
+            outcome: 'failure',
+            targetId: person.id,
+            details: { reason: 'bad_password', failures: result.failures, ...clientOf(meta) },
+          },
+          trx,
+        );
+        if (result.lockedNow) {
+          await this.d.audit.write(
+            {
+              action: 'auth.lockout',
+              outcome: 'success',
+              targetId: person.id,
+              details: { failures: result.failures, until: result.until },
+            },
+            trx,
+          );
+        }
+      });
+      throw new HttpError(
+        400,
+        'invalid_current_password',
+        'That is not your current password. Your password does not change here: type the one you sign in with.',
+      );
+    }
+    const secret = stringField(token.payload, 'totpSecret');
+    if (!secret) {
+      throw new HttpError(
+        400,
+        'two_factor_not_started',
+        'Start the set-up first to get your new 2FA key.',
+      );
+    }
+    const step = matchTotpStep(secret, totpCode, now);
+    if (step === null) {
+      await this.d.codes.countWrongAttempt(person.id, 'enroll_totp');
+      await this.d.audit.write({
+        action: 'user.two_factor_enroll',
+        outcome: 'failure',
+        targetId: person.id,
+        details: { reason: 'bad_totp', ...clientOf(meta) },
+      });
+      throw invalidTotp();
+    }
+    await this.d.db.transaction().execute(async (trx) => {
+      await this.d.codes.spend(trx, token, 'enroll_totp');
+      const enrolled = await trx
+        .updateTable('users')
+        .set({
+          totp_secret: secret,
+          totp_last_step: step,
+          updated_at: now,
+          change_seq: await nextChangeSeq(trx, 'users'),
+        })
+        .where('id', '=', person.id)
+        .where('status', '=', 'active')
+        .where('totp_secret', 'is', null)
+        .where('erased_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(enrolled.numUpdatedRows) !== 1) throw invalidOneTimeCode();
+      await this.d.lockout.reset(subject, trx);
+      await this.d.audit.write(
+        {
+          action: 'user.two_factor_enroll',
+          outcome: 'success',
+          actorId: person.id,
+          targetId: person.id,
+          details: {
+            before: { totpEnabled: false },
+            after: { totpEnabled: true },
+            via: via(credential),
+            ...clientOf(meta),
+          },
+        },
+        trx,
+      );
+    });
+    this.d.mail.sendLater(person.email, {
+      kind: 'security_alert',
+      name: person.display_name,
+      event: 'Two-step sign-in was set up with a new authenticator for your Keyholder account',
+      when: new Date(now).toISOString(),
+    });
+    return { status: 'two_factor_enabled', username: person.username };
+  }
+
+  /** The role asks for 2FA and the account has none (it was reset, or the policy changed). */
+  private awaitsTwoFactor(person: Person): boolean {
+    return person.totp_secret === null && this.d.policyFor(person.role).totp.required;
   }
 
   // ---- find my account ---------------------------------------------------------------------
@@ -473,6 +688,16 @@ export class AccountRecoveryService {
     return this.resolveFor('reset_password', credential, (p) => p.status === 'active');
   }
 
+  private async resolveEnrollment(
+    credential: Credential,
+  ): Promise<{ token: LiveToken; person: Person }> {
+    return this.resolveFor(
+      'enroll_totp',
+      credential,
+      (p) => p.status === 'active' && p.totp_secret === null,
+    );
+  }
+
   private async resolveFor(
     purpose: OneTimePurpose,
     credential: Credential,
@@ -481,18 +706,14 @@ export class AccountRecoveryService {
     const token = await this.d.codes.resolve(purpose, credential);
     const person = token ? await this.person(token.userId) : undefined;
     if (!token || !person || !ok(person)) {
-      await this.failure(
-        purpose === 'verify_email' ? 'user.verify' : 'password.reset',
-        person?.id ?? null,
-        null,
-      );
+      await this.failure(FAILURE_ACTION[purpose], person?.id ?? null, null);
       throw invalidOneTimeCode();
     }
     return { token, person };
   }
 
   private async failure(
-    action: 'user.verify' | 'password.reset' | 'profile.email_change',
+    action: (typeof FAILURE_ACTION)[OneTimePurpose],
     targetId: string | null,
     meta: ClientMeta | null,
   ): Promise<void> {
@@ -537,6 +758,14 @@ export class AccountRecoveryService {
     };
   }
 }
+
+/** The audit action a refused secret is recorded under, per purpose. */
+const FAILURE_ACTION = {
+  verify_email: 'user.verify',
+  reset_password: 'password.reset',
+  change_email: 'profile.email_change',
+  enroll_totp: 'user.two_factor_enroll',
+} as const satisfies Record<OneTimePurpose, ServerAuditAction>;
 
 function stringField(payload: Record<string, unknown>, key: string): string | null {
   const v = payload[key];

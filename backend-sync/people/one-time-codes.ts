@@ -7,7 +7,7 @@ import { HttpError } from '../errors';
 
 export type OneTimePurpose = Exclude<OneTimeTokensTable['purpose'], 'setup'>;
 
-/** Verification, reset and email-change secrets all live one hour. */
+/** Verification, reset, email-change and 2FA set-up secrets all live one hour. */
 export const ONE_TIME_TTL_MS = 60 * 60 * 1000;
 /** Wrong codes (or wrong 2FA codes with a right token) before the outstanding secrets die. */
 export const MAX_CODE_ATTEMPTS = 5;
@@ -68,10 +68,10 @@ const codeHash = (purpose: OneTimePurpose, userId: string, code: string) =>
   sha256Hex(`code:${purpose}:${userId}:${code}`);
 
 /**
- * One-time secrets for email verification, password reset and email change, in
- * `one_time_tokens`, stored only as SHA-256. Each issue writes two rows (the link's token and
- * the typed code) sharing one payload; spending either spends both, and issuing again voids
- * whatever was outstanding for that person and purpose.
+ * One-time secrets for email verification, password reset, email change and setting up 2FA
+ * again, in `one_time_tokens`, stored only as SHA-256. Each issue writes two rows (the link's
+ * token and the typed code) sharing one payload; spending either spends both, and issuing again
+ * voids whatever was outstanding for that person and purpose.
  */
 export class OneTimeCodes {
   constructor(

@@ -7,7 +7,7 @@ export type MailResult = 'sent' | 'failed';
 type Log = (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
 
 /** The pages a mailed link opens (served by routes/account-recovery.routes.ts). */
-export type AccountPage = 'verify' | 'reset' | 'confirm-email';
+export type AccountPage = 'verify' | 'reset' | 'confirm-email' | 'two-factor';
 
 /**
  * "ada.lovelace@example.com" → "a***@e***.com": enough for a person to recognise their own

@@ -62,11 +62,15 @@ export function createPeopleServices(
     codes: new OneTimeCodes(db, deps.clock),
     mail,
   };
+  const recovery = new AccountRecoveryService(peopleDeps);
+  // A right password on an account without 2FA: the sign-in refuses, and this mails the link.
+  deps.auth.signIn.onTwoFactorSetupNeeded = (userId, meta) =>
+    recovery.requestTwoFactorSetup(userId, meta);
   return {
     deps: peopleDeps,
     users: new UsersService(peopleDeps),
     profile: new ProfileService(peopleDeps),
-    recovery: new AccountRecoveryService(peopleDeps),
+    recovery,
     gdpr: new GdprService(peopleDeps),
     mail,
   };

@@ -102,6 +102,13 @@ export const mailSentResponse = z.object({
   sentTo: z.string(),
 });
 export const unlockResponse = z.object({ wasLocked: z.boolean() });
+export const twoFactorResetResponse = userResponse.extend({
+  /** Sessions of the person that were signed out. */
+  revokedSessions: z.int(),
+  /** The security alert with the link and code to set up two-step sign-in again. */
+  setupEmail: z.enum(['sent', 'failed']),
+  sentTo: z.string(),
+});
 export const eraseResponse = z.object({
   id: z.string(),
   pseudonym: z.string(),
@@ -241,6 +248,8 @@ export const verificationCompleteBody = credential({
   totpCode: totpCode.optional(),
 });
 export const resetRequestBody = z.strictObject({ email: emailField });
+/** Setting up 2FA again: the mailed secret, the current password (unchanged) and a first code. */
+export const twoFactorCompleteBody = credential({ password, totpCode });
 export const resetCompleteBody = credential({
   newPassword: password,
   totpCode: totpCode.optional(),
@@ -263,6 +272,16 @@ export const verificationCompleteResponse = z.object({
   status: z.literal('active'),
   username: z.string(),
   totpEnabled: z.boolean(),
+});
+export const twoFactorStartResponse = z.object({
+  username: z.string(),
+  displayName: z.string(),
+  email: z.string(),
+  totp: z.object({ secret: z.string(), manualKey: z.string(), otpauthUri: z.string() }),
+});
+export const twoFactorCompleteResponse = z.object({
+  status: z.literal('two_factor_enabled'),
+  username: z.string(),
 });
 export const resetCheckResponse = z.object({
   totpRequired: z.boolean(),

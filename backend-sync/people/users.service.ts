@@ -46,6 +46,11 @@ const storesRequired = () =>
   new HttpError(400, 'stores_required', 'Assign managers and viewers to at least one store.');
 const ownAccount = () =>
   conflict('own_account', 'You cannot change your own role or status, or erase yourself.');
+const ownTwoFactor = () =>
+  conflict(
+    'own_account',
+    'You cannot reset your own two-step sign-in: ask another admin (the last admin: the server operator).',
+  );
 const lastAdmin = () =>
   conflict('last_admin', 'This is the last active admin: make another admin first.');
 
@@ -67,8 +72,9 @@ export interface ListFilters {
  * a manager cannot even learn that store B's people exist. Using something out of scope as a
  * value (granting a role above your own, assigning a store not yours) is a 403.
  *
- * Every change bumps `users.change_seq` in its transaction so store PCs pull it; role and status
- * changes are audited with before and after; disabling revokes every session at once. Passwords
+ * Every change bumps `users.change_seq` in its transaction so store PCs pull it; role, status and
+ * 2FA resets are audited with before and after; disabling and a 2FA reset revoke every session
+ * at once. Passwords
  * are never chosen, seen or set here: new accounts get a verification mail, and a reset sends
  * the person a reset mail.
  */
@@ -506,6 +512,81 @@ export class UsersService {
       link: this.d.mail.link('reset', secrets.token),
     });
     return { email, sentTo: maskEmail(target.email) };
+  }
+
+  /**
+   * Resets a person's two-step sign-in (a lost or replaced phone): the TOTP secret and its last
+   * step are cleared, every session is revoked, outstanding password-reset secrets die (a reset
+   * must not go through without the second factor the role asks for), change_seq moves so store
+   * PCs pull the account (and ask for a new enrollment at the next sign-in there), and the
+   * person gets a security alert with a one-time link and code (1 hour) to enroll a new
+   * authenticator on the server with their current password — the password does not change.
+   * Until then the server's sign-in refuses them with `two_factor_setup_required` (and mails a
+   * fresh link). Managers reset viewers of their stores; admins anyone; nobody themselves.
+   */
+  async resetTwoFactor(
+    actor: Actor,
+    id: string,
+    meta: ClientMeta,
+  ): Promise<UserView & { revokedSessions: number; setupEmail: MailResult; sentTo: string }> {
+    const now = this.d.clock.nowMs();
+    const { target, secrets, revokedSessions } = await this.d.db
+      .transaction()
+      .execute(async (trx) => {
+        const target = await this.visibleTarget(actor, trx, id, { lock: true });
+        if (target.id === actor.userId) throw ownTwoFactor();
+        if (target.status === 'pending') {
+          throw conflict(
+            'not_verified',
+            'This person has not confirmed their email address yet: resend the verification instead.',
+          );
+        }
+        if (target.status === 'disabled') {
+          throw conflict('account_disabled', 'This account is disabled: enable it first.');
+        }
+        await trx
+          .updateTable('users')
+          .set({
+            totp_secret: null,
+            totp_last_step: 0,
+            updated_at: now,
+            change_seq: await nextChangeSeq(trx, 'users'),
+          })
+          .where('id', '=', id)
+          .execute();
+        const revokedSessions = await this.d.tokens.revokeAllFor(id, 'two_factor_reset', {
+          executor: trx,
+        });
+        await this.d.codes.voidAll(trx, id, 'reset_password');
+        const secrets = await this.d.codes.issue(trx, id, 'enroll_totp', {
+          requestedBy: actor.userId,
+        });
+        await this.d.audit.write(
+          {
+            action: 'user.two_factor_reset',
+            outcome: 'success',
+            actorId: actor.userId,
+            targetId: id,
+            details: {
+              before: { totpEnabled: target.totp_secret !== null },
+              after: { totpEnabled: false },
+              revokedSessions,
+              ...clientOf(meta),
+            },
+          },
+          trx,
+        );
+        return { target, secrets, revokedSessions };
+      });
+    const setupEmail = await this.d.mail.send(target.email, {
+      kind: 'two_factor_reset',
+      name: target.display_name,
+      when: new Date(now).toISOString(),
+      code: secrets.code,
+      link: this.d.mail.link('two-factor', secrets.token),
+    });
+    const view = await this.view(actor, id);
+    return { ...view, revokedSessions, setupEmail, sentTo: maskEmail(target.email) };
   }
 
   /** The target as the caller may see it, or 404. Erased people do not exist. */

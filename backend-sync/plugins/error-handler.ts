@@ -1,15 +1,17 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpError } from '../errors';
+import type { ErrorReporter } from '../observability/error-reporter';
 
 /**
  * The one error handler. Clients get `{ error: { code, message, requestId } }`:
  * - HttpError: its status, code and message (written for people);
  * - validation failures and Fastify's own 4xx (bad JSON, body too large, wrong content type):
  *   a generic message with the right status, never the parser's detail;
- * - anything else: 500 with a generic message, logged with the request id.
+ * - anything else: 500 with a generic message, logged with the request id, and reported to
+ *   `reporter` (Sentry, when SENTRY_DSN is set) with the route, method and request id only.
  */
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(app: FastifyInstance, reporter?: ErrorReporter): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const requestId = request.id;
     if (error instanceof HttpError) {
@@ -49,6 +51,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
         .send({ error: { code, message: 'The request is not valid.', requestId } });
     }
     request.log.error({ err: error }, 'request failed');
+    reporter?.captureRequestError(error, {
+      id: requestId,
+      method: request.method,
+      route: request.routeOptions.url,
+    });
     return reply.status(500).send({
       error: { code: 'internal', message: 'Something went wrong. Try again later.', requestId },
     });

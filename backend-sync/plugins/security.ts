@@ -8,8 +8,9 @@ import type { Config } from '../config';
  * Headers, CORS allowlist, rate limits and body rules for every route.
  * - helmet: CSP (self only; Swagger UI's assets are served from self), frame denial, nosniff.
  * - CORS: only the origins in CORS_ORIGINS; none by default.
- * - rate limit: per client address (X-Forwarded-For is honoured only with TRUST_PROXY), and
- *   tighter per-route limits on sign-in, reset, find-account and enrollment (see routes).
+ * - rate limit: per client address (X-Forwarded-For is honoured only from the proxies that
+ *   TRUST_PROXY names or counts, never from any peer), and tighter per-route limits on sign-in,
+ *   reset, find-account and enrollment (see routes).
  * - a body must be JSON wherever one is expected; other content types are refused (415).
  */
 export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
@@ -33,14 +34,24 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
     origin: (origin, cb) => cb(null, origin !== undefined && config.CORS_ORIGINS.includes(origin)),
     credentials: false,
   });
+  if (typeof config.TRUST_PROXY === 'number' && !isLoopbackHost(config.HOST)) {
+    app.log.warn(
+      { trustProxy: config.TRUST_PROXY, host: config.HOST },
+      'TRUST_PROXY is a hop count: only your proxies may reach this address, or a direct client can pose as one. List the proxy addresses instead when you know them.',
+    );
+  }
   await app.register(rateLimit, {
     global: true,
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: '1 minute',
-    // request.ip honours X-Forwarded-For only when trustProxy is on (Fastify option).
+    // request.ip: the socket's address, or the client as the trusted proxies report it.
     keyGenerator: (request) => request.ip,
   });
 
   // Fastify parses only JSON (its default); an unknown content type is a 415 before routing.
   app.removeContentTypeParser(['text/plain']);
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { normalizeEmail, sha256Hex } from '../auth/secret-tokens';
 import type { Config } from '../config';
+import { withRetryAfter } from './auth.routes';
 import { normalizeName } from '../people/account-recovery.service';
 import { ACCOUNT_PAGE_SCRIPT, accountPageHtml, type AccountPageKind } from '../people/account-page';
 import { clientMeta, keyedLimit, type PeopleServices } from '../people/people-services';
@@ -15,6 +16,9 @@ import {
   resetCompleteBody,
   resetCompleteResponse,
   resetRequestBody,
+  twoFactorCompleteBody,
+  twoFactorCompleteResponse,
+  twoFactorStartResponse,
   verificationCompleteBody,
   verificationStartResponse,
   verificationCompleteResponse,
@@ -142,6 +146,40 @@ export function accountRecoveryRoutes(
         },
       );
 
+      // Setting up two-step sign-in again after a reset, from the mailed link or code.
+      r.post(
+        '/two-factor/start',
+        {
+          config: perAddress,
+          preHandler: perAccount,
+          schema: {
+            tags: ['account'],
+            body: credentialBody,
+            response: { 200: twoFactorStartResponse },
+          },
+        },
+        async (request) => recovery.twoFactorStart(request.body),
+      );
+
+      r.post(
+        '/two-factor/complete',
+        {
+          config: perAddress,
+          preHandler: perAccount,
+          schema: {
+            tags: ['account'],
+            body: twoFactorCompleteBody,
+            response: { 200: twoFactorCompleteResponse },
+          },
+        },
+        async (request, reply) => {
+          const { password, totpCode, ...credential } = request.body;
+          return withRetryAfter(reply, () =>
+            recovery.twoFactorComplete(credential, password, totpCode, clientMeta(request)),
+          );
+        },
+      );
+
       r.post(
         '/find',
         {
@@ -180,7 +218,7 @@ export function accountRecoveryRoutes(
   );
 
   // The pages the mailed links open. Static: the secret is in the fragment, read by the script.
-  const pages: AccountPageKind[] = ['verify', 'reset', 'confirm-email'];
+  const pages: AccountPageKind[] = ['verify', 'reset', 'confirm-email', 'two-factor'];
   for (const kind of pages) {
     const html = accountPageHtml(kind);
     app.get(`/account/${kind}`, { schema: { hide: true } }, async (_request, reply) =>

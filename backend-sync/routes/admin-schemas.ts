@@ -33,6 +33,9 @@ const MAX_TIME = 8_640_000_000_000_000; // the largest time a JS Date can hold
 export const timeParam = z
   .string()
   .max(40)
+  .describe(
+    'Milliseconds since the epoch, or an ISO 8601 date (`2026-11-29`, midnight UTC) or date-time with `Z` or an offset.',
+  )
   .transform((value, ctx) => {
     if (/^\d{1,16}$/.test(value)) {
       const ms = Number(value);

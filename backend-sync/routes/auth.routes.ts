@@ -80,8 +80,8 @@ export function authRoutes(app: FastifyInstance, auth: AuthServices, config: Con
             response: { 200: setupCompleteResponse },
           },
         },
-        async (request) => {
-          await auth.setup.complete(request.body);
+        async (request, reply) => {
+          await withRetryAfter(reply, () => auth.setup.complete(request.body));
           return { status: 'active' as const };
         },
       );
@@ -180,7 +180,7 @@ function meta(request: FastifyRequest): ClientMeta {
 }
 
 /** Copies a lock's or delay's remaining time into Retry-After before the error is sent. */
-async function withRetryAfter<T>(reply: FastifyReply, run: () => Promise<T>): Promise<T> {
+export async function withRetryAfter<T>(reply: FastifyReply, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {

@@ -14,6 +14,7 @@ import {
 } from '../../common/sync/protocol';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import { DEVICE_SCHEME } from '../plugins/openapi';
 import type { PolicyService } from '../policies/policy.service';
 import { ServerAudit } from '../services/server-audit';
 import { AccountChangesService } from '../sync/account-changes.service';
@@ -25,6 +26,9 @@ import { PullService } from '../sync/pull.service';
 const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), requestId: z.string() }).passthrough(),
 });
+
+/** For the OpenAPI document: these routes take `Authorization: Device <credential>`. */
+const deviceSecurity = [{ [DEVICE_SCHEME]: [] }];
 
 const idempotencyHeaders = z
   .object({ 'idempotency-key': z.string().regex(/^[A-Za-z0-9_-]{8,128}$/) })
@@ -83,6 +87,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
       {
         schema: {
           tags: ['sync'],
+          security: deviceSecurity,
           querystring: pullQuerySchema,
           response: { 200: pullResponseSchema, 400: errorBody, 401: errorBody },
         },
@@ -98,6 +103,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
       {
         schema: {
           tags: ['sync'],
+          security: deviceSecurity,
           headers: idempotencyHeaders,
           body: pushAuditRequestSchema,
           response: {
@@ -119,6 +125,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
       {
         schema: {
           tags: ['sync'],
+          security: deviceSecurity,
           headers: idempotencyHeaders,
           body: pushAccountChangesRequestSchema,
           response: {

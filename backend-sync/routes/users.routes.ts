@@ -16,6 +16,7 @@ import {
   mailSentResponse,
   roleBody,
   statusBody,
+  twoFactorResetResponse,
   unlockResponse,
   updateUserBody,
   userDetailResponse,
@@ -36,6 +37,7 @@ import {
  * | POST   /:id/unlock             | staff.unlock      | yes   | scoped                        |
  * | POST   /:id/verification       | staff.create      | yes   | scoped                        |
  * | POST   /:id/password-reset     | staff.reset       | yes   | scoped                        |
+ * | POST   /:id/two-factor-reset   | staff.reset_2fa   | yes   | scoped                        |
  * | GET    /:id/export             | staff.export      | yes   | —                             |
  * | POST   /:id/erase              | staff.erase       | yes   | —                             |
  *
@@ -192,6 +194,18 @@ export function usersRoutes(app: FastifyInstance, people: PeopleServices): void 
             .send(
               await users.startReset(await actor(request), request.params.id, clientMeta(request)),
             ),
+      );
+
+      // A lost or replaced phone: clears the person's 2FA, signs them out everywhere, and mails
+      // them a security alert with a link to enroll a new authenticator (password unchanged).
+      r.post(
+        '/:id/two-factor-reset',
+        {
+          preHandler: guard('staff.reset_2fa'),
+          schema: { tags: ['users'], params: idParam, response: { 200: twoFactorResetResponse } },
+        },
+        async (request) =>
+          users.resetTwoFactor(await actor(request), request.params.id, clientMeta(request)),
       );
 
       r.get(

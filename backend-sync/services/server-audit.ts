@@ -13,6 +13,7 @@ export type ServerAuditAction =
   | 'auth.sign_out_everywhere'
   | 'auth.sessions_revoked'
   | 'password.change'
+  | 'admin.two_factor_reset'
   // People (backend-sync/people): accounts, verification, recovery, profile, GDPR.
   | 'user.create'
   | 'user.update'
@@ -21,6 +22,9 @@ export type ServerAuditAction =
   | 'user.unlock'
   | 'user.verification_sent'
   | 'user.verify'
+  | 'user.two_factor_reset'
+  | 'user.two_factor_setup_sent'
+  | 'user.two_factor_enroll'
   | 'password.reset_request'
   | 'password.reset'
   | 'account.find'
@@ -41,7 +45,9 @@ export type ServerAuditAction =
   | 'policy.change'
   | 'sync.account_change'
   | 'totp.reuse_across_devices'
-  | 'audit.export';
+  | 'audit.export'
+  // The weekly digest (reporting/weekly-digest.service.ts): one per person per week.
+  | 'digest.sent';
 
 export interface ServerAuditEntry {
   action: ServerAuditAction;

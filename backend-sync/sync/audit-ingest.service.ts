@@ -117,7 +117,7 @@ export class AuditIngestService {
           })
           .where('id', '=', device.deviceId)
           .execute();
-        await recordTotpUses(tx, this.dialect, this.audit, device, fresh);
+        await recordTotpUses(tx, this.dialect, this.audit, device, fresh, receivedAt);
         const result = {
           acknowledgedSeq: last.seq,
           stored: fresh.length,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../backend-sync/config';
+import { ConfigError, fastifyTrustProxy, loadConfig } from '../../backend-sync/config';
 import { describeEachDialect, startTestServer, type TestServer } from './support/server-harness';
 
 it('validates the configuration at boot with one clear line per bad value', () => {
@@ -28,6 +28,43 @@ it('validates the configuration at boot with one clear line per bad value', () =
     PORT: 8787,
     HOST: '127.0.0.1',
   });
+});
+
+it('accepts TRUST_PROXY as off, a hop count or proxy addresses, never "trust everyone"', () => {
+  const trust = (value: string) => loadConfig({ TRUST_PROXY: value }).TRUST_PROXY;
+  expect(loadConfig({}).TRUST_PROXY).toBe(false);
+  expect(trust('false')).toBe(false);
+  expect(trust('0')).toBe(false);
+  expect(trust('1')).toBe(1);
+  expect(trust(' 2 ')).toBe(2);
+  expect(trust('10.0.0.5')).toEqual(['10.0.0.5']);
+  expect(trust('10.0.0.5, 10.1.0.0/16,fd00::/8, loopback')).toEqual([
+    '10.0.0.5',
+    '10.1.0.0/16',
+    'fd00::/8',
+    'loopback',
+  ]);
+  const problem = (value: string) => {
+    try {
+      loadConfig({ TRUST_PROXY: value });
+    } catch (e) {
+      return (e as ConfigError).problems.join('\n');
+    }
+    return null;
+  };
+  for (const value of ['true', 'yes', '*']) {
+    expect(problem(value)).toMatch(/^TRUST_PROXY: trusting every proxy lets any client choose/);
+  }
+  expect(problem('21')).toMatch(/^TRUST_PROXY: a hop count must be between 1 and 20/);
+  expect(problem('10.0.0.5, proxy.internal')).toMatch(/not an address: proxy\.internal/);
+  expect(problem('10.0.0.0/33')).toMatch(/not an address: 10\.0\.0\.0\/33/);
+  // What Fastify gets: a hop count becomes a function (a bare number would trust nothing).
+  const hops = fastifyTrustProxy(1);
+  expect(typeof hops).toBe('function');
+  const fn = hops as (address: string, hop: number) => boolean;
+  expect([fn('127.0.0.1', 0), fn('203.0.113.9', 1)]).toEqual([true, false]);
+  expect(fastifyTrustProxy(['10.0.0.5'])).toEqual(['10.0.0.5']);
+  expect(fastifyTrustProxy(false)).toBe(false);
 });
 
 describeEachDialect('server foundation', (dialect) => {
@@ -69,5 +106,28 @@ describeEachDialect('server foundation', (dialect) => {
     expect(r.json()).toEqual({
       error: { code: 'not_found', message: 'Not found.', requestId: expect.any(String) },
     });
+  });
+});
+
+describeEachDialect('server schema migrations', (dialect) => {
+  it('records migrations once and refuses a database written by a newer version', async () => {
+    const s = await startTestServer(dialect);
+    try {
+      const { sql } = await import('kysely');
+      const { openServerDatabase } = await import('../../backend-sync/db/database');
+      const names = await sql<{ name: string }>`select name from schema_migrations`.execute(
+        s.database.db,
+      );
+      expect(names.rows.map((r) => r.name)).toEqual(['001-initial']);
+      // Reopening the same database applies nothing twice.
+      await s.restart();
+      await sql`insert into schema_migrations (name, applied_at) values ('999-future', 0)`.execute(
+        s.database.db,
+      );
+      const reopened = openServerDatabase(s.config, s.pgSchema ? { schema: s.pgSchema } : {});
+      await expect(reopened).rejects.toThrow(/newer or different version/);
+    } finally {
+      await s.close();
+    }
   });
 });

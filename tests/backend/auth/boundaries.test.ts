@@ -102,6 +102,9 @@ describeEachDialect('auth request boundaries', (dialect) => {
   });
 });
 
+/** Well-formed, so the refusal is audited with the client's address; known to nobody. */
+const UNKNOWN_REFRESH = `khr_${'A'.repeat(43)}`;
+
 describeEachDialect('auth rate limits', (dialect) => {
   it('limits sign-in per address; X-Forwarded-For does not open new buckets', async () => {
     const server = await startAuthServer(dialect, {
@@ -138,7 +141,7 @@ describeEachDialect('auth rate limits', (dialect) => {
   it('limits sign-in per account across addresses (behind a trusted proxy)', async () => {
     const server = await startAuthServer(dialect, {
       AUTH_RATE_LIMIT_PER_MINUTE: '3',
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
     });
     try {
       const codes: string[] = [];
@@ -167,6 +170,80 @@ describeEachDialect('auth rate limits', (dialect) => {
         { 'x-forwarded-for': '198.51.100.1' },
       );
       expect(other.statusCode).toBe(401);
+    } finally {
+      await server.s.close();
+    }
+  });
+
+  // The proxy appends the address it received from; whatever the client wrote before that is
+  // the client's own claim. Only the trusted hops' view counts.
+  for (const [label, trustProxy] of [
+    ['one proxy hop', '1'],
+    ['the proxy by address', '127.0.0.1'],
+    ['the proxy by range', '127.0.0.0/8, 10.0.0.0/8'],
+  ] as const) {
+    it(`keys the per-address limit on the client the proxy saw (${label}), not on a forged entry`, async () => {
+      const server = await startAuthServer(dialect, {
+        AUTH_RATE_LIMIT_PER_MINUTE: '3',
+        TRUST_PROXY: trustProxy,
+      });
+      try {
+        const codes: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const r = await post(
+            server.s,
+            '/refresh',
+            { refreshToken: UNKNOWN_REFRESH },
+            // A client-chosen first entry, new on every request; then the real client.
+            { 'x-forwarded-for': `203.0.113.${i + 1}, 198.51.100.7` },
+          );
+          codes.push(r.statusCode);
+        }
+        expect(codes).toEqual([401, 401, 401, 429, 429]);
+        // Another real client behind the same proxy has its own bucket.
+        const other = await post(
+          server.s,
+          '/refresh',
+          { refreshToken: UNKNOWN_REFRESH },
+          { 'x-forwarded-for': '198.51.100.7, 198.51.100.8' },
+        );
+        expect(other.statusCode).toBe(401);
+        // What the audit trail records as the client's address.
+        const rows = await server.s.database.db
+          .selectFrom('server_audit')
+          .select('details')
+          .where('action', '=', 'auth.refresh')
+          .execute();
+        expect(rows.map((r) => JSON.parse(r.details).ip)).toEqual([
+          '198.51.100.7',
+          '198.51.100.7',
+          '198.51.100.7',
+          '198.51.100.8',
+        ]);
+      } finally {
+        await server.s.close();
+      }
+    });
+  }
+
+  it('ignores X-Forwarded-For from a peer that is not a listed proxy', async () => {
+    const server = await startAuthServer(dialect, {
+      AUTH_RATE_LIMIT_PER_MINUTE: '3',
+      TRUST_PROXY: '10.0.0.5',
+    });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const r = await post(
+          server.s,
+          '/refresh',
+          { refreshToken: UNKNOWN_REFRESH },
+          // The test client (127.0.0.1) is not the proxy: its header is not believed.
+          { 'x-forwarded-for': `198.51.100.${i + 1}` },
+        );
+        codes.push(r.statusCode);
+      }
+      expect(codes).toEqual([401, 401, 401, 429]);
     } finally {
       await server.s.close();
     }

@@ -114,4 +114,63 @@ describeEachDialect('admin flow over real HTTP, starting from the CLI', (dialect
       401,
     );
   });
+
+  it(
+    'reset-admin-2fa → a new authenticator with the same password',
+    { timeout: 120_000 },
+    async () => {
+      const { clock } = server;
+      nextStep(clock);
+      const before = await call('/sign-in', {
+        email: 'ops@example.com',
+        password: PASSWORD,
+        totpCode: totp(
+          (
+            await server.s.database.db
+              .selectFrom('users')
+              .select('totp_secret')
+              .where('email', '=', 'ops@example.com')
+              .executeTakeFirstOrThrow()
+          ).totp_secret!,
+          clock,
+        ),
+      });
+      expect(before.status).toBe(200);
+
+      const reset = await cli('reset-admin-2fa', '--email', 'ops@example.com');
+      expect(reset.code, reset.stderr).toBe(0);
+      expect(reset.stdout).toMatch(/1 session\(s\) signed out/);
+      expect(reset.stdout).toMatch(/valid for 60 minutes, shown only now/);
+      const setupCode = /([A-Z2-7]{4}(?:-[A-Z2-7]{4}){7})/.exec(reset.stdout)?.[1];
+      expect(setupCode).toBeDefined();
+      expect((await call('/me', undefined, before.body.accessToken)).status).toBe(401);
+
+      const start = await call('/setup/start', { email: 'ops@example.com', setupCode });
+      expect(start.status).toBe(200);
+      expect(start.body.mode).toBe('two_factor_reset');
+      const done = await call('/setup/complete', {
+        email: 'ops@example.com',
+        setupCode,
+        password: PASSWORD,
+        totpCode: totp(start.body.secret as string, clock),
+      });
+      expect(done.status).toBe(200);
+      nextStep(clock);
+      const after = await call('/sign-in', {
+        email: 'ops@example.com',
+        password: PASSWORD,
+        totpCode: totp(start.body.secret as string, clock),
+      });
+      expect(after.status).toBe(200);
+
+      const missing = await cli('reset-admin-2fa');
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/needs --email/);
+      const unknown = await cli('reset-admin-2fa', '--email', 'nobody@example.com');
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/No account uses the email nobody@example\.com/);
+      // create-admin still refuses the (active) account.
+      expect((await cli('create-admin', '--email', 'ops@example.com')).code).toBe(2);
+    },
+  );
 });

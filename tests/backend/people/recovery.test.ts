@@ -354,7 +354,7 @@ describeEachDialect('people: rate limits on recovery routes', (dialect) => {
   it('limits per account and per name across addresses behind a trusted proxy', async () => {
     const server = await startPeopleServer(dialect, {
       AUTH_RATE_LIMIT_PER_MINUTE: '3',
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
     });
     try {
       const reset = [];

@@ -92,6 +92,7 @@ describeEachDialect('people: store scope of managers', (dialect) => {
         asManager('POST', `/users/${id}/unlock`),
         asManager('POST', `/users/${id}/verification`),
         asManager('POST', `/users/${id}/password-reset`),
+        asManager('POST', `/users/${id}/two-factor-reset`),
       ];
       for (const r of await Promise.all(attempts)) expectGenericError(r, 404, 'not_found');
     }

@@ -331,11 +331,14 @@ describeEachDialect('people: accounts and email verification', (dialect) => {
     });
     expectGenericError(refused, 403, 'account_disabled');
 
+    const seqDisabled = await changeSeqOf(s, manager.userId);
     const enabled = await call(s, 'PUT', `/users/${manager.userId}/status`, {
       token: adminToken,
       body: { status: 'active' },
     });
     expect(enabled.json().status).toBe('active');
+    // Enabling moves change_seq too, so store PCs take the account back.
+    expect(await changeSeqOf(s, manager.userId)).toBeGreaterThan(seqDisabled);
     expect(
       (await auditOf(s, 'user.status_change', manager.userId)).map((e) => e.details),
     ).toMatchObject([

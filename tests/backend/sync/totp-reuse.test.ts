@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AuditRecord } from '../../../common/audit/audit-record';
 import { SYNC_API_PREFIX } from '../../../common/sync/protocol';
 import { ServerAudit } from '../../../backend-sync/services/server-audit';
-import { recordTotpUses } from '../../../backend-sync/sync/totp-reuse';
+import { recordTotpUses, TOTP_USE_RETENTION_MS } from '../../../backend-sync/sync/totp-reuse';
 import { ADMIN_PASSWORD, CoreHarness } from '../../support/core-harness';
 import {
   call,
@@ -166,16 +166,109 @@ describeEachDialect('one TOTP code on two PCs, uploaded at the same moment', (di
     const b = { deviceId: tillB.kh.deviceId, storeId: 'store-b' };
     let second: Promise<number> | undefined;
     const first = await db.transaction().execute(async (tx) => {
-      const flagged = await recordTotpUses(tx, dialect, audit, a, use(chainA));
+      const flagged = await recordTotpUses(tx, dialect, audit, a, use(chainA), api.clock.nowMs());
       // Till B's upload starts while till A's transaction is still open.
       second = db
         .transaction()
-        .execute((tx2) => recordTotpUses(tx2, dialect, audit, b, use(chainB)));
+        .execute((tx2) => recordTotpUses(tx2, dialect, audit, b, use(chainB), api.clock.nowMs()));
       await new Promise((resolve) => setTimeout(resolve, 300));
       return flagged;
     });
     expect(first).toBe(0);
     expect(await second).toBe(1);
     expect(await serverEvents(api.s, 'totp.reuse_across_devices')).toHaveLength(1);
+  });
+});
+
+describeEachDialect('recorded TOTP uses are pruned', (dialect) => {
+  let api: AdminApi;
+  beforeAll(async () => {
+    api = await startAdminApi(dialect);
+  });
+  afterAll(() => api.s.close());
+
+  const STEP_MS = 30_000;
+  /** A successful password + TOTP sign-in of `personId` at step `step`, as a PC records it. */
+  const signInAt = (personId: string, step: number, seq: number): AuditRecord =>
+    ({
+      seq,
+      at: step * STEP_MS,
+      action: 'auth.sign_in',
+      outcome: 'success',
+      actorId: personId,
+      actorName: personId,
+      details: { method: 'password+totp', totpStep: step },
+    }) as unknown as AuditRecord;
+  const rowsOf = async (personId: string) =>
+    (
+      await api.s.database.db
+        .selectFrom('totp_step_uses')
+        .select(['step', 'device_id'])
+        .where('person_id', '=', personId)
+        .orderBy('step')
+        .orderBy('device_id')
+        .execute()
+    ).map((r) => `${Number(r.step)}@${r.device_id}`);
+
+  it('drops a person’s uses older than the offline window on their next upload; the flag still works', async () => {
+    const { db } = api.s.database;
+    const audit = new ServerAudit(db, api.clock);
+    const record = (deviceId: string, entries: AuditRecord[], now = api.clock.nowMs()) =>
+      db
+        .transaction()
+        .execute((tx) =>
+          recordTotpUses(tx, dialect, audit, { deviceId, storeId: 'store' }, entries, now),
+        );
+    const now = api.clock.nowMs();
+    const current = Math.floor(now / STEP_MS);
+    const windowSteps = TOTP_USE_RETENTION_MS / STEP_MS;
+    const stale = current - windowSteps - 10; // beyond the window
+    const lateButKept = current - 2 * 24 * 120; // two days ago: a PC that was offline
+
+    // Old uses of Ada (two PCs) and of Bob; a two-day-old use of Ada on PC A.
+    await record('pc-a', [signInAt('ada', stale, 1), signInAt('ada', lateButKept, 2)]);
+    await record('pc-b', [signInAt('ada', stale + 1, 1)]);
+    await record('pc-a', [signInAt('bob', stale, 3)]);
+    await db
+      .insertInto('totp_step_uses')
+      .values([
+        { person_id: 'ada', step: stale - 5, device_id: 'pc-c', seq: 1, at: 0 },
+        { person_id: 'ada', step: stale - 6, device_id: 'pc-c', seq: 2, at: 0 },
+      ])
+      .execute();
+    // A use older than the window is not even recorded.
+    expect(await rowsOf('ada')).toEqual([
+      `${stale - 6}@pc-c`,
+      `${stale - 5}@pc-c`,
+      `${lateButKept}@pc-a`,
+    ]);
+    expect(await rowsOf('bob')).toEqual([]);
+
+    // PC B, back online after two days, uploads Ada's sign-in with the very code PC A took,
+    // and a fresh one: the stale rows go, the replay is flagged.
+    const flagged = await record('pc-b', [
+      signInAt('ada', lateButKept, 7),
+      signInAt('ada', current, 8),
+    ]);
+    expect(flagged).toBe(1);
+    expect(await rowsOf('ada')).toEqual([
+      `${lateButKept}@pc-a`,
+      `${lateButKept}@pc-b`,
+      `${current}@pc-b`,
+    ]);
+    const flags = await serverEvents(api.s, 'totp.reuse_across_devices');
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({
+      actorId: 'ada',
+      details: { step: lateButKept, deviceId: 'pc-b', otherUses: [{ deviceId: 'pc-a', seq: 2 }] },
+    });
+
+    // The same code on a third PC right away is flagged too.
+    expect(await record('pc-c', [signInAt('ada', current, 1)])).toBe(1);
+    // Once the window has passed, the old rows are gone with the next upload.
+    const later = now + TOTP_USE_RETENTION_MS + 60 * 60 * 1000;
+    const laterStep = Math.floor(later / STEP_MS);
+    expect(await record('pc-a', [signInAt('ada', laterStep, 9)], later)).toBe(0);
+    expect(await rowsOf('ada')).toEqual([`${laterStep}@pc-a`]);
   });
 });

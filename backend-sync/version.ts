@@ -1,0 +1,8 @@
+import { readFileSync } from 'node:fs';
+
+/** The server's version: package.json's, for the OpenAPI document and error reports. */
+export const SERVER_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
