@@ -8,7 +8,8 @@ import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
 import { nextChangeSeq } from '../services/change-seq';
 import type { ServerAudit } from '../services/server-audit';
-import { invalidSetupCode, lockedOut, passwordRejected } from './auth-errors';
+import { invalidSetupCode, passwordRejected } from './auth-errors';
+import { proveCurrentPassword } from './current-password';
 import { lockoutSubject, LockoutService } from './lockout.service';
 import type { PasswordHasher } from './password-hasher';
 import type { PolicyFor } from './policy-source';
@@ -341,51 +342,19 @@ export class SetupService {
   ): Promise<void> {
     const now = this.d.clock.nowMs();
     const subject = lockoutSubject({ id: setup.userId }, setup.email);
-    const lock = await this.lockout.check(subject, now);
-    if (lock.state !== 'open') {
-      await this.d.audit.write({
+    await proveCurrentPassword(
+      { db: this.d.db, lockout: this.lockout, audit: this.d.audit, hasher: this.d.hasher },
+      {
+        subject,
+        now,
+        policy: this.d.policyFor('admin'),
+        storedHash: setup.passwordHash,
+        password: input.password,
         action: 'admin.setup',
-        outcome: 'denied',
         targetId: setup.userId,
-        details: { mode: setup.mode, reason: lock.state },
-      });
-      throw lockedOut(lock, now);
-    }
-    if (!(await this.d.hasher.verify(setup.passwordHash, input.password))) {
-      await this.d.db.transaction().execute(async (trx) => {
-        const result = await this.lockout.recordFailure(
-          subject,
-          now,
-          this.d.policyFor('admin'),
-          trx,
-        );
-        await this.d.audit.write(
-          {
-            action: 'admin.setup',
-            outcome: 'failure',
-            targetId: setup.userId,
-            details: { mode: setup.mode, reason: 'bad_password', failures: result.failures },
-          },
-          trx,
-        );
-        if (result.lockedNow) {
-          await this.d.audit.write(
-            {
-              action: 'auth.lockout',
-              outcome: 'success',
-              targetId: setup.userId,
-              details: { failures: result.failures, until: result.until },
-            },
-            trx,
-          );
-        }
-      });
-      throw new HttpError(
-        400,
-        'invalid_current_password',
-        'That is not your current password. Your password does not change here: type the one you sign in with.',
-      );
-    }
+        details: { mode: setup.mode },
+      },
+    );
     const step = matchTotpStep(setup.totpSecret!, input.totpCode, now);
     if (step === null) {
       throw new HttpError(

@@ -1,5 +1,6 @@
 import { evaluatePassword, type PasswordViolation } from '../../common/policy';
-import { lockedOut, passwordRejected, twoFactorSetupRequired } from '../auth/auth-errors';
+import { passwordRejected, twoFactorSetupRequired } from '../auth/auth-errors';
+import { proveCurrentPassword } from '../auth/current-password';
 import { lockoutSubject } from '../auth/lockout.service';
 import { normalizeEmail } from '../auth/secret-tokens';
 import type { ClientMeta } from '../auth/token.service';
@@ -445,51 +446,16 @@ export class AccountRecoveryService {
     const { token, person } = await this.resolveEnrollment(credential);
     const now = this.d.clock.nowMs();
     const subject = lockoutSubject(person, person.email);
-    const lock = await this.d.lockout.check(subject, now);
-    if (lock.state !== 'open') {
-      await this.d.audit.write({
-        action: 'user.two_factor_enroll',
-        outcome: 'denied',
-        targetId: person.id,
-        details: { reason: lock.state, ...clientOf(meta) },
-      });
-      throw lockedOut(lock, now);
-    }
-    if (!(await this.d.hasher.verify(person.password_hash, password))) {
-      await this.d.db.transaction().execute(async (trx) => {
-        const result = await this.d.lockout.recordFailure(
-          subject,
-          now,
-          this.d.policyFor(person.role),
-          trx,
-        );
-        await this.d.audit.write(
-          {
-            action: 'user.two_factor_enroll',
-            outcome: 'failure',
-            targetId: person.id,
-            details: { reason: 'bad_password', failures: result.failures, ...clientOf(meta) },
-          },
-          trx,
-        );
-        if (result.lockedNow) {
-          await this.d.audit.write(
-            {
-              action: 'auth.lockout',
-              outcome: 'success',
-              targetId: person.id,
-              details: { failures: result.failures, until: result.until },
-            },
-            trx,
-          );
-        }
-      });
-      throw new HttpError(
-        400,
-        'invalid_current_password',
-        'That is not your current password. Your password does not change here: type the one you sign in with.',
-      );
-    }
+    await proveCurrentPassword(this.d, {
+      subject,
+      now,
+      policy: this.d.policyFor(person.role),
+      storedHash: person.password_hash,
+      password,
+      action: 'user.two_factor_enroll',
+      targetId: person.id,
+      details: clientOf(meta),
+    });
     const secret = stringField(token.payload, 'totpSecret');
     if (!secret) {
       throw new HttpError(
