@@ -30,6 +30,13 @@ export const AUDIT_ACTIONS = [
   'store.backup',
   'store.restore',
   'permission.denied',
+  // Sync (electron/core/sync): connecting, applied pulls, refused policies, server answers to
+  // password changes made here, and accounts the server took off this PC.
+  'sync.connect',
+  'sync.pull',
+  'sync.policy_refused',
+  'sync.account_change',
+  'account.remove',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

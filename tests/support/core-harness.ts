@@ -5,7 +5,11 @@ import { generateSync } from 'otplib';
 import type { ProfileId } from '../../common/policy/policy';
 import type { SignInStep } from '../../electron/core/auth/sign-in.service';
 import type { SecretStore } from '../../electron/core/keychain/secret-store';
-import { openKeyholder, type Keyholder } from '../../electron/core/keyholder';
+import {
+  openKeyholder,
+  type Keyholder,
+  type KeyholderOptions,
+} from '../../electron/core/keyholder';
 import { FakeClock } from './fake-clock';
 import { MemorySecretStore } from './memory-secret-store';
 
@@ -14,13 +18,21 @@ export const ADMIN_PASSWORD = 'correct horse battery staple';
 /** A temp data folder, an in-memory keychain and a fake clock; `reopen` simulates a restart. */
 export class CoreHarness {
   readonly dir = mkdtempSync(join(tmpdir(), 'keyholder-core-'));
-  readonly clock = new FakeClock();
   kh!: Keyholder;
 
-  constructor(readonly secrets: SecretStore = new MemorySecretStore()) {}
+  constructor(
+    readonly secrets: SecretStore = new MemorySecretStore(),
+    readonly clock = new FakeClock(),
+    private readonly extra: Partial<KeyholderOptions> = {},
+  ) {}
 
   async open(): Promise<Keyholder> {
-    this.kh = await openKeyholder({ dataDir: this.dir, secrets: this.secrets, clock: this.clock });
+    this.kh = await openKeyholder({
+      ...this.extra,
+      dataDir: this.dir,
+      secrets: this.secrets,
+      clock: this.clock,
+    });
     return this.kh;
   }
 

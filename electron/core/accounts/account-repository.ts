@@ -21,6 +21,10 @@ export interface AccountRow {
   createdAt: number;
   updatedAt: number;
   lastSignInAt: number | null;
+  /** Highest server change applied; 0 = created on this PC. Written only by the sync engine. */
+  serverVersion: number;
+  /** Where the TOTP secret came from (the server's is cleared when the server clears it). */
+  totpOrigin: 'local' | 'server';
 }
 
 interface DbRow {
@@ -42,6 +46,8 @@ interface DbRow {
   created_at: number;
   updated_at: number;
   last_sign_in_at: number | null;
+  server_version: number;
+  totp_origin: 'local' | 'server';
 }
 
 function fromDb(row: DbRow): AccountRow {
@@ -64,6 +70,8 @@ function fromDb(row: DbRow): AccountRow {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastSignInAt: row.last_sign_in_at,
+    serverVersion: row.server_version,
+    totpOrigin: row.totp_origin,
   };
 }
 
@@ -85,7 +93,9 @@ const COLUMNS: Record<string, string> = {
   lastSignInAt: 'last_sign_in_at',
 };
 
-export type AccountPatch = Partial<Omit<AccountRow, 'id' | 'username' | 'createdAt'>>;
+export type AccountPatch = Partial<
+  Omit<AccountRow, 'id' | 'username' | 'createdAt' | 'serverVersion' | 'totpOrigin'>
+>;
 
 /** Plain data access for accounts; rules live in the services. */
 export class AccountRepository {

@@ -12,6 +12,7 @@ import type { EnrollmentStart, TotpService } from '../totp/totp.service';
 import type { AccountRepository, AccountRow } from './account-repository';
 import type { PasswordHasher } from './password-hasher';
 import { PasswordPolicyError, type PasswordService } from './password.service';
+import { queuePasswordChange } from '../sync/account-outbox';
 
 export interface MyAccountOverview {
   username: string;
@@ -78,6 +79,7 @@ export class MyAccountService {
     this.d.db.transaction(() => {
       this.d.accounts.update(account.id, prepared.patch);
       this.d.accounts.addPasswordHistory(account.id, account.passwordHash, now);
+      queuePasswordChange(this.d.db, account, 'password_changed', prepared.patch);
       this.d.audit.append({
         actor: ref(account),
         action: 'password.change',

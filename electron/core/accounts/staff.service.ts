@@ -11,6 +11,7 @@ import type { TrustedTime } from '../time/trusted-time';
 import type { TotpService } from '../totp/totp.service';
 import type { AccountRepository, AccountRow } from './account-repository';
 import { generateTemporaryPassword, type PasswordService } from './password.service';
+import { queuePasswordChange } from '../sync/account-outbox';
 
 /** What the UI may know about a staff account: no hashes, no secrets. */
 export interface StaffSummary {
@@ -68,6 +69,7 @@ export class StaffService {
   ): Promise<{ account: StaffSummary; temporaryPassword: string }> {
     const me = this.d.sessions.requireActive(sessionId);
     this.d.authz.require(me, 'staff.create', { id: '', name: input.username, role: input.role });
+    this.refuseWhenManaged();
     const parsed = usernameSchema.safeParse(input.username);
     if (!parsed.success)
       throw new KeyholderError(
@@ -98,6 +100,8 @@ export class StaffService {
       createdAt: now,
       updatedAt: now,
       lastSignInAt: null,
+      serverVersion: 0,
+      totpOrigin: 'local',
     };
     this.d.db.transaction(() => {
       if (this.d.accounts.byUsername(account.username))
@@ -116,6 +120,7 @@ export class StaffService {
 
   setStatus(sessionId: string, accountId: string, status: 'active' | 'disabled'): StaffSummary {
     const { me, target } = this.guard(sessionId, accountId, 'staff.disable');
+    this.refuseWhenManaged();
     if (target.status === status) return this.summary(target, this.d.time.now());
     if (status === 'disabled') this.assertNotLastAdmin(target);
     const now = this.d.time.now();
@@ -144,6 +149,7 @@ export class StaffService {
     this.d.db.transaction(() => {
       this.d.accounts.update(target.id, prepared.patch);
       this.d.accounts.addPasswordHistory(target.id, target.passwordHash, now);
+      queuePasswordChange(this.d.db, target, 'password_reset', prepared.patch);
       this.d.audit.append({
         actor: actor(me),
         action: 'password.temporary_issued',
@@ -174,6 +180,7 @@ export class StaffService {
 
   resetTwoFactor(sessionId: string, accountId: string): StaffSummary {
     const { me, target } = this.guard(sessionId, accountId, 'staff.reset_2fa');
+    this.refuseWhenManaged();
     const now = this.d.time.now();
     this.d.db.transaction(() => {
       this.d.totp.disable(target.id, now);
@@ -190,6 +197,7 @@ export class StaffService {
 
   changeRole(sessionId: string, accountId: string, role: Role): StaffSummary {
     const { me, target } = this.guard(sessionId, accountId, 'staff.change_role');
+    this.refuseWhenManaged();
     if (target.role === role) return this.summary(target, this.d.time.now());
     if (target.role === 'admin') this.assertNotLastAdmin(target);
     const now = this.d.time.now();
@@ -228,6 +236,20 @@ export class StaffService {
       role: target.role,
     });
     return { me, target };
+  }
+
+  /**
+   * On a PC connected to a sync server, the server is the authority for who exists, their role,
+   * status and 2FA (invariant 6): those changes are made in the admin area. Password resets and
+   * unlocks stay local (a reset is sent to the server; lockouts are per PC).
+   */
+  private refuseWhenManaged(): void {
+    if (this.d.db.prepare('SELECT 1 FROM sync_state WHERE id = 1').get()) {
+      throw new KeyholderError(
+        'managed_by_server',
+        'This PC is connected to a sync server: add people, disable them, change roles and reset two-step sign-in in the admin area.',
+      );
+    }
   }
 
   private assertNotLastAdmin(target: AccountRow): void {

@@ -155,7 +155,13 @@ export class SessionService {
 
   end(
     sessionId: string,
-    reason: 'signed_out' | 'expired' | 'account_disabled' | 'role_changed' | 'password_changed',
+    reason:
+      | 'signed_out'
+      | 'expired'
+      | 'account_disabled'
+      | 'account_removed'
+      | 'role_changed'
+      | 'password_changed',
   ): void {
     const s = this.live.get(sessionId);
     if (!s) return;
@@ -179,7 +185,7 @@ export class SessionService {
   /** Ends every session of an account (disable, role change, password reset). */
   endAllFor(
     accountId: string,
-    reason: 'account_disabled' | 'role_changed' | 'password_changed',
+    reason: 'account_disabled' | 'account_removed' | 'role_changed' | 'password_changed',
     except?: string,
   ): number {
     const ids = [...this.live.values()]

@@ -14,6 +14,7 @@ import type { TotpService } from '../totp/totp.service';
 import type { LockoutTracker } from './lockout';
 import { SignInFailures } from './sign-in-failures';
 import type { SessionService, SessionView } from './session.service';
+import { queuePasswordChange } from '../sync/account-outbox';
 
 export type SignInStep =
   | {
@@ -190,6 +191,7 @@ export class SignInService {
     this.d.db.transaction(() => {
       this.d.accounts.update(account.id, prepared.patch);
       this.d.accounts.addPasswordHistory(account.id, account.passwordHash, now);
+      queuePasswordChange(this.d.db, account, 'password_changed', prepared.patch);
       this.d.audit.append({
         actor: actorOf(account),
         action: 'password.change',

@@ -37,6 +37,11 @@ export class PolicyService {
     return this.cache;
   }
 
+  /** Forget the cached document (the next read comes from the database). */
+  invalidate(): void {
+    this.cache = null;
+  }
+
   forRole(role: Role): EffectivePolicy {
     return resolvePolicy(this.current(), role);
   }
@@ -88,6 +93,38 @@ export class PolicyService {
     this.cache = next;
     return next;
   }
+}
+
+/**
+ * Replaces the policy with one the sync server signed (the caller verified the signature and
+ * that the version goes up, and holds the transaction). The cache is dropped rather than set,
+ * so a rolled-back transaction cannot leave a policy in memory that is not on disk.
+ */
+export function applyServerPolicy(
+  db: Db,
+  audit: AuditLog,
+  policies: PolicyService,
+  next: PolicyDocument,
+  now: number,
+): void {
+  const before = policies.current();
+  db.prepare(
+    `INSERT INTO policy (id, version, document, updated_at, updated_by) VALUES (1, @version, @document, @at, NULL)
+     ON CONFLICT(id) DO UPDATE SET version = excluded.version, document = excluded.document,
+     updated_at = excluded.updated_at, updated_by = NULL`,
+  ).run({ version: next.version, document: JSON.stringify(next), at: now });
+  audit.append({
+    action: 'policy.change',
+    outcome: 'success',
+    details: {
+      source: 'sync',
+      versionBefore: before.version,
+      versionAfter: next.version,
+      profilesBefore: profiles(before),
+      profilesAfter: profiles(next),
+    },
+  });
+  policies.invalidate();
 }
 
 function profiles(doc: PolicyDocument): Record<string, string> {

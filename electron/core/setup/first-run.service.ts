@@ -45,7 +45,8 @@ export class FirstRunService {
   ) {}
 
   needsSetup(): boolean {
-    return this.d.accounts.count() === 0;
+    // A connected PC gets its people from the server, even before the first pull arrives.
+    return this.d.accounts.count() === 0 && this.d.device.state().mode === 'standalone';
   }
 
   async createFirstAdmin(input: FirstAdminInput): Promise<SignInStep> {
@@ -86,6 +87,8 @@ export class FirstRunService {
       createdAt: now,
       updatedAt: now,
       lastSignInAt: null,
+      serverVersion: 0,
+      totpOrigin: 'local',
     };
     this.d.db.transaction(() => {
       if (!this.needsSetup())

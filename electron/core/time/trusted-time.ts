@@ -14,6 +14,11 @@ interface SealedTime {
   anomalySince: number | null;
   /** What the wall clock said when the anomaly was found. */
   anomalyWall: number | null;
+  /**
+   * Server time minus this PC's wall clock at the last re-anchor from a sync (0 otherwise).
+   * A PC whose clock is simply slow then runs on server time without counting as "moved back".
+   */
+  skewMs?: number;
 }
 
 export type TimeStatus =
@@ -46,14 +51,15 @@ export class TrustedTime {
     private readonly clock: Clock,
     private readonly toleranceMs = DEFAULT_TOLERANCE_MS,
   ) {
-    const wall = clock.nowMs();
     const loaded = this.load();
+    const raw = clock.nowMs();
     if (loaded === 'tampered') {
-      this.state = { highWater: wall, anomalySince: wall, anomalyWall: wall };
-      this.unreported = { wall, behindMs: 0 };
+      this.state = { highWater: raw, anomalySince: raw, anomalyWall: raw };
+      this.unreported = { wall: raw, behindMs: 0 };
     } else {
-      this.state = loaded ?? { highWater: wall, anomalySince: null, anomalyWall: null };
+      this.state = loaded ?? { highWater: raw, anomalySince: null, anomalyWall: null };
     }
+    const wall = this.wall();
     const hw = this.state.highWater;
     if (wall < hw - toleranceMs && this.state.anomalySince === null) {
       this.state = { highWater: hw, anomalySince: hw, anomalyWall: wall };
@@ -67,7 +73,7 @@ export class TrustedTime {
   /** Trusted now in ms. Also notices a clock moved back while running. */
   now(): number {
     const derived = this.anchorWall + (this.clock.monotonicMs() - this.anchorMono);
-    const wall = this.clock.nowMs();
+    const wall = this.wall();
     if (wall < derived - this.toleranceMs && this.state.anomalySince === null) {
       this.state = { ...this.state, anomalySince: derived, anomalyWall: wall };
       this.unreported = { wall, behindMs: derived - wall };
@@ -84,7 +90,7 @@ export class TrustedTime {
       ok: false,
       reason: 'clock_moved_back',
       since: this.state.anomalySince,
-      behindMs: Math.max(0, now - this.clock.nowMs()),
+      behindMs: Math.max(0, now - this.wall()),
     };
   }
 
@@ -114,13 +120,24 @@ export class TrustedTime {
    */
   reanchor(serverTimeMs?: number): { before: number; after: number } {
     const before = this.now();
-    const after = serverTimeMs ?? this.clock.nowMs();
+    const wall = this.clock.nowMs();
+    const after = serverTimeMs ?? wall;
     this.anchorWall = after;
     this.anchorMono = this.clock.monotonicMs();
-    this.state = { highWater: after, anomalySince: null, anomalyWall: null };
+    this.state = {
+      highWater: after,
+      anomalySince: null,
+      anomalyWall: null,
+      ...(serverTimeMs === undefined ? {} : { skewMs: serverTimeMs - wall }),
+    };
     this.unreported = null;
     this.persist();
     return { before, after };
+  }
+
+  /** The wall clock corrected by the server's skew (see SealedTime.skewMs). */
+  private wall(): number {
+    return this.clock.nowMs() + (this.state.skewMs ?? 0);
   }
 
   private load(): SealedTime | null | 'tampered' {

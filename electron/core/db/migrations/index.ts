@@ -1,8 +1,9 @@
 import type { Migration } from './migration';
 import { migration001 } from './001-initial';
+import { migration002 } from './002-sync';
 
 /**
  * Every migration, in order, statically imported (bundlers and asar need no directory scans).
  * Append only: ids are 1..n without gaps, and released entries never change.
  */
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];

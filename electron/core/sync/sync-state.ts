@@ -1,0 +1,185 @@
+import type { AccountChange } from '../../../common/sync/protocol';
+import type { Db } from '../db/database';
+
+export interface SyncState {
+  serverUrl: string;
+  storeId: string;
+  serverPublicKey: string;
+  cursor: number;
+  policyVersion: number;
+  acknowledgedSeq: number;
+  fullSyncPending: boolean;
+  connectedAt: number;
+  lastAttemptAt: number | null;
+  lastSuccessAt: number | null;
+  lastError: { code: string; message: string } | null;
+}
+
+interface Row {
+  server_url: string;
+  store_id: string;
+  server_public_key: string;
+  cursor: number;
+  policy_version: number;
+  acknowledged_seq: number;
+  full_sync_pending: number;
+  connected_at: number;
+  last_attempt_at: number | null;
+  last_success_at: number | null;
+  last_error_code: string | null;
+  last_error_message: string | null;
+}
+
+export interface OutboxRow extends AccountChange {
+  id: number;
+}
+
+/** Plain data access for the sync bookkeeping (migration 002); rules live in the services. */
+export class SyncStateRepository {
+  constructor(private readonly db: Db) {}
+
+  get(): SyncState | null {
+    const row = this.db.prepare('SELECT * FROM sync_state WHERE id = 1').get() as Row | undefined;
+    if (!row) return null;
+    return {
+      serverUrl: row.server_url,
+      storeId: row.store_id,
+      serverPublicKey: row.server_public_key,
+      cursor: row.cursor,
+      policyVersion: row.policy_version,
+      acknowledgedSeq: row.acknowledged_seq,
+      fullSyncPending: row.full_sync_pending === 1,
+      connectedAt: row.connected_at,
+      lastAttemptAt: row.last_attempt_at,
+      lastSuccessAt: row.last_success_at,
+      lastError:
+        row.last_error_code === null
+          ? null
+          : { code: row.last_error_code, message: row.last_error_message ?? '' },
+    };
+  }
+
+  /** A (re)connection starts from scratch: full sync, nothing acknowledged yet. */
+  connect(serverUrl: string, storeId: string, serverPublicKey: string, now: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO sync_state (id, server_url, store_id, server_public_key, connected_at)
+         VALUES (1, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET server_url = excluded.server_url, store_id = excluded.store_id,
+           server_public_key = excluded.server_public_key, cursor = 0, policy_version = 0,
+           acknowledged_seq = 0, full_sync_pending = 1, connected_at = excluded.connected_at,
+           last_error_code = NULL, last_error_message = NULL`,
+      )
+      .run(serverUrl, storeId, serverPublicKey, now);
+    this.db.prepare('DELETE FROM full_sync_seen').run();
+  }
+
+  setCursor(cursor: number, fullSyncPending: boolean): void {
+    this.db
+      .prepare('UPDATE sync_state SET cursor = ?, full_sync_pending = ? WHERE id = 1')
+      .run(cursor, fullSyncPending ? 1 : 0);
+  }
+
+  setPolicyVersion(version: number): void {
+    this.db.prepare('UPDATE sync_state SET policy_version = ? WHERE id = 1').run(version);
+  }
+
+  /** Never moves down: a late answer to an old batch cannot un-acknowledge entries. */
+  acknowledge(seq: number): void {
+    this.db
+      .prepare('UPDATE sync_state SET acknowledged_seq = max(acknowledged_seq, ?) WHERE id = 1')
+      .run(seq);
+  }
+
+  /** After a `sequence_gap`, the server's expectation is the truth (it holds seq − 1). */
+  resetAcknowledged(seq: number): void {
+    this.db.prepare('UPDATE sync_state SET acknowledged_seq = ? WHERE id = 1').run(seq);
+  }
+
+  recordAttempt(now: number): void {
+    this.db.prepare('UPDATE sync_state SET last_attempt_at = ? WHERE id = 1').run(now);
+  }
+
+  recordSuccess(now: number): void {
+    this.db
+      .prepare(
+        'UPDATE sync_state SET last_success_at = ?, last_error_code = NULL, last_error_message = NULL WHERE id = 1',
+      )
+      .run(now);
+  }
+
+  recordError(code: string, message: string): void {
+    this.db
+      .prepare('UPDATE sync_state SET last_error_code = ?, last_error_message = ? WHERE id = 1')
+      .run(code, message);
+  }
+
+  markSeen(accountIds: readonly string[]): void {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO full_sync_seen (account_id) VALUES (?)');
+    for (const id of accountIds) insert.run(id);
+  }
+
+  /** Synced accounts a completed full sync did not bring back (and clears the seen set). */
+  takeUnseenSyncedAccounts(): string[] {
+    const rows = this.db
+      .prepare(
+        'SELECT id FROM accounts WHERE id NOT IN (SELECT account_id FROM full_sync_seen) ORDER BY id',
+      )
+      .all() as { id: string }[];
+    this.db.prepare('DELETE FROM full_sync_seen').run();
+    return rows.map((r) => r.id);
+  }
+
+  // --- account outbox -------------------------------------------------------------------
+
+  enqueue(change: AccountChange): void {
+    this.db
+      .prepare(
+        `INSERT INTO account_outbox (account_id, kind, password_hash, changed_at, must_change_password, base_version)
+         VALUES (@accountId, @kind, @passwordHash, @changedAt, @must, @baseVersion)`,
+      )
+      .run({ ...change, must: change.mustChangePassword ? 1 : 0 });
+  }
+
+  outbox(limit: number): OutboxRow[] {
+    const rows = this.db.prepare('SELECT * FROM account_outbox ORDER BY id LIMIT ?').all(limit) as {
+      id: number;
+      account_id: string;
+      kind: AccountChange['kind'];
+      password_hash: string;
+      changed_at: number;
+      must_change_password: number;
+      base_version: number;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      accountId: r.account_id,
+      kind: r.kind,
+      passwordHash: r.password_hash,
+      changedAt: r.changed_at,
+      mustChangePassword: r.must_change_password === 1,
+      baseVersion: r.base_version,
+    }));
+  }
+
+  outboxCount(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM account_outbox').get() as { n: number }).n;
+  }
+
+  /** The newest change of an account still waiting for the server, if any. */
+  pendingChange(accountId: string): { changedAt: number } | null {
+    const row = this.db
+      .prepare('SELECT max(changed_at) AS at FROM account_outbox WHERE account_id = ?')
+      .get(accountId) as { at: number | null };
+    return row.at === null ? null : { changedAt: row.at };
+  }
+
+  removeFromOutbox(ids: readonly number[]): void {
+    const del = this.db.prepare('DELETE FROM account_outbox WHERE id = ?');
+    for (const id of ids) del.run(id);
+  }
+
+  dropOutboxFor(accountId: string): void {
+    this.db.prepare('DELETE FROM account_outbox WHERE account_id = ?').run(accountId);
+  }
+}

@@ -1,0 +1,410 @@
+import type { AxiosInstance } from 'axios';
+import { MAX_ACCOUNT_CHANGES, MAX_AUDIT_BATCH } from '../../../common/sync/protocol';
+import type { SyncStatusDto } from '../../../common/ipc/sync.schemas';
+import type { AuditLog } from '../audit/audit-log';
+import type { SessionService } from '../auth/session.service';
+import type { Db } from '../db/database';
+import type { DeviceService } from '../device/device.service';
+import { KeyholderError } from '../errors';
+import { secretName, type SecretStore } from '../keychain/secret-store';
+import type { PolicyService } from '../policy/policy.service';
+import type { AccountRepository } from '../accounts/account-repository';
+import type { Authorizer } from '../rbac/authorizer';
+import type { Clock } from '../time/clock';
+import type { TrustedTime } from '../time/trusted-time';
+import { backoffDelay, RUN_BACKOFF } from './backoff';
+import { verifySignedPolicy } from './policy-verifier';
+import { applyPullPage } from './pull-applier';
+import { checkServerKey, displayUrl, parseServerUrl } from './sync-connect';
+import { SyncError } from './sync-errors';
+import { SyncHttp, type RetryOptions } from './sync-http';
+import { SyncStateRepository } from './sync-state';
+
+export interface SyncDeps {
+  db: Db;
+  accounts: AccountRepository;
+  sessions: SessionService;
+  policies: PolicyService;
+  device: DeviceService;
+  audit: AuditLog;
+  authz: Authorizer;
+  time: TrustedTime;
+  clock: Clock;
+  secrets: SecretStore;
+  profileId: string;
+  deviceId: string;
+  auditMacKey: Buffer;
+  http: AxiosInstance;
+  appVersion: string;
+}
+
+export interface SyncOptions {
+  /** Between successful runs. */
+  intervalMs?: number;
+  /** HTTP attempts per request inside one run. */
+  attempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  timers?: {
+    set: (fn: () => void, ms: number) => unknown;
+    clear: (handle: unknown) => void;
+  };
+}
+
+/** Codes that mean "could not reach or the server is overloaded": shown as offline. */
+const OFFLINE_CODES = new Set(['server_unreachable', 'server_unavailable', 'rate_limited']);
+
+/**
+ * The sync engine (docs/SYNC-PROTOCOL.md): connect, then runs of pull → account changes →
+ * audit upload, on an interval, on demand and when the network returns. One run at a time
+ * (callers share the run in progress). Every step commits locally before the next request, and
+ * every request is idempotent, so a run killed at any point converges on the next one.
+ */
+export class SyncService {
+  private readonly repo: SyncStateRepository;
+  private readonly o: Required<SyncOptions>;
+  private running: Promise<SyncStatusDto> | null = null;
+  private progress: SyncStatusDto['progress'] = null;
+  private timer: unknown = null;
+  private nextSyncAt: number | null = null;
+  private failures = 0;
+  private stopped = true;
+  private credential: string | null = null;
+
+  constructor(
+    private readonly d: SyncDeps,
+    options: SyncOptions = {},
+  ) {
+    this.repo = new SyncStateRepository(d.db);
+    this.o = {
+      intervalMs: options.intervalMs ?? 5 * 60_000,
+      attempts: options.attempts ?? 4,
+      sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      random: options.random ?? Math.random,
+      timers: options.timers ?? {
+        set: (fn, ms) => setTimeout(fn, ms).unref(),
+        clear: (h) => clearTimeout(h as NodeJS.Timeout),
+      },
+    };
+  }
+
+  get stateRepository(): SyncStateRepository {
+    return this.repo;
+  }
+
+  status(): SyncStatusDto {
+    const state = this.repo.get();
+    const head = this.auditHead();
+    const lastError = state?.lastError ?? null;
+    return {
+      connected: state !== null,
+      serverUrl: state ? displayUrl(state.serverUrl) : null,
+      storeName: this.d.device.state().storeName,
+      state: this.running
+        ? 'syncing'
+        : !lastError
+          ? 'idle'
+          : lastError.code === 'device_revoked'
+            ? 'revoked'
+            : OFFLINE_CODES.has(lastError.code)
+              ? 'offline'
+              : 'error',
+      lastSyncAt: state?.lastSuccessAt ?? null,
+      lastAttemptAt: state?.lastAttemptAt ?? null,
+      nextSyncAt: state ? this.nextSyncAt : null,
+      pendingEntries: state ? Math.max(0, head - state.acknowledgedSeq) : 0,
+      pendingAccountChanges: this.repo.outboxCount(),
+      lastError,
+      progress: this.running ? this.progress : null,
+    };
+  }
+
+  /**
+   * Connects this PC with an enrollment code. Allowed on a PC nobody has set up yet, or for an
+   * admin. The credential goes to the keychain before anything is written locally; the first
+   * sync then brings the store's accounts and policy (accounts that exist only on this PC are
+   * removed by it: the server is the authority).
+   */
+  async connect(
+    sessionId: string | null,
+    input: { serverUrl: string; code: string; deviceName: string },
+  ): Promise<SyncStatusDto> {
+    const untouched = this.d.accounts.count() === 0 && !this.repo.get();
+    if (!untouched) {
+      if (!sessionId)
+        throw new KeyholderError('session_ended', 'You are signed out. Sign in again.');
+      this.d.authz.require(this.d.sessions.requireActive(sessionId), 'device.enroll');
+    }
+    if (this.running) await this.running.catch(() => undefined);
+    const serverUrl = parseServerUrl(input.serverUrl);
+    const http = new SyncHttp(this.d.http, serverUrl, null, this.retryOptions(2));
+    const answer = await http.enroll({
+      code: input.code.replace(/\s+/g, '').toUpperCase(),
+      deviceId: this.d.deviceId,
+      deviceName: input.deviceName,
+      appVersion: this.d.appVersion,
+      auditMacKey: this.d.auditMacKey.toString('base64'),
+    });
+    if (answer.deviceId !== this.d.deviceId) {
+      throw new SyncError('bad_response', 'The sync server answered for another device.', false);
+    }
+    checkServerKey(answer.serverPublicKey);
+    await this.d.secrets.set(secretName(this.d.profileId, 'device-credential'), answer.credential);
+    this.credential = answer.credential;
+    this.d.time.reanchor(answer.serverTime);
+    const now = this.d.time.now();
+    this.d.db.transaction(() => {
+      this.repo.connect(serverUrl, answer.storeId, answer.serverPublicKey, now);
+      this.d.device.markEnrolled(serverUrl, now);
+      this.d.device.setStore(answer.storeName, this.d.device.state().brandName);
+      this.d.audit.append({
+        action: 'sync.connect',
+        outcome: 'success',
+        details: {
+          server: displayUrl(serverUrl),
+          storeId: answer.storeId,
+          storeName: answer.storeName,
+        },
+      });
+    })();
+    this.stopped = false;
+    return this.syncNow();
+  }
+
+  /** Runs a sync now, or joins the one in progress. Never throws: the status says what failed. */
+  syncNow(): Promise<SyncStatusDto> {
+    if (!this.repo.get()) return Promise.resolve(this.status());
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+      this.progress = null;
+    });
+    return this.running;
+  }
+
+  /** Starts the background schedule (the composition root calls it once the app is up). */
+  start(firstDelayMs = 2_000): void {
+    this.stopped = false;
+    if (this.repo.get()) this.schedule(firstDelayMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) this.o.timers.clear(this.timer);
+    this.timer = null;
+    this.nextSyncAt = null;
+  }
+
+  /** The OS (via the UI) says the network is back: do not wait for the backoff timer. */
+  networkChanged(online: boolean): void {
+    if (online && this.repo.get()) void this.syncNow();
+  }
+
+  /** Waits for a run in progress (used before closing the database). */
+  async idle(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
+  private async run(): Promise<SyncStatusDto> {
+    try {
+      await this.runSteps();
+      this.failures = 0;
+      this.schedule(this.o.intervalMs);
+    } catch (error) {
+      const failure =
+        error instanceof KeyholderError
+          ? error
+          : new SyncError(
+              'sync_failed',
+              'Syncing failed unexpectedly. It is tried again later.',
+              true,
+            );
+      this.repo.recordError(failure.code, failure.message);
+      if (failure instanceof SyncError && failure.retryable) {
+        const retryAfter = failure.retryAfterMs;
+        this.failures += 1;
+        const delay = backoffDelay(this.failures, RUN_BACKOFF, this.o.random, retryAfter);
+        this.schedule(
+          Math.min(Math.max(delay, 1_000), Math.max(this.o.intervalMs, retryAfter ?? 0)),
+        );
+      } else if (failure.code !== 'device_revoked') {
+        this.schedule(this.o.intervalMs);
+      }
+    }
+    this.progress = null;
+    return { ...this.status(), state: this.statusAfterRun() };
+  }
+
+  private statusAfterRun(): SyncStatusDto['state'] {
+    const error = this.repo.get()?.lastError;
+    if (!error) return 'idle';
+    if (error.code === 'device_revoked') return 'revoked';
+    return OFFLINE_CODES.has(error.code) ? 'offline' : 'error';
+  }
+
+  private async runSteps(): Promise<void> {
+    const initial = this.repo.get();
+    if (!initial) return;
+    const credential = await this.loadCredential();
+    this.repo.recordAttempt(this.d.time.now());
+    const http = new SyncHttp(
+      this.d.http,
+      initial.serverUrl,
+      credential,
+      this.retryOptions(this.o.attempts),
+    );
+
+    // 1. Pull every page (revocations first, inside each page's transaction).
+    let anchor: { serverTime: number; mono: number };
+    for (let pages = 1; ; pages += 1) {
+      const state = this.repo.get()!;
+      const page = await http.pull({
+        since: state.cursor,
+        policyVersion: state.policyVersion,
+        auditHead: this.auditHead(),
+        appVersion: this.d.appVersion,
+      });
+      anchor = { serverTime: page.serverTime, mono: this.d.clock.monotonicMs() };
+      const policy = page.policy ? this.checkPolicy(page.policy, state) : null;
+      applyPullPage({ ...this.d, state: this.repo, now: () => this.d.time.now() }, page, policy);
+      this.progress = { phase: 'download', done: pages, total: page.more ? pages + 1 : pages };
+      if (!page.more) break;
+    }
+
+    // 2. Password changes made here, then 3. the audit backlog.
+    await this.pushAccountChanges(http);
+    await this.pushAudit(http);
+
+    const now = this.d.time.now();
+    this.d.db.transaction(() => {
+      this.d.device.markSynced(now);
+      this.repo.recordSuccess(now);
+    })();
+    this.d.time.reanchor(anchor.serverTime + (this.d.clock.monotonicMs() - anchor.mono));
+  }
+
+  private checkPolicy(bundle: unknown, state: { serverPublicKey: string; policyVersion: number }) {
+    try {
+      return verifySignedPolicy(bundle, state.serverPublicKey, state.policyVersion);
+    } catch (error) {
+      if (error instanceof SyncError) {
+        this.d.db.transaction(() => {
+          this.d.audit.append({
+            action: 'sync.policy_refused',
+            outcome: 'denied',
+            details: { reason: error.details.reason, heldVersion: state.policyVersion },
+          });
+        })();
+      }
+      throw error;
+    }
+  }
+
+  private async pushAccountChanges(http: SyncHttp): Promise<void> {
+    for (;;) {
+      const rows = this.repo.outbox(MAX_ACCOUNT_CHANGES);
+      if (rows.length === 0) return;
+      const key = `accounts-${this.d.deviceId}-${rows[0]!.id}-${rows.at(-1)!.id}`;
+      const answer = await http.pushAccountChanges(
+        rows.map(({ id: _id, ...change }) => change),
+        key,
+      );
+      this.d.db.transaction(() => {
+        for (const [i, row] of rows.entries()) {
+          const result = answer.results[i];
+          const account = this.d.accounts.byId(row.accountId);
+          if (result?.outcome === 'applied' && account) {
+            this.d.db
+              .prepare('UPDATE accounts SET server_version = max(server_version, ?) WHERE id = ?')
+              .run(result.version, row.accountId);
+          }
+          this.d.audit.append({
+            action: 'sync.account_change',
+            target: account ? { id: account.id, name: account.username } : null,
+            outcome:
+              result?.outcome === 'applied'
+                ? 'success'
+                : result?.outcome === 'superseded'
+                  ? 'failure'
+                  : 'denied',
+            details: {
+              kind: row.kind,
+              result: result?.outcome ?? 'missing',
+              changedAt: row.changedAt,
+            },
+          });
+        }
+        this.repo.removeFromOutbox(rows.map((r) => r.id));
+      })();
+    }
+  }
+
+  private async pushAudit(http: SyncHttp): Promise<void> {
+    const start = this.repo.get()!.acknowledgedSeq;
+    let gaps = 0;
+    for (;;) {
+      const acknowledged = this.repo.get()!.acknowledgedSeq;
+      const entries = this.d.audit.after(acknowledged, MAX_AUDIT_BATCH);
+      if (entries.length === 0) return;
+      const total = Math.max(0, this.auditHead() - start);
+      this.progress = { phase: 'upload', done: Math.max(0, acknowledged - start), total };
+      const key = `audit-${entries[0]!.seq}-${entries.at(-1)!.seq}`;
+      try {
+        const answer = await http.pushAudit(entries, key);
+        this.repo.acknowledge(answer.acknowledgedSeq);
+      } catch (error) {
+        const expected = (error as SyncError).details?.server as
+          { expectedSeq?: unknown } | undefined;
+        if (
+          error instanceof SyncError &&
+          error.code === 'sequence_gap' &&
+          typeof expected?.expectedSeq === 'number' &&
+          gaps < 3
+        ) {
+          // The server holds up to expectedSeq − 1 (our acknowledgement was lost or is ahead).
+          gaps += 1;
+          this.repo.resetAcknowledged(Math.max(0, expected.expectedSeq - 1));
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async loadCredential(): Promise<string> {
+    this.credential ??= await this.d.secrets.get(secretName(this.d.profileId, 'device-credential'));
+    if (!this.credential) {
+      throw new SyncError(
+        'credential_missing',
+        "This PC's sync credential is missing from the keychain. Connect it again with a new enrollment code.",
+        false,
+      );
+    }
+    return this.credential;
+  }
+
+  private auditHead(): number {
+    return (
+      this.d.db.prepare('SELECT coalesce(max(seq), 0) AS n FROM audit_log').get() as { n: number }
+    ).n;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer !== null) this.o.timers.clear(this.timer);
+    this.nextSyncAt = this.d.time.now() + ms;
+    this.timer = this.o.timers.set(() => {
+      this.timer = null;
+      void this.syncNow();
+    }, ms);
+  }
+
+  private retryOptions(attempts: number): RetryOptions {
+    return {
+      attempts,
+      maxWaitMs: 60_000,
+      sleep: this.o.sleep,
+      random: this.o.random,
+      nowMs: () => this.d.clock.nowMs(),
+    };
+  }
+}

@@ -1,0 +1,278 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { secretName } from '../../../electron/core/keychain/secret-store';
+import { PASSWORD } from '../../backend/auth/support/auth-helpers';
+import {
+  createPerson,
+  createStore,
+  setStatus,
+  type Person,
+} from '../../backend/stores/support/admin-api';
+import { describeEachDialect } from '../../backend/support/server-harness';
+import { errorCode } from '../../support/core-harness';
+import {
+  issueCode,
+  serverChain,
+  startSyncWorld,
+  TestPc,
+  type SyncWorld,
+} from './support/sync-world';
+
+describeEachDialect('sync engine against a real server', (dialect) => {
+  let world: SyncWorld;
+  let maple: string;
+  let oak: string;
+  let alice: Person;
+  let bob: Person;
+  let olga: Person;
+  const pcs: TestPc[] = [];
+  const newPc = () => {
+    const pc = new TestPc(world);
+    pcs.push(pc);
+    return pc;
+  };
+
+  beforeAll(async () => {
+    world = await startSyncWorld(dialect);
+    maple = await createStore(world.api, 'Maple Street');
+    oak = await createStore(world.api, 'Oak Avenue');
+    alice = await createPerson(world.api, { role: 'manager', stores: [maple, oak] });
+    bob = await createPerson(world.api, { role: 'viewer', stores: [maple] });
+    olga = await createPerson(world.api, { role: 'viewer', stores: [oak] });
+  });
+  afterEach(() => {
+    world.proxy.down = false;
+    world.proxy.tamper = null;
+  });
+  afterAll(async () => {
+    for (const pc of pcs) pc.dispose();
+    await world.close();
+  });
+
+  describe('connecting', () => {
+    it('refuses an address that is not https (plain http only on this computer)', async () => {
+      const pc = newPc();
+      await pc.open();
+      for (const serverUrl of ['ftp://sync.example.com', 'http://sync.example.com', 'not a url']) {
+        const code = await errorCode(() =>
+          pc.kh.sync.connect(null, { serverUrl, code: 'AAAA-BBBB-CCCC-DDDD', deviceName: 'Till' }),
+        );
+        expect(['insecure_server_url', 'invalid_server_url']).toContain(code);
+      }
+      expect(pc.kh.sync.status().connected).toBe(false);
+    });
+
+    it('writes nothing when the code is wrong', async () => {
+      const pc = newPc();
+      await pc.open();
+      const code = await errorCode(() =>
+        pc.kh.sync.connect(null, {
+          serverUrl: world.url,
+          code: 'AAAA-BBBB-CCCC-DDDD',
+          deviceName: 'Till',
+        }),
+      );
+      expect(code).not.toBe('internal');
+      expect(pc.kh.sync.status().connected).toBe(false);
+      expect(pc.kh.device.state().mode).toBe('standalone');
+      expect(await pc.secrets.get(secretName(pc.kh.profileId, 'device-credential'))).toBeNull();
+    });
+
+    it('a fresh PC connects, pulls its store and uploads its log', async () => {
+      const pc = newPc();
+      const status = await pc.connect(world, maple);
+      expect(status).toMatchObject({ connected: true, state: 'idle', pendingEntries: 0 });
+      expect(status.storeName).toBe('Maple Street');
+      expect(pc.kh.device.state().mode).toBe('enrolled');
+      expect(pc.kh.firstRun.needsSetup()).toBe(false);
+      const usernames = pc.kh.db
+        .prepare('SELECT username FROM accounts ORDER BY username')
+        .all()
+        .map((r) => (r as { username: string }).username);
+      expect(usernames).toEqual([alice.username, bob.username].sort());
+      expect(usernames).not.toContain(olga.username);
+      expect(await pc.secrets.get(secretName(pc.kh.profileId, 'device-credential'))).toMatch(
+        new RegExp(`^${pc.kh.deviceId}\\.`),
+      );
+      // The server holds this PC's whole chain and it verifies.
+      const macKey = (await pc.secrets.get(secretName(pc.kh.profileId, 'audit-mac-key')))!;
+      const chain = await serverChain(world, pc.kh.deviceId, macKey);
+      const head = pc.kh.audit.after(0, 10_000).length;
+      expect(chain).toMatchObject({ count: head, verified: true });
+      // Staff come from the server now: a person signs in offline with password + TOTP.
+      const session = await pc.signInWithCode(bob.username, PASSWORD, bob.secret);
+      expect(session.role).toBe('viewer');
+    });
+
+    it('a used code cannot connect a second PC', async () => {
+      const code = await issueCode(world.api, maple);
+      const first = newPc();
+      await first.open();
+      await first.kh.sync.connect(null, { serverUrl: world.url, code, deviceName: 'Till 2' });
+      const second = newPc();
+      await second.open();
+      expect(
+        await errorCode(() =>
+          second.kh.sync.connect(null, { serverUrl: world.url, code, deviceName: 'Till 3' }),
+        ),
+      ).not.toBe('internal');
+      expect(second.kh.sync.status().connected).toBe(false);
+    });
+  });
+
+  describe('revocations come first', () => {
+    it('a person disabled on the server is signed out at the next sync and refused after', async () => {
+      const carl = await createPerson(world.api, { role: 'viewer', stores: [maple] });
+      const pc = newPc();
+      await pc.connect(world, maple);
+      const session = await pc.signInWithCode(carl.username, PASSWORD, carl.secret);
+      await setStatus(world.api, carl.id, 'disabled');
+      await pc.kh.sync.syncNow();
+      expect(await errorCode(() => pc.kh.sessions.requireActive(session.sessionId))).toBe(
+        'session_ended',
+      );
+      expect(await errorCode(() => pc.kh.signIn.signIn(carl.username, PASSWORD))).toBe(
+        'account_disabled',
+      );
+    });
+
+    it('a person removed from the store is deleted from the PC', async () => {
+      const dora = await createPerson(world.api, { role: 'viewer', stores: [maple] });
+      const pc = newPc();
+      await pc.connect(world, maple);
+      expect(pc.kh.db.prepare('SELECT 1 FROM accounts WHERE id = ?').get(dora.id)).toBeTruthy();
+      await world.api.s.database.db
+        .deleteFrom('user_stores')
+        .where('user_id', '=', dora.id)
+        .execute();
+      await pc.kh.sync.syncNow();
+      expect(pc.kh.db.prepare('SELECT 1 FROM accounts WHERE id = ?').get(dora.id)).toBeUndefined();
+      const removed = pc.kh.audit.query({ action: 'account.remove' }).entries;
+      expect(removed.map((e) => e.targetId)).toContain(dora.id);
+    });
+  });
+
+  describe('password changed offline', () => {
+    it('reaches the server, and the other store after it syncs; the old one stops working', async () => {
+      const storeA = newPc();
+      const storeB = newPc();
+      await storeA.connect(world, maple, 'Maple till');
+      await storeB.connect(world, oak, 'Oak till');
+      const next = 'a brand new passphrase 9';
+      world.proxy.down = true;
+      const session = await storeA.signInWithCode(alice.username, PASSWORD, alice.secret);
+      await storeA.kh.myAccount.changePassword(session.sessionId, PASSWORD, next);
+      const offline = await storeA.kh.sync.syncNow();
+      expect(offline.state).toBe('offline');
+      expect(offline.pendingAccountChanges).toBe(1);
+      expect(offline.lastError?.code).toBe('server_unreachable');
+      // Store B has not heard of it: the old password still works there.
+      expect((await storeB.kh.signIn.signIn(alice.username, PASSWORD)).status).toBe('needs_totp');
+
+      world.proxy.down = false;
+      const synced = await storeA.kh.sync.syncNow();
+      expect(synced).toMatchObject({ state: 'idle', pendingAccountChanges: 0, lastError: null });
+      await storeB.kh.sync.syncNow();
+      expect(await errorCode(() => storeB.kh.signIn.signIn(alice.username, PASSWORD))).toBe(
+        'invalid_credentials',
+      );
+      expect((await storeB.kh.signIn.signIn(alice.username, next)).status).toBe('needs_totp');
+      expect((await storeA.kh.signIn.signIn(alice.username, next)).status).toBe('needs_totp');
+    });
+
+    it('a later change on the server wins over an older offline one', async () => {
+      const erin = await createPerson(world.api, { role: 'viewer', stores: [maple] });
+      const pc = newPc();
+      await pc.connect(world, maple);
+      world.proxy.down = true;
+      const session = await pc.signInWithCode(erin.username, PASSWORD, erin.secret);
+      await pc.kh.myAccount.changePassword(session.sessionId, PASSWORD, 'offline change pass 1');
+      world.api.clock.advance(60_000);
+      const serverHash = await pc.kh.signIn['d'].hasher.hash('server side change 22');
+      await world.api.s.database.db
+        .updateTable('users')
+        .set({ password_hash: serverHash, password_changed_at: world.api.clock.nowMs() + 5_000 })
+        .where('id', '=', erin.id)
+        .execute();
+      world.proxy.down = false;
+      await pc.kh.sync.syncNow();
+      const results = pc.kh.audit.query({ action: 'sync.account_change' }).entries;
+      expect(results[0]?.details).toMatchObject({ result: 'superseded' });
+    });
+  });
+
+  describe('faults', () => {
+    it('a lost answer to an upload is retried with the same key: nothing doubled', async () => {
+      const pc = newPc();
+      await pc.connect(world, maple);
+      for (let i = 0; i < 1_200; i += 1) {
+        pc.kh.audit.append({ action: 'auth.session_lock', outcome: 'success', details: { i } });
+      }
+      world.proxy.inject('/sync/audit', { kind: 'drop-response' });
+      world.proxy.inject('/sync/audit', { kind: 'reset' });
+      const status = await pc.kh.sync.syncNow();
+      expect(status).toMatchObject({ state: 'idle', pendingEntries: 0 });
+      const macKey = (await pc.secrets.get(secretName(pc.kh.profileId, 'audit-mac-key')))!;
+      const chain = await serverChain(world, pc.kh.deviceId, macKey);
+      expect(chain.verified).toBe(true);
+      expect(chain.count).toBe(pc.kh.audit.after(0, 100_000).length);
+      expect(new Set(chain.seqs).size).toBe(chain.count);
+    });
+
+    it('503 and 429 with Retry-After are waited out, honouring the server', async () => {
+      const pc = newPc();
+      await pc.connect(world, maple);
+      pc.sleeps.length = 0;
+      world.proxy.inject('/sync/pull', { kind: 'status', status: 503, retryAfter: '2' });
+      world.proxy.inject('/sync/pull', { kind: 'status', status: 429, retryAfter: '7' });
+      const status = await pc.kh.sync.syncNow();
+      expect(status.state).toBe('idle');
+      expect(pc.sleeps[0]).toBeGreaterThanOrEqual(2_000);
+      expect(pc.sleeps[1]).toBeGreaterThanOrEqual(7_000);
+    });
+
+    it('when retries run out the run fails as offline, and the next one catches up', async () => {
+      const pc = newPc();
+      await pc.connect(world, maple);
+      pc.kh.audit.append({ action: 'auth.session_lock', outcome: 'success' });
+      world.proxy.inject('/sync/', { kind: 'status', status: 503 }, 4);
+      const failed = await pc.kh.sync.syncNow();
+      expect(failed.state).toBe('offline');
+      expect(failed.lastError?.code).toBe('server_unavailable');
+      expect(failed.pendingEntries).toBeGreaterThan(0);
+      const ok = await pc.kh.sync.syncNow();
+      expect(ok).toMatchObject({ state: 'idle', pendingEntries: 0 });
+    });
+
+    it('a revoked PC stops syncing and says so', async () => {
+      const pc = newPc();
+      await pc.connect(world, maple);
+      await world.api.s.database.db
+        .updateTable('devices')
+        .set({ revoked_at: world.api.clock.nowMs() })
+        .where('id', '=', pc.kh.deviceId)
+        .execute();
+      const status = await pc.kh.sync.syncNow();
+      expect(status.state).toBe('revoked');
+      expect(status.lastError?.message).toMatch(/revoked/);
+    });
+  });
+
+  it('on a connected PC, people, roles and 2FA are managed on the server', async () => {
+    const pc = newPc();
+    await pc.connect(world, maple);
+    const session = await pc.signInWithCode(
+      alice.username,
+      'a brand new passphrase 9',
+      alice.secret,
+    );
+    const code = await errorCode(() =>
+      pc.kh.staff.create(session.sessionId, {
+        username: 'new.person',
+        displayName: 'New Person',
+        email: '',
+        role: 'viewer',
+      }),
+    );
+    expect(code).toBe('managed_by_server');
+  });
+});
