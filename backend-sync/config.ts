@@ -92,6 +92,16 @@ export const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  /**
+   * SQLite only: how hard a commit waits for the disk (WAL mode either way). `normal`: durable
+   * across a crash of the server process, a power cut may lose the last commits; `full`: every
+   * commit is fsynced before it is confirmed. See docs/OPERATIONS.md for the trade-off.
+   */
+  SQLITE_SYNCHRONOUS: z
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(z.enum(['normal', 'full'], { message: 'must be normal or full' }))
+    .default('normal'),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:8787'),
   CORS_ORIGINS: list.default([]),
   TRUST_PROXY: trustProxy.default(false),

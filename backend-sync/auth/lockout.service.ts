@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { throttleDelayMs } from '../../common/auth/lockout-schedule';
 import type { EffectivePolicy } from '../../common/policy';
-import type { DB } from '../db/schema';
+import type { DB, SignInFailuresTable } from '../db/schema';
 
 export type LockState =
   | { state: 'open' }
@@ -34,11 +34,12 @@ export class LockoutService {
   constructor(private readonly db: Kysely<DB>) {}
 
   async check(subject: string, now: number): Promise<LockState> {
-    const row = await this.db
-      .selectFrom('sign_in_failures')
-      .selectAll()
-      .where('subject', '=', subject)
-      .executeTakeFirst();
+    // A SQL template: this runs before every sign-in (see token.service.ts on hot paths).
+    const [row] = (
+      await sql<SignInFailuresTable>`select subject, failures, last_failed_at, locked_until,
+          locked_by_admin
+        from sign_in_failures where subject = ${subject}`.execute(this.db)
+    ).rows;
     if (!row) return { state: 'open' };
     if (row.locked_by_admin === 1) return { state: 'locked', until: null };
     if (row.locked_until !== null && now < row.locked_until)
@@ -91,11 +92,8 @@ export class LockoutService {
 
   /** Clears the counter: a successful sign-in, or an admin's unlock. */
   async reset(subject: string, executor: Kysely<DB> = this.db): Promise<boolean> {
-    const r = await executor
-      .deleteFrom('sign_in_failures')
-      .where('subject', '=', subject)
-      .executeTakeFirst();
-    return Number(r.numDeletedRows) > 0;
+    const r = await sql`delete from sign_in_failures where subject = ${subject}`.execute(executor);
+    return Number(r.numAffectedRows) > 0;
   }
 
   /** Lifts a lock on an account (for the admin "unlock" action). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ServerClock } from '../app';
 import type { Config } from '../config';
 import type { DB, UsersTable } from '../db/schema';
@@ -31,6 +31,24 @@ export type RevokeReason =
   | 'two_factor_reset';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+interface RefreshRow {
+  used_at: number | null;
+  familyId: string;
+  expires_at: number;
+  revoked_at: number | null;
+  userId: string;
+  role: UsersTable['role'];
+  status: UsersTable['status'];
+}
+
+interface LiveSessionRow {
+  user_id: string;
+  expires_at: number;
+  revoked_at: number | null;
+  role: UsersTable['role'];
+  status: UsersTable['status'];
+}
 const USER_AGENT_MAX = 200;
 
 /**
@@ -68,19 +86,13 @@ export class TokenService {
     const now = this.clock.nowMs();
     const familyId = randomUUID();
     const expiresAt = now + this.config.REFRESH_TOKEN_TTL_DAYS * DAY_MS;
-    await executor
-      .insertInto('refresh_families')
-      .values({
-        id: familyId,
-        user_id: user.id,
-        created_at: now,
-        expires_at: expiresAt,
-        last_used_at: now,
-        revoked_at: null,
-        revoked_reason: null,
-        user_agent: meta.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
-      })
-      .execute();
+    // Hot paths (sign-in, refresh, every authenticated request) are written as SQL templates:
+    // Kysely's builder costs more per statement than SQLite takes to run it (see
+    // docs/PERFORMANCE.md). The SQL is plain and the same on both dialects.
+    await sql`insert into refresh_families
+        (id, user_id, created_at, expires_at, last_used_at, revoked_at, revoked_reason, user_agent)
+      values (${familyId}, ${user.id}, ${now}, ${expiresAt}, ${now}, null, null,
+        ${meta.userAgent?.slice(0, USER_AGENT_MAX) ?? null})`.execute(executor);
     const refreshToken = await this.addToken(familyId, now, executor);
     const access = await this.access.issue(
       { userId: user.id, familyId, role: user.role },
@@ -94,14 +106,15 @@ export class TokenService {
   async refresh(raw: string, meta: ClientMeta): Promise<SessionTokens> {
     const now = this.clock.nowMs();
     if (!isWellFormedRefreshToken(raw)) throw unauthorized();
-    const row = await this.db
-      .selectFrom('refresh_tokens as t')
-      .innerJoin('refresh_families as f', 'f.id', 't.family_id')
-      .innerJoin('users as u', 'u.id', 'f.user_id')
-      .select(['t.token_hash', 't.used_at', 'f.id as familyId', 'f.expires_at', 'f.revoked_at'])
-      .select(['u.id as userId', 'u.role', 'u.status'])
-      .where('t.token_hash', '=', sha256Hex(raw))
-      .executeTakeFirst();
+    const tokenHash = sha256Hex(raw);
+    const [row] = (
+      await sql<RefreshRow>`select t.used_at, f.id as "familyId", f.expires_at, f.revoked_at,
+          u.id as "userId", u.role, u.status
+        from refresh_tokens t
+        join refresh_families f on f.id = t.family_id
+        join users u on u.id = f.user_id
+        where t.token_hash = ${tokenHash}`.execute(this.db)
+    ).rows;
     const fail = async (reason: string, revoke?: RevokeReason): Promise<never> => {
       await this.db.transaction().execute(async (trx) => {
         if (revoke && row) await this.revokeFamily(row.familyId, revoke, trx);
@@ -126,26 +139,16 @@ export class TokenService {
 
     const outcome = await this.db.transaction().execute(async (trx) => {
       // Locks the family row (PostgreSQL) and refuses a family revoked meanwhile.
-      const family = await trx
-        .updateTable('refresh_families')
-        .set({ last_used_at: now })
-        .where('id', '=', row.familyId)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
-      if (Number(family.numUpdatedRows) !== 1) return 'family_revoked' as const;
+      const family = await sql`update refresh_families set last_used_at = ${now}
+        where id = ${row.familyId} and revoked_at is null and expires_at > ${now}`.execute(trx);
+      if (Number(family.numAffectedRows) !== 1) return 'family_revoked' as const;
       // The decision: only one rotation can mark this token used.
-      const claimed = await trx
-        .updateTable('refresh_tokens')
-        .set({ used_at: now })
-        .where('token_hash', '=', row.token_hash)
-        .where('used_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) return 'race' as const;
+      const claimed = await sql`update refresh_tokens set used_at = ${now}
+        where token_hash = ${tokenHash} and used_at is null`.execute(trx);
+      if (Number(claimed.numAffectedRows) !== 1) return 'race' as const;
       // A routine rotation is not audited (it would be one row per session every few
       // minutes); the family's last_used_at records it, and every refusal is audited.
-      const token = await this.addToken(row.familyId, now, trx);
-      return token;
+      return this.addToken(row.familyId, now, trx);
     });
     if (outcome === 'family_revoked') return fail('family_revoked');
     if (outcome === 'race') return fail('concurrent_reuse', 'refresh_race');
@@ -198,12 +201,11 @@ export class TokenService {
     familyId: string,
     userId: string,
   ): Promise<{ role: UsersTable['role'] } | null> {
-    const row = await this.db
-      .selectFrom('refresh_families as f')
-      .innerJoin('users as u', 'u.id', 'f.user_id')
-      .select(['f.user_id', 'f.expires_at', 'f.revoked_at', 'u.role', 'u.status'])
-      .where('f.id', '=', familyId)
-      .executeTakeFirst();
+    const [row] = (
+      await sql<LiveSessionRow>`select f.user_id, f.expires_at, f.revoked_at, u.role, u.status
+        from refresh_families f join users u on u.id = f.user_id
+        where f.id = ${familyId}`.execute(this.db)
+    ).rows;
     if (!row || row.user_id !== userId || row.revoked_at !== null) return null;
     if (this.clock.nowMs() >= row.expires_at || row.status !== 'active') return null;
     return { role: row.role };
@@ -211,15 +213,8 @@ export class TokenService {
 
   private async addToken(familyId: string, now: number, executor: Kysely<DB>): Promise<string> {
     const token = newRefreshToken();
-    await executor
-      .insertInto('refresh_tokens')
-      .values({
-        token_hash: sha256Hex(token),
-        family_id: familyId,
-        created_at: now,
-        used_at: null,
-      })
-      .execute();
+    await sql`insert into refresh_tokens (token_hash, family_id, created_at, used_at)
+      values (${sha256Hex(token)}, ${familyId}, ${now}, null)`.execute(executor);
     return token;
   }
 }

@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3-multiple-ciphers';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
 import { migration001 } from './migrations/001-initial';
 import type { DB } from './schema';
+import { CachingSqliteDialect } from './sqlite-statement-cache';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -36,7 +37,7 @@ export interface OpenDatabaseOptions {
  * Migrations run at open; a database with migrations this build does not know is refused.
  */
 export async function openServerDatabase(
-  config: Pick<Config, 'DATABASE_URL' | 'dataDir'>,
+  config: Pick<Config, 'DATABASE_URL' | 'dataDir'> & Partial<Pick<Config, 'SQLITE_SYNCHRONOUS'>>,
   options: OpenDatabaseOptions = {},
 ): Promise<Database> {
   if (config.DATABASE_URL) {
@@ -53,10 +54,13 @@ export async function openServerDatabase(
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const sqlite = new Sqlite(join(config.dataDir, 'keyholder-sync.db'));
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
+  // WAL with NORMAL by default: a commit is durable across a crash of this process, and only a
+  // power cut (or kernel crash) can take back the last ones; FULL fsyncs every commit, which
+  // costs more than a whole refresh does otherwise. The trade-off: docs/OPERATIONS.md.
+  sqlite.pragma(`synchronous = ${config.SQLITE_SYNCHRONOUS === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new CachingSqliteDialect(sqlite) });
   const database: Database = {
     db,
     dialect: 'sqlite',

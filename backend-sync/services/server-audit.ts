@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ServerClock } from '../app';
 import type { DB } from '../db/schema';
 
@@ -78,17 +78,11 @@ export class ServerAudit {
   ) {}
 
   async write(entry: ServerAuditEntry, executor: Kysely<DB> = this.db): Promise<void> {
-    await executor
-      .insertInto('server_audit')
-      .values({
-        at: this.clock.nowMs(),
-        actor_id: entry.actorId ?? null,
-        action: entry.action,
-        target_id: entry.targetId ?? null,
-        store_id: entry.storeId ?? null,
-        outcome: entry.outcome,
-        details: JSON.stringify(scrub(entry.details ?? {})),
-      })
-      .execute();
+    // A SQL template, not the builder: this runs on every sign-in and on most writes, and the
+    // builder costs more than the insert itself (see docs/PERFORMANCE.md).
+    await sql`insert into server_audit (at, actor_id, action, target_id, store_id, outcome, details)
+      values (${this.clock.nowMs()}, ${entry.actorId ?? null}, ${entry.action},
+        ${entry.targetId ?? null}, ${entry.storeId ?? null}, ${entry.outcome},
+        ${JSON.stringify(scrub(entry.details ?? {}))})`.execute(executor);
   }
 }

@@ -36,7 +36,13 @@ export function totpStepOf(entry: AuditRecord): number | null {
  *
  * Rows do not pile up: each upload first deletes the rows of the people in it whose step is
  * older than TOTP_USE_RETENTION_MS before `now` (an index range on the primary key, bounded by
- * TOTP_USE_PRUNE_BATCH), and a use that old is not recorded at all.
+ * TOTP_USE_PRUNE_BATCH per person), and a use that old is not recorded at all.
+ *
+ * The work is per batch, not per entry: one delete, one insert of every use, one lookup of
+ * other devices' uses of the same pairs (and on PostgreSQL one statement taking the pairs'
+ * locks), so a batch of 500 sign-ins costs a few statements instead of over a thousand. A
+ * batch's own uses are inserted before the lookup, and the lookup excludes this device, so the
+ * answer per entry is the same as looking each one up in turn.
  */
 export async function recordTotpUses(
   tx: Kysely<DB>,
@@ -51,36 +57,60 @@ export async function recordTotpUses(
     const step = totpStepOf(entry);
     return step === null ? [] : [{ entry, step, personId: entry.actorId! }];
   });
-  for (const personId of new Set(uses.map((u) => u.personId))) {
-    await pruneTotpUses(tx, personId, oldestKept);
+  if (uses.length === 0) return 0;
+  await pruneTotpUses(tx, [...new Set(uses.map((u) => u.personId))], oldestKept);
+  const kept = uses.filter((u) => u.step >= oldestKept);
+  if (kept.length === 0) return 0;
+
+  const pairKey = (personId: string, step: number) => `totp:${personId}:${step}`;
+  if (dialect === 'postgres') {
+    // Two PCs uploading the same pair at once must not both miss each other: each pair's lock
+    // is held until commit. Taken in one order (by key) so two uploads cannot deadlock.
+    const keys = [...new Set(kept.map((u) => pairKey(u.personId, u.step)))].sort();
+    await sql`select pg_advisory_xact_lock(k)
+      from (select distinct hashtext(x) as k from unnest(${keys}::text[]) as x order by k) as l`.execute(
+      tx,
+    );
   }
-  let flagged = 0;
-  for (const { entry, step, personId } of uses) {
-    if (step < oldestKept) continue;
-    if (dialect === 'postgres') {
-      // Two PCs uploading the same pair at once must not both miss each other.
-      await sql`select pg_advisory_xact_lock(hashtext(${`totp:${personId}:${step}`}))`.execute(tx);
-    }
+  for (let i = 0; i < kept.length; i += INSERT_CHUNK) {
     await tx
       .insertInto('totp_step_uses')
-      .values({
-        person_id: personId,
-        step,
-        device_id: device.deviceId,
-        seq: entry.seq,
-        at: entry.at,
-      })
+      .values(
+        kept.slice(i, i + INSERT_CHUNK).map(({ entry, step, personId }) => ({
+          person_id: personId,
+          step,
+          device_id: device.deviceId,
+          seq: entry.seq,
+          at: entry.at,
+        })),
+      )
       .onConflict((oc) => oc.columns(['person_id', 'step', 'device_id']).doNothing())
       .execute();
-    const others = await tx
-      .selectFrom('totp_step_uses')
-      .select(['device_id', 'seq', 'at'])
-      .where('person_id', '=', personId)
-      .where('step', '=', step)
-      .where('device_id', '!=', device.deviceId)
-      .orderBy('at')
-      .execute();
-    if (others.length === 0) continue;
+  }
+  // Other devices' uses of any person and any step in the batch (a superset of the pairs,
+  // narrowed below), oldest first as before.
+  const persons = [...new Set(kept.map((u) => u.personId))];
+  const steps = [...new Set(kept.map((u) => u.step))];
+  const rows = await tx
+    .selectFrom('totp_step_uses')
+    .select(['person_id', 'step', 'device_id', 'seq', 'at'])
+    .where('person_id', 'in', persons)
+    .where('step', 'in', steps)
+    .where('device_id', '!=', device.deviceId)
+    .orderBy('at')
+    .execute();
+  const othersOf = new Map<string, Array<{ deviceId: string; seq: number; at: number }>>();
+  for (const r of rows) {
+    const key = pairKey(r.person_id, Number(r.step));
+    const list = othersOf.get(key) ?? [];
+    list.push({ deviceId: r.device_id, seq: Number(r.seq), at: Number(r.at) });
+    othersOf.set(key, list);
+  }
+
+  let flagged = 0;
+  for (const { entry, step, personId } of kept) {
+    const others = othersOf.get(pairKey(personId, step));
+    if (!others) continue;
     flagged += 1;
     await audit.write(
       {
@@ -95,11 +125,7 @@ export async function recordTotpUses(
           deviceId: device.deviceId,
           seq: entry.seq,
           at: entry.at,
-          otherUses: others.map((o) => ({
-            deviceId: o.device_id,
-            seq: Number(o.seq),
-            at: Number(o.at),
-          })),
+          otherUses: others,
         },
       },
       tx,
@@ -108,20 +134,25 @@ export async function recordTotpUses(
   return flagged;
 }
 
-/** Deletes up to TOTP_USE_PRUNE_BATCH of a person's rows with a step before `oldestKept`. */
-async function pruneTotpUses(tx: Kysely<DB>, personId: string, oldestKept: number): Promise<void> {
-  // A subquery on the key, so the delete is bounded on both dialects (no DELETE … LIMIT in PG).
-  await tx
-    .deleteFrom('totp_step_uses')
-    .where('person_id', '=', personId)
-    .where('step', 'in', (eb) =>
-      eb
-        .selectFrom('totp_step_uses')
-        .select('step')
-        .where('person_id', '=', personId)
-        .where('step', '<', oldestKept)
-        .orderBy('step')
-        .limit(TOTP_USE_PRUNE_BATCH),
-    )
-    .execute();
+/** Rows per INSERT (5 parameters each: far below either dialect's parameter limit). */
+const INSERT_CHUNK = 500;
+
+/**
+ * Deletes, for each person, up to TOTP_USE_PRUNE_BATCH of their rows with a step before
+ * `oldestKept` (the oldest first), in one statement for the whole batch.
+ */
+async function pruneTotpUses(
+  tx: Kysely<DB>,
+  personIds: string[],
+  oldestKept: number,
+): Promise<void> {
+  // Row numbers per person bound the delete on both dialects (no DELETE … LIMIT in PG).
+  await sql`delete from totp_step_uses where (person_id, step) in (
+      select person_id, step from (
+        select person_id, step,
+          row_number() over (partition by person_id order by step) as n
+        from totp_step_uses
+        where person_id in (${sql.join(personIds)}) and step < ${oldestKept}
+      ) as old
+      where n <= ${TOTP_USE_PRUNE_BATCH})`.execute(tx);
 }

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
 import { ConfigError, fastifyTrustProxy, loadConfig } from '../../backend-sync/config';
+import { openServerDatabase } from '../../backend-sync/db/database';
 import { describeEachDialect, startTestServer, type TestServer } from './support/server-harness';
 
 it('validates the configuration at boot with one clear line per bad value', () => {
@@ -28,6 +33,36 @@ it('validates the configuration at boot with one clear line per bad value', () =
     PORT: 8787,
     HOST: '127.0.0.1',
   });
+});
+
+it('takes SQLITE_SYNCHRONOUS as normal (the default) or full, and opens SQLite with it', async () => {
+  expect(loadConfig({}).SQLITE_SYNCHRONOUS).toBe('normal');
+  expect(loadConfig({ SQLITE_SYNCHRONOUS: ' FULL ' }).SQLITE_SYNCHRONOUS).toBe('full');
+  expect(() => loadConfig({ SQLITE_SYNCHRONOUS: 'off' })).toThrow(
+    /SQLITE_SYNCHRONOUS: must be normal or full/,
+  );
+  // PRAGMA synchronous reads back 1 for NORMAL and 2 for FULL; the journal is WAL either way.
+  for (const [value, level] of [
+    ['normal', 1],
+    ['full', 2],
+  ] as const) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'keyholder-sync-pragma-'));
+    const database = await openServerDatabase(
+      loadConfig({ DATA_DIR: dataDir, SQLITE_SYNCHRONOUS: value }),
+    );
+    try {
+      const [sync] = (await sql<{ synchronous: number }>`pragma synchronous`.execute(database.db))
+        .rows;
+      const [journal] = (
+        await sql<{ journal_mode: string }>`pragma journal_mode`.execute(database.db)
+      ).rows;
+      expect(sync?.synchronous).toBe(level);
+      expect(journal?.journal_mode).toBe('wal');
+    } finally {
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
 });
 
 it('accepts TRUST_PROXY as off, a hop count or proxy addresses, never "trust everyone"', () => {

@@ -132,11 +132,23 @@ describeEachDialect('one TOTP code accepted on two PCs', (dialect) => {
       },
     });
 
-    // Retries (same key, or a new key over entries already stored) flag nothing new.
+    // Retries (same key, or a new key over entries already stored) flag nothing new and
+    // record no use twice.
+    const uses = () =>
+      api.s.database.db
+        .selectFrom('totp_step_uses')
+        .select(['person_id', 'step', 'device_id', 'seq'])
+        .orderBy('device_id')
+        .orderBy('step')
+        .orderBy('person_id')
+        .execute();
+    const recorded = await uses();
+    expect(recorded.filter((u) => u.person_id === adaId)).toHaveLength(4);
     expect((await upload(b, chainB.slice(half), 'till-b-0002')).statusCode).toBe(200);
     const overlap = await upload(b, chainB, 'till-b-0003');
     expect(overlap.json()).toMatchObject({ stored: 0, duplicates: chainB.length });
     expect(await serverEvents(api.s, 'totp.reuse_across_devices')).toHaveLength(1);
+    expect(await uses()).toEqual(recorded);
 
     // Admins find it among the server's events.
     const found = await call(
@@ -270,5 +282,91 @@ describeEachDialect('recorded TOTP uses are pruned', (dialect) => {
     const laterStep = Math.floor(later / STEP_MS);
     expect(await record('pc-a', [signInAt('ada', laterStep, 9)], later)).toBe(0);
     expect(await rowsOf('ada')).toEqual([`${laterStep}@pc-a`]);
+  });
+});
+
+describeEachDialect('TOTP uses of a whole batch, recorded together', (dialect) => {
+  let api: AdminApi;
+  beforeAll(async () => {
+    api = await startAdminApi(dialect);
+  });
+  afterAll(() => api.s.close());
+
+  const STEP_MS = 30_000;
+  const signInAt = (personId: string, step: number, seq: number): AuditRecord =>
+    ({
+      seq,
+      at: step * STEP_MS + seq,
+      action: 'auth.sign_in',
+      outcome: 'success',
+      actorId: personId,
+      actorName: `Name of ${personId}`,
+      details: { method: 'password+totp', totpStep: step },
+    }) as unknown as AuditRecord;
+
+  it('flags each entry whose (person, step) another PC used, once, and stores each use once', async () => {
+    const { db } = api.s.database;
+    const audit = new ServerAudit(db, api.clock);
+    const record = (deviceId: string, entries: AuditRecord[]) =>
+      db
+        .transaction()
+        .execute((tx) =>
+          recordTotpUses(
+            tx,
+            dialect,
+            audit,
+            { deviceId, storeId: 'store' },
+            entries,
+            api.clock.nowMs(),
+          ),
+        );
+    const s = Math.floor(api.clock.nowMs() / STEP_MS);
+    // PC A: Ada at s and s+1, Bob at s, Cy at s+2.
+    expect(
+      await record('pc-a', [
+        signInAt('ada', s, 1),
+        signInAt('ada', s + 1, 2),
+        signInAt('bob', s, 3),
+        signInAt('cy', s + 2, 4),
+      ]),
+    ).toBe(0);
+    // PC B, one batch of many people and steps: Ada at s+1 and Bob at s are reuses; Ada at
+    // s+2 (Cy's step, another person), Bob at s+1 (Ada's step) and Dee are not. Entries that
+    // are not password + TOTP sign-ins are ignored.
+    const batch = [
+      signInAt('ada', s + 2, 10),
+      signInAt('ada', s + 1, 11),
+      { ...signInAt('eve', s, 12), details: { method: 'password' } } as unknown as AuditRecord,
+      signInAt('bob', s + 1, 13),
+      signInAt('bob', s, 14),
+      signInAt('dee', s, 15),
+    ];
+    expect(await record('pc-b', batch)).toBe(2);
+    const flags = await serverEvents(api.s, 'totp.reuse_across_devices');
+    expect(
+      flags.map((f) => [f.actorId, f.details.step, f.details.seq, f.details.otherUses]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['ada', s + 1, 11, [{ deviceId: 'pc-a', seq: 2, at: (s + 1) * STEP_MS + 2 }]],
+        ['bob', s, 14, [{ deviceId: 'pc-a', seq: 3, at: s * STEP_MS + 3 }]],
+      ]),
+    );
+    expect(flags).toHaveLength(2);
+    const rows = await db
+      .selectFrom('totp_step_uses')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('device_id', '=', 'pc-b')
+      .executeTakeFirstOrThrow();
+    expect(Number(rows.n)).toBe(5);
+
+    // A third PC with the code of the pair both A and B used lists both, oldest first.
+    expect(await record('pc-c', [signInAt('bob', s, 20)])).toBe(1);
+    const third = (await serverEvents(api.s, 'totp.reuse_across_devices')).find(
+      (f) => f.details.deviceId === 'pc-c',
+    );
+    expect(third?.details.otherUses).toEqual([
+      { deviceId: 'pc-a', seq: 3, at: s * STEP_MS + 3 },
+      { deviceId: 'pc-b', seq: 14, at: s * STEP_MS + 14 },
+    ]);
   });
 });
