@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { SignedIn } from './api/types';
+import { SyncFooter } from './components/sync-footer';
 import { useI18n } from './i18n/i18n-context';
 import { AppShell } from './screens/app-shell';
 import { LockScreen } from './screens/lock.screen';
@@ -56,11 +57,26 @@ export function App() {
   const onChanged = () => void refresh();
 
   if (inSetup || state.needsSetup) {
-    return <SetupScreen state={state} onSignedIn={onSignedIn} onChanged={onChanged} />;
+    return (
+      <SetupScreen
+        state={state}
+        onSignedIn={onSignedIn}
+        onChanged={onChanged}
+        onConnected={() => {
+          setInSetup(false);
+          onChanged();
+        }}
+      />
+    );
   }
   const session = state.session;
   if (!session) {
-    return <SignInFlow key={signIns} state={state} onSignedIn={onSignedIn} onChanged={onChanged} />;
+    return (
+      <>
+        <SignInFlow key={signIns} state={state} onSignedIn={onSignedIn} onChanged={onChanged} />
+        <SyncFooter />
+      </>
+    );
   }
   if (session.state === 'locked') {
     return <LockScreen session={session} patch={patch} onChanged={onChanged} />;

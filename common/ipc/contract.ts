@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROFILE_IDS } from '../policy/policy';
+import { adminContract } from './admin.schemas';
 import { CHANNEL_NAMES, type ChannelName } from './channels';
 import {
   appStateSchema,
@@ -19,6 +20,7 @@ import {
   staffSummarySchema,
   timeStatusSchema,
 } from './schemas';
+import { connectRequestSchema, syncStatusSchema } from './sync.schemas';
 
 const empty = z.object({}).strict();
 const ok = z.object({});
@@ -141,6 +143,16 @@ export const contract = {
     policyViewSchema,
   ),
   'settings.confirmTime': channel(empty, timeStatusSchema),
+
+  // Sync (electron/core/sync). Status and "Sync now" need no session: the sign-in screen shows
+  // them too (a PC past its offline bound must be able to sync before anyone can sign in).
+  'sync.status': channel(empty, syncStatusSchema),
+  'sync.connect': channel(connectRequestSchema, syncStatusSchema),
+  'sync.syncNow': channel(empty, syncStatusSchema),
+  'sync.networkChanged': channel(z.object({ online: z.boolean() }).strict(), ok),
+
+  // The admin area (electron/core/server-admin): an admin works on the sync server.
+  ...adminContract,
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 export type Contract = typeof contract;

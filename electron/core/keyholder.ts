@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import axios, { type AxiosInstance } from 'axios';
 import { AccountRepository } from './accounts/account-repository';
 import { MyAccountService } from './accounts/my-account.service';
 import { PasswordHasher } from './accounts/password-hasher';
@@ -18,10 +19,13 @@ import type { SecretKind, SecretStore } from './keychain/secret-store';
 import { secretName } from './keychain/secret-store';
 import { PolicyService } from './policy/policy.service';
 import { Authorizer } from './rbac/authorizer';
+import { ServerAdminService } from './server-admin/server-admin.service';
 import { FirstRunService } from './setup/first-run.service';
 import { systemClock, type Clock } from './time/clock';
 import { DEFAULT_TOLERANCE_MS, TrustedTime } from './time/trusted-time';
 import { TotpService } from './totp/totp.service';
+import { SyncService, type SyncOptions } from './sync/sync.service';
+import { APP_VERSION } from './version';
 
 export interface KeyholderOptions {
   /** The profile's data folder (the app passes Electron's userData; tests a temp dir). */
@@ -30,6 +34,19 @@ export interface KeyholderOptions {
   readonly clock?: Clock;
   readonly hasher?: PasswordHasher;
   readonly timeToleranceMs?: number;
+  /** HTTP client for the sync server (tests pass their own; the default has a timeout). */
+  readonly http?: AxiosInstance;
+  readonly sync?: SyncOptions;
+}
+
+/** 15 s per request; answers are bounded (a pull page is at most 500 accounts). */
+function defaultHttp(): AxiosInstance {
+  return axios.create({
+    timeout: 15_000,
+    maxContentLength: 32 * 1024 * 1024,
+    maxBodyLength: 8 * 1024 * 1024,
+    maxRedirects: 0,
+  });
 }
 
 /**
@@ -94,6 +111,30 @@ async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) 
   };
 
   const signIn = new SignInService(base);
+  // The admin area: an admin's sync server session, in memory, bound to the local session.
+  const serverAdmin = new ServerAdminService({
+    sessions,
+    emailOf: (accountId) => accounts.byId(accountId)?.email || null,
+    serverUrl: () => {
+      const state = device.state();
+      return state.mode === 'enrolled' ? state.serverUrl : null;
+    },
+    http: options.http ?? defaultHttp(),
+    clock,
+  });
+  const sync = new SyncService(
+    {
+      ...base,
+      authz,
+      secrets: options.secrets,
+      profileId: store.profileId,
+      deviceId,
+      auditMacKey: macKey,
+      http: options.http ?? defaultHttp(),
+      appVersion: APP_VERSION,
+    },
+    options.sync,
+  );
   return {
     profileId: store.profileId,
     deviceId,
@@ -109,7 +150,14 @@ async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) 
     myAccount: new MyAccountService({ ...base, failures }),
     auditLog: new AuditService({ audit, sessions, authz }),
     deviceAdmin: new DeviceAdminService({ ...base, store, authz }),
-    close: () => store.close(),
+    sync,
+    serverAdmin,
+    /** Stops the sync schedule, lets a run in progress finish its step, closes the store. */
+    close: () => {
+      sync.stop();
+      void serverAdmin.close();
+      store.close();
+    },
   };
 }
 

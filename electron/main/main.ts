@@ -110,6 +110,8 @@ function start(): void {
         return;
       }
 
+      // Background sync (does nothing until this PC is connected to a sync server).
+      keyholder.sync.start();
       const contexts = new WindowContexts();
       registerContract(ipcMain, {
         handlers: createApiHandlers(keyholder),

@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 0,
     log: (message, error) => console.error(message, error),
   });
+  // Background sync (does nothing until this PC is connected to a sync server).
+  keyholder.sync.start();
   console.log(`Store: ${dataDir}`);
   console.log(`Open Keyholder at: ${shell.url}`);
   const stop = () => {

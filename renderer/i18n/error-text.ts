@@ -34,6 +34,19 @@ const KNOWN_CODES = new Set([
   'internal',
   'network',
   'unauthorized',
+  'server_unreachable',
+  'server_unavailable',
+  'rate_limited',
+  'tls_error',
+  'device_revoked',
+  'insecure_server_url',
+  'invalid_server_url',
+  'enrollment_refused',
+  'device_exists',
+  'managed_by_server',
+  'policy_refused',
+  'credential_missing',
+  'bad_response',
 ]);
 
 /**

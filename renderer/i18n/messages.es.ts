@@ -311,6 +311,11 @@ export const es: Messages = {
   'action.store.backup': 'Copia de seguridad realizada',
   'action.store.restore': 'Copia de seguridad restaurada',
   'action.permission.denied': 'Permiso denegado',
+  'action.sync.connect': 'Conectado al servidor de sincronización',
+  'action.sync.pull': 'Cambios recibidos del servidor',
+  'action.sync.policy_refused': 'Política del servidor rechazada',
+  'action.sync.account_change': 'Cambio de contraseña enviado al servidor',
+  'action.account.remove': 'Cuenta eliminada',
 
   'account.title': 'Mi cuenta',
   'account.lead': '{name} ({username}), {role}',
@@ -339,6 +344,81 @@ export const es: Messages = {
   'account.session_locked': 'bloqueada',
   'account.session_this': 'Esta sesión',
 
+  // Sync (settings, first run, the status indicator).
+  'sync.title': 'Servidor de sincronización',
+  'sync.connect_title': 'Conectar a un servidor de sincronización',
+  'sync.connect_lead':
+    'Su administrador le da la dirección del servidor y un código de inscripción de un solo uso (válido 15 minutos). Las personas de la tienda y la política de contraseñas vendrán del servidor, y el registro de auditoría de este equipo también se guardará allí.',
+  'sync.server_url': 'Dirección del servidor',
+  'sync.server_url_hint': 'Por ejemplo https://sync.example.com',
+  'sync.code': 'Código de inscripción',
+  'sync.code_hint': 'Cuatro grupos de cuatro letras y cifras',
+  'sync.device_name': 'Nombre de este equipo',
+  'sync.device_name_hint':
+    'Los administradores lo ven en la lista de equipos, por ejemplo «Caja principal».',
+  'sync.connect': 'Conectar',
+  'sync.connecting': 'Conectando y sincronizando…',
+  'sync.replace_warning':
+    'Al conectar, este equipo pasa a depender del servidor: se eliminan las personas que solo existen en este equipo (su historial queda en el registro de auditoría) y todos inician sesión con su cuenta del servidor.',
+  'sync.missing':
+    'Indique la dirección del servidor, el código de inscripción y el nombre de este equipo.',
+  'sync.admin_only':
+    'Solo un administrador puede conectar este equipo a un servidor de sincronización.',
+  'sync.connected': 'Conectado al servidor de sincronización. Inicie sesión con su cuenta.',
+  'sync.state_idle': 'Sincronizado',
+  'sync.state_syncing': 'Sincronizando…',
+  'sync.state_offline': 'Sin conexión',
+  'sync.state_error': 'Problema de sincronización',
+  'sync.state_revoked': 'Desconectado por un administrador',
+  'sync.never': 'Todavía no',
+  'sync.server': 'Servidor',
+  'sync.store': 'Tienda',
+  'sync.last_sync': 'Última sincronización',
+  'sync.next_sync': 'Próxima sincronización automática',
+  'sync.pending': 'Entradas de auditoría pendientes de subir',
+  'sync.pending_changes': 'Cambios de contraseña pendientes de subir',
+  'sync.last_error': 'Último problema',
+  'sync.sync_now': 'Sincronizar ahora',
+  'sync.progress_upload': 'Subiendo: {done} de {total} entradas',
+  'sync.progress_download': 'Descargando: página {done}',
+  'sync.indicator_label': 'Estado de sincronización: ',
+  'sync.indicator_waiting': '{count} pendientes',
+  'sync.standalone':
+    'Este equipo no está conectado a un servidor de sincronización: guarda sus propias personas y política de contraseñas.',
+  'setup.choose_title': '¿Cómo se usará este equipo?',
+  'setup.choose_connect': 'Conectar a nuestro servidor de sincronización',
+  'setup.choose_connect_hint':
+    'Para tiendas franquiciadas: personas, política y auditoría se gestionan de forma central. Necesita un código de inscripción de su administrador.',
+  'setup.choose_standalone': 'Configurar este equipo por separado',
+  'setup.choose_standalone_hint':
+    'Cree aquí el primer administrador. Puede conectarse a un servidor de sincronización más tarde en Configuración.',
+  'setup.back': 'Volver',
+  'error.server_unreachable':
+    'No se pudo contactar con el servidor de sincronización. Este equipo sigue funcionando sin conexión y lo vuelve a intentar automáticamente.',
+  'error.server_unavailable':
+    'El servidor de sincronización no está disponible ahora. Este equipo sigue funcionando sin conexión y lo vuelve a intentar automáticamente.',
+  'error.rate_limited':
+    'El servidor de sincronización está ocupado. Este equipo lo vuelve a intentar en breve.',
+  'error.tls_error':
+    'No se pudo verificar la identidad del servidor de sincronización, así que Keyholder no se conectó. Pida a su contacto de informática que revise el certificado del servidor o la dirección.',
+  'error.device_revoked':
+    'Un administrador desconectó este equipo del servidor de sincronización. Vuelva a conectarlo con un nuevo código de inscripción.',
+  'error.insecure_server_url':
+    'La dirección del servidor de sincronización debe empezar por https://.',
+  'error.invalid_server_url':
+    'Esa no es una dirección de servidor válida. Tiene este aspecto: https://sync.example.com.',
+  'error.enrollment_refused':
+    'Este código de inscripción no es válido o ha caducado. Pida uno nuevo a su administrador.',
+  'error.device_exists':
+    'Este equipo ya está inscrito. Un administrador debe revocarlo antes de volver a inscribirlo.',
+  'error.managed_by_server':
+    'Este equipo está conectado a un servidor de sincronización: las altas, bajas, roles y el restablecimiento de la verificación en dos pasos se hacen en el área de administración.',
+  'error.policy_refused':
+    'El servidor de sincronización envió una política de contraseñas en la que este equipo no puede confiar, así que no se aplicó. Avise a su administrador.',
+  'error.credential_missing':
+    'Falta la credencial de sincronización de este equipo en el llavero. Vuelva a conectarlo con un nuevo código de inscripción.',
+  'error.bad_response':
+    'El servidor de sincronización envió una respuesta que esta versión de Keyholder no entiende.',
   'settings.title': 'Ajustes',
   'settings.appearance': 'Apariencia e idioma',
   'settings.theme': 'Tema',
@@ -434,4 +514,155 @@ export const es: Messages = {
   'error.network': 'Keyholder no responde. Compruebe que sigue en marcha y vuelva a intentarlo.',
   'error.unauthorized':
     'Esta página no está conectada a Keyholder. Abra la dirección que mostró Keyholder.',
+
+  // Área de administración (renderer/screens/admin).
+  'admin.nav': 'Administración',
+  'admin.title': 'Administración',
+  'admin.lead': 'Tiendas, equipos, personas y políticas en el servidor de sincronización {server}.',
+  'admin.not_connected':
+    'Este equipo no está conectado a un servidor de sincronización. Conéctelo primero.',
+  'admin.sections': 'Secciones de administración',
+  'admin.section.stores': 'Tiendas y equipos',
+  'admin.section.people': 'Personas',
+  'admin.section.policies': 'Políticas',
+  'admin.section.audit': 'Auditoría',
+  'admin.section.analytics': 'Estadísticas',
+  'admin.sign_out': 'Cerrar sesión en el servidor',
+  'admin.signed_in_as': 'Sesión iniciada en el servidor como {name}.',
+  'admin.never': 'Nunca',
+  'admin.signin.title': 'Iniciar sesión en el servidor de sincronización',
+  'admin.signin.lead':
+    'Use su cuenta del servidor de sincronización ({server}). Su contraseña solo se usa para este inicio de sesión y no se guarda.',
+  'admin.signin.email': 'Correo electrónico',
+  'admin.signin.password': 'Contraseña',
+  'admin.signin.code': 'Código de autenticación',
+  'admin.signin.code_hint': 'El código de 6 dígitos de su app de autenticación.',
+  'admin.signin.submit': 'Iniciar sesión en el servidor',
+  'admin.stores.name': 'Nombre de la tienda',
+  'admin.stores.brand': 'Marca',
+  'admin.stores.create': 'Crear tienda',
+  'admin.stores.created': 'Tienda {name} creada.',
+  'admin.stores.none': 'Aún no hay tiendas.',
+  'admin.stores.devices': 'Equipos activos',
+  'admin.stores.people': 'Personas',
+  'admin.stores.issue': 'Código de alta',
+  'admin.stores.issue_for': 'Emitir un código de alta para {name}',
+  'admin.stores.show_devices': 'Equipos',
+  'admin.stores.devices_for': 'Equipos de {name}',
+  'admin.code.title': 'Código de alta para {name}',
+  'admin.code.lead':
+    'Escriba este código en el equipo de la tienda al conectarlo. Sirve una sola vez y solo se muestra ahora.',
+  'admin.code.copy': 'Copiar código',
+  'admin.code.expires': 'Válido hasta {time}.',
+  'admin.devices.title': 'Equipos de {name}',
+  'admin.devices.none': 'No hay equipos dados de alta para esta tienda.',
+  'admin.devices.name': 'Equipo',
+  'admin.devices.last_sync': 'Última sincronización',
+  'admin.devices.version': 'Versión de la app',
+  'admin.devices.pending': 'Eventos pendientes',
+  'admin.devices.status': 'Estado',
+  'admin.devices.active': 'Activo',
+  'admin.devices.revoked_badge': 'Revocado',
+  'admin.devices.revoke': 'Revocar',
+  'admin.devices.revoke_for': 'Revocar {name}',
+  'admin.devices.revoked': '{name} está revocado. Su próxima solicitud será rechazada.',
+  'admin.devices.confirm_title': '¿Revocar {name}?',
+  'admin.devices.confirm_body':
+    '{name} en {store} dejará de sincronizar y de recibir cambios. Para volver a usarlo, dele de alta con un código nuevo.',
+  'admin.people.search': 'Buscar personas',
+  'admin.people.none': 'Nadie coincide.',
+  'admin.people.more': 'Mostrar más',
+  'admin.people.create': 'Añadir persona',
+  'admin.people.create_submit': 'Añadir',
+  'admin.people.created': '{name} fue añadido y recibirá un correo para terminar la configuración.',
+  'admin.people.name': 'Nombre',
+  'admin.people.username': 'Usuario',
+  'admin.people.email': 'Correo electrónico',
+  'admin.people.email_hint': 'Allí recibirá un enlace para elegir una contraseña.',
+  'admin.people.role': 'Rol',
+  'admin.people.stores': 'Tiendas',
+  'admin.people.status': 'Estado',
+  'admin.people.pending': 'Invitado',
+  'admin.people.active': 'Activo',
+  'admin.people.disabled': 'Desactivado',
+  'admin.people.manage_title': 'Gestionar a {name}',
+  'admin.people.save_role': 'Guardar rol',
+  'admin.people.save_stores': 'Guardar tiendas',
+  'admin.people.disable': 'Desactivar cuenta',
+  'admin.people.enable': 'Activar cuenta',
+  'admin.people.role_done': '{name} ahora es {role}.',
+  'admin.people.stores_done': 'Tiendas de {name} guardadas.',
+  'admin.people.disabled_done': '{name} está desactivado.',
+  'admin.people.enabled_done': '{name} está activado.',
+  'admin.policies.version': 'Versión {version}, publicada el {time}.',
+  'admin.policies.profile_for': 'Perfil para {role}',
+  'admin.policies.publish': 'Publicar política',
+  'admin.policies.published':
+    'La versión {version} está publicada. Los equipos de tienda la recibirán en su próxima sincronización.',
+  'admin.policies.unchanged': 'Nada cambió: se mantiene la versión actual.',
+  'admin.policies.reload': 'Recargar la política actual',
+  'admin.policies.history': 'Versiones anteriores',
+  'admin.policies.history_item': 'Versión {version}, {time}, por {name}',
+  'admin.audit.store': 'Tienda',
+  'admin.audit.any_store': 'Todas las tiendas',
+  'admin.audit.time': 'Hora',
+  'admin.audit.who': 'Quién',
+  'admin.analytics.range': 'Periodo',
+  'admin.analytics.last_days': 'Últimos {days} días',
+  'admin.analytics.totals':
+    'Inicios de sesión: {signIns}. Inicios fallidos: {failures}. Bloqueos: {lockouts}.',
+  'admin.analytics.per_store': 'Inicios de sesión y fallos por tienda y día',
+  'admin.analytics.no_activity': 'No hubo inicios de sesión en este periodo.',
+  'admin.analytics.chart_summary':
+    '{name}: {signIns} inicios de sesión y {failures} inicios fallidos en los últimos {days} días.',
+  'admin.analytics.sign_ins': 'Inicios de sesión',
+  'admin.analytics.failures': 'Inicios fallidos',
+  'admin.analytics.show_figures': 'Mostrar las cifras',
+  'admin.analytics.day': 'Día',
+  'admin.analytics.lockouts': 'Bloqueos',
+  'admin.analytics.no_lockouts': 'No hubo bloqueos en este periodo.',
+  'admin.analytics.last': 'Último',
+  'admin.analytics.unknown_name': 'Usuario desconocido',
+  'admin.analytics.out_of_sync': 'Equipos sin sincronizar desde hace {hours} horas',
+  'admin.analytics.all_in_sync': 'Todos los equipos se han sincronizado recientemente.',
+  'admin.analytics.hours_ago': 'Hace {hours} horas',
+  'admin.error.server_not_connected':
+    'Este equipo no está conectado a un servidor de sincronización. Conéctelo primero.',
+  'admin.error.server_sign_in_required':
+    'Vuelva a iniciar sesión en el servidor de sincronización para continuar.',
+  'admin.error.server_invalid_credentials':
+    'El correo, la contraseña o el código no son correctos para el servidor de sincronización.',
+  'admin.error.server_account_disabled':
+    'Su cuenta en el servidor de sincronización está desactivada.',
+  'admin.error.server_two_factor_setup':
+    'Primero termine de configurar la verificación en dos pasos de su cuenta del servidor.',
+  'admin.error.policy_conflict':
+    'Alguien publicó una política más reciente mientras usted editaba. Recárguela, revise los cambios y publique de nuevo.',
+  'admin.error.server_username_taken':
+    'Ese nombre de usuario ya se usa en el servidor de sincronización.',
+  'admin.error.server_email_taken': 'Ese correo ya se usa en el servidor de sincronización.',
+  'admin.error.server_last_admin':
+    'Es el último administrador activo del servidor de sincronización. Añada otro administrador primero.',
+  'admin.error.server_own_account': 'Aquí no puede cambiar su propio rol ni su estado.',
+  'admin.error.server_stores_required': 'Elija al menos una tienda para esta persona.',
+  'admin.error.server_unknown_store': 'Una de las tiendas elegidas ya no existe.',
+  'admin.error.server_invalid_range':
+    'Elija un periodo de un año como máximo, con el inicio antes del final.',
+  'admin.error.server_invalid_request':
+    'El servidor de sincronización rechazó lo introducido. Revíselo e inténtelo de nuevo.',
+  'admin.error.forbidden': 'Su cuenta del servidor de sincronización no puede hacer esto.',
+  'admin.error.server_not_found':
+    'Eso ya no existe en el servidor de sincronización, o usted no puede verlo.',
+  'admin.error.server_conflict':
+    'Esto choca con un cambio hecho en el servidor de sincronización. Recargue e inténtelo de nuevo.',
+  'admin.error.server_rate_limited':
+    'Demasiados intentos en el servidor de sincronización. Espere un momento e inténtelo de nuevo.',
+  'admin.error.server_error':
+    'El servidor de sincronización no pudo hacerlo ahora. Inténtelo más tarde.',
+  'admin.error.server_bad_response':
+    'El servidor de sincronización dio una respuesta que Keyholder no entiende. Compruebe que el servidor esté actualizado.',
+  'admin.error.server_tls':
+    'No se pudo verificar el certificado de seguridad del servidor de sincronización, así que Keyholder no se conectó. Pida a su contacto de TI que lo revise.',
+  'admin.error.server_unreachable':
+    'No se puede contactar con el servidor de sincronización. Compruebe la conexión a internet e inténtelo de nuevo.',
 };

@@ -310,6 +310,11 @@ export const fr: Messages = {
   'action.store.backup': 'Sauvegarde effectuée',
   'action.store.restore': 'Sauvegarde restaurée',
   'action.permission.denied': 'Autorisation refusée',
+  'action.sync.connect': 'Connecté au serveur de synchronisation',
+  'action.sync.pull': 'Changements reçus du serveur',
+  'action.sync.policy_refused': 'Politique du serveur refusée',
+  'action.sync.account_change': 'Changement de mot de passe envoyé au serveur',
+  'action.account.remove': 'Compte supprimé',
 
   'account.title': 'Mon compte',
   'account.lead': '{name} ({username}), {role}',
@@ -339,6 +344,81 @@ export const fr: Messages = {
   'account.session_locked': 'verrouillée',
   'account.session_this': 'Cette session',
 
+  // Sync (settings, first run, the status indicator).
+  'sync.title': 'Serveur de synchronisation',
+  'sync.connect_title': 'Se connecter à un serveur de synchronisation',
+  'sync.connect_lead':
+    'Votre administrateur vous donne l’adresse du serveur et un code d’inscription à usage unique (valable 15 minutes). Les personnes du magasin et la politique de mots de passe viennent ensuite du serveur, et le journal d’audit de cet ordinateur y est aussi conservé.',
+  'sync.server_url': 'Adresse du serveur',
+  'sync.server_url_hint': 'Par exemple https://sync.example.com',
+  'sync.code': 'Code d’inscription',
+  'sync.code_hint': 'Quatre groupes de quatre lettres et chiffres',
+  'sync.device_name': 'Nom de cet ordinateur',
+  'sync.device_name_hint':
+    'Les administrateurs le voient dans la liste des appareils, par exemple « Caisse principale ».',
+  'sync.connect': 'Se connecter',
+  'sync.connecting': 'Connexion et synchronisation…',
+  'sync.replace_warning':
+    'En se connectant, cet ordinateur est confié au serveur : les personnes qui n’existent que sur cet ordinateur sont supprimées (leur historique reste dans le journal d’audit) et chacun se connecte avec son compte du serveur.',
+  'sync.missing':
+    'Indiquez l’adresse du serveur, le code d’inscription et le nom de cet ordinateur.',
+  'sync.admin_only':
+    'Seul un administrateur peut connecter cet ordinateur à un serveur de synchronisation.',
+  'sync.connected': 'Connecté au serveur de synchronisation. Connectez-vous avec votre compte.',
+  'sync.state_idle': 'Synchronisé',
+  'sync.state_syncing': 'Synchronisation…',
+  'sync.state_offline': 'Hors ligne',
+  'sync.state_error': 'Problème de synchronisation',
+  'sync.state_revoked': 'Déconnecté par un administrateur',
+  'sync.never': 'Pas encore',
+  'sync.server': 'Serveur',
+  'sync.store': 'Magasin',
+  'sync.last_sync': 'Dernière synchronisation',
+  'sync.next_sync': 'Prochaine synchronisation automatique',
+  'sync.pending': 'Entrées d’audit en attente d’envoi',
+  'sync.pending_changes': 'Changements de mot de passe en attente d’envoi',
+  'sync.last_error': 'Dernier problème',
+  'sync.sync_now': 'Synchroniser maintenant',
+  'sync.progress_upload': 'Envoi : {done} sur {total} entrées',
+  'sync.progress_download': 'Réception : page {done}',
+  'sync.indicator_label': 'État de la synchronisation : ',
+  'sync.indicator_waiting': '{count} en attente',
+  'sync.standalone':
+    'Cet ordinateur n’est pas connecté à un serveur de synchronisation : il garde ses propres personnes et sa politique de mots de passe.',
+  'setup.choose_title': 'Comment cet ordinateur sera-t-il utilisé ?',
+  'setup.choose_connect': 'Se connecter à notre serveur de synchronisation',
+  'setup.choose_connect_hint':
+    'Pour les magasins franchisés : personnes, politique et audit sont gérés de façon centrale. Il vous faut un code d’inscription de votre administrateur.',
+  'setup.choose_standalone': 'Configurer cet ordinateur seul',
+  'setup.choose_standalone_hint':
+    'Créez ici le premier administrateur. Vous pourrez vous connecter à un serveur de synchronisation plus tard dans les Paramètres.',
+  'setup.back': 'Retour',
+  'error.server_unreachable':
+    'Le serveur de synchronisation est injoignable. Cet ordinateur continue de fonctionner hors ligne et réessaie automatiquement.',
+  'error.server_unavailable':
+    'Le serveur de synchronisation n’est pas disponible pour le moment. Cet ordinateur continue de fonctionner hors ligne et réessaie automatiquement.',
+  'error.rate_limited':
+    'Le serveur de synchronisation est occupé. Cet ordinateur réessaie bientôt.',
+  'error.tls_error':
+    'L’identité du serveur de synchronisation n’a pas pu être vérifiée : Keyholder ne s’est pas connecté. Demandez à votre contact informatique de vérifier le certificat du serveur ou l’adresse.',
+  'error.device_revoked':
+    'Un administrateur a déconnecté cet ordinateur du serveur de synchronisation. Reconnectez-le avec un nouveau code d’inscription.',
+  'error.insecure_server_url':
+    'L’adresse du serveur de synchronisation doit commencer par https://.',
+  'error.invalid_server_url':
+    'Ce n’est pas une adresse de serveur valide. Elle ressemble à https://sync.example.com.',
+  'error.enrollment_refused':
+    'Ce code d’inscription n’est pas valide ou a expiré. Demandez-en un nouveau à votre administrateur.',
+  'error.device_exists':
+    'Cet ordinateur est déjà inscrit. Un administrateur doit le révoquer avant de pouvoir l’inscrire à nouveau.',
+  'error.managed_by_server':
+    'Cet ordinateur est connecté à un serveur de synchronisation : ajouts, désactivations, rôles et réinitialisation de la validation en deux étapes se font dans l’espace d’administration.',
+  'error.policy_refused':
+    'Le serveur de synchronisation a envoyé une politique de mots de passe à laquelle cet ordinateur ne peut pas se fier : elle n’a pas été appliquée. Prévenez votre administrateur.',
+  'error.credential_missing':
+    'L’identifiant de synchronisation de cet ordinateur manque dans le trousseau. Reconnectez-le avec un nouveau code d’inscription.',
+  'error.bad_response':
+    'Le serveur de synchronisation a envoyé une réponse que cette version de Keyholder ne comprend pas.',
   'settings.title': 'Paramètres',
   'settings.appearance': 'Apparence et langue',
   'settings.theme': 'Thème',
@@ -436,4 +516,157 @@ export const fr: Messages = {
   'error.network': 'Keyholder ne répond pas. Vérifiez qu’il est toujours lancé, puis réessayez.',
   'error.unauthorized':
     "Cette page n'est pas connectée à Keyholder. Ouvrez l'adresse affichée par Keyholder.",
+
+  // Espace d’administration (renderer/screens/admin).
+  'admin.nav': 'Administration',
+  'admin.title': 'Administration',
+  'admin.lead':
+    'Magasins, postes, personnes et politiques sur le serveur de synchronisation {server}.',
+  'admin.not_connected':
+    'Ce poste n’est pas connecté à un serveur de synchronisation. Connectez-le d’abord.',
+  'admin.sections': 'Sections d’administration',
+  'admin.section.stores': 'Magasins et postes',
+  'admin.section.people': 'Personnes',
+  'admin.section.policies': 'Politiques',
+  'admin.section.audit': 'Audit',
+  'admin.section.analytics': 'Statistiques',
+  'admin.sign_out': 'Se déconnecter du serveur',
+  'admin.signed_in_as': 'Connecté au serveur en tant que {name}.',
+  'admin.never': 'Jamais',
+  'admin.signin.title': 'Se connecter au serveur de synchronisation',
+  'admin.signin.lead':
+    'Utilisez votre compte du serveur de synchronisation ({server}). Votre mot de passe ne sert qu’à cette connexion et n’est pas conservé.',
+  'admin.signin.email': 'E-mail',
+  'admin.signin.password': 'Mot de passe',
+  'admin.signin.code': 'Code d’authentification',
+  'admin.signin.code_hint': 'Le code à 6 chiffres de votre application d’authentification.',
+  'admin.signin.submit': 'Se connecter au serveur',
+  'admin.stores.name': 'Nom du magasin',
+  'admin.stores.brand': 'Enseigne',
+  'admin.stores.create': 'Créer le magasin',
+  'admin.stores.created': 'Magasin {name} créé.',
+  'admin.stores.none': 'Aucun magasin pour l’instant.',
+  'admin.stores.devices': 'Postes actifs',
+  'admin.stores.people': 'Personnes',
+  'admin.stores.issue': 'Code d’inscription',
+  'admin.stores.issue_for': 'Émettre un code d’inscription pour {name}',
+  'admin.stores.show_devices': 'Postes',
+  'admin.stores.devices_for': 'Postes de {name}',
+  'admin.code.title': 'Code d’inscription pour {name}',
+  'admin.code.lead':
+    'Saisissez ce code sur le poste du magasin pour le connecter. Il ne sert qu’une fois et n’est affiché que maintenant.',
+  'admin.code.copy': 'Copier le code',
+  'admin.code.expires': 'Valable jusqu’à {time}.',
+  'admin.devices.title': 'Postes de {name}',
+  'admin.devices.none': 'Aucun poste n’est inscrit pour ce magasin.',
+  'admin.devices.name': 'Poste',
+  'admin.devices.last_sync': 'Dernière synchronisation',
+  'admin.devices.version': 'Version de l’application',
+  'admin.devices.pending': 'Événements en attente',
+  'admin.devices.status': 'État',
+  'admin.devices.active': 'Actif',
+  'admin.devices.revoked_badge': 'Révoqué',
+  'admin.devices.revoke': 'Révoquer',
+  'admin.devices.revoke_for': 'Révoquer {name}',
+  'admin.devices.revoked': '{name} est révoqué. Sa prochaine requête sera refusée.',
+  'admin.devices.confirm_title': 'Révoquer {name} ?',
+  'admin.devices.confirm_body':
+    '{name} à {store} ne se synchronisera plus et ne recevra plus de changements. Pour le réutiliser, inscrivez-le avec un nouveau code.',
+  'admin.people.search': 'Rechercher des personnes',
+  'admin.people.none': 'Personne ne correspond.',
+  'admin.people.more': 'Afficher plus',
+  'admin.people.create': 'Ajouter une personne',
+  'admin.people.create_submit': 'Ajouter',
+  'admin.people.created': '{name} a été ajouté et recevra un e-mail pour finir la configuration.',
+  'admin.people.name': 'Nom',
+  'admin.people.username': 'Nom d’utilisateur',
+  'admin.people.email': 'E-mail',
+  'admin.people.email_hint': 'Un lien lui sera envoyé pour choisir un mot de passe.',
+  'admin.people.role': 'Rôle',
+  'admin.people.stores': 'Magasins',
+  'admin.people.status': 'État',
+  'admin.people.pending': 'Invité',
+  'admin.people.active': 'Actif',
+  'admin.people.disabled': 'Désactivé',
+  'admin.people.manage_title': 'Gérer {name}',
+  'admin.people.save_role': 'Enregistrer le rôle',
+  'admin.people.save_stores': 'Enregistrer les magasins',
+  'admin.people.disable': 'Désactiver le compte',
+  'admin.people.enable': 'Activer le compte',
+  'admin.people.role_done': '{name} est maintenant {role}.',
+  'admin.people.stores_done': 'Magasins de {name} enregistrés.',
+  'admin.people.disabled_done': '{name} est désactivé.',
+  'admin.people.enabled_done': '{name} est activé.',
+  'admin.policies.version': 'Version {version}, publiée le {time}.',
+  'admin.policies.profile_for': 'Profil pour {role}',
+  'admin.policies.publish': 'Publier la politique',
+  'admin.policies.published':
+    'La version {version} est publiée. Les postes des magasins la recevront à leur prochaine synchronisation.',
+  'admin.policies.unchanged': 'Rien n’a changé : la version actuelle reste en place.',
+  'admin.policies.reload': 'Recharger la politique actuelle',
+  'admin.policies.history': 'Versions précédentes',
+  'admin.policies.history_item': 'Version {version}, {time}, par {name}',
+  'admin.audit.store': 'Magasin',
+  'admin.audit.any_store': 'Tous les magasins',
+  'admin.audit.time': 'Heure',
+  'admin.audit.who': 'Qui',
+  'admin.analytics.range': 'Période',
+  'admin.analytics.last_days': '{days} derniers jours',
+  'admin.analytics.totals':
+    'Connexions : {signIns}. Connexions échouées : {failures}. Verrouillages : {lockouts}.',
+  'admin.analytics.per_store': 'Connexions et échecs par magasin et par jour',
+  'admin.analytics.no_activity': 'Aucune connexion sur cette période.',
+  'admin.analytics.chart_summary':
+    '{name} : {signIns} connexions et {failures} connexions échouées sur les {days} derniers jours.',
+  'admin.analytics.sign_ins': 'Connexions',
+  'admin.analytics.failures': 'Connexions échouées',
+  'admin.analytics.show_figures': 'Afficher les chiffres',
+  'admin.analytics.day': 'Jour',
+  'admin.analytics.lockouts': 'Verrouillages',
+  'admin.analytics.no_lockouts': 'Aucun verrouillage sur cette période.',
+  'admin.analytics.last': 'Dernier',
+  'admin.analytics.unknown_name': 'Nom d’utilisateur inconnu',
+  'admin.analytics.out_of_sync': 'Postes non synchronisés depuis {hours} heures',
+  'admin.analytics.all_in_sync': 'Tous les postes se sont synchronisés récemment.',
+  'admin.analytics.hours_ago': 'Il y a {hours} heures',
+  'admin.error.server_not_connected':
+    'Ce poste n’est pas connecté à un serveur de synchronisation. Connectez-le d’abord.',
+  'admin.error.server_sign_in_required':
+    'Reconnectez-vous au serveur de synchronisation pour continuer.',
+  'admin.error.server_invalid_credentials':
+    'L’e-mail, le mot de passe ou le code n’est pas correct pour le serveur de synchronisation.',
+  'admin.error.server_account_disabled':
+    'Votre compte sur le serveur de synchronisation est désactivé.',
+  'admin.error.server_two_factor_setup':
+    'Terminez d’abord la configuration de la connexion en deux étapes de votre compte serveur.',
+  'admin.error.policy_conflict':
+    'Quelqu’un a publié une politique plus récente pendant votre modification. Rechargez-la, vérifiez les changements, puis publiez à nouveau.',
+  'admin.error.server_username_taken':
+    'Ce nom d’utilisateur est déjà utilisé sur le serveur de synchronisation.',
+  'admin.error.server_email_taken':
+    'Cet e-mail est déjà utilisé sur le serveur de synchronisation.',
+  'admin.error.server_last_admin':
+    'C’est le dernier administrateur actif du serveur de synchronisation. Ajoutez d’abord un autre administrateur.',
+  'admin.error.server_own_account': 'Vous ne pouvez pas changer votre propre rôle ou état ici.',
+  'admin.error.server_stores_required': 'Choisissez au moins un magasin pour cette personne.',
+  'admin.error.server_unknown_store': 'Un des magasins choisis n’existe plus.',
+  'admin.error.server_invalid_range':
+    'Choisissez une période d’un an au plus, avec le début avant la fin.',
+  'admin.error.server_invalid_request':
+    'Le serveur de synchronisation a refusé la saisie. Vérifiez-la et réessayez.',
+  'admin.error.forbidden': 'Votre compte du serveur de synchronisation ne peut pas faire cela.',
+  'admin.error.server_not_found':
+    'Cet élément n’existe plus sur le serveur de synchronisation, ou vous ne pouvez pas le voir.',
+  'admin.error.server_conflict':
+    'Cela entre en conflit avec un changement fait sur le serveur de synchronisation. Rechargez et réessayez.',
+  'admin.error.server_rate_limited':
+    'Trop de tentatives sur le serveur de synchronisation. Patientez un instant, puis réessayez.',
+  'admin.error.server_error':
+    'Le serveur de synchronisation n’a pas pu le faire pour l’instant. Réessayez plus tard.',
+  'admin.error.server_bad_response':
+    'Le serveur de synchronisation a donné une réponse que Keyholder ne comprend pas. Vérifiez que le serveur est à jour.',
+  'admin.error.server_tls':
+    'Le certificat de sécurité du serveur de synchronisation n’a pas pu être vérifié, donc Keyholder ne s’est pas connecté. Demandez à votre contact informatique de le vérifier.',
+  'admin.error.server_unreachable':
+    'Le serveur de synchronisation est injoignable. Vérifiez la connexion internet et réessayez.',
 };

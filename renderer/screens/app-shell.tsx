@@ -1,9 +1,12 @@
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { useApi } from '../api/api-context';
 import { Logo } from '../components/logo';
+import { SyncIndicator } from '../components/sync-indicator';
 import type { AppState, SessionView } from '../api/types';
 import type { SignInNotice } from '../app';
 import { useI18n } from '../i18n/i18n-context';
 import { useIdleLock } from '../state/use-idle-lock';
+import { useSyncStatus } from '../state/use-sync-status';
 import { AuditScreen } from './audit.screen';
 import { HomeScreen } from './home.screen';
 import { MyAccountScreen } from './my-account.screen';
@@ -11,6 +14,9 @@ import { ROLE_LABEL } from './role-label';
 import { ROUTE_LABEL, routesFor, type Route } from './routes';
 import { SettingsScreen } from './settings.screen';
 import { StaffScreen } from './staff.screen';
+
+// Loaded on demand: most people on a store PC never open it.
+const AdminScreen = lazy(() => import('./admin/admin.screen'));
 
 interface Props {
   state: AppState;
@@ -28,10 +34,21 @@ export function AppShell(props: Props) {
   const { state, session, route, onNavigate, notice, onDismissNotice, patch, onChanged } = props;
   const api = useApi();
   const { t } = useI18n();
-  const routes = routesFor(session.role);
+  const routes = routesFor(session.role, state.device.mode);
   const current = routes.includes(route) ? route : 'home';
 
   useIdleLock(session.state === 'active', session.idleLockMinutes, onChanged);
+  const sync = useSyncStatus();
+  // A finished sync may have ended this session (disabled, removed) or changed the policy.
+  const lastSyncAt = sync.status?.lastSyncAt ?? null;
+  const changed = useRef(onChanged);
+  changed.current = onChanged;
+  const seen = useRef(lastSyncAt);
+  useEffect(() => {
+    if (lastSyncAt !== null && seen.current !== null && lastSyncAt !== seen.current)
+      changed.current();
+    seen.current = lastSyncAt;
+  }, [lastSyncAt]);
 
   const lock = async () => {
     const result = await api.session.lock({});
@@ -63,6 +80,7 @@ export function AppShell(props: Props) {
             ) : null}
           </span>
         </div>
+        <SyncIndicator status={sync.status} onOpen={() => onNavigate('settings')} />
         <div className="who">
           <span className="who-name">{session.displayName}</span>
           <span className="badge">{t(ROLE_LABEL[session.role])}</span>
@@ -108,10 +126,14 @@ export function AppShell(props: Props) {
             <StaffScreen {...common} />
           ) : current === 'audit' ? (
             <AuditScreen {...common} />
+          ) : current === 'admin' ? (
+            <Suspense fallback={<p className="hint">{t('common.loading')}</p>}>
+              <AdminScreen {...common} />
+            </Suspense>
           ) : current === 'account' ? (
             <MyAccountScreen {...common} />
           ) : (
-            <SettingsScreen {...common} />
+            <SettingsScreen {...common} sync={sync} />
           )}
         </main>
       </div>

@@ -29,6 +29,11 @@ export const ACTION_LABEL: Record<AuditAction, MessageKey> = {
   'store.backup': 'action.store.backup',
   'store.restore': 'action.store.restore',
   'permission.denied': 'action.permission.denied',
+  'sync.connect': 'action.sync.connect',
+  'sync.pull': 'action.sync.pull',
+  'sync.policy_refused': 'action.sync.policy_refused',
+  'sync.account_change': 'action.sync.account_change',
+  'account.remove': 'action.account.remove',
 };
 
 export const OUTCOME_LABEL: Record<AuditOutcome, MessageKey> = {

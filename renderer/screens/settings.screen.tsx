@@ -6,6 +6,8 @@ import { THEMES, useTheme, type ThemeChoice } from '../theme/theme-context';
 import type { MessageKey } from '../i18n/messages.en';
 import type { ScreenProps } from './app-shell';
 import { PolicySection } from './policy.section';
+import type { useSyncStatus } from '../state/use-sync-status';
+import { SyncSection } from './sync/sync.section';
 
 const THEME_LABEL: Record<ThemeChoice, MessageKey> = {
   light: 'settings.theme_light',
@@ -15,8 +17,8 @@ const THEME_LABEL: Record<ThemeChoice, MessageKey> = {
 /** Each language in its own words. */
 const LANGUAGE_NAME: Record<Language, string> = { en: 'English', es: 'Español', fr: 'Français' };
 
-/** Settings: appearance and language (this PC), the password policy, about. */
-export function SettingsScreen(props: ScreenProps) {
+/** Settings: appearance and language (this PC), the sync server, the password policy, about. */
+export function SettingsScreen(props: ScreenProps & { sync: ReturnType<typeof useSyncStatus> }) {
   const { t, lang, setLang } = useI18n();
   const { theme, setTheme } = useTheme();
   const themeLegend = useId();
@@ -58,6 +60,7 @@ export function SettingsScreen(props: ScreenProps) {
             ))}
           </SelectField>
         </section>
+        <SyncSection {...props} />
         <PolicySection {...props} />
         <section className="panel" aria-labelledby="settings-about">
           <h2 id="settings-about">{t('settings.about')}</h2>

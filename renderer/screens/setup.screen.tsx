@@ -13,6 +13,7 @@ import { NewPasswordFields } from '../components/new-password-fields';
 import { CardLayout, Page } from '../components/page';
 import { useI18n } from '../i18n/i18n-context';
 import { ProfileChoice } from './profile-choice';
+import { ConnectForm } from './sync/connect-form';
 import { SignInFlow } from './sign-in-flow';
 import { toFlowStep, type FlowStep } from './sign-in-steps';
 
@@ -20,6 +21,8 @@ interface Props {
   state: AppState;
   onSignedIn(step: SignedIn): void;
   onChanged(): void;
+  /** Connected to a sync server: setup is over, the server's people sign in. */
+  onConnected(): void;
 }
 
 /**
@@ -27,8 +30,25 @@ interface Props {
  * create the first administrator; then the ordinary sign-in steps take over (2FA enrollment,
  * recovery codes).
  */
-export function SetupScreen({ state, onSignedIn, onChanged }: Props) {
+export function SetupScreen({ state, onSignedIn, onChanged, onConnected }: Props) {
   const [next, setNext] = useState<{ step: FlowStep; username: string } | null>(null);
+  const [mode, setMode] = useState<'choose' | 'connect' | 'standalone'>('choose');
+  const { t } = useI18n();
+  if (mode === 'choose') return <SetupChoice onChoose={setMode} />;
+  if (mode === 'connect') {
+    return (
+      <CardLayout wide>
+        <Page title={t('sync.connect_title')}>
+          <ConnectForm replacesLocalPeople={false} onConnected={onConnected} />
+          <div className="button-row">
+            <button type="button" className="button secondary" onClick={() => setMode('choose')}>
+              {t('setup.back')}
+            </button>
+          </div>
+        </Page>
+      </CardLayout>
+    );
+  }
   if (next) {
     return (
       <SignInFlow state={state} initial={next} onSignedIn={onSignedIn} onChanged={onChanged} />
@@ -41,6 +61,27 @@ export function SetupScreen({ state, onSignedIn, onChanged }: Props) {
         else setNext({ step: toFlowStep(step), username });
       }}
     />
+  );
+}
+
+/** First question on a new PC: join the franchise's sync server, or run on its own. */
+function SetupChoice({ onChoose }: { onChoose(mode: 'connect' | 'standalone'): void }) {
+  const { t } = useI18n();
+  return (
+    <CardLayout wide>
+      <Page title={t('setup.title')} lead={t('setup.choose_title')}>
+        <div className="choice-list">
+          <button type="button" className="choice" onClick={() => onChoose('connect')}>
+            <span className="choice-title">{t('setup.choose_connect')}</span>
+            <span className="hint">{t('setup.choose_connect_hint')}</span>
+          </button>
+          <button type="button" className="choice" onClick={() => onChoose('standalone')}>
+            <span className="choice-title">{t('setup.choose_standalone')}</span>
+            <span className="hint">{t('setup.choose_standalone_hint')}</span>
+          </button>
+        </div>
+      </Page>
+    </CardLayout>
   );
 }
 

@@ -68,6 +68,8 @@ test('first run, enrollment, recovery codes, and a page opened without the token
   await screen(page, 'not-connected');
 
   await page.goto(app.url);
+  await screen(page, 'first-run-choice');
+  await page.getByRole('button', { name: /Set up this computer on its own/ }).click();
   await page.getByLabel('Store name').fill('Maple Street');
   await page.getByLabel('Brand name').fill('Northwind Coffee');
   await page.getByLabel('Full name').fill('Ada Admin');

@@ -66,6 +66,9 @@ test('first run: policy profile, first admin, TOTP enrollment, recovery codes', 
   // The launch token moved from the address bar into the tab's session storage.
   expect(page.url()).not.toContain('token=');
   await expectAccessible(page, 'first run');
+  // A new PC asks first whether it joins a sync server; this store runs on its own.
+  await expect(page.getByRole('button', { name: /Connect to our sync server/ })).toBeVisible();
+  await page.getByRole('button', { name: /Set up this computer on its own/ }).click();
 
   // Standard is the default; Classic explains why it is not recommended.
   await expect(page.getByRole('radio', { name: /Standard/ })).toBeChecked();

@@ -2,6 +2,7 @@ import type { Channel, RequestOf, ResponseOf } from '../../../common/ipc/contrac
 import type { SignInStep } from '../auth/sign-in.service';
 import { KeyholderError } from '../errors';
 import type { Keyholder } from '../keyholder';
+import { adminHandlers } from './admin-handlers';
 import type { WindowContext } from './window-context';
 
 type Handler<C extends Channel> = (
@@ -10,7 +11,8 @@ type Handler<C extends Channel> = (
 ) => Promise<ResponseOf<C>> | ResponseOf<C>;
 export type ApiHandlers = { [C in Channel]: Handler<C> };
 
-export const APP_VERSION = '0.1.0';
+export { APP_VERSION } from '../version';
+import { APP_VERSION } from '../version';
 
 function signedOut(): KeyholderError {
   return new KeyholderError('session_ended', 'You are signed out. Sign in again.');
@@ -159,5 +161,14 @@ export function createApiHandlers(kh: Keyholder): ApiHandlers {
       return policyView();
     },
     'settings.confirmTime': (ctx) => kh.deviceAdmin.confirmTime(session(ctx)),
+
+    'sync.status': () => kh.sync.status(),
+    'sync.connect': (ctx, r) => kh.sync.connect(ctx.sessionId, r),
+    'sync.syncNow': () => kh.sync.syncNow(),
+    'sync.networkChanged': (_ctx, r) => {
+      kh.sync.networkChanged(r.online);
+      return {};
+    },
+    ...adminHandlers(kh.serverAdmin, session),
   };
 }

@@ -1,0 +1,398 @@
+// The admin area's core (electron/core/server-admin) against a real sync server on loopback:
+// sign-in with password + TOTP, token rotation, every operation, the local-role check, tokens
+// dropped with the local session, and server refusals turned into clear, generic errors.
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Keyholder } from '../../electron/core/keyholder';
+import { totp, nextStep, PASSWORD } from '../backend/auth/support/auth-helpers';
+import {
+  buildTwoStores,
+  DAY,
+  DAY1,
+  uploadTwoStores,
+  type TwoStores,
+  type UploadedStores,
+} from '../backend/reporting/support/two-stores';
+import {
+  call,
+  createPerson,
+  startAdminApi,
+  type AdminApi,
+  type Person,
+} from '../backend/stores/support/admin-api';
+import { ADMIN_PASSWORD, CoreHarness, errorCode, expectStep } from '../support/core-harness';
+
+let api: AdminApi;
+let base: string;
+let data: TwoStores;
+let uploaded: UploadedStores;
+let harness: CoreHarness;
+let kh: Keyholder;
+let adminSession: string;
+let serverManager: Person;
+let localSecret: string;
+
+/** A fresh server code for the franchise admin (each code works once). */
+function code(secret = api.adminSecret): string {
+  nextStep(api.clock);
+  return totp(secret, api.clock);
+}
+
+async function signInToServer(sessionId = adminSession) {
+  return kh.serverAdmin.signIn(sessionId, {
+    email: api.adminEmail,
+    password: PASSWORD,
+    totpCode: code(),
+  });
+}
+
+async function refreshTokenRows(): Promise<number> {
+  const row = await api.s.database.db
+    .selectFrom('refresh_tokens')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function liveServerSessions(): Promise<number> {
+  const rows = await api.s.database.db
+    .selectFrom('refresh_families')
+    .select('id')
+    .where('revoked_at', 'is', null)
+    .execute();
+  return rows.length;
+}
+
+beforeAll(async () => {
+  api = await startAdminApi('sqlite');
+  data = await buildTwoStores();
+  uploaded = await uploadTwoStores(api, data);
+  serverManager = await createPerson(api, { role: 'manager', stores: [uploaded.northId] });
+  await api.s.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(api.s.app.server.address() as AddressInfo).port}`;
+  harness = new CoreHarness();
+  const local = await harness.setUp();
+  adminSession = local.session.sessionId;
+  localSecret = local.secret;
+  kh = harness.kh;
+}, 120_000);
+
+afterAll(async () => {
+  harness?.dispose();
+  data?.dispose();
+  await api?.s.close();
+});
+
+describe('before the PC is connected', () => {
+  it('says not connected, prefills the local email, and refuses to sign in', async () => {
+    expect(kh.serverAdmin.status(adminSession)).toEqual({
+      connected: false,
+      serverUrl: null,
+      signedIn: false,
+      email: 'ada@example.test',
+      serverUser: null,
+    });
+    expect(await errorCode(() => signInToServer())).toBe('server_not_connected');
+  });
+});
+
+describe('signed in to a real server', () => {
+  beforeAll(() => kh.device.markEnrolled(base, harness.clock.nowMs()));
+
+  it('refuses a local session that is not an admin', async () => {
+    const made = await kh.staff.create(adminSession, {
+      username: 'vera.crew',
+      displayName: 'Vera Crew',
+      email: '',
+      role: 'viewer',
+    });
+    const first = expectStep(
+      await kh.signIn.signIn('vera.crew', made.temporaryPassword),
+      'needs_password_change',
+    );
+    const done = expectStep(
+      await kh.signIn.submitNewPassword(first.challengeId, 'lilac violin morning tea'),
+      'signed_in',
+    );
+    const crew = done.session.sessionId;
+    expect(await errorCode(() => kh.serverAdmin.status(crew))).toBe('forbidden');
+    expect(
+      await errorCode(() =>
+        kh.serverAdmin.signIn(crew, { email: 'x@example.com', password: 'x', totpCode: '123456' }),
+      ),
+    ).toBe('forbidden');
+    expect(await errorCode(() => kh.serverAdmin.listStores(crew))).toBe('forbidden');
+    kh.sessions.end(crew, 'signed_out');
+  });
+
+  it('needs a server sign-in first; a wrong password is a clear error', async () => {
+    expect(await errorCode(() => kh.serverAdmin.listStores(adminSession))).toBe(
+      'server_sign_in_required',
+    );
+    const wrong = await errorCode(() =>
+      kh.serverAdmin.signIn(adminSession, {
+        email: api.adminEmail,
+        password: 'not the password',
+        totpCode: code(),
+      }),
+    );
+    expect(wrong).toBe('server_invalid_credentials');
+    expect(kh.serverAdmin.status(adminSession).signedIn).toBe(false);
+  });
+
+  it('signs in with password and code; no token crosses the boundary', async () => {
+    const status = await signInToServer();
+    expect(status).toEqual({
+      connected: true,
+      serverUrl: base,
+      signedIn: true,
+      email: 'ada@example.test',
+      serverUser: 'Ada Admin',
+    });
+    expect(JSON.stringify(status)).not.toMatch(/khr_|eyJ/);
+  });
+
+  it('stores: list, create, issue an enrollment code', async () => {
+    const { stores } = await kh.serverAdmin.listStores(adminSession);
+    expect(stores.map((s) => s.name)).toContain('North');
+    const store = await kh.serverAdmin.createStore(adminSession, {
+      name: 'Maple Street',
+      brand: 'Northwind',
+    });
+    expect(store).toMatchObject({ name: 'Maple Street', brand: 'Northwind', activeDevices: 0 });
+    const issued = await kh.serverAdmin.issueEnrollmentCode(adminSession, store.id);
+    expect(issued.storeId).toBe(store.id);
+    expect(issued.code).toMatch(/^[A-Z0-9]{4}(-[A-Z0-9]{4})+$/);
+    expect(issued.expiresAt).toBe(api.clock.nowMs() + 15 * 60_000);
+  });
+
+  it('devices: list with sync details, revoke', async () => {
+    const { devices } = await kh.serverAdmin.listDevices(adminSession, uploaded.northId);
+    expect(devices).toHaveLength(1);
+    expect(devices[0]).toMatchObject({
+      id: uploaded.northPc.deviceId,
+      status: 'active',
+      appVersion: '0.1.0',
+    });
+    const revoked = await kh.serverAdmin.revokeDevice(adminSession, uploaded.southPc.deviceId);
+    expect(revoked.status).toBe('revoked');
+    expect(await errorCode(() => kh.serverAdmin.revokeDevice(adminSession, randomUUID()))).toBe(
+      'server_not_found',
+    );
+  });
+
+  it('people: create, search, role, stores, disable and enable', async () => {
+    const created = await kh.serverAdmin.createPerson(adminSession, {
+      email: 'sam.shift@example.com',
+      username: 'sam.shift',
+      displayName: 'Sam Shift',
+      role: 'viewer',
+      storeIds: [uploaded.northId],
+    });
+    expect(created).toMatchObject({ role: 'viewer', status: 'pending' });
+    expect(created.stores.map((s) => s.name)).toEqual(['North']);
+
+    const found = await kh.serverAdmin.listPeople(adminSession, { q: 'sam' });
+    expect(found.users.map((u) => u.username)).toEqual(['sam.shift']);
+
+    const promoted = await kh.serverAdmin.setRole(adminSession, {
+      personId: created.id,
+      role: 'manager',
+    });
+    expect(promoted.role).toBe('manager');
+    const moved = await kh.serverAdmin.setStores(adminSession, {
+      personId: created.id,
+      storeIds: [uploaded.northId, uploaded.southId],
+    });
+    expect(moved.stores).toHaveLength(2);
+    const disabled = await kh.serverAdmin.setStatus(adminSession, {
+      personId: created.id,
+      status: 'disabled',
+    });
+    expect(disabled.status).toBe('disabled');
+    const again = await kh.serverAdmin.setStatus(adminSession, {
+      personId: created.id,
+      status: 'active',
+    });
+    expect(again.status).not.toBe('disabled');
+
+    const taken = await errorCode(() =>
+      kh.serverAdmin.createPerson(adminSession, {
+        email: 'other@example.com',
+        username: 'sam.shift',
+        displayName: 'Another Sam',
+        role: 'viewer',
+        storeIds: [uploaded.northId],
+      }),
+    );
+    expect(taken).toBe('server_username_taken');
+  });
+
+  it('policies: read, publish on the current version, a stale edit is a conflict', async () => {
+    const policy = await kh.serverAdmin.policy(adminSession);
+    const version = policy.current.version;
+    const roles = { ...policy.current.document.roles, viewer: { profile: 'pci' as const } };
+    const published = await kh.serverAdmin.publishPolicy(adminSession, {
+      basedOnVersion: version,
+      roles,
+    });
+    expect(published.policy.version).toBe(version + 1);
+    expect(published.unchanged).toBe(false);
+    const stale = await errorCode(() =>
+      kh.serverAdmin.publishPolicy(adminSession, { basedOnVersion: version, roles }),
+    );
+    expect(stale).toBe('policy_conflict');
+  });
+
+  it('audit: search across stores with filters and paging, export CSV and JSON', async () => {
+    const all = await kh.serverAdmin.searchAudit(adminSession, { limit: 5, offset: 0 });
+    expect(all.total).toBe(data.chainNorth.length + data.chainSouth.length);
+    expect(all.entries).toHaveLength(5);
+    const failures = await kh.serverAdmin.searchAudit(adminSession, {
+      storeId: uploaded.northId,
+      action: 'auth.sign_in',
+      outcome: 'failure',
+      limit: 50,
+      offset: 0,
+    });
+    expect(failures.total).toBe(3);
+    expect(new Set(failures.entries.map((e) => e.storeName))).toEqual(new Set(['North']));
+
+    const csv = await kh.serverAdmin.exportAudit(adminSession, {
+      format: 'csv',
+      filter: { storeId: uploaded.northId, outcome: 'failure', action: 'auth.sign_in' },
+    });
+    expect(csv.mimeType).toBe('text/csv');
+    expect(csv.filename).toMatch(/^keyholder-audit-all-stores-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(csv.content.trim().split('\n')).toHaveLength(4); // header + 3
+    const json = await kh.serverAdmin.exportAudit(adminSession, { format: 'json', filter: {} });
+    expect(JSON.parse(json.content)).toHaveLength(all.total);
+  });
+
+  it('analytics: sign-ins and failures per store per day, lockouts, devices out of sync', async () => {
+    const figures = await kh.serverAdmin.analytics(adminSession, {
+      from: DAY1,
+      to: DAY1 + 3 * DAY,
+      utcOffsetMinutes: 0,
+      outOfSyncHours: 24,
+    });
+    expect(figures.signIns.totals).toEqual({ signIns: 3, failures: 14, lockouts: 1 });
+    const southDay = figures.signIns.days.find((d) => d.storeId === uploaded.southId);
+    expect(southDay).toMatchObject({ day: '2026-11-29', failures: 11, lockouts: 1 });
+    expect(figures.lockouts.lockouts.map((l) => l.storeId)).toEqual([uploaded.southId]);
+    expect(figures.outOfSync.hours).toBe(24);
+    expect(
+      await errorCode(() =>
+        kh.serverAdmin.analytics(adminSession, {
+          from: DAY1,
+          to: DAY1 + 400 * DAY,
+          utcOffsetMinutes: 0,
+          outOfSyncHours: 24,
+        }),
+      ),
+    ).toBe('server_invalid_range');
+  });
+
+  it('rotates the access token before it expires, and once more after a 401', async () => {
+    const before = await refreshTokenRows();
+    await kh.serverAdmin.listStores(adminSession);
+    expect(await refreshTokenRows()).toBe(before); // still fresh: no rotation
+
+    // 14.5 minutes later on this PC: within a minute of expiry, so it rotates first.
+    for (const minutes of [5, 5, 4.5]) {
+      harness.clock.advance(minutes * 60_000);
+      kh.sessions.requireActive(adminSession); // someone is at the keyboard
+    }
+    await kh.serverAdmin.listStores(adminSession);
+    expect(await refreshTokenRows()).toBe(before + 1);
+
+    // The server thinks the token has expired (its clock ran ahead): 401, rotate, retry.
+    api.clock.advance(16 * 60_000);
+    await kh.serverAdmin.listStores(adminSession);
+    expect(await refreshTokenRows()).toBe(before + 2);
+  });
+
+  it('a server session ended elsewhere means: sign in again', async () => {
+    const other = await call(api.s, 'POST', '/api/v1/auth/sign-out-everywhere', api.admin);
+    expect(other.statusCode).toBe(401); // the test's own token expired with the clock move
+    const fresh = await signInViaInject();
+    const r = await call(api.s, 'POST', '/api/v1/auth/sign-out-everywhere', fresh);
+    expect(r.statusCode).toBe(204);
+    expect(await errorCode(() => kh.serverAdmin.listStores(adminSession))).toBe(
+      'server_sign_in_required',
+    );
+    expect(kh.serverAdmin.status(adminSession).signedIn).toBe(false);
+  });
+
+  it('a server role that may not do something is "forbidden", in plain words', async () => {
+    await kh.serverAdmin.signIn(adminSession, {
+      email: serverManager.email,
+      password: PASSWORD,
+      totpCode: code(serverManager.secret),
+    });
+    const { stores } = await kh.serverAdmin.listStores(adminSession);
+    expect(stores.map((s) => s.name)).toEqual(['North']);
+    const refused = await kh.serverAdmin
+      .createStore(adminSession, { name: 'Nope' })
+      .catch((e: Error & { code: string }) => e);
+    expect(refused).toMatchObject({
+      code: 'forbidden',
+      message: 'Your sync server account may not do this.',
+    });
+    await kh.serverAdmin.signOut(adminSession);
+  });
+
+  it('locking the local session drops the server session and signs it out on the server', async () => {
+    await signInToServer();
+    const live = await liveServerSessions();
+    kh.sessions.lock(adminSession, 'manual');
+    kh.serverAdmin.sweep();
+    await waitFor(async () => (await liveServerSessions()) === live - 1);
+    await kh.myAccount.unlockSession(adminSession, ADMIN_PASSWORD);
+    expect(kh.serverAdmin.status(adminSession).signedIn).toBe(false);
+    expect(await errorCode(() => kh.serverAdmin.listStores(adminSession))).toBe(
+      'server_sign_in_required',
+    );
+  });
+
+  it('signing out of the server, or ending the local session, drops the tokens', async () => {
+    await signInToServer();
+    expect((await kh.serverAdmin.signOut(adminSession)).signedIn).toBe(false);
+
+    await signInToServer();
+    const live = await liveServerSessions();
+    kh.sessions.end(adminSession, 'signed_out');
+    expect(await errorCode(() => kh.serverAdmin.listStores(adminSession))).toBe('session_ended');
+    await waitFor(async () => (await liveServerSessions()) === live - 1);
+  });
+});
+
+describe('transport failures', () => {
+  it('an unreachable server and a TLS failure are clear errors', async () => {
+    const session = await harness.signInWithCode('Ada.Admin', ADMIN_PASSWORD, localSecret);
+    kh.device.markEnrolled('http://127.0.0.1:9', harness.clock.nowMs());
+    expect(await errorCode(() => signInToServer(session.sessionId))).toBe('server_unreachable');
+    kh.device.markEnrolled(base.replace('http:', 'https:'), harness.clock.nowMs());
+    expect(await errorCode(() => signInToServer(session.sessionId))).toBe('server_tls');
+  });
+});
+
+async function signInViaInject(): Promise<string> {
+  const r = await call(api.s, 'POST', '/api/v1/auth/sign-in', null, {
+    email: api.adminEmail,
+    password: PASSWORD,
+    totpCode: code(),
+  });
+  expect(r.statusCode, r.body).toBe(200);
+  return r.json<{ accessToken: string }>().accessToken;
+}
+
+async function waitFor(check: () => Promise<boolean>, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('condition not met in time');
+}

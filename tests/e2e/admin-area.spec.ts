@@ -1,0 +1,198 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { buildApp, systemClock } from '../../backend-sync/app';
+import { PasswordHasher } from '../../backend-sync/auth/password-hasher';
+import { defaultPolicyFor } from '../../backend-sync/auth/policy-source';
+import { SetupService } from '../../backend-sync/auth/setup.service';
+import { loadConfig } from '../../backend-sync/config';
+import { openServerDatabase, type Database } from '../../backend-sync/db/database';
+import { ServerAudit } from '../../backend-sync/services/server-audit';
+import { expectAccessible } from './support/a11y';
+import { startKeyholderApp, type KeyholderApp } from './support/keyholder-app';
+import { seedStore } from './support/seed';
+import { Authenticator } from './support/totp';
+import { go, signInWithCode, statusText } from './support/ui';
+
+/**
+ * The admin area end to end: a real sync server on loopback, a store PC connected to it, and
+ * its admin using the admin area through real Chromium: server sign-in with a fresh code, a
+ * new store and its enrollment code, a new person, the audit search and export, the figures.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const SERVER_ADMIN = {
+  email: 'franchise.admin@example.com',
+  password: 'a long passphrase for the server',
+};
+
+let server: { app: Awaited<ReturnType<typeof buildApp>>; database: Database; dataDir: string };
+let serverPhone: Authenticator;
+let baseUrl: string;
+let app: KeyholderApp;
+let page: Page;
+
+async function startSyncServer() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'keyholder-e2e-sync-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    RATE_LIMIT_PER_MINUTE: '100000',
+  });
+  const database = await openServerDatabase(config, {});
+  const syncApp = await buildApp({ config, database, logger: false });
+  await syncApp.listen({ port: 0, host: '127.0.0.1' });
+  server = { app: syncApp, database, dataDir };
+  baseUrl = `http://127.0.0.1:${(syncApp.server.address() as AddressInfo).port}`;
+
+  // What `npm run server -- create-admin` and the admin's first set-up do.
+  const setup = new SetupService({
+    db: database.db,
+    clock: systemClock,
+    hasher: new PasswordHasher(),
+    audit: new ServerAudit(database.db, systemClock),
+    policyFor: defaultPolicyFor,
+  });
+  const { setupCode } = await setup.createAdmin({ email: SERVER_ADMIN.email, name: 'Fran Admin' });
+  const post = (path: string, payload: object) =>
+    syncApp.inject({ method: 'POST', url: `/api/v1/auth${path}`, payload });
+  const start = await post('/setup/start', { email: SERVER_ADMIN.email, setupCode });
+  expect(start.statusCode, start.body).toBe(200);
+  serverPhone = new Authenticator((start.json() as { manualKey: string }).manualKey);
+  const done = await post('/setup/complete', {
+    email: SERVER_ADMIN.email,
+    setupCode,
+    password: SERVER_ADMIN.password,
+    totpCode: (await serverPhone.nextCode()).code,
+  });
+  expect(done.statusCode, done.body).toBe(200);
+}
+
+test.beforeAll(async ({ browser }) => {
+  await startSyncServer();
+  app = await startKeyholderApp();
+  const seeded = await seedStore(app.kh);
+  // The store PC is connected to the server (what the sync engine's connect records).
+  app.kh.device.markEnrolled(baseUrl, Date.now());
+  page = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
+  await page.goto(app.url);
+  await signInWithCode(page, seeded.admin.username, seeded.admin.password, seeded.admin.phone!);
+  await expect(page.getByRole('heading', { level: 1, name: 'Hello, Ada Admin' })).toBeVisible();
+});
+
+test.afterAll(async () => {
+  await page?.context().close();
+  await app?.close();
+  await server?.app.close();
+  await server?.database.close();
+  if (server) rmSync(server.dataDir, { recursive: true, force: true });
+});
+
+test('the admin signs in to the server with a fresh code', async () => {
+  await go(page, 'Admin');
+  await expect(
+    page.getByRole('heading', { level: 2, name: 'Sign in to the sync server' }),
+  ).toBeVisible();
+  // The email is prefilled from the admin's account on this PC.
+  await expect(page.getByLabel('Email')).toHaveValue('ada@example.test');
+  await expectAccessible(page, 'admin sign-in');
+
+  await page.getByLabel('Email').fill(SERVER_ADMIN.email);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByLabel('Authentication code').fill((await serverPhone.nextCode()).code);
+  await page.getByRole('button', { name: 'Sign in to the server' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: /\S/ })).toContainText(
+    'The email, password or code is not right for the sync server.',
+  );
+
+  await page.getByLabel('Password').fill(SERVER_ADMIN.password);
+  await page.getByLabel('Authentication code').fill((await serverPhone.nextCode()).code);
+  await page.getByRole('button', { name: 'Sign in to the server' }).click();
+  await expect(page.getByTestId('admin-signed-in')).toHaveText(
+    'Signed in to the server as Fran Admin.',
+  );
+});
+
+test('stores: create one and issue an enrollment code', async () => {
+  await page.getByLabel('Store name').fill('Maple Street');
+  await page.getByLabel('Brand').fill('Northwind Coffee');
+  await page.getByRole('button', { name: 'Create store' }).click();
+  await expect(statusText(page)).toContainText('Store Maple Street created.');
+  await expect(page.getByTestId('store-row-Maple Street')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Issue an enrollment code for Maple Street' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Enrollment code for Maple Street' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId('enrollment-code')).toHaveText(/^[A-Z0-9]{4}(-[A-Z0-9]{4})+$/);
+  await expect(dialog).toContainText('Valid until');
+  await expectAccessible(page, 'enrollment code');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Devices of Maple Street' }).click();
+  await expect(page.getByText('No devices are enrolled for this store.')).toBeVisible();
+});
+
+test('people: add a person with a role and a store', async () => {
+  await page
+    .getByRole('navigation', { name: 'Admin sections' })
+    .getByRole('button', { name: 'People' })
+    .click();
+  await page.getByRole('button', { name: 'Add person' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add person' });
+  await dialog.getByLabel('Name', { exact: true }).fill('Sam Shift');
+  await dialog.getByLabel('Username').fill('sam.shift');
+  await dialog.getByLabel('Email').fill('sam.shift@example.com');
+  await dialog.getByLabel('Role', { exact: true }).selectOption('manager');
+  await dialog.getByLabel('Maple Street').check();
+  await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(statusText(page)).toContainText('Sam Shift was added');
+  const row = page.getByTestId('person-row-sam.shift');
+  await expect(row).toContainText('Manager');
+  await expect(row).toContainText('Maple Street');
+  await expectAccessible(page, 'admin people');
+
+  await page.getByLabel('Search people').fill('nobody-like-this');
+  await expect(page.getByText('No one matches.')).toBeVisible();
+  await page.getByLabel('Search people').fill('sam');
+  await expect(row).toBeVisible();
+});
+
+test('audit: search across stores and export', async () => {
+  await page
+    .getByRole('navigation', { name: 'Admin sections' })
+    .getByRole('button', { name: 'Audit' })
+    .click();
+  await expect(page.getByTestId('admin-audit-count')).toBeVisible();
+  await page.getByLabel('Store', { exact: true }).selectOption({ label: 'Maple Street' });
+  await page.getByLabel('Outcome').selectOption('failure');
+  await expect(page.getByTestId('admin-audit-count')).not.toHaveText('Loading…');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  expect((await download).suggestedFilename()).toMatch(/^keyholder-audit-all-stores-.*\.csv$/);
+  await expectAccessible(page, 'admin audit');
+});
+
+test('analytics: figures and charts', async () => {
+  await page
+    .getByRole('navigation', { name: 'Admin sections' })
+    .getByRole('button', { name: 'Analytics' })
+    .click();
+  await expect(page.getByTestId('analytics-totals')).toContainText('Sign-ins: 0');
+  await expect(
+    page.getByRole('heading', { name: /Devices not synced for 24 hours/ }),
+  ).toBeVisible();
+  await page.getByLabel('Period').selectOption('30');
+  await expect(page.getByTestId('analytics-totals')).toBeVisible();
+  await expectAccessible(page, 'admin analytics');
+});
+
+test('signing out of the server brings the sign-in back', async () => {
+  await page.getByRole('button', { name: 'Sign out of the server' }).click();
+  await expect(
+    page.getByRole('heading', { level: 2, name: 'Sign in to the sync server' }),
+  ).toBeVisible();
+});
