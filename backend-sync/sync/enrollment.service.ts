@@ -103,10 +103,12 @@ export class EnrollmentService {
       // throwing here rolls the claim back and the code stays usable.
       const existing = await tx
         .selectFrom('devices')
-        .select('id')
+        .select(['id', 'revoked_at', 'store_id'])
         .where('id', '=', deviceId)
         .executeTakeFirst();
-      if (existing) {
+      // A revoked PC may be enrolled again with a new code (its row, and so its uploaded chain
+      // and acknowledged seq, is kept: the PC's log continues where it was). An active one not.
+      if (existing && existing.revoked_at === null) {
         throw new HttpError(
           409,
           'device_exists',
@@ -119,30 +121,49 @@ export class EnrollmentService {
         .where('id', '=', claimed.store_id)
         .executeTakeFirstOrThrow();
       const { credential, hash } = newDeviceCredential(deviceId);
-      await tx
-        .insertInto('devices')
-        .values({
-          id: deviceId,
-          store_id: store.id,
-          name: input.deviceName,
-          credential_hash: hash,
-          audit_mac_key: mac.toString('base64'),
-          app_version: input.appVersion,
-          last_sync_at: null,
-          last_seq: 0,
-          last_hash: '0'.repeat(64),
-          reported_seq: 0,
-          revoked_at: null,
-          created_at: now,
-        })
-        .execute();
+      if (existing) {
+        await tx
+          .updateTable('devices')
+          .set({
+            store_id: store.id,
+            name: input.deviceName,
+            credential_hash: hash,
+            audit_mac_key: mac.toString('base64'),
+            app_version: input.appVersion,
+            revoked_at: null,
+          })
+          .where('id', '=', deviceId)
+          .execute();
+      }
+      if (!existing)
+        await tx
+          .insertInto('devices')
+          .values({
+            id: deviceId,
+            store_id: store.id,
+            name: input.deviceName,
+            credential_hash: hash,
+            audit_mac_key: mac.toString('base64'),
+            app_version: input.appVersion,
+            last_sync_at: null,
+            last_seq: 0,
+            last_hash: '0'.repeat(64),
+            reported_seq: 0,
+            revoked_at: null,
+            created_at: now,
+          })
+          .execute();
       await this.audit?.write(
         {
           action: 'device.enroll',
           outcome: 'success',
           targetId: deviceId,
           storeId: store.id,
-          details: { deviceName: input.deviceName, appVersion: input.appVersion },
+          details: {
+            deviceName: input.deviceName,
+            appVersion: input.appVersion,
+            ...(existing ? { reenrolled: true, previousStoreId: existing.store_id } : {}),
+          },
         },
         tx,
       );

@@ -27,6 +27,9 @@ export function parseRetryAfter(header: unknown, nowMs: number): number | null {
   if (typeof header !== 'string' || header.trim() === '') return null;
   const value = header.trim();
   if (/^\d{1,9}$/.test(value)) return Number(value) * 1000;
+  // An HTTP date names its weekday and month ("Sun, 29 Nov 2026 12:00:00 GMT"); Date.parse
+  // alone would also take "-5" or "2" as dates.
+  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value)) return null;
   const at = Date.parse(value);
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - nowMs);

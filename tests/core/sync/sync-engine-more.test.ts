@@ -1,0 +1,204 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { defaultPolicyDocument } from '../../../common/policy/policy';
+import { secretName } from '../../../electron/core/keychain/secret-store';
+import { PASSWORD } from '../../backend/auth/support/auth-helpers';
+import {
+  call,
+  createPerson,
+  createStore,
+  type Person,
+} from '../../backend/stores/support/admin-api';
+import { describeEachDialect } from '../../backend/support/server-harness';
+import { ADMIN_PASSWORD, errorCode } from '../../support/core-harness';
+import {
+  issueCode,
+  serverChain,
+  startSyncWorld,
+  TestPc,
+  type SyncWorld,
+} from './support/sync-world';
+
+describeEachDialect('sync engine: policy, reconnect, recovery', (dialect) => {
+  let world: SyncWorld;
+  let maple: string;
+  let fran: Person;
+  const pcs: TestPc[] = [];
+  const newPc = () => {
+    const pc = new TestPc(world);
+    pcs.push(pc);
+    return pc;
+  };
+
+  beforeAll(async () => {
+    world = await startSyncWorld(dialect);
+    maple = await createStore(world.api, 'Maple Street');
+    fran = await createPerson(world.api, { role: 'admin', stores: [maple] });
+  });
+  afterEach(() => {
+    world.proxy.tamper = null;
+  });
+  afterAll(async () => {
+    for (const pc of pcs) pc.dispose();
+    await world.close();
+  });
+
+  it('refuses a policy whose signature does not verify, keeps its own, and says so', async () => {
+    const pc = newPc();
+    world.proxy.tamper = (path, body) => {
+      const page = body as { policy?: { document: { roles: { admin: { profile: string } } } } };
+      if (path.includes('/sync/pull') && page.policy)
+        page.policy.document.roles.admin.profile = 'classic';
+      return body;
+    };
+    const status = await pc.connect(world, maple);
+    expect(status.state).toBe('error');
+    expect(status.lastError?.code).toBe('policy_refused');
+    expect(pc.kh.policies.current().roles.admin.profile).toBe('standard');
+    expect(pc.kh.audit.query({ action: 'sync.policy_refused' }).total).toBe(1);
+    // Nothing of that page was applied: no accounts either (one transaction per page).
+    expect(pc.kh.db.prepare('SELECT count(*) AS n FROM accounts').get()).toEqual({ n: 0 });
+
+    world.proxy.tamper = null;
+    expect((await pc.kh.sync.syncNow()).state).toBe('idle');
+    expect(pc.kh.db.prepare('SELECT count(*) AS n FROM accounts').get()).toEqual({ n: 1 });
+  });
+
+  it('applies a newly published policy, and never an older one', async () => {
+    const pc = newPc();
+    await pc.connect(world, maple);
+    const before = pc.kh.policies.current().version;
+    const roles = defaultPolicyDocument('pci').roles;
+    const published = await call(world.api.s, 'PUT', '/api/v1/policies', world.api.admin, {
+      roles,
+    });
+    expect(published.statusCode, published.body).toBe(200);
+    await pc.kh.sync.syncNow();
+    const after = pc.kh.policies.current();
+    expect(after.version).toBeGreaterThan(before);
+    expect(after.roles.manager.profile).toBe('pci');
+    expect(pc.kh.sync.stateRepository.get()?.policyVersion).toBe(after.version);
+  });
+
+  it('a revoked PC is connected again by an admin and continues its log', async () => {
+    const pc = newPc();
+    await pc.connect(world, maple);
+    await world.api.s.database.db
+      .updateTable('devices')
+      .set({ revoked_at: world.api.clock.nowMs() })
+      .where('id', '=', pc.kh.deviceId)
+      .execute();
+    expect((await pc.kh.sync.syncNow()).state).toBe('revoked');
+    const session = await pc.signInWithCode(fran.username, PASSWORD, fran.secret);
+    const status = await pc.kh.sync.connect(session.sessionId, {
+      serverUrl: world.url,
+      code: await issueCode(world.api, maple),
+      deviceName: 'Till again',
+    });
+    expect(status).toMatchObject({ state: 'idle', pendingEntries: 0 });
+    const macKey = (await pc.secrets.get(secretName(pc.kh.profileId, 'audit-mac-key')))!;
+    const chain = await serverChain(world, pc.kh.deviceId, macKey);
+    expect(chain).toMatchObject({ count: pc.kh.audit.after(0, 10_000).length, verified: true });
+  });
+
+  it('a PC set up on its own hands its people over to the server when an admin connects it', async () => {
+    const pc = newPc();
+    const { session } = await pc.setUp();
+    expect(
+      await errorCode(() =>
+        pc.kh.sync.connect(null, { serverUrl: world.url, code: 'X'.repeat(16), deviceName: 'T' }),
+      ),
+    ).toBe('session_ended');
+    const status = await pc.kh.sync.connect(session.sessionId, {
+      serverUrl: world.url,
+      code: await issueCode(world.api, maple),
+      deviceName: 'Back office',
+    });
+    expect(status.state).toBe('idle');
+    // The local admin is gone (so is her session); the store's people are here.
+    expect(await errorCode(() => pc.kh.sessions.requireActive(session.sessionId))).toBe(
+      'session_ended',
+    );
+    expect(await errorCode(() => pc.kh.signIn.signIn('ada.admin', ADMIN_PASSWORD))).toBe(
+      'invalid_credentials',
+    );
+    expect(pc.kh.audit.verify()).toMatchObject({ ok: true });
+    expect((await pc.signInWithCode(fran.username, PASSWORD, fran.secret)).role).toBe('admin');
+  });
+
+  it('recovers when its acknowledged seq is ahead of the server (sequence gap)', async () => {
+    const pc = newPc();
+    await pc.connect(world, maple);
+    pc.kh.db.prepare('UPDATE sync_state SET acknowledged_seq = 1').run();
+    await world.api.s.database.db
+      .deleteFrom('audit_events')
+      .where('device_id', '=', pc.kh.deviceId)
+      .execute();
+    await world.api.s.database.db
+      .updateTable('devices')
+      .set({ last_seq: 0, last_hash: '0'.repeat(64) })
+      .where('id', '=', pc.kh.deviceId)
+      .execute();
+    pc.kh.audit.append({ action: 'auth.session_lock', outcome: 'success' });
+    expect((await pc.kh.sync.syncNow()).state).toBe('idle');
+    const macKey = (await pc.secrets.get(secretName(pc.kh.profileId, 'audit-mac-key')))!;
+    expect((await serverChain(world, pc.kh.deviceId, macKey)).verified).toBe(true);
+  });
+});
+
+describe('sync engine: TLS and the schedule', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyholder-tls-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a server whose certificate cannot be verified, and writes nothing', async () => {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = createServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (_req, res) => res.end('{}'),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const pc = new TestPc({ api: { clock: undefined } } as never);
+    try {
+      await pc.open();
+      const url = `https://localhost:${(server.address() as AddressInfo).port}`;
+      const error = await pc.kh.sync
+        .connect(null, { serverUrl: url, code: 'ABCD-EFGH-JKLM-NPQR', deviceName: 'Till' })
+        .then(
+          () => null,
+          (e: { code: string; message: string }) => e,
+        );
+      expect(error?.code).toBe('tls_error');
+      expect(error?.message).toMatch(/self-signed/);
+      expect(pc.kh.sync.status().connected).toBe(false);
+    } finally {
+      pc.dispose();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
