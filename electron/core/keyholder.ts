@@ -122,6 +122,7 @@ async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) 
     http: options.http ?? defaultHttp(),
     clock,
   });
+  sessions.onLeave(() => serverAdmin.sweep());
   const sync = new SyncService(
     {
       ...base,

@@ -346,8 +346,10 @@ describe('signed in to a real server', () => {
   it('locking the local session drops the server session and signs it out on the server', async () => {
     await signInToServer();
     const live = await liveServerSessions();
+    // No sweep call: locking notifies the admin area at once (SessionService.onLeave).
     kh.sessions.lock(adminSession, 'manual');
-    kh.serverAdmin.sweep();
+    const held = kh.serverAdmin as unknown as { store: { sessionIds(): string[] } };
+    expect(held.store.sessionIds()).not.toContain(adminSession);
     await waitFor(async () => (await liveServerSessions()) === live - 1);
     await kh.myAccount.unlockSession(adminSession, ADMIN_PASSWORD);
     expect(kh.serverAdmin.status(adminSession).signedIn).toBe(false);

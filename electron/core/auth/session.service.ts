@@ -46,6 +46,7 @@ interface LiveSession {
  */
 export class SessionService {
   private readonly live = new Map<string, LiveSession>();
+  private readonly leaveListeners: ((sessionId: string) => void)[] = [];
 
   constructor(
     private readonly db: Db,
@@ -140,8 +141,21 @@ export class SessionService {
         outcome: 'success',
         details: { reason },
       });
+      this.left(sessionId);
     }
     return this.get(sessionId);
+  }
+
+  /**
+   * Called when a session locks or ends, so what hangs on it (the admin area's server
+   * session) goes at once rather than at its next use.
+   */
+  onLeave(listener: (sessionId: string) => void): void {
+    this.leaveListeners.push(listener);
+  }
+
+  private left(sessionId: string): void {
+    for (const listener of this.leaveListeners) listener(sessionId);
   }
 
   /** Marks a locked session active again; the caller has verified the password. */
@@ -180,6 +194,7 @@ export class SessionService {
       });
     })();
     this.live.delete(sessionId);
+    this.left(sessionId);
   }
 
   /** Ends every session of an account (disable, role change, password reset). */
