@@ -18,6 +18,7 @@ import { describeEachDialect } from '../../backend/support/server-harness';
 import { ADMIN_PASSWORD, errorCode } from '../../support/core-harness';
 import {
   issueCode,
+  ManualTimers,
   serverChain,
   startSyncWorld,
   TestPc,
@@ -199,6 +200,78 @@ describe('sync engine: TLS and the schedule', () => {
       pc.dispose();
       server.closeAllConnections();
       server.close();
+    }
+  });
+});
+
+describe('sync engine: the schedule', () => {
+  let world: SyncWorld;
+  let maple: string;
+  beforeAll(async () => {
+    world = await startSyncWorld('sqlite');
+    maple = await createStore(world.api, 'Maple Street');
+  });
+  afterAll(() => world.close());
+
+  const waitForRun = async (pc: TestPc) => {
+    for (let i = 0; i < 200 && pc.kh.sync.status().state === 'syncing'; i += 1)
+      await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('syncs on an interval, backs off while the server is down, and at once when the network returns', async () => {
+    const timers = new ManualTimers();
+    const pc = new TestPc(world, timers);
+    try {
+      await pc.connect(world, maple);
+      // After a good run: the next one in 5 minutes.
+      expect(timers.pending?.ms).toBe(5 * 60_000);
+      expect(pc.kh.sync.status().nextSyncAt).toBe(pc.kh.time.now() + 5 * 60_000);
+
+      world.proxy.down = true;
+      timers.fire();
+      await waitForRun(pc);
+      expect(pc.kh.sync.status().state).toBe('offline');
+      const first = timers.pending!.ms;
+      timers.fire();
+      await waitForRun(pc);
+      const second = timers.pending!.ms;
+      // Exponential with jitter (random = 0.5 here): each wait longer, never past the interval.
+      expect(first).toBeGreaterThanOrEqual(1_000);
+      expect(second).toBeGreaterThan(first);
+      expect(second).toBeLessThanOrEqual(5 * 60_000);
+
+      world.proxy.down = false;
+      pc.kh.sync.networkChanged(true);
+      await waitForRun(pc);
+      expect(pc.kh.sync.status().state).toBe('idle');
+      expect(timers.pending?.ms).toBe(5 * 60_000);
+
+      // A revoked PC does not keep knocking.
+      await world.api.s.database.db
+        .updateTable('devices')
+        .set({ revoked_at: world.api.clock.nowMs() })
+        .where('id', '=', pc.kh.deviceId)
+        .execute();
+      timers.fire();
+      await waitForRun(pc);
+      expect(pc.kh.sync.status().state).toBe('revoked');
+      expect(timers.pending).toBeNull();
+    } finally {
+      pc.dispose();
+    }
+  });
+
+  it('two callers share one run', async () => {
+    const pc = new TestPc(world);
+    try {
+      await pc.connect(world, maple);
+      const before = world.proxy.count('/sync/pull');
+      const [a, b] = await Promise.all([pc.kh.sync.syncNow(), pc.kh.sync.syncNow()]);
+      expect(a.state).toBe('idle');
+      expect(b.state).toBe('idle');
+      expect(world.proxy.count('/sync/pull') - before).toBe(1);
+    } finally {
+      pc.dispose();
     }
   });
 });
