@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { benchRenderer } from './renderer.bench';
 import { benchServer } from './server.bench';
 import { benchSignIn } from './sign-in.bench';
+import { benchSync } from './sync.bench';
 import type { BenchSection } from './stats';
 
 /**
@@ -15,6 +16,7 @@ const benches: Array<[string, () => Promise<BenchSection>]> = [
   ['sign-in', benchSignIn],
   ['renderer', benchRenderer],
   ['server', benchServer],
+  ['sync', benchSync],
 ];
 
 async function main(): Promise<void> {

@@ -1,6 +1,8 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import { MAX_ACCOUNT_CHANGES, MAX_AUDIT_BATCH } from '../../../common/sync/protocol';
 import type { SyncStatusDto } from '../../../common/ipc/sync.schemas';
+import type { AuditRecord } from '../../../common/audit/audit-record';
 import type { AuditLog } from '../audit/audit-log';
 import type { SessionService } from '../auth/session.service';
 import type { Db } from '../db/database';
@@ -303,11 +305,11 @@ export class SyncService {
     for (;;) {
       const rows = this.repo.outbox(MAX_ACCOUNT_CHANGES);
       if (rows.length === 0) return;
-      const key = `accounts-${this.d.deviceId}-${rows[0]!.id}-${rows.at(-1)!.id}`;
-      const answer = await http.pushAccountChanges(
-        rows.map(({ id: _id, ...change }) => change),
-        key,
-      );
+      const changes = rows.map(({ id: _id, ...change }) => change);
+      // Named by content: outbox ids are rowids, reused once the outbox is empty, so an id range
+      // would name other changes later and the server would refuse them (422) for ever.
+      const digest = createHash('sha256').update(JSON.stringify(changes)).digest('hex');
+      const answer = await http.pushAccountChanges(changes, `accounts-${digest}`);
       this.d.db.transaction(() => {
         for (const [i, row] of rows.entries()) {
           const result = answer.results[i];
@@ -340,16 +342,33 @@ export class SyncService {
 
   private async pushAudit(http: SyncHttp): Promise<void> {
     const start = this.repo.get()!.acknowledgedSeq;
+    // Keys are per run: a server killed mid-request leaves its key claimed ("in progress") for
+    // minutes, and retrying it would be refused until then. Stored entries are matched by seq
+    // and bytes, so a batch sent again under a new key is still stored once.
+    const run = randomBytes(6).toString('hex');
     let gaps = 0;
+    let next: AuditRecord[] | null = null;
     for (;;) {
       const acknowledged = this.repo.get()!.acknowledgedSeq;
-      const entries = this.d.audit.after(acknowledged, MAX_AUDIT_BATCH);
+      // The batch read while the previous upload was on the wire, if it starts right after what
+      // the server acknowledged (entries never change once written).
+      const entries =
+        next?.[0]?.seq === acknowledged + 1
+          ? next
+          : this.d.audit.after(acknowledged, MAX_AUDIT_BATCH);
+      next = null;
       if (entries.length === 0) return;
       const total = Math.max(0, this.auditHead() - start);
       this.progress = { phase: 'upload', done: Math.max(0, acknowledged - start), total };
-      const key = `audit-${entries[0]!.seq}-${entries.at(-1)!.seq}`;
+      const key = `audit-${run}-${entries[0]!.seq}-${entries.at(-1)!.seq}`;
       try {
-        const answer = await http.pushAudit(entries, key);
+        const upload = http.pushAudit(entries, key);
+        upload.catch(() => undefined); // handled below; not unhandled while we read
+        // Read the next batch while the server verifies and stores this one (a backlog is
+        // many round trips): first let the request go out, then read.
+        await new Promise((resolve) => setImmediate(resolve));
+        next = this.d.audit.after(entries.at(-1)!.seq, MAX_AUDIT_BATCH);
+        const answer = await upload;
         this.repo.acknowledge(answer.acknowledgedSeq);
       } catch (error) {
         const expected = (error as SyncError).details?.server as

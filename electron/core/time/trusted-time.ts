@@ -72,7 +72,9 @@ export class TrustedTime {
 
   /** Trusted now in ms. Also notices a clock moved back while running. */
   now(): number {
-    const derived = this.anchorWall + (this.clock.monotonicMs() - this.anchorMono);
+    // Whole milliseconds: the monotonic clock (performance.now) has fractions, and times stored
+    // in audit entries and sent to the server must be integers (the protocol refuses fractions).
+    const derived = Math.floor(this.anchorWall + (this.clock.monotonicMs() - this.anchorMono));
     const wall = this.wall();
     if (wall < derived - this.toleranceMs && this.state.anomalySince === null) {
       this.state = { ...this.state, anomalySince: derived, anomalyWall: wall };
