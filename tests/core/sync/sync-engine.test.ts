@@ -179,6 +179,22 @@ describeEachDialect('sync engine against a real server', (dialect) => {
       expect((await storeA.kh.signIn.signIn(alice.username, next)).status).toBe('needs_totp');
     });
 
+    it('password changes one after another each reach the server (outbox ids are reused)', async () => {
+      const gail = await createPerson(world.api, { role: 'viewer', stores: [maple] });
+      const pc = newPc();
+      await pc.connect(world, maple);
+      let current = PASSWORD;
+      for (const next of ['first change passphrase 1', 'second change passphrase 2']) {
+        const session = await pc.signInWithCode(gail.username, current, gail.secret);
+        await pc.kh.myAccount.changePassword(session.sessionId, current, next);
+        const status = await pc.kh.sync.syncNow();
+        expect(status).toMatchObject({ state: 'idle', pendingAccountChanges: 0 });
+        current = next;
+      }
+      const results = pc.kh.audit.query({ action: 'sync.account_change' }).entries;
+      expect(results.map((e) => e.details.result)).toEqual(['applied', 'applied']);
+    });
+
     it('a later change on the server wins over an older offline one', async () => {
       const erin = await createPerson(world.api, { role: 'viewer', stores: [maple] });
       const pc = newPc();

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { expect } from 'vitest';
 import {
   auditHashInput,
@@ -6,6 +7,7 @@ import {
   type AuditRecord,
 } from '../../../../common/audit/audit-record';
 import type { Dialect } from '../../../../backend-sync/db/database';
+import type { DB } from '../../../../backend-sync/db/schema';
 import { CoreHarness } from '../../../support/core-harness';
 import { FaultProxy } from '../../../support/fault-proxy';
 import { MemorySecretStore } from '../../../support/memory-secret-store';
@@ -44,9 +46,28 @@ export async function issueCode(api: AdminApi, storeId: string): Promise<string>
   return r.json<{ code: string }>().code;
 }
 
+/** Timers the test fires by hand: what the sync schedule asked for, and when. */
+export class ManualTimers {
+  pending: { fn: () => void; ms: number; id: number } | null = null;
+  private next = 0;
+  set = (fn: () => void, ms: number) => {
+    this.pending = { fn, ms, id: (this.next += 1) };
+    return this.pending.id;
+  };
+  clear = (id: unknown) => {
+    if (this.pending?.id === id) this.pending = null;
+  };
+  /** Runs the scheduled callback (the time has come). */
+  fire(): void {
+    const due = this.pending;
+    this.pending = null;
+    due?.fn();
+  }
+}
+
 export class TestPc extends CoreHarness {
   readonly sleeps: number[] = [];
-  constructor(world: SyncWorld) {
+  constructor(world: SyncWorld, timers?: ManualTimers) {
     super(new MemorySecretStore(), world.api.clock, {
       sync: {
         attempts: 4,
@@ -54,8 +75,8 @@ export class TestPc extends CoreHarness {
           this.sleeps.push(ms);
         },
         random: () => 0.5,
-        // The schedule is exercised in its own test; here runs are started explicitly.
-        timers: { set: () => null, clear: () => undefined },
+        // The schedule is exercised with ManualTimers; elsewhere runs are started explicitly.
+        timers: timers ?? { set: () => null, clear: () => undefined },
       },
     });
   }
@@ -71,12 +92,21 @@ export class TestPc extends CoreHarness {
 }
 
 /** The server's copy of one PC's audit chain, verified like the server does (seq, hash, MAC). */
-export async function serverChain(
+export function serverChain(
   world: SyncWorld,
   deviceId: string,
   macKeyBase64: string,
 ): Promise<{ count: number; seqs: number[]; verified: boolean }> {
-  const rows = await world.api.s.database.db
+  return serverChainIn(world.api.s.database.db, deviceId, macKeyBase64);
+}
+
+/** `serverChain` on any server database (e.g. one a server child process wrote). */
+export async function serverChainIn(
+  db: Kysely<DB>,
+  deviceId: string,
+  macKeyBase64: string,
+): Promise<{ count: number; seqs: number[]; verified: boolean }> {
+  const rows = await db
     .selectFrom('audit_events')
     .selectAll()
     .where('device_id', '=', deviceId)
