@@ -1,22 +1,26 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
-import { usernameSchema } from '../../common/identity/username';
 import { evaluatePassword } from '../../common/policy';
 import type { ServerClock } from '../app';
 import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
 import { nextChangeSeq } from '../services/change-seq';
 import type { ServerAudit } from '../services/server-audit';
+import { createAdmin, resetAdminTwoFactor, type SetupMode } from './admin-setup-codes';
 import { invalidSetupCode, passwordRejected } from './auth-errors';
 import { proveCurrentPassword } from './current-password';
 import { lockoutSubject, LockoutService } from './lockout.service';
 import type { PasswordHasher } from './password-hasher';
 import type { PolicyFor } from './policy-source';
-import { newSetupCode, normalizeEmail, normalizeSetupCode, sha256Hex } from './secret-tokens';
+import { normalizeEmail, normalizeSetupCode, sha256Hex } from './secret-tokens';
 import { matchTotpStep, newTotpEnrollment, newTotpSecret, type TotpEnrollment } from './totp';
 
-export const SETUP_CODE_TTL_MS = 60 * 60 * 1000;
+// The CLI commands, tests and benches import these from here.
+export {
+  CreateAdminError,
+  ResetAdminTwoFactorError,
+  SETUP_CODE_TTL_MS,
+  type SetupMode,
+} from './admin-setup-codes';
 
 export interface SetupDeps {
   db: Kysely<DB>;
@@ -28,14 +32,12 @@ export interface SetupDeps {
   lockout?: LockoutService;
 }
 
-export class CreateAdminError extends Error {}
-export class ResetAdminTwoFactorError extends Error {}
-
-/**
- * What a setup code is for: the first set-up of a pending admin (password + TOTP), or, after
- * `reset-admin-2fa`, a new authenticator for an active admin whose password stays as it is.
- */
-export type SetupMode = 'first_setup' | 'two_factor_reset';
+const wrongTotpCode = () =>
+  new HttpError(
+    400,
+    'invalid_totp_code',
+    'That code is not right. Check the time on your phone and try again.',
+  );
 
 interface ValidSetup {
   tokenId: string;
@@ -62,6 +64,8 @@ interface ValidSetup {
  * printed. With it, the same /setup routes enroll a new authenticator; `complete` then checks the
  * *current* password (under the sign-in lockout) instead of setting one, so a leaked code alone
  * does not open the account and the password never changes.
+ *
+ * Minting the codes (the operator's commands) is admin-setup-codes.ts; redeeming them is here.
  */
 export class SetupService {
   private readonly lockout: LockoutService;
@@ -70,179 +74,19 @@ export class SetupService {
     this.lockout = d.lockout ?? new LockoutService(d.db);
   }
 
-  async createAdmin(input: {
+  /** `create-admin`: see admin-setup-codes.ts. */
+  createAdmin(input: {
     email: string;
     name?: string;
   }): Promise<{ userId: string; setupCode: string; expiresAt: number }> {
-    const parsed = z.email().max(254).safeParse(input.email.trim());
-    if (!parsed.success) throw new CreateAdminError('That is not a valid email address.');
-    const email = normalizeEmail(parsed.data);
-    const now = this.d.clock.nowMs();
-    const code = newSetupCode();
-    const expiresAt = now + SETUP_CODE_TTL_MS;
-    const userId = await this.d.db.transaction().execute(async (trx) => {
-      const existing = await trx
-        .selectFrom('users')
-        .select(['id', 'status'])
-        .where('email', '=', email)
-        .executeTakeFirst();
-      if (existing && existing.status !== 'pending') {
-        throw new CreateAdminError(`An account with the email ${email} already exists.`);
-      }
-      let id = existing?.id;
-      if (id) {
-        // A new code replaces any earlier one still outstanding.
-        await trx
-          .updateTable('one_time_tokens')
-          .set({ used_at: now })
-          .where('user_id', '=', id)
-          .where('purpose', '=', 'setup')
-          .where('used_at', 'is', null)
-          .execute();
-      } else {
-        id = randomUUID();
-        await trx
-          .insertInto('users')
-          .values({
-            id,
-            email,
-            username: await availableUsername(trx, email),
-            display_name: input.name?.trim() || email.split('@')[0] || email,
-            role: 'admin',
-            status: 'pending',
-            email_verified_at: null,
-            password_hash: null,
-            password_changed_at: null,
-            totp_secret: null,
-            totp_last_step: 0,
-            preferences: '{}',
-            change_seq: await nextChangeSeq(trx, 'users'),
-            erased_at: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-      }
-      await trx
-        .insertInto('one_time_tokens')
-        .values({
-          id: randomUUID(),
-          purpose: 'setup',
-          user_id: id,
-          token_hash: sha256Hex(normalizeSetupCode(code) ?? ''),
-          payload: null,
-          expires_at: expiresAt,
-          used_at: null,
-          created_at: now,
-        })
-        .execute();
-      await this.d.audit.write(
-        {
-          action: 'admin.create',
-          outcome: 'success',
-          targetId: id,
-          details: { via: 'cli', email, reissued: Boolean(existing) },
-        },
-        trx,
-      );
-      return id;
-    });
-    return { userId, setupCode: code, expiresAt };
+    return createAdmin(this.d, input);
   }
 
-  /**
-   * `reset-admin-2fa`: for an active admin who lost their authenticator. Clears the TOTP key
-   * and its last step, revokes every session, lifts a sign-in lock, voids outstanding setup,
-   * reset and 2FA links, bumps change_seq (store PCs holding the admin ask for a new enrollment),
-   * audits, and returns a one-time setup code (1 hour) for /setup/start and /setup/complete.
-   */
-  async resetAdminTwoFactor(input: {
+  /** `reset-admin-2fa`: see admin-setup-codes.ts. */
+  resetAdminTwoFactor(input: {
     email: string;
   }): Promise<{ userId: string; setupCode: string; expiresAt: number; revokedSessions: number }> {
-    const email = normalizeEmail(input.email);
-    const now = this.d.clock.nowMs();
-    const code = newSetupCode();
-    const expiresAt = now + SETUP_CODE_TTL_MS;
-    return this.d.db.transaction().execute(async (trx) => {
-      const user = await trx
-        .selectFrom('users')
-        .select(['id', 'role', 'status', 'totp_secret', 'erased_at'])
-        .where('email', '=', email)
-        .executeTakeFirst();
-      if (!user || user.erased_at !== null) {
-        throw new ResetAdminTwoFactorError(`No account uses the email ${email}.`);
-      }
-      if (user.role !== 'admin') {
-        throw new ResetAdminTwoFactorError(
-          `${email} is not an admin: an admin or manager resets the two-step sign-in of other people from the admin API.`,
-        );
-      }
-      if (user.status === 'pending') {
-        throw new ResetAdminTwoFactorError(
-          `${email} has not finished setting up: run create-admin again for a new setup code.`,
-        );
-      }
-      if (user.status === 'disabled') {
-        throw new ResetAdminTwoFactorError(
-          `The admin account ${email} is disabled: another admin must enable it first.`,
-        );
-      }
-      await trx
-        .updateTable('one_time_tokens')
-        .set({ used_at: now })
-        .where('user_id', '=', user.id)
-        .where('purpose', 'in', ['setup', 'reset_password', 'enroll_totp'])
-        .where('used_at', 'is', null)
-        .execute();
-      await trx
-        .updateTable('users')
-        .set({
-          totp_secret: null,
-          totp_last_step: 0,
-          updated_at: now,
-          change_seq: await nextChangeSeq(trx, 'users'),
-        })
-        .where('id', '=', user.id)
-        .execute();
-      const revoked = await trx
-        .updateTable('refresh_families')
-        .set({ revoked_at: now, revoked_reason: 'two_factor_reset' })
-        .where('user_id', '=', user.id)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      const revokedSessions = Number(revoked.numUpdatedRows);
-      // Failed attempts with the lost phone often lock the account; the operator lifts that.
-      const unlocked = await this.lockout.reset(lockoutSubject(user, email), trx);
-      await trx
-        .insertInto('one_time_tokens')
-        .values({
-          id: randomUUID(),
-          purpose: 'setup',
-          user_id: user.id,
-          token_hash: sha256Hex(normalizeSetupCode(code) ?? ''),
-          payload: JSON.stringify({ mode: 'two_factor_reset' satisfies SetupMode }),
-          expires_at: expiresAt,
-          used_at: null,
-          created_at: now,
-        })
-        .execute();
-      await this.d.audit.write(
-        {
-          action: 'admin.two_factor_reset',
-          outcome: 'success',
-          targetId: user.id,
-          details: {
-            via: 'cli',
-            before: { totpEnabled: user.totp_secret !== null },
-            after: { totpEnabled: false },
-            revokedSessions,
-            unlocked,
-          },
-        },
-        trx,
-      );
-      return { userId: user.id, setupCode: code, expiresAt, revokedSessions };
-    });
+    return resetAdminTwoFactor(this.d, this.lockout, input);
   }
 
   /** Checks the code and returns the TOTP enrollment bound to it (the same one on repeat). */
@@ -289,21 +133,11 @@ export class SetupService {
     const now = this.d.clock.nowMs();
     const step = matchTotpStep(setup.totpSecret, input.totpCode, now);
     if (step === null) {
-      throw new HttpError(
-        400,
-        'invalid_totp_code',
-        'That code is not right. Check the time on your phone and try again.',
-      );
+      throw wrongTotpCode();
     }
     const hash = await this.d.hasher.hash(input.password);
     await this.d.db.transaction().execute(async (trx) => {
-      const spent = await trx
-        .updateTable('one_time_tokens')
-        .set({ used_at: now })
-        .where('id', '=', setup.tokenId)
-        .where('used_at', 'is', null)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
+      const spent = await spendSetupCode(trx, setup.tokenId, now);
       const activated = await trx
         .updateTable('users')
         .set({
@@ -320,7 +154,7 @@ export class SetupService {
         .where('status', '=', 'pending')
         .executeTakeFirst();
       // Throwing rolls back both: a code raced by another completion stays spent once.
-      if (Number(spent.numUpdatedRows) !== 1 || Number(activated.numUpdatedRows) !== 1) {
+      if (!spent || Number(activated.numUpdatedRows) !== 1) {
         throw invalidSetupCode();
       }
       await this.d.audit.write(
@@ -357,20 +191,10 @@ export class SetupService {
     );
     const step = matchTotpStep(setup.totpSecret!, input.totpCode, now);
     if (step === null) {
-      throw new HttpError(
-        400,
-        'invalid_totp_code',
-        'That code is not right. Check the time on your phone and try again.',
-      );
+      throw wrongTotpCode();
     }
     await this.d.db.transaction().execute(async (trx) => {
-      const spent = await trx
-        .updateTable('one_time_tokens')
-        .set({ used_at: now })
-        .where('id', '=', setup.tokenId)
-        .where('used_at', 'is', null)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
+      const spent = await spendSetupCode(trx, setup.tokenId, now);
       const enrolled = await trx
         .updateTable('users')
         .set({
@@ -383,7 +207,7 @@ export class SetupService {
         .where('status', '=', 'active')
         .where('totp_secret', 'is', null)
         .executeTakeFirst();
-      if (Number(spent.numUpdatedRows) !== 1 || Number(enrolled.numUpdatedRows) !== 1) {
+      if (!spent || Number(enrolled.numUpdatedRows) !== 1) {
         throw invalidSetupCode();
       }
       await this.lockout.reset(subject, trx);
@@ -456,19 +280,17 @@ export class SetupService {
   }
 }
 
-/** The email itself when it is a valid username (admins also sign in on store PCs), else a variant. */
-async function availableUsername(db: Kysely<DB>, email: string): Promise<string> {
-  const local = (email.split('@')[0] ?? 'admin').replace(/[^\p{L}\p{M}0-9._-]/gu, '').slice(0, 40);
-  const candidates = [email, local, `${local}-${randomBytes(3).toString('hex')}`];
-  for (const raw of candidates) {
-    const parsed = usernameSchema.safeParse(raw);
-    if (!parsed.success) continue;
-    const taken = await db
-      .selectFrom('users')
-      .select('id')
-      .where('username', '=', parsed.data)
-      .executeTakeFirst();
-    if (!taken) return parsed.data;
-  }
-  return `admin-${randomBytes(6).toString('hex')}`;
+/**
+ * Spends a setup code: the conditional update is the decision, so of two concurrent completions
+ * exactly one gets true.
+ */
+async function spendSetupCode(trx: Kysely<DB>, tokenId: string, now: number): Promise<boolean> {
+  const spent = await trx
+    .updateTable('one_time_tokens')
+    .set({ used_at: now })
+    .where('id', '=', tokenId)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return Number(spent.numUpdatedRows) === 1;
 }

@@ -107,7 +107,7 @@ export interface OneTimeTokensTable {
   /**
    * `setup`: an admin's CLI setup code (payload `mode: 'two_factor_reset'` for an operator's
    * reset of a lost authenticator); `enroll_totp`: a mailed link to set up two-step sign-in
-   * again after a reset (people/account-recovery.service.ts).
+   * again after a reset (people/two-factor-setup.service.ts).
    */
   purpose: 'setup' | 'verify_email' | 'reset_password' | 'change_email' | 'enroll_totp';
   user_id: string;

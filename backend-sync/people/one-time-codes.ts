@@ -215,6 +215,18 @@ export class OneTimeCodes {
       .execute();
   }
 
+  /** Whether a secret for the person and purpose was issued after `since` (mail cooldowns). */
+  async issuedSince(userId: string, purpose: OneTimePurpose, since: number): Promise<boolean> {
+    const recent = await this.db
+      .selectFrom('one_time_tokens')
+      .select('created_at')
+      .where('user_id', '=', userId)
+      .where('purpose', '=', purpose)
+      .where('created_at', '>', since)
+      .executeTakeFirst();
+    return recent !== undefined;
+  }
+
   /** A wrong code (or a wrong 2FA code with a right secret): after the last try, all die. */
   async countWrongAttempt(userId: string, purpose: OneTimePurpose): Promise<void> {
     await this.db

@@ -7,26 +7,44 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { createMailer, type Mailer } from '../email/mailer';
 import { HttpError } from '../errors';
-import { AccountRecoveryService } from './account-recovery.service';
+import { AccountVerificationService } from './account-verification.service';
+import { EmailChangeService } from './email-change.service';
+import { FindAccountService } from './find-account.service';
 import { GdprService } from './gdpr.service';
 import { OneTimeCodes } from './one-time-codes';
+import { PasswordResetService } from './password-reset.service';
 import type { PeopleDeps } from './people-deps';
 import { PeopleMail } from './people-mail';
 import { ProfileService } from './profile.service';
+import { TwoFactorSetupService } from './two-factor-setup.service';
+import { UserAccessService } from './user-access.service';
+import { UserDirectoryService } from './user-directory.service';
+import { UserRecoveryService } from './user-recovery.service';
 import { UsersService } from './users.service';
 
 export interface PeopleServices {
   deps: PeopleDeps;
+  /** People across stores, for admins and managers (routes/users.routes.ts). */
+  directory: UserDirectoryService;
   users: UsersService;
-  profile: ProfileService;
-  recovery: AccountRecoveryService;
+  access: UserAccessService;
+  userRecovery: UserRecoveryService;
   gdpr: GdprService;
+  /** The signed-in person's own account (routes/profile.routes.ts). */
+  profile: ProfileService;
+  emailChange: EmailChangeService;
+  /** Without a session, from a mailed code or link (routes/account-recovery.routes.ts). */
+  verification: AccountVerificationService;
+  passwordReset: PasswordResetService;
+  twoFactorSetup: TwoFactorSetupService;
+  findAccount: FindAccountService;
   mail: PeopleMail;
 }
 
 /**
- * Wires the people services (users, profile, recovery, GDPR) on top of the auth services, and
- * ties the mailer's life to the app's: pending background mail is awaited on close.
+ * Wires the people services (users, profile, verification and recovery, GDPR) on top of the
+ * auth services, and ties the mailer's life to the app's: pending background mail is awaited
+ * on close.
  */
 export function createPeopleServices(
   app: FastifyInstance,
@@ -62,16 +80,22 @@ export function createPeopleServices(
     codes: new OneTimeCodes(db, deps.clock),
     mail,
   };
-  const recovery = new AccountRecoveryService(peopleDeps);
+  const twoFactorSetup = new TwoFactorSetupService(peopleDeps);
   // A right password on an account without 2FA: the sign-in refuses, and this mails the link.
-  deps.auth.signIn.onTwoFactorSetupNeeded = (userId, meta) =>
-    recovery.requestTwoFactorSetup(userId, meta);
+  deps.auth.signIn.onTwoFactorSetupNeeded = (userId, meta) => twoFactorSetup.request(userId, meta);
   return {
     deps: peopleDeps,
+    directory: new UserDirectoryService(peopleDeps),
     users: new UsersService(peopleDeps),
-    profile: new ProfileService(peopleDeps),
-    recovery,
+    access: new UserAccessService(peopleDeps),
+    userRecovery: new UserRecoveryService(peopleDeps),
     gdpr: new GdprService(peopleDeps),
+    profile: new ProfileService(peopleDeps),
+    emailChange: new EmailChangeService(peopleDeps),
+    verification: new AccountVerificationService(peopleDeps),
+    passwordReset: new PasswordResetService(peopleDeps),
+    twoFactorSetup,
+    findAccount: new FindAccountService(peopleDeps),
     mail,
   };
 }

@@ -1,9 +1,6 @@
-import { lockedOut } from '../auth/auth-errors';
 import type { Principal } from '../auth/auth.plugin';
-import { lockoutSubject } from '../auth/lockout.service';
-import { normalizeEmail } from '../auth/secret-tokens';
 import type { ClientMeta } from '../auth/token.service';
-import { badRequest, HttpError, notFound, unauthorized } from '../errors';
+import { notFound, unauthorized } from '../errors';
 import { nextChangeSeq } from '../services/change-seq';
 import { clientOf, storesOf, type PeopleDeps, type StoreRef } from './people-deps';
 import { maskEmail } from './people-mail';
@@ -30,9 +27,10 @@ export interface SignInEntry {
 }
 
 /**
- * The signed-in person's own account (routes/profile.routes.ts): name, email (re-verified at
- * the new address, with a notice to the old one), notification preferences, sign-in history,
- * and sessions with revoke. Only ever the caller's own rows.
+ * The signed-in person's own account (routes/profile.routes.ts): name, notification
+ * preferences, sign-in history, and sessions with revoke (the email change, re-verified at the
+ * new address with a notice to the old one, is email-change.service.ts). Only ever the caller's
+ * own rows.
  */
 export class ProfileService {
   constructor(private readonly d: PeopleDeps) {}
@@ -102,90 +100,6 @@ export class ProfileService {
         trx,
       );
     });
-  }
-
-  /**
-   * Starts an email change. The current password is re-checked (a wrong one counts towards the
-   * lockout like a failed sign-in): a stolen session alone cannot move the account's recovery
-   * address. The answer is the same whether or not the new address belongs to another account
-   * (nothing is sent then), so this cannot be used to probe for accounts.
-   */
-  async requestEmailChange(
-    principal: Principal,
-    rawNewEmail: string,
-    currentPassword: string,
-    meta: ClientMeta,
-  ): Promise<{ sentTo: string }> {
-    const now = this.d.clock.nowMs();
-    const u = await this.d.db
-      .selectFrom('users')
-      .select(['id', 'email', 'display_name', 'role', 'password_hash'])
-      .where('id', '=', principal.userId)
-      .executeTakeFirstOrThrow();
-    const subject = lockoutSubject(u, u.email);
-    const state = await this.d.lockout.check(subject, now);
-    if (state.state !== 'open') throw lockedOut(state, now);
-    if (!(await this.d.hasher.verify(u.password_hash, currentPassword))) {
-      await this.d.db.transaction().execute(async (trx) => {
-        const result = await this.d.lockout.recordFailure(
-          subject,
-          now,
-          this.d.policyFor(u.role),
-          trx,
-        );
-        await this.d.audit.write(
-          {
-            action: 'profile.email_change_request',
-            outcome: 'failure',
-            actorId: u.id,
-            targetId: u.id,
-            details: { reason: 'bad_password', failures: result.failures, ...clientOf(meta) },
-          },
-          trx,
-        );
-      });
-      throw new HttpError(400, 'invalid_current_password', 'The current password is not right.');
-    }
-    const newEmail = normalizeEmail(rawNewEmail);
-    if (newEmail === u.email) {
-      throw badRequest('This is already the address of your account.');
-    }
-    const taken = await this.d.db
-      .selectFrom('users')
-      .select('id')
-      .where('email', '=', newEmail)
-      .executeTakeFirst();
-    if (taken) {
-      await this.d.audit.write({
-        action: 'profile.email_change_request',
-        outcome: 'denied',
-        actorId: u.id,
-        targetId: u.id,
-        details: { reason: 'address_in_use', ...clientOf(meta) },
-      });
-      return { sentTo: maskEmail(newEmail) };
-    }
-    const secrets = await this.d.db.transaction().execute(async (trx) => {
-      const secrets = await this.d.codes.issue(trx, u.id, 'change_email', { newEmail });
-      await this.d.audit.write(
-        {
-          action: 'profile.email_change_request',
-          outcome: 'success',
-          actorId: u.id,
-          targetId: u.id,
-          details: { newEmail, ...clientOf(meta) },
-        },
-        trx,
-      );
-      return secrets;
-    });
-    this.d.mail.sendLater(newEmail, {
-      kind: 'confirm_email_change',
-      name: u.display_name,
-      code: secrets.code,
-      link: this.d.mail.link('confirm-email', secrets.token),
-    });
-    return { sentTo: maskEmail(newEmail) };
   }
 
   async preferences(userId: string): Promise<Preferences> {

@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { normalizeEmail, sha256Hex } from '../auth/secret-tokens';
 import type { Config } from '../config';
 import { withRetryAfter } from './auth.routes';
-import { normalizeName } from '../people/account-recovery.service';
 import { ACCOUNT_PAGE_SCRIPT, accountPageHtml, type AccountPageKind } from '../people/account-page';
+import { normalizeName } from '../people/find-account.service';
 import { clientMeta, keyedLimit, type PeopleServices } from '../people/people-services';
 import {
   acceptedResponse,
@@ -47,7 +47,7 @@ export function accountRecoveryRoutes(
   people: PeopleServices,
   config: Config,
 ): void {
-  const { recovery } = people;
+  const { verification, passwordReset, twoFactorSetup, findAccount, emailChange } = people;
   const max = config.AUTH_RATE_LIMIT_PER_MINUTE;
   const perAddress = { rateLimit: { max, timeWindow: '1 minute' } };
 
@@ -77,7 +77,7 @@ export function accountRecoveryRoutes(
             response: { 200: verificationStartResponse },
           },
         },
-        async (request) => recovery.verificationStart(request.body),
+        async (request) => verification.start(request.body),
       );
 
       r.post(
@@ -93,7 +93,7 @@ export function accountRecoveryRoutes(
         },
         async (request) => {
           const { password, totpCode, ...credential } = request.body;
-          return recovery.verificationComplete(credential, password, totpCode, clientMeta(request));
+          return verification.complete(credential, password, totpCode, clientMeta(request));
         },
       );
 
@@ -109,7 +109,7 @@ export function accountRecoveryRoutes(
           },
         },
         async (request, reply) => {
-          await recovery.requestReset(request.body.email, clientMeta(request));
+          await passwordReset.request(request.body.email, clientMeta(request));
           return reply.status(202).send({ status: 'accepted' as const, message: RESET_ACCEPTED });
         },
       );
@@ -125,7 +125,7 @@ export function accountRecoveryRoutes(
             response: { 200: resetCheckResponse },
           },
         },
-        async (request) => recovery.checkReset(request.body),
+        async (request) => passwordReset.check(request.body),
       );
 
       r.post(
@@ -141,7 +141,7 @@ export function accountRecoveryRoutes(
         },
         async (request) => {
           const { newPassword, totpCode, ...credential } = request.body;
-          await recovery.completeReset(credential, newPassword, totpCode, clientMeta(request));
+          await passwordReset.complete(credential, newPassword, totpCode, clientMeta(request));
           return { status: 'password_changed' as const };
         },
       );
@@ -158,7 +158,7 @@ export function accountRecoveryRoutes(
             response: { 200: twoFactorStartResponse },
           },
         },
-        async (request) => recovery.twoFactorStart(request.body),
+        async (request) => twoFactorSetup.start(request.body),
       );
 
       r.post(
@@ -175,7 +175,7 @@ export function accountRecoveryRoutes(
         async (request, reply) => {
           const { password, totpCode, ...credential } = request.body;
           return withRetryAfter(reply, () =>
-            recovery.twoFactorComplete(credential, password, totpCode, clientMeta(request)),
+            twoFactorSetup.complete(credential, password, totpCode, clientMeta(request)),
           );
         },
       );
@@ -188,11 +188,7 @@ export function accountRecoveryRoutes(
           schema: { tags: ['account'], body: findAccountBody, response: { 202: acceptedResponse } },
         },
         async (request, reply) => {
-          recovery.findAccount(
-            request.body.displayName,
-            request.body.storeName,
-            clientMeta(request),
-          );
+          findAccount.find(request.body.displayName, request.body.storeName, clientMeta(request));
           return reply.status(202).send({ status: 'accepted' as const, message: FIND_ACCEPTED });
         },
       );
@@ -209,7 +205,7 @@ export function accountRecoveryRoutes(
           },
         },
         async (request) => {
-          const { email } = await recovery.confirmEmailChange(request.body, clientMeta(request));
+          const { email } = await emailChange.confirm(request.body, clientMeta(request));
           return { status: 'email_changed' as const, email };
         },
       );

@@ -28,7 +28,7 @@ const sessionParam = z.strictObject({ id: z.uuid() });
  * Every route needs a live session and only ever touches the caller's own rows.
  */
 export function profileRoutes(app: FastifyInstance, people: PeopleServices, config: Config): void {
-  const { profile, recovery } = people;
+  const { profile, emailChange } = people;
   const max = config.AUTH_RATE_LIMIT_PER_MINUTE;
 
   app.register(
@@ -79,7 +79,7 @@ export function profileRoutes(app: FastifyInstance, people: PeopleServices, conf
         },
         async (request, reply) => {
           try {
-            const { sentTo } = await profile.requestEmailChange(
+            const { sentTo } = await emailChange.request(
               principalOf(request),
               request.body.newEmail,
               request.body.currentPassword,
@@ -107,7 +107,7 @@ export function profileRoutes(app: FastifyInstance, people: PeopleServices, conf
           },
         },
         async (request) => {
-          const { email } = await recovery.confirmEmailChange(
+          const { email } = await emailChange.confirm(
             { userId: principalOf(request).userId, code: request.body.code },
             clientMeta(request),
           );

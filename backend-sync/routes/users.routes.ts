@@ -45,9 +45,13 @@ import {
  * they did not exist); a value outside it (a role above the caller's, another store) is 403.
  */
 export function usersRoutes(app: FastifyInstance, people: PeopleServices): void {
-  const { users, gdpr } = people;
+  const { directory, users, access, userRecovery, gdpr } = people;
   const actor = (request: FastifyRequest): Promise<Actor> =>
     loadActor(people.deps.db, principalOf(request));
+  // What most /:id actions take, in this order: the caller (with their stores), the person's id,
+  // and the client (for the audit entry).
+  const onPerson = async (request: FastifyRequest & { params: { id: string } }) =>
+    [await actor(request), request.params.id, clientMeta(request)] as const;
 
   app.register(
     async (scope) => {
@@ -67,7 +71,7 @@ export function usersRoutes(app: FastifyInstance, people: PeopleServices): void 
             response: { 200: listUsersResponse },
           },
         },
-        async (request) => users.list(await actor(request), request.query),
+        async (request) => directory.list(await actor(request), request.query),
       );
 
       r.post(
@@ -96,7 +100,7 @@ export function usersRoutes(app: FastifyInstance, people: PeopleServices): void 
           preHandler: guard('staff.read'),
           schema: { tags: ['users'], params: idParam, response: { 200: userDetailResponse } },
         },
-        async (request) => users.get(await actor(request), request.params.id),
+        async (request) => directory.get(await actor(request), request.params.id),
       );
 
       r.patch(
@@ -126,7 +130,7 @@ export function usersRoutes(app: FastifyInstance, people: PeopleServices): void 
           },
         },
         async (request) =>
-          users.setRole(
+          access.setRole(
             await actor(request),
             request.params.id,
             request.body.role,
@@ -146,7 +150,7 @@ export function usersRoutes(app: FastifyInstance, people: PeopleServices): void 
           },
         },
         async (request) =>
-          users.setStatus(
+          access.setStatus(
             await actor(request),
             request.params.id,
             request.body.status,
@@ -160,8 +164,7 @@ export function usersRoutes(app: FastifyInstance, people: PeopleServices): void 
           preHandler: guard('staff.unlock'),
           schema: { tags: ['users'], params: idParam, response: { 200: unlockResponse } },
         },
-        async (request) =>
-          users.unlock(await actor(request), request.params.id, clientMeta(request)),
+        async (request) => access.unlock(...(await onPerson(request))),
       );
 
       r.post(
@@ -173,13 +176,7 @@ export function usersRoutes(app: FastifyInstance, people: PeopleServices): void 
         async (request, reply) =>
           reply
             .status(202)
-            .send(
-              await users.resendVerification(
-                await actor(request),
-                request.params.id,
-                clientMeta(request),
-              ),
-            ),
+            .send(await userRecovery.resendVerification(...(await onPerson(request)))),
       );
 
       r.post(
@@ -189,11 +186,7 @@ export function usersRoutes(app: FastifyInstance, people: PeopleServices): void 
           schema: { tags: ['users'], params: idParam, response: { 202: mailSentResponse } },
         },
         async (request, reply) =>
-          reply
-            .status(202)
-            .send(
-              await users.startReset(await actor(request), request.params.id, clientMeta(request)),
-            ),
+          reply.status(202).send(await userRecovery.startReset(...(await onPerson(request)))),
       );
 
       // A lost or replaced phone: clears the person's 2FA, signs them out everywhere, and mails
@@ -204,8 +197,7 @@ export function usersRoutes(app: FastifyInstance, people: PeopleServices): void 
           preHandler: guard('staff.reset_2fa'),
           schema: { tags: ['users'], params: idParam, response: { 200: twoFactorResetResponse } },
         },
-        async (request) =>
-          users.resetTwoFactor(await actor(request), request.params.id, clientMeta(request)),
+        async (request) => userRecovery.resetTwoFactor(...(await onPerson(request))),
       );
 
       r.get(
@@ -215,11 +207,7 @@ export function usersRoutes(app: FastifyInstance, people: PeopleServices): void 
           schema: { tags: ['users', 'gdpr'], params: idParam, response: { 200: exportResponse } },
         },
         async (request, reply) => {
-          const data = await gdpr.exportPerson(
-            await actor(request),
-            request.params.id,
-            clientMeta(request),
-          );
+          const data = await gdpr.exportPerson(...(await onPerson(request)));
           reply.header(
             'content-disposition',
             `attachment; filename="keyholder-person-${request.params.id}.json"`,
