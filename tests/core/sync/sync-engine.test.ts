@@ -234,6 +234,33 @@ describeEachDialect('sync engine against a real server', (dialect) => {
       expect(new Set(chain.seqs).size).toBe(chain.count);
     });
 
+    it('reports progress while a large backlog uploads', async () => {
+      const pc = newPc();
+      await pc.connect(world, maple);
+      pc.kh.db.transaction(() => {
+        for (let i = 0; i < 1_600; i += 1)
+          pc.kh.audit.append({ action: 'auth.session_lock', outcome: 'success', details: { i } });
+      })();
+      const seen: { phase: string; done: number; total: number }[] = [];
+      let finished = false;
+      const run = pc.kh.sync.syncNow().finally(() => {
+        finished = true;
+      });
+      while (!finished) {
+        const { progress, state } = pc.kh.sync.status();
+        if (progress) seen.push(progress);
+        if (state === 'syncing' && progress)
+          expect(progress.done).toBeLessThanOrEqual(progress.total);
+        await new Promise((r) => setImmediate(r));
+      }
+      expect((await run).state).toBe('idle');
+      const uploads = seen.filter((p) => p.phase === 'upload');
+      expect(uploads.length).toBeGreaterThan(0);
+      expect(Math.max(...uploads.map((p) => p.total))).toBeGreaterThanOrEqual(1_600);
+      expect(new Set(uploads.map((p) => p.done)).size).toBeGreaterThan(1); // it moves
+      expect(pc.kh.sync.status().progress).toBeNull();
+    });
+
     it('503 and 429 with Retry-After are waited out, honouring the server', async () => {
       const pc = newPc();
       await pc.connect(world, maple);
