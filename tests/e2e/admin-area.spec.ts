@@ -10,7 +10,7 @@ import { SetupService } from '../../backend-sync/auth/setup.service';
 import { loadConfig } from '../../backend-sync/config';
 import { openServerDatabase, type Database } from '../../backend-sync/db/database';
 import { ServerAudit } from '../../backend-sync/services/server-audit';
-import { expectAccessible } from './support/a11y';
+import { screen } from './support/screens';
 import { startKeyholderApp, type KeyholderApp } from './support/keyholder-app';
 import { seedStore } from './support/seed';
 import { Authenticator } from './support/totp';
@@ -98,7 +98,7 @@ test('the admin signs in to the server with a fresh code', async () => {
   ).toBeVisible();
   // The email is prefilled from the admin's account on this PC.
   await expect(page.getByLabel('Email')).toHaveValue('ada@example.test');
-  await expectAccessible(page, 'admin sign-in');
+  await screen(page, 'admin-sign-in');
 
   await page.getByLabel('Email').fill(SERVER_ADMIN.email);
   await page.getByLabel('Password').fill('not the password');
@@ -122,13 +122,14 @@ test('stores: create one and issue an enrollment code', async () => {
   await page.getByRole('button', { name: 'Create store' }).click();
   await expect(statusText(page)).toContainText('Store Maple Street created.');
   await expect(page.getByTestId('store-row-Maple Street')).toBeVisible();
+  await screen(page, 'admin-stores');
 
   await page.getByRole('button', { name: 'Issue an enrollment code for Maple Street' }).click();
   const dialog = page.getByRole('dialog', { name: 'Enrollment code for Maple Street' });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId('enrollment-code')).toHaveText(/^[A-Z0-9]{4}(-[A-Z0-9]{4})+$/);
   await expect(dialog).toContainText('Valid until');
-  await expectAccessible(page, 'enrollment code');
+  await screen(page, 'admin-enrollment-code');
   await dialog.getByRole('button', { name: 'Done' }).click();
   await expect(dialog).toHaveCount(0);
 
@@ -153,7 +154,7 @@ test('people: add a person with a role and a store', async () => {
   const row = page.getByTestId('person-row-sam.shift');
   await expect(row).toContainText('Manager');
   await expect(row).toContainText('Maple Street');
-  await expectAccessible(page, 'admin people');
+  await screen(page, 'admin-people');
 
   await page.getByLabel('Search people').fill('nobody-like-this');
   await expect(page.getByText('No one matches.')).toBeVisible();
@@ -173,7 +174,7 @@ test('audit: search across stores and export', async () => {
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export CSV' }).click();
   expect((await download).suggestedFilename()).toMatch(/^keyholder-audit-all-stores-.*\.csv$/);
-  await expectAccessible(page, 'admin audit');
+  await screen(page, 'admin-audit');
 });
 
 test('analytics: figures and charts', async () => {
@@ -187,7 +188,7 @@ test('analytics: figures and charts', async () => {
   ).toBeVisible();
   await page.getByLabel('Period').selectOption('30');
   await expect(page.getByTestId('analytics-totals')).toBeVisible();
-  await expectAccessible(page, 'admin analytics');
+  await screen(page, 'admin-analytics');
 });
 
 test('signing out of the server brings the sign-in back', async () => {

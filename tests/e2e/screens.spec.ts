@@ -1,10 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { REPO_ROOT } from '../support/keyring-sandbox';
-import { expectAccessible } from './support/a11y';
 import { expect, test } from './support/fixtures';
-import { expectUsableLayout } from './support/layout';
+import { screen } from './support/screens';
 import { seedStore } from './support/seed';
 import {
   alertText,
@@ -20,43 +15,8 @@ import { Authenticator } from './support/totp';
 
 /**
  * Every screen, checked with axe (no serious or critical violation), for 44 px touch targets
- * and for no sideways scrolling, and photographed at 1024×768 into test-results/screenshots.
- * With KEYHOLDER_SCREENSHOTS=docs/screenshots the main screens are also written there (the
- * README shows them).
+ * and for no sideways scrolling, and photographed (see support/screens.ts).
  */
-const SHOTS = join(REPO_ROOT, 'test-results/screenshots');
-const DOCS = process.env.KEYHOLDER_SCREENSHOTS
-  ? join(REPO_ROOT, process.env.KEYHOLDER_SCREENSHOTS)
-  : null;
-const MAIN_SCREENS = new Set([
-  'first-run',
-  'totp-enrollment',
-  'recovery-codes',
-  'sign-in',
-  'sign-in-code',
-  'change-password',
-  'home-admin',
-  'home-crew',
-  'staff',
-  'staff-manage',
-  'audit-log',
-  'my-account',
-  'settings',
-  'lock-dark',
-  'home-admin-dark',
-  'audit-log-dark',
-  'sign-in-french',
-]);
-for (const dir of [SHOTS, DOCS]) if (dir) mkdirSync(dir, { recursive: true });
-
-/** axe, touch targets and no sideways scrolling at 1024×768, then the screenshot. */
-async function screen(page: Page, name: string): Promise<void> {
-  await expectAccessible(page, name);
-  await expectUsableLayout(page, name);
-  const image = await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
-  if (DOCS && MAIN_SCREENS.has(name)) writeFileSync(join(DOCS, `${name}.png`), image);
-}
-
 test('first run, enrollment, recovery codes, and a page opened without the token', async ({
   app,
   page,
@@ -68,6 +28,7 @@ test('first run, enrollment, recovery codes, and a page opened without the token
   await screen(page, 'not-connected');
 
   await page.goto(app.url);
+  await expect(page.getByRole('button', { name: /Connect to our sync server/ })).toBeVisible();
   await screen(page, 'first-run-choice');
   await page.getByRole('button', { name: /Set up this computer on its own/ }).click();
   await page.getByLabel('Store name').fill('Maple Street');

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible } from './support/a11y';
+import { screen } from './support/screens';
 import { startKeyholderApp, type KeyholderApp } from './support/keyholder-app';
 import { startE2eSyncServer, type E2eSyncServer } from './support/sync-server';
 import { alertText, go, signIn, signInWithCode, signOut } from './support/ui';
@@ -35,7 +35,7 @@ async function issueCode(storeId: string): Promise<string> {
 async function connect(page: Page, app: KeyholderApp, storeId: string, name: string) {
   await page.goto(app.url);
   await page.getByRole('button', { name: /Connect to our sync server/ }).click();
-  await expectAccessible(page, 'connect to a sync server');
+  await screen(page, 'connect');
   await page.getByLabel('Server address').fill(server.url);
   await page.getByLabel('Enrollment code').fill(await issueCode(storeId));
   await page.getByLabel('Name of this computer').fill(name);
@@ -106,7 +106,7 @@ test('a password changed at store A while the server is down reaches B only afte
   await expect(pageA.getByTestId('sync-state')).toHaveText(/Offline/);
   await expect(pageA.getByTestId('sync-error')).toContainText('could not be reached');
   await expect(pageA.getByTestId('sync-indicator')).toContainText('waiting');
-  await expectAccessible(pageA, 'settings, sync offline');
+  await screen(pageA, 'settings-sync-offline');
 
   // Store B has not heard of it: the old password still opens the code step there.
   await pageB.reload();
