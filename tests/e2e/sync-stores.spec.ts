@@ -155,6 +155,30 @@ test('a viewer disabled while store A is offline is signed out when A syncs', as
   await expect(alertText(pageA)).toContainText('This account is disabled.');
 });
 
+test('503, 429 with Retry-After and reset connections: Sync now still gets everything there once', async () => {
+  const before = storeB.kh.sync.status().pendingEntries;
+  await signIn(pageB, mia.username, 'not her password at all');
+  await expect(alertText(pageB)).toContainText('not right');
+  expect(storeB.kh.sync.status().pendingEntries).toBeGreaterThan(before);
+  server.proxy.inject('/sync/pull', { kind: 'status', status: 503, retryAfter: '1' });
+  server.proxy.inject('/sync/audit', { kind: 'status', status: 429, retryAfter: '1' });
+  server.proxy.inject('/sync/audit', { kind: 'reset' });
+  server.proxy.inject('/sync/audit', { kind: 'drop-response' });
+  await pageB.reload();
+  await syncNowFromSignIn(pageB);
+  await expect(pageB.getByTestId('sync-footer')).toContainText('Synced');
+  expect(storeB.kh.sync.status()).toMatchObject({ pendingEntries: 0, lastError: null });
+  const central = await server.api<{ entries: { deviceId: string; seq: number }[] }>(
+    'GET',
+    `/api/v1/audit?store=${oak}&limit=200`,
+  );
+  const seqs = central.body.entries
+    .filter((e) => e.deviceId === storeB.kh.deviceId)
+    .map((e) => e.seq);
+  expect(new Set(seqs).size).toBe(seqs.length);
+  expect(Math.max(...seqs)).toBe(storeB.kh.audit.after(0, 100_000).length);
+});
+
 test("both stores' audit entries are on the server with verified chains", async () => {
   await syncNowFromSignIn(pageA);
   await syncNowFromSignIn(pageB);
