@@ -19,6 +19,9 @@ import { ServerAudit } from '../backend-sync/services/server-audit';
  * people, listens on 127.0.0.1 and prints one JSON line: the URL, an admin access token and the
  * stores. It stops when its stdin closes (the parent went away) or on SIGTERM.
  *
+ * Started with --expose-gc, so SIGUSR2 can measure the heap after a full collection (only at
+ * the end of a run: a collection between bursts would lower the peaks being measured).
+ *
  * BENCH_SYNC_SERVER_LOG=FILE keeps the server's log there instead (to look at one request).
  *
  * Only the rate limiter's ceilings are raised: every simulated PC connects from 127.0.0.1, where
@@ -166,6 +169,13 @@ async function main(): Promise<void> {
   process.stdin.on('end', () => void close());
   process.stdin.resume();
   process.on('SIGTERM', () => void close());
+  // SIGUSR2: a full garbage collection, then one JSON line with the heap still in use (what
+  // the server holds, as opposed to garbage V8 has not collected yet: a leak shows here).
+  process.on('SIGUSR2', () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    process.stdout.write(`${JSON.stringify({ heapUsedAfterGc: m.heapUsed, rssAfterGc: m.rss })}\n`);
+  });
 }
 
 main().catch((error: unknown) => {

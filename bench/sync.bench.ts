@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -51,6 +51,8 @@ interface ServerProcess {
   memory(): { rss: number; hwm: number };
   /** CPU time (user + system) the server process has used, in ms. */
   cpuMs(): number;
+  /** MB of heap the server still uses after a full garbage collection (SIGUSR2). */
+  heapAfterGc(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ async function startServer(
       // BENCH_SYNC_SERVER_PROFILE=DIR writes a V8 CPU profile of the server there (where its
       // time goes; open it in Chrome DevTools).
       ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+      '--expose-gc',
       '--import',
       'tsx',
       'bench/sync-server.ts',
@@ -82,8 +85,8 @@ async function startServer(
     { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const lines = createInterface({ input: child.stdout! });
   const first = await new Promise<string>((resolveLine, reject) => {
-    const lines = createInterface({ input: child.stdout! });
     lines.once('line', resolveLine);
     void exited.then((code) => reject(new Error(`sync server exited with ${code}`)));
   });
@@ -98,6 +101,11 @@ async function startServer(
       const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1]);
       return { rss: (kb('VmRSS') * 1024) / 1e6, hwm: (kb('VmHWM') * 1024) / 1e6 };
     },
+    async heapAfterGc() {
+      const line = new Promise<string>((r) => lines.once('line', r));
+      child.kill('SIGUSR2');
+      return (JSON.parse(await line) as { heapUsedAfterGc: number }).heapUsedAfterGc / 1e6;
+    },
     cpuMs() {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -110,6 +118,28 @@ async function startServer(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * CPU time (user + system, ms) of every PostgreSQL process on this machine: the server's pooled
+ * connections live through a fleet run, so the difference over a burst is what PostgreSQL spent
+ * on it (plus anything else using the same PostgreSQL at that moment).
+ */
+function postgresCpuMs(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (comm !== 'postgres') continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks * 10; // USER_HZ = 100
 }
 
 async function pgAdmin(text: string): Promise<void> {
@@ -245,6 +275,8 @@ interface BacklogRun {
   serverPending: number;
   serverCpuMs: number;
   clientCpuMs: number;
+  /** PostgreSQL's own processes (0 for SQLite). */
+  postgresCpuMs: number;
 }
 
 async function benchBacklog(dialect: Dialect): Promise<BacklogRun[]> {
@@ -289,12 +321,14 @@ async function benchBacklog(dialect: Dialect): Promise<BacklogRun[]> {
         if (before < BACKLOG) throw new Error(`expected ${BACKLOG} pending, got ${before}`);
 
         const cpu0 = server.cpuMs();
+        const pg0 = dialect === 'postgres' ? postgresCpuMs() : 0;
         const client0 = process.cpuUsage();
         const t0 = performance.now();
         const status = await kh.sync.syncNow();
         const ms = performance.now() - t0;
         const clientCpu = process.cpuUsage(client0);
         const serverCpuMs = server.cpuMs() - cpu0;
+        const pgCpuMs = dialect === 'postgres' ? postgresCpuMs() - pg0 : 0;
         if (status.lastError) throw new Error(`sync: ${status.lastError.message}`);
         const mine = (await listDevices(server, store.id)).find((d) => d.id === kh.deviceId);
         runs.push({
@@ -304,6 +338,7 @@ async function benchBacklog(dialect: Dialect): Promise<BacklogRun[]> {
           serverPending: mine?.pendingEvents ?? -1,
           serverCpuMs,
           clientCpuMs: (clientCpu.user + clientCpu.system) / 1000,
+          postgresCpuMs: pgCpuMs,
         });
       } finally {
         kh.close();
@@ -341,6 +376,8 @@ interface Burst {
   peakRssMB: number;
   serverCpuMs: number;
   clientCpuMs: number;
+  /** PostgreSQL's own processes (0 for SQLite). */
+  postgresCpuMs: number;
   clientLoopP99Ms: number;
   clientLoopMaxMs: number;
 }
@@ -350,6 +387,8 @@ interface FleetFigures {
   bursts: Burst[];
   idleRssMB: number;
   hwmMB: number;
+  /** Heap still in use after a full collection, once every burst is done. */
+  heapAfterGcMB: number;
   setupMs: number;
   unacknowledged: number;
 }
@@ -437,6 +476,7 @@ async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
       const cpu0 = server.cpuMs();
+      const pg0 = dialect === 'postgres' ? postgresCpuMs() : 0;
       const client0 = process.cpuUsage();
       const latencies: number[] = [];
       const errors: string[] = [];
@@ -472,6 +512,7 @@ async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
       const wallMs = performance.now() - t0;
       const clientCpu = process.cpuUsage(client0);
       const serverCpuMs = server.cpuMs() - cpu0;
+      const pgCpuMs = dialect === 'postgres' ? postgresCpuMs() - pg0 : 0;
       loop.disable();
       clearInterval(sampler);
       peak = Math.max(peak, server.memory().rss);
@@ -483,6 +524,7 @@ async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
         peakRssMB: peak,
         serverCpuMs,
         clientCpuMs: (clientCpu.user + clientCpu.system) / 1000,
+        postgresCpuMs: pgCpuMs,
         clientLoopP99Ms: loop.percentile(99) / 1e6,
         clientLoopMaxMs: loop.max / 1e6,
       });
@@ -496,11 +538,13 @@ async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
         if (heads.has(d.id) && d.acknowledgedSeq !== heads.get(d.id)) unacknowledged += 1;
       }
     }
+    const hwmMB = server.memory().hwm;
     return {
       dialect,
       bursts,
       idleRssMB,
-      hwmMB: server.memory().hwm,
+      hwmMB,
+      heapAfterGcMB: await server.heapAfterGc(),
       setupMs,
       unacknowledged,
     };
@@ -567,7 +611,7 @@ export async function benchSync(): Promise<BenchSection> {
       );
     }
     lines.push(
-      `fleet ${f.dialect}: server RSS idle ${int(f.idleRssMB)} MB, whole-life peak ${int(f.hwmMB)} MB; set-up (enroll + first pull of ${DEVICES} PCs) ${s(f.setupMs)}`,
+      `fleet ${f.dialect}: server RSS idle ${int(f.idleRssMB)} MB, whole-life peak ${int(f.hwmMB)} MB, heap after a full GC at the end ${int(f.heapAfterGcMB)} MB; set-up (enroll + first pull of ${DEVICES} PCs) ${s(f.setupMs)}`,
     );
   }
 
@@ -576,7 +620,7 @@ export async function benchSync(): Promise<BenchSection> {
     const r = runs.find((x) => x.ms === median(runs.map((y) => y.ms)))!;
     context.push(
       `| week offline, ${dialectName(dialect)}: every run | ${runs.map((x) => s(x.ms)).join(', ')} |`,
-      `| — CPU during the median run: sync server / PC process | ${msf(r.serverCpuMs)} / ${msf(r.clientCpuMs)} (wall ${msf(r.ms)}) |`,
+      `| — CPU during the median run: sync server / PC process${dialect === 'postgres' ? ' / PostgreSQL' : ''} | ${msf(r.serverCpuMs)} / ${msf(r.clientCpuMs)}${dialect === 'postgres' ? ` / ${msf(r.postgresCpuMs)}` : ''} (wall ${msf(r.ms)}) |`,
     );
   }
   for (const f of fleet) {
@@ -584,11 +628,12 @@ export async function benchSync(): Promise<BenchSection> {
       const q = (x: number) => percentile(b.latencies, x);
       context.push(
         `| ${DEVICES} PCs, ${dialectName(f.dialect)}, burst ${i + 1}: p50 / p95 / p99 / max | ${msf(q(50))} / ${msf(q(95))} / ${msf(q(99))} / ${msf(q(100))}; ${int(b.entries)} entries, all done in ${msf(b.wallMs)} (${int((b.entries * 1000) / b.wallMs)} events/s, ${int((2 * DEVICES * 1000) / b.wallMs)} requests/s) |`,
-        `| — burst ${i + 1}: errors; server peak RSS; CPU of sync server / load generator (client event-loop delay p99) | ${b.errors.length}${b.errors.length ? ` (${[...new Set(b.errors)].slice(0, 2).join('; ')})` : ''}; ${int(b.peakRssMB)} MB; ${msf(b.serverCpuMs)} / ${msf(b.clientCpuMs)} (${msf(b.clientLoopP99Ms)}) |`,
+        `| — burst ${i + 1}: errors; server peak RSS; CPU of sync server / load generator${f.dialect === 'postgres' ? ' / PostgreSQL' : ''} (client event-loop delay p99) | ${b.errors.length}${b.errors.length ? ` (${[...new Set(b.errors)].slice(0, 2).join('; ')})` : ''}; ${int(b.peakRssMB)} MB; ${msf(b.serverCpuMs)} / ${msf(b.clientCpuMs)}${f.dialect === 'postgres' ? ` / ${msf(b.postgresCpuMs)}` : ''} (${msf(b.clientLoopP99Ms)}) |`,
       );
     }
     context.push(
       `| ${DEVICES} PCs, ${dialectName(f.dialect)}: server RSS idle before a burst / peak in bursts / whole life (incl. set-up) | ${int(f.idleRssMB)} / ${int(Math.max(...f.bursts.map((b) => b.peakRssMB)))} / ${int(f.hwmMB)} MB |`,
+      `| — heap the server still uses after a full garbage collection, once all ${f.bursts.length} bursts are done | ${int(f.heapAfterGcMB)} MB |`,
     );
   }
   if (!PG_URL) {
@@ -615,11 +660,11 @@ export async function benchSync(): Promise<BenchSection> {
     '',
     ...backlog.map(({ dialect, runs }) => {
       const r = runs.find((x) => x.ms === median(runs.map((y) => y.ms)))!;
-      return `- Week offline, ${dialectName(dialect)}: a backlog is ${Math.ceil(r.entries / 500)} uploads one after another (the server refuses a batch that does not continue the stored chain, so they cannot overlap). In the median run the sync server used ${msf(r.serverCpuMs)} of CPU (${pct(r.serverCpuMs / r.ms)} of the wall time) and the PC ${msf(r.clientCpuMs)} (${pct(r.clientCpuMs / r.ms)}): reading, serialising and committing each acknowledgement on the PC, verifying each entry's hash and MAC, the TOTP-reuse bookkeeping and the inserts on the server. The PC reads the next batch while the server works on the current one.`;
+      return `- Week offline, ${dialectName(dialect)}: a backlog is ${Math.ceil(r.entries / 500)} uploads one after another (the server refuses a batch that does not continue the stored chain, so they cannot overlap). In the median run the sync server used ${msf(r.serverCpuMs)} of CPU (${pct(r.serverCpuMs / r.ms)} of the wall time) and the PC ${msf(r.clientCpuMs)} (${pct(r.clientCpuMs / r.ms)})${dialect === 'postgres' ? `, PostgreSQL's processes ${msf(r.postgresCpuMs)} (${pct(r.postgresCpuMs / r.ms)}); the rest of the wall time is waiting, mostly for PostgreSQL's commits (\`synchronous_commit=on\`: each of the 40 waits for its WAL flush to disk)` : ''}: reading, serialising and committing each acknowledgement on the PC, verifying each entry's hash and MAC, the TOTP-reuse bookkeeping and the inserts on the server (one transaction and one commit per batch). The PC reads the next batch while the server works on the current one.`;
     }),
     ...fleet.map((f) => {
       const b = f.bursts[0]!;
-      return `- ${DEVICES} PCs, ${dialectName(f.dialect)}: each burst is ${2 * DEVICES} requests on one server process. In burst 1 the server used ${msf(b.serverCpuMs)} of CPU (${(b.serverCpuMs / (2 * DEVICES)).toFixed(1)} ms a request) and the load generator ${msf(b.clientCpuMs)}, in ${msf(b.wallMs)} of wall time. A p99 of 2 s needs the server to finish all ${2 * DEVICES} requests in about 2 s: at most ${((GOALS.p99Ms / (2 * DEVICES)) * 1).toFixed(1)} ms each on one core, including time spent waiting on ${f.dialect === 'sqlite' ? 'SQLite commits' : 'PostgreSQL'} (which the CPU figure does not count). Latency here is queueing: every PC waits for the requests ahead of it. The server's RSS went ${f.bursts.map((x) => int(x.peakRssMB)).join(' → ')} MB at the peak of bursts 1–${f.bursts.length}: it grows with each burst rather than settling, which wants a heap snapshot between bursts (server side) to tell a leak from a lazily collected heap.`;
+      return `- ${DEVICES} PCs, ${dialectName(f.dialect)}: each burst is ${2 * DEVICES} requests on one server process. In burst 1 the server used ${msf(b.serverCpuMs)} of CPU (${(b.serverCpuMs / (2 * DEVICES)).toFixed(1)} ms a request) and the load generator ${msf(b.clientCpuMs)}${f.dialect === 'postgres' ? `, PostgreSQL's processes ${msf(b.postgresCpuMs)} (on the same cores: ${msf(b.serverCpuMs + b.clientCpuMs + b.postgresCpuMs)} of CPU for ${cores} cores, at least ${msf((b.serverCpuMs + b.clientCpuMs + b.postgresCpuMs) / cores)} of wall time however the work is spread)` : ''}, in ${msf(b.wallMs)} of wall time. A p99 of 2 s needs the server to finish all ${2 * DEVICES} requests in about 2 s: at most ${((GOALS.p99Ms / (2 * DEVICES)) * 1).toFixed(1)} ms each on one core, including time spent waiting on ${f.dialect === 'sqlite' ? 'SQLite commits' : 'PostgreSQL'} (which the CPU figure does not count). Latency here is queueing: every PC waits for the requests ahead of it (burst 1 also meets the upload path cold: its compiled code and its prepared statements appear during that burst, as after any restart). The server's RSS went ${f.bursts.map((x) => int(x.peakRssMB)).join(' → ')} MB at the peak of bursts 1–${f.bursts.length}, while the heap it still uses after a full collection at the end is ${int(f.heapAfterGcMB)} MB: ${f.dialect === 'postgres' ? 'uploads wait longer for one of the 10 pooled connections, so more of them are parsed and held at once, and V8 lets the garbage of one burst stand until the next grows the heap' : 'V8 collects the garbage of a burst lazily'}. No per-request state is kept (idempotency answers live in the database, metrics labels are route patterns, the SQLite statement cache holds at most 256 statements and batch inserts use nine SQL texts per table).`;
     }),
     `- The machine: ${cores} cores, 1-minute load average ${load.toFixed(1)} when this section started (other work on the machine takes CPU from both sides).`,
     '',

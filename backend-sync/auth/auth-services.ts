@@ -35,7 +35,7 @@ export function createAuthServices(deps: {
   const audit = new ServerAudit(db, clock);
   const hasher = new PasswordHasher();
   const access = new AccessTokens(deps.keys.token, deps.config);
-  const tokens = new TokenService(db, clock, access, audit, deps.config);
+  const tokens = new TokenService(db, clock, access, audit, deps.config, deps.database.dialect);
   const lockout = new LockoutService(db);
   return {
     audit,

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { ServerClock } from '../app';
 import type { Config } from '../config';
+import { statement } from '../db/compiled';
+import type { Dialect } from '../db/database';
 import type { DB, UsersTable } from '../db/schema';
 import { unauthorized } from '../errors';
 import type { ServerAudit } from '../services/server-audit';
@@ -51,6 +53,22 @@ interface LiveSessionRow {
 }
 const USER_AGENT_MAX = 200;
 
+// The rotation's statements, hand-compiled (and named prepared statements on PostgreSQL).
+const tokenByHash = statement(`select t.used_at, f.id as "familyId", f.expires_at, f.revoked_at,
+    u.id as "userId", u.role, u.status
+  from refresh_tokens t
+  join refresh_families f on f.id = t.family_id
+  join users u on u.id = f.user_id
+  where t.token_hash = ?`);
+const touchFamily = statement(`update refresh_families set last_used_at = ?
+  where id = ? and revoked_at is null and expires_at > ?`);
+const useToken = statement(
+  'update refresh_tokens set used_at = ? where token_hash = ? and used_at is null',
+);
+const insertToken = statement(
+  'insert into refresh_tokens (token_hash, family_id, created_at, used_at) values (?, ?, ?, null)',
+);
+
 /**
  * Refresh-token families (one per sign-in) and the access tokens issued from them.
  *
@@ -75,6 +93,8 @@ export class TokenService {
     private readonly access: AccessTokens,
     private readonly audit: ServerAudit,
     private readonly config: Pick<Config, 'REFRESH_TOKEN_TTL_DAYS'>,
+    /** With the dialect, the rotation runs hand-compiled statements (db/compiled.ts). */
+    private readonly dialect?: Dialect,
   ) {}
 
   /** A new family for a user who has just proven who they are. Call inside that transaction. */
@@ -108,12 +128,14 @@ export class TokenService {
     if (!isWellFormedRefreshToken(raw)) throw unauthorized();
     const tokenHash = sha256Hex(raw);
     const [row] = (
-      await sql<RefreshRow>`select t.used_at, f.id as "familyId", f.expires_at, f.revoked_at,
-          u.id as "userId", u.role, u.status
-        from refresh_tokens t
-        join refresh_families f on f.id = t.family_id
-        join users u on u.id = f.user_id
-        where t.token_hash = ${tokenHash}`.execute(this.db)
+      this.dialect
+        ? await this.db.executeQuery<RefreshRow>(tokenByHash(this.dialect, [tokenHash]))
+        : await sql<RefreshRow>`select t.used_at, f.id as "familyId", f.expires_at, f.revoked_at,
+              u.id as "userId", u.role, u.status
+            from refresh_tokens t
+            join refresh_families f on f.id = t.family_id
+            join users u on u.id = f.user_id
+            where t.token_hash = ${tokenHash}`.execute(this.db)
     ).rows;
     const fail = async (reason: string, revoke?: RevokeReason): Promise<never> => {
       await this.db.transaction().execute(async (trx) => {
@@ -139,12 +161,16 @@ export class TokenService {
 
     const outcome = await this.db.transaction().execute(async (trx) => {
       // Locks the family row (PostgreSQL) and refuses a family revoked meanwhile.
-      const family = await sql`update refresh_families set last_used_at = ${now}
-        where id = ${row.familyId} and revoked_at is null and expires_at > ${now}`.execute(trx);
+      const family = this.dialect
+        ? await trx.executeQuery(touchFamily(this.dialect, [now, row.familyId, now]))
+        : await sql`update refresh_families set last_used_at = ${now}
+            where id = ${row.familyId} and revoked_at is null and expires_at > ${now}`.execute(trx);
       if (Number(family.numAffectedRows) !== 1) return 'family_revoked' as const;
       // The decision: only one rotation can mark this token used.
-      const claimed = await sql`update refresh_tokens set used_at = ${now}
-        where token_hash = ${tokenHash} and used_at is null`.execute(trx);
+      const claimed = this.dialect
+        ? await trx.executeQuery(useToken(this.dialect, [now, tokenHash]))
+        : await sql`update refresh_tokens set used_at = ${now}
+            where token_hash = ${tokenHash} and used_at is null`.execute(trx);
       if (Number(claimed.numAffectedRows) !== 1) return 'race' as const;
       // A routine rotation is not audited (it would be one row per session every few
       // minutes); the family's last_used_at records it, and every refusal is audited.
@@ -213,8 +239,12 @@ export class TokenService {
 
   private async addToken(familyId: string, now: number, executor: Kysely<DB>): Promise<string> {
     const token = newRefreshToken();
-    await sql`insert into refresh_tokens (token_hash, family_id, created_at, used_at)
-      values (${sha256Hex(token)}, ${familyId}, ${now}, null)`.execute(executor);
+    if (this.dialect) {
+      await executor.executeQuery(insertToken(this.dialect, [sha256Hex(token), familyId, now]));
+    } else {
+      await sql`insert into refresh_tokens (token_hash, family_id, created_at, used_at)
+        values (${sha256Hex(token)}, ${familyId}, ${now}, null)`.execute(executor);
+    }
     return token;
   }
 }

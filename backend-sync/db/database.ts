@@ -4,9 +4,11 @@ import Sqlite from 'better-sqlite3-multiple-ciphers';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
+import { PREPARED_ON_POSTGRES } from './compiled';
 import { migration001 } from './migrations/001-initial';
 import type { DB } from './schema';
 import { CachingSqliteDialect } from './sqlite-statement-cache';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -30,6 +32,8 @@ export interface OpenDatabaseOptions {
   /** PostgreSQL only: a schema to work in (tests isolate themselves this way). */
   schema?: string;
   poolSize?: number;
+  /** SQLite only: false keeps SQLite's automatic checkpoints in the committing thread. */
+  checkpointInBackground?: boolean;
 }
 
 /**
@@ -46,31 +50,71 @@ export async function openServerDatabase(
       max: options.poolSize ?? 10,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
+    pool.on('connect', prepareByName);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     const database: Database = { db, dialect: 'postgres', close: () => db.destroy() };
     await migrate(database);
     return database;
   }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const sqlite = new Sqlite(join(config.dataDir, 'keyholder-sync.db'));
+  const file = join(config.dataDir, 'keyholder-sync.db');
+  const sqlite = new Sqlite(file);
   sqlite.pragma('journal_mode = WAL');
   // WAL with NORMAL by default: a commit is durable across a crash of this process, and only a
   // power cut (or kernel crash) can take back the last ones; FULL fsyncs every commit, which
   // costs more than a whole refresh does otherwise. The trade-off: docs/OPERATIONS.md.
-  sqlite.pragma(`synchronous = ${config.SQLITE_SYNCHRONOUS === 'full' ? 'FULL' : 'NORMAL'}`);
+  const synchronous = config.SQLITE_SYNCHRONOUS === 'full' ? 'FULL' : 'NORMAL';
+  sqlite.pragma(`synchronous = ${synchronous}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<DB>({ dialect: new CachingSqliteDialect(sqlite) });
+  let checkpointer: WalCheckpointer | null = null;
   const database: Database = {
     db,
     dialect: 'sqlite',
     backupTo: async (file) => {
       await sqlite.backup(file);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      checkpointer = null;
+      await db.destroy();
+    },
   };
   await migrate(database);
+  if (options.checkpointInBackground !== false) {
+    // Checkpoints in a worker thread (wal-checkpointer.ts); automatic ones if it cannot start.
+    try {
+      checkpointer = await startWalCheckpointer(file, synchronous, () => {
+        if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+      });
+      sqlite.pragma('wal_autocheckpoint = 0');
+    } catch {
+      checkpointer = null;
+    }
+  }
   return database;
+}
+
+/**
+ * Runs the statements of `statement()` (db/compiled.ts) as named prepared statements on this
+ * connection: prepared on first use, then bound and executed. Each connection of the pool
+ * prepares each of them at most once (there are a few dozen), and its search_path is fixed, so a
+ * prepared statement always refers to the same tables.
+ */
+function prepareByName(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (
+    config: unknown,
+    values?: unknown,
+    callback?: unknown,
+  ) => {
+    if (typeof config === 'string' && Array.isArray(values)) {
+      const name = PREPARED_ON_POSTGRES.get(config);
+      if (name) return query({ name, text: config, values }, callback);
+    }
+    return callback === undefined ? query(config, values) : query(config, values, callback);
+  };
 }
 
 class UnknownSchemaError extends Error {

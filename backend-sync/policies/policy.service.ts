@@ -104,6 +104,15 @@ export class PolicyService {
     return this.current;
   }
 
+  /**
+   * The bundle of `version` when that is the cached current one (a pull that already read the
+   * current version number), else the current bundle read afresh.
+   */
+  async bundleAt(version: number): Promise<SignedPolicy> {
+    if (this.current && this.current.version === version) return this.current;
+    return this.currentBundle();
+  }
+
   async history(limit = 50): Promise<PolicyVersionSummary[]> {
     const rows = await this.db
       .selectFrom('policies as p')

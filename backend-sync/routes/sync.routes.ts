@@ -55,7 +55,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
   const audit = new ServerAudit(db, { nowMs: deps.now });
   const enrollment = new EnrollmentService(db, deps.now, audit);
   const ingest = new AuditIngestService(db, dialect, deps.now);
-  const pulls = new PullService(db, deps.now, deps.policies);
+  const pulls = new PullService(db, dialect, deps.now, deps.policies);
   const accountChanges = new AccountChangesService(db, dialect, deps.now);
 
   app.register(async (scope) => {
@@ -93,7 +93,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
         },
       },
       async (request) => {
-        const device = await authenticateDevice(db, request.headers.authorization);
+        const device = await authenticateDevice(db, request.headers.authorization, dialect);
         return pulls.pull(device, request.query);
       },
     );
@@ -115,7 +115,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
         },
       },
       async (request) => {
-        const device = await authenticateDevice(db, request.headers.authorization);
+        const device = await authenticateDevice(db, request.headers.authorization, dialect);
         return ingest.ingest(device, request.headers['idempotency-key'], request.body.entries);
       },
     );
@@ -137,7 +137,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
         },
       },
       async (request) => {
-        const device = await authenticateDevice(db, request.headers.authorization);
+        const device = await authenticateDevice(db, request.headers.authorization, dialect);
         return accountChanges.push(
           device,
           request.headers['idempotency-key'],

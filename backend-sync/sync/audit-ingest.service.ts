@@ -1,12 +1,14 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import { auditHashInput, type AuditRecord } from '../../common/audit/audit-record';
+import type { Kysely } from 'kysely';
+import type { AuditRecord } from '../../common/audit/audit-record';
+import { auditHashInputFast } from './audit-hash';
+import { batchInserts, statement } from '../db/compiled';
 import type { Dialect } from '../db/database';
 import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
 import { ServerAudit } from '../services/server-audit';
 import type { DevicePrincipal } from './device-auth';
-import { IdempotencyKeys, requestHash } from './idempotency';
+import { IdempotencyKeys, uploadFingerprint, storedKey, type StoredKeyRow } from './idempotency';
 import { recordTotpUses } from './totp-reuse';
 
 export interface IngestResult {
@@ -47,34 +49,55 @@ export class AuditIngestService {
     idempotencyKey: string,
     entries: AuditRecord[],
   ): Promise<IngestResult> {
-    const claimed = await this.keys.claim<IngestResult>(
-      device.deviceId,
-      'audit',
-      idempotencyKey,
-      requestHash(entries),
-    );
-    if (claimed !== 'new') return claimed.replay;
+    const fingerprint = uploadFingerprint(entries);
+    const leave = this.keys.enter(device.deviceId, 'audit', idempotencyKey);
     try {
-      const result = await this.db.transaction().execute(async (tx) => {
-        const head = await tx
-          .selectFrom('devices')
-          .select(['last_seq', 'last_hash'])
-          .where('id', '=', device.deviceId)
-          // PostgreSQL: serialise concurrent batches of one device. SQLite: one writer anyway.
-          .$if(this.dialect === 'postgres', (q) => q.forUpdate())
-          .executeTakeFirstOrThrow();
+      return await this.db.transaction().execute(async (tx) => {
+        await this.keys.lock(tx, this.dialect, device.deviceId, 'audit', idempotencyKey);
+        // The device's head and the key, in one read. PostgreSQL: the row lock serialises
+        // concurrent batches of one device. SQLite: one writer anyway.
+        const { rows } = await tx.executeQuery<HeadAndKeyRow>(
+          (this.dialect === 'postgres' ? headAndKeyForUpdate : headAndKey)(this.dialect, [
+            storedKey('audit', idempotencyKey),
+            device.deviceId,
+          ]),
+        );
+        const head = rows[0];
+        if (!head) throw new Error(`device ${device.deviceId} vanished`);
+        const prior = await this.keys.judge<IngestResult>(
+          tx,
+          this.dialect,
+          device.deviceId,
+          'audit',
+          idempotencyKey,
+          head,
+          fingerprint,
+          entries,
+        );
+        if (prior !== 'new') return prior.replay;
+        const lastSeq = Number(head.last_seq);
         const sorted = [...entries].sort((a, b) => a.seq - b.seq);
-        const known = sorted.filter((e) => e.seq <= head.last_seq);
-        const fresh = sorted.filter((e) => e.seq > head.last_seq);
+        const known = sorted.filter((e) => e.seq <= lastSeq);
+        const fresh = sorted.filter((e) => e.seq > lastSeq);
         await this.checkDuplicates(tx, device, known);
-        if (fresh.length === 0) {
-          const result = { acknowledgedSeq: head.last_seq, stored: 0, duplicates: known.length };
-          await this.keys.complete(tx, device.deviceId, 'audit', idempotencyKey, result);
+        const done = async (result: IngestResult) => {
+          await this.keys.store(
+            tx,
+            this.dialect,
+            device.deviceId,
+            'audit',
+            idempotencyKey,
+            fingerprint,
+            result,
+          );
           return result;
+        };
+        if (fresh.length === 0) {
+          return done({ acknowledgedSeq: lastSeq, stored: 0, duplicates: known.length });
         }
-        if (fresh[0]!.seq !== head.last_seq + 1) {
+        if (fresh[0]!.seq !== lastSeq + 1) {
           throw new HttpError(409, 'sequence_gap', 'Audit entries are missing before this batch.', {
-            expectedSeq: head.last_seq + 1,
+            expectedSeq: lastSeq + 1,
           });
         }
         let prevHash = head.last_hash;
@@ -99,37 +122,40 @@ export class AuditIngestService {
           prevHash = entry.hash;
         }
         const receivedAt = this.now();
-        for (let i = 0; i < fresh.length; i += 100) {
-          await tx
-            .insertInto('audit_events')
-            .values(fresh.slice(i, i + 100).map((e) => toRow(e, device.storeId, receivedAt)))
-            .execute();
-        }
         const last = fresh[fresh.length - 1]!;
-        await tx
-          .updateTable('devices')
-          .set({
-            last_seq: last.seq,
-            last_hash: last.hash,
-            last_sync_at: receivedAt,
-            // The PC holds at least what it just sent (pending = reported_seq - last_seq).
-            reported_seq: sql<number>`case when reported_seq > ${last.seq} then reported_seq else ${last.seq} end`,
-          })
-          .where('id', '=', device.deviceId)
-          .execute();
-        await recordTotpUses(tx, this.dialect, this.audit, device, fresh, receivedAt);
         const result = {
           acknowledgedSeq: last.seq,
           stored: fresh.length,
           duplicates: known.length,
         };
-        await this.keys.complete(tx, device.deviceId, 'audit', idempotencyKey, result);
-        return result;
+        // The PC holds at least what it just sent (pending = reported_seq - last_seq).
+        const headValues = [last.seq, last.hash, receivedAt, last.seq, last.seq, device.deviceId];
+        const values = fresh.map((e) => toRow(e, device.storeId, receivedAt));
+        await recordTotpUses(tx, this.dialect, this.audit, device, fresh, receivedAt);
+        if (this.dialect === 'postgres') {
+          // Entries, head and key in one statement: each statement is a round trip here.
+          const columns = AUDIT_COLUMNS.map((_, c) => values.map((row) => row[c]));
+          await tx.executeQuery(
+            storeBatchPg(this.dialect, [
+              ...columns,
+              ...headValues,
+              device.deviceId,
+              storedKey('audit', idempotencyKey),
+              fingerprint,
+              JSON.stringify(result),
+              receivedAt,
+            ]),
+          );
+          return result;
+        }
+        for (const insert of batchInserts(this.dialect, 'audit_events', AUDIT_COLUMNS, values)) {
+          await tx.executeQuery(insert);
+        }
+        await tx.executeQuery(advanceHead(this.dialect, headValues));
+        return done(result);
       });
-      return result;
     } catch (error) {
-      // Nothing was stored: free the key so the device can retry (after fixing a gap, say).
-      await this.keys.release(device.deviceId, 'audit', idempotencyKey);
+      // Nothing was stored (the transaction rolled back), so the key is free for a retry.
       if (error instanceof HttpError && error.code === 'audit_chain_broken') {
         // Recorded outside the rolled-back transaction: admins must hear about a break.
         await this.db
@@ -146,6 +172,8 @@ export class AuditIngestService {
           .execute();
       }
       throw error;
+    } finally {
+      leave();
     }
   }
 
@@ -155,17 +183,11 @@ export class AuditIngestService {
     known: AuditRecord[],
   ): Promise<void> {
     if (known.length === 0) return;
-    const stored = await tx
-      .selectFrom('audit_events')
-      .select(['seq', 'hash'])
-      .where('device_id', '=', device.deviceId)
-      .where(
-        'seq',
-        'in',
-        known.map((e) => e.seq),
-      )
-      .execute();
-    const byseq = new Map(stored.map((r) => [Number(r.seq), r.hash]));
+    // `known` is sorted: one index range covers it (rows in between are ignored below).
+    const { rows } = await tx.executeQuery<{ seq: number | string; hash: string }>(
+      storedHashes(this.dialect, [device.deviceId, known[0]!.seq, known[known.length - 1]!.seq]),
+    );
+    const byseq = new Map(rows.map((r) => [Number(r.seq), r.hash]));
     for (const e of known) {
       if (byseq.get(e.seq) !== e.hash) {
         throw new HttpError(
@@ -186,8 +208,7 @@ export class AuditIngestService {
   ): string | null {
     if (entry.deviceId !== deviceId) return 'wrong_device';
     if (entry.prevHash !== prevHash) return 'previous_hash_mismatch';
-    const { hash: _h, mac: _m, ...rest } = entry;
-    if (sha256(auditHashInput(rest)) !== entry.hash) return 'hash_mismatch';
+    if (sha256(auditHashInputFast(entry)) !== entry.hash) return 'hash_mismatch';
     const mac = createHmac('sha256', macKey).update(entry.hash, 'utf8').digest();
     const given = Buffer.from(entry.mac, 'hex');
     if (given.length !== mac.length || !timingSafeEqual(given, mac)) return 'mac_mismatch';
@@ -195,22 +216,69 @@ export class AuditIngestService {
   }
 }
 
-function toRow(e: AuditRecord, storeId: string, receivedAt: number) {
-  return {
-    device_id: e.deviceId,
-    seq: e.seq,
-    store_id: storeId,
-    at: e.at,
-    actor_id: e.actorId,
-    actor_name: e.actorName,
-    action: e.action,
-    target_id: e.targetId,
-    target_name: e.targetName,
-    outcome: e.outcome,
-    details: JSON.stringify(e.details),
-    prev_hash: e.prevHash,
-    hash: e.hash,
-    mac: e.mac,
-    received_at: receivedAt,
-  };
+const AUDIT_COLUMNS = [
+  'device_id',
+  'seq',
+  'store_id',
+  'at',
+  'actor_id',
+  'actor_name',
+  'action',
+  'target_id',
+  'target_name',
+  'outcome',
+  'details',
+  'prev_hash',
+  'hash',
+  'mac',
+  'received_at',
+] as const;
+
+function toRow(e: AuditRecord, storeId: string, receivedAt: number): unknown[] {
+  return [
+    e.deviceId,
+    e.seq,
+    storeId,
+    e.at,
+    e.actorId,
+    e.actorName,
+    e.action,
+    e.targetId,
+    e.targetName,
+    e.outcome,
+    JSON.stringify(e.details),
+    e.prevHash,
+    e.hash,
+    e.mac,
+    receivedAt,
+  ];
 }
+
+interface HeadAndKeyRow extends StoredKeyRow {
+  last_seq: number | string;
+  last_hash: string;
+}
+
+const HEAD_AND_KEY = `select d.last_seq, d.last_hash, k.request_hash, k.state, k.response, k.created_at
+  from devices d left join idempotency_keys k on k.device_id = d.id and k.key = ?
+  where d.id = ?`;
+const headAndKey = statement(HEAD_AND_KEY);
+const headAndKeyForUpdate = statement(`${HEAD_AND_KEY} for update of d`);
+const storedHashes = statement(
+  'select seq, hash from audit_events where device_id = ? and seq >= ? and seq <= ?',
+);
+const ADVANCE_HEAD = `update devices set last_seq = ?, last_hash = ?, last_sync_at = ?,
+    reported_seq = case when reported_seq > ? then reported_seq else ? end
+  where id = ?`;
+const advanceHead = statement(ADVANCE_HEAD);
+/** PostgreSQL types of AUDIT_COLUMNS, for `unnest` of one array per column. */
+const AUDIT_TYPES = AUDIT_COLUMNS.map((c) =>
+  ['seq', 'at', 'received_at'].includes(c) ? 'bigint' : 'text',
+);
+/** PostgreSQL: the entries (one array parameter per column), the device's head and the key. */
+const storeBatchPg = statement(`with events as (
+    insert into audit_events (${AUDIT_COLUMNS.join(', ')})
+    select * from unnest(${AUDIT_TYPES.map((t) => `?::${t}[]`).join(', ')})
+  ), head as (${ADVANCE_HEAD})
+  insert into idempotency_keys (device_id, key, request_hash, state, response, created_at)
+  values (?, ?, ?, 'done', ?, ?)`);

@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { statement } from '../db/compiled';
+import type { Dialect } from '../db/database';
 import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
 
@@ -7,6 +9,8 @@ export interface DevicePrincipal {
   deviceId: string;
   storeId: string;
   auditMacKey: Buffer;
+  /** The device's store as read with the device (a pull answers with it). */
+  store?: { id: string; name: string; brand: string };
 }
 
 /** `<deviceId>.<secret>`: the id finds the row, the secret (256 bits) proves possession. */
@@ -18,6 +22,21 @@ export function newDeviceCredential(deviceId: string): { credential: string; has
 export function sha256(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
+
+interface DeviceRow {
+  id: string;
+  store_id: string;
+  credential_hash: string;
+  audit_mac_key: string;
+  revoked_at: number | null;
+  store_name: string;
+  store_brand: string;
+}
+
+const deviceById = statement(`select d.id, d.store_id, d.credential_hash, d.audit_mac_key,
+    d.revoked_at, s.name as store_name, s.brand as store_brand
+  from devices d join stores s on s.id = d.store_id
+  where d.id = ?`);
 
 const deviceRefused = () =>
   new HttpError(
@@ -33,15 +52,21 @@ const deviceRefused = () =>
 export async function authenticateDevice(
   db: Kysely<DB>,
   header: string | undefined,
+  dialect?: Dialect,
 ): Promise<DevicePrincipal> {
   const match = /^Device ([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(header ?? '');
   if (!match) throw deviceRefused();
   const [, deviceId, secret] = match as unknown as [string, string, string];
-  const row = await db
-    .selectFrom('devices')
-    .select(['id', 'store_id', 'credential_hash', 'audit_mac_key', 'revoked_at'])
-    .where('id', '=', deviceId)
-    .executeTakeFirst();
+  // Hand-compiled, not the builder: this runs on every request of every PC (without the
+  // dialect, as a SQL template).
+  const [row] = dialect
+    ? (await db.executeQuery<DeviceRow>(deviceById(dialect, [deviceId]))).rows
+    : (
+        await sql<DeviceRow>`select d.id, d.store_id, d.credential_hash, d.audit_mac_key,
+            d.revoked_at, s.name as store_name, s.brand as store_brand
+          from devices d join stores s on s.id = d.store_id
+          where d.id = ${deviceId}`.execute(db)
+      ).rows;
   const given = Buffer.from(sha256(secret), 'hex');
   const expected = Buffer.from(row?.credential_hash ?? '0'.repeat(64), 'hex');
   if (!row || row.revoked_at !== null || !timingSafeEqual(given, expected)) throw deviceRefused();
@@ -49,5 +74,6 @@ export async function authenticateDevice(
     deviceId: row.id,
     storeId: row.store_id,
     auditMacKey: Buffer.from(row.audit_mac_key, 'base64'),
+    store: { id: row.store_id, name: row.store_name, brand: row.store_brand },
   };
 }

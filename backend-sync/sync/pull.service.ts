@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { PullQuery, PullResponse, SyncedAccount } from '../../common/sync/protocol';
+import { statement } from '../db/compiled';
+import type { Dialect } from '../db/database';
 import type { DB } from '../db/schema';
 import type { PolicyService } from '../policies/policy.service';
 import type { DevicePrincipal } from './device-auth';
@@ -25,10 +27,18 @@ export interface StoreInfo {
  * first); disabled → `revocations.disabledAccountIds`; erased, pending or no longer assigned →
  * `revocations.removedAccountIds`. Revocations are few and come whole in every page, so a PC
  * applies all of them before anything else, even mid-way through a long catch-up.
+ *
+ * Most pulls find nothing new. Every pull first records itself on the device (last sync, app
+ * version, audit head) in one UPDATE that also returns the sequence's head and the current
+ * policy version; when the cursor is that head, the answer is known without the snapshot
+ * queries (no accounts, no revocations, the same cursor; the policy only if the PC's is older)
+ * and is sent from there (tests/backend/sync/pull-unchanged.test.ts compares it with the full
+ * path's).
  */
 export class PullService {
   constructor(
     private readonly db: Kysely<DB>,
+    private readonly dialect: Dialect,
     private readonly now: () => number,
     private readonly policies: PolicyService,
   ) {}
@@ -36,6 +46,47 @@ export class PullService {
   async pull(
     device: DevicePrincipal,
     query: PullQuery,
+  ): Promise<PullResponse & { store: StoreInfo }> {
+    const now = this.now();
+    // The device's sync time and what it reports, and where the sequence and the policy stand,
+    // in one statement (one commit).
+    const { rows } = await this.db.executeQuery<{
+      head: number | string | null;
+      policy: number | string | null;
+    }>(
+      touchDevice(this.dialect, [
+        now,
+        query.appVersion ?? null,
+        query.auditHead ?? null,
+        device.deviceId,
+      ]),
+    );
+    const mark = rows[0];
+    if (mark && device.store && Number(mark.head ?? 0) === query.since) {
+      // Nothing was numbered after the cursor: no account changed and no revocation or removal
+      // happened since (all of them take a number of the 'users' sequence, and a number is
+      // only visible once the change that took it has committed). The full path below would
+      // find nothing either; answer from here, with the same cursor.
+      const policy = await this.policies.bundleAt(Number(mark.policy ?? 0));
+      return {
+        cursor: query.since,
+        serverTime: now,
+        fullSync: query.since === 0,
+        store: device.store,
+        revocations: { disabledAccountIds: [], removedAccountIds: [] },
+        accounts: [],
+        policy:
+          query.policyVersion === undefined || policy.version > query.policyVersion ? policy : null,
+        more: false,
+      };
+    }
+    return this.fullPull(device, query, now);
+  }
+
+  private async fullPull(
+    device: DevicePrincipal,
+    query: PullQuery,
+    now: number,
   ): Promise<PullResponse & { store: StoreInfo }> {
     const storeId = device.storeId;
     const page = await this.db
@@ -134,16 +185,6 @@ export class PullService {
     const cursor = more ? accounts[accounts.length - 1]!.version : Math.max(page.head, page.since);
 
     const policy = await this.policies.currentBundle();
-    const now = this.now();
-    await this.db
-      .updateTable('devices')
-      .set({
-        last_sync_at: now,
-        ...(query.appVersion !== undefined ? { app_version: query.appVersion } : {}),
-        ...(query.auditHead !== undefined ? { reported_seq: query.auditHead } : {}),
-      })
-      .where('id', '=', device.deviceId)
-      .execute();
 
     return {
       cursor,
@@ -158,3 +199,14 @@ export class PullService {
     };
   }
 }
+
+/**
+ * Records the pull on the device (last sync, and the app version and audit head it reports
+ * when it does) and returns the head of the 'users' sequence and the current policy version.
+ */
+const touchDevice = statement(`update devices set last_sync_at = ?,
+    app_version = coalesce(cast(? as text), app_version),
+    reported_seq = coalesce(cast(? as bigint), reported_seq)
+  where id = ?
+  returning (select value from counters where name = 'users') as head,
+    (select max(version) from policies) as policy`);

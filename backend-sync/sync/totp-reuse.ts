@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AuditRecord } from '../../common/audit/audit-record';
+import { batchInserts, statement } from '../db/compiled';
 import type { Dialect } from '../db/database';
 import type { DB } from '../db/schema';
 import type { ServerAudit } from '../services/server-audit';
@@ -39,10 +40,13 @@ export function totpStepOf(entry: AuditRecord): number | null {
  * TOTP_USE_PRUNE_BATCH per person), and a use that old is not recorded at all.
  *
  * The work is per batch, not per entry: one delete, one insert of every use, one lookup of
- * other devices' uses of the same pairs (and on PostgreSQL one statement taking the pairs'
- * locks), so a batch of 500 sign-ins costs a few statements instead of over a thousand. A
- * batch's own uses are inserted before the lookup, and the lookup excludes this device, so the
- * answer per entry is the same as looking each one up in turn.
+ * other devices' uses of the same pairs, so a batch of 500 sign-ins costs a few statements
+ * instead of over a thousand. The lookup excludes this device, so it needs none of the batch's
+ * own uses, and the answer per entry is the same as looking each one up in turn. On PostgreSQL
+ * (a round trip per statement) one statement takes the pairs' locks, then one statement does
+ * the delete, the insert and the lookup: they touch disjoint rows (deleted steps are all before
+ * the retention limit, inserted and looked-up ones from it on), so running them on one
+ * snapshot gives the same answer.
  */
 export async function recordTotpUses(
   tx: Kysely<DB>,
@@ -58,49 +62,67 @@ export async function recordTotpUses(
     return step === null ? [] : [{ entry, step, personId: entry.actorId! }];
   });
   if (uses.length === 0) return 0;
-  await pruneTotpUses(tx, [...new Set(uses.map((u) => u.personId))], oldestKept);
   const kept = uses.filter((u) => u.step >= oldestKept);
-  if (kept.length === 0) return 0;
+  const usedBy = [...new Set(uses.map((u) => u.personId))];
+  if (kept.length === 0) {
+    await pruneTotpUses(tx, dialect, usedBy, oldestKept);
+    return 0;
+  }
 
   const pairKey = (personId: string, step: number) => `totp:${personId}:${step}`;
+  const persons = [...new Set(kept.map((u) => u.personId))];
+  const steps = [...new Set(kept.map((u) => u.step))];
+  let others: OtherUseRow[];
   if (dialect === 'postgres') {
     // Two PCs uploading the same pair at once must not both miss each other: each pair's lock
     // is held until commit. Taken in one order (by key) so two uploads cannot deadlock.
     const keys = [...new Set(kept.map((u) => pairKey(u.personId, u.step)))].sort();
-    await sql`select pg_advisory_xact_lock(k)
-      from (select distinct hashtext(x) as k from unnest(${keys}::text[]) as x order by k) as l`.execute(
-      tx,
-    );
+    await tx.executeQuery(lockPairsPg(dialect, [keys]));
+    // Prune, insert and look up in one statement (one round trip). They cannot see each
+    // other's rows and need not: pruned steps are all before `oldestKept`, looked-up steps all
+    // from it on, and the lookup leaves this device's own (inserted) uses out.
+    ({ rows: others } = await tx.executeQuery<OtherUseRow>(
+      recordAndLookUpPg(dialect, [
+        usedBy,
+        oldestKept,
+        TOTP_USE_PRUNE_BATCH,
+        kept.map((u) => u.personId),
+        kept.map((u) => u.step),
+        kept.map(() => device.deviceId),
+        kept.map((u) => u.entry.seq),
+        kept.map((u) => u.entry.at),
+        persons,
+        steps,
+        device.deviceId,
+      ]),
+    ));
+  } else {
+    await pruneTotpUses(tx, dialect, usedBy, oldestKept);
+    const rows = kept.map(({ entry, step, personId }) => [
+      personId,
+      step,
+      device.deviceId,
+      entry.seq,
+      entry.at,
+    ]);
+    for (const insert of batchInserts(
+      dialect,
+      'totp_step_uses',
+      ['person_id', 'step', 'device_id', 'seq', 'at'],
+      rows,
+      'on conflict (person_id, step, device_id) do nothing',
+    )) {
+      await tx.executeQuery(insert);
+    }
+    // Other devices' uses of any person and any step in the batch (a superset of the pairs,
+    // narrowed below), oldest first as before. The lists go in as one JSON parameter each, so
+    // the statement's text is the same for every batch.
+    ({ rows: others } = await tx.executeQuery<OtherUseRow>(
+      otherUsesSqlite(dialect, [JSON.stringify(persons), JSON.stringify(steps), device.deviceId]),
+    ));
   }
-  for (let i = 0; i < kept.length; i += INSERT_CHUNK) {
-    await tx
-      .insertInto('totp_step_uses')
-      .values(
-        kept.slice(i, i + INSERT_CHUNK).map(({ entry, step, personId }) => ({
-          person_id: personId,
-          step,
-          device_id: device.deviceId,
-          seq: entry.seq,
-          at: entry.at,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['person_id', 'step', 'device_id']).doNothing())
-      .execute();
-  }
-  // Other devices' uses of any person and any step in the batch (a superset of the pairs,
-  // narrowed below), oldest first as before.
-  const persons = [...new Set(kept.map((u) => u.personId))];
-  const steps = [...new Set(kept.map((u) => u.step))];
-  const rows = await tx
-    .selectFrom('totp_step_uses')
-    .select(['person_id', 'step', 'device_id', 'seq', 'at'])
-    .where('person_id', 'in', persons)
-    .where('step', 'in', steps)
-    .where('device_id', '!=', device.deviceId)
-    .orderBy('at')
-    .execute();
   const othersOf = new Map<string, Array<{ deviceId: string; seq: number; at: number }>>();
-  for (const r of rows) {
+  for (const r of others) {
     const key = pairKey(r.person_id, Number(r.step));
     const list = othersOf.get(key) ?? [];
     list.push({ deviceId: r.device_id, seq: Number(r.seq), at: Number(r.at) });
@@ -134,8 +156,17 @@ export async function recordTotpUses(
   return flagged;
 }
 
-/** Rows per INSERT (5 parameters each: far below either dialect's parameter limit). */
-const INSERT_CHUNK = 500;
+interface OtherUseRow {
+  person_id: string;
+  step: number | string;
+  device_id: string;
+  seq: number | string;
+  at: number | string;
+}
+
+const otherUsesSqlite = statement(`select person_id, step, device_id, seq, at from totp_step_uses
+  where person_id in (select value from json_each(?)) and step in (select value from json_each(?))
+    and device_id <> ? order by at`);
 
 /**
  * Deletes, for each person, up to TOTP_USE_PRUNE_BATCH of their rows with a step before
@@ -143,16 +174,36 @@ const INSERT_CHUNK = 500;
  */
 async function pruneTotpUses(
   tx: Kysely<DB>,
+  dialect: Dialect,
   personIds: string[],
   oldestKept: number,
 ): Promise<void> {
   // Row numbers per person bound the delete on both dialects (no DELETE … LIMIT in PG).
-  await sql`delete from totp_step_uses where (person_id, step) in (
-      select person_id, step from (
-        select person_id, step,
-          row_number() over (partition by person_id order by step) as n
-        from totp_step_uses
-        where person_id in (${sql.join(personIds)}) and step < ${oldestKept}
-      ) as old
-      where n <= ${TOTP_USE_PRUNE_BATCH})`.execute(tx);
+  await tx.executeQuery(
+    dialect === 'postgres'
+      ? pruneOldPg(dialect, [personIds, oldestKept, TOTP_USE_PRUNE_BATCH])
+      : pruneOldSqlite(dialect, [JSON.stringify(personIds), oldestKept, TOTP_USE_PRUNE_BATCH]),
+  );
 }
+
+const PRUNE_OLD = (persons: string) => `delete from totp_step_uses where (person_id, step) in (
+    select person_id, step from (
+      select person_id, step,
+        row_number() over (partition by person_id order by step) as n
+      from totp_step_uses
+      where person_id ${persons} and step < ?
+    ) as old
+    where n <= ?)`;
+const lockPairsPg = statement(`select pg_advisory_xact_lock(k)
+  from (select distinct hashtext(x) as k from unnest(?::text[]) as x order by k) as l`);
+const pruneOldPg = statement(PRUNE_OLD('= any(?::text[])'));
+const recordAndLookUpPg = statement(`with pruned as (${PRUNE_OLD('= any(?::text[])')}),
+  added as (
+    insert into totp_step_uses (person_id, step, device_id, seq, at)
+    select * from unnest(?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[])
+    on conflict (person_id, step, device_id) do nothing
+  )
+  select person_id, step, device_id, seq, at from totp_step_uses
+  where person_id = any(?::text[]) and step = any(?::bigint[]) and device_id <> ?
+  order by at`);
+const pruneOldSqlite = statement(PRUNE_OLD('in (select value from json_each(?))'));

@@ -91,10 +91,11 @@ describeEachDialect('kill -9 of the sync server', (dialect) => {
       appendBacklog(kh, 4_000);
       let killedMidUpload = 0;
       for (let kill = 0; kill < KILLS; kill += 1) {
-        if (kh.sync.status().pendingEntries < 1_500) appendBacklog(kh, 2_000);
+        // Enough waiting that the upload outlasts the kill window (~17,000 entries/s here).
+        if (kh.sync.status().pendingEntries < 4_000) appendBacklog(kh, 4_000);
         const run = kh.sync.syncNow();
         await until(() => kh.sync.status().progress?.phase === 'upload', 20_000, 'the upload');
-        await sleep(Math.random() * 400);
+        await sleep(Math.random() * 150);
         const acknowledged = kh.sync.stateRepository.get()!.acknowledgedSeq;
         await world.killChild();
         const after = await run;

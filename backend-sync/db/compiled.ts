@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { CompiledQuery } from 'kysely';
+import type { Dialect } from './database';
+
+/**
+ * Hand-compiled statements for the sync hot paths (an upload of 500 entries, 500 PCs pulling at
+ * once). Kysely's builder, and even its `sql` template, walks an operation tree for every value:
+ * for a multi-row INSERT of hundreds of rows that costs more than the database takes to store
+ * them. These helpers write the SQL text and the parameter list directly; values are always
+ * bound parameters (never spliced into the text), table and column names are constants of the
+ * caller. Run them with `executor.executeQuery(compiled)`, inside a transaction or not.
+ */
+
+/** `?` (SQLite) or `$n` (PostgreSQL) placeholders for one row of `width` values. */
+function rowPlaceholders(dialect: Dialect, width: number, first: number): string {
+  const marks = new Array<string>(width);
+  for (let i = 0; i < width; i++) marks[i] = dialect === 'postgres' ? `$${first + i}` : '?';
+  return `(${marks.join(', ')})`;
+}
+
+/**
+ * `insert into <table> (<columns>) values (…), (…) <suffix>` for `rows` (each as many values as
+ * there are columns, in column order).
+ */
+export function multiRowInsert(
+  dialect: Dialect,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  suffix = '',
+): CompiledQuery {
+  const width = columns.length;
+  const parameters: unknown[] = [];
+  const tuples = new Array<string>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    if (row.length !== width) throw new Error(`multiRowInsert: row ${r} has ${row.length} values`);
+    tuples[r] = rowPlaceholders(dialect, width, parameters.length + 1);
+    for (let c = 0; c < width; c++) parameters.push(row[c]);
+  }
+  const text = `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}${suffix ? ` ${suffix}` : ''}`;
+  return CompiledQuery.raw(text, parameters);
+}
+
+/** Row counts a batch insert is split into (largest first): see `batchInserts`. */
+const INSERT_SIZES = [256, 128, 64, 32, 16, 8, 4, 2, 1] as const;
+
+/**
+ * `multiRowInsert` for any number of rows, as INSERTs of 256, 128, 64, … 1 rows (the binary
+ * digits of the count: 35 rows are 32 + 2 + 1). So a table's inserts use at most nine distinct
+ * SQL texts, whatever the batch sizes: each is prepared once and stays in the SQLite statement
+ * cache, instead of one large statement per distinct count crowding it out (and its memory).
+ * 256 rows of 15 values stay far below either dialect's parameter limit.
+ */
+export function batchInserts(
+  dialect: Dialect,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  suffix = '',
+): CompiledQuery[] {
+  const out: CompiledQuery[] = [];
+  let at = 0;
+  for (const size of INSERT_SIZES) {
+    while (rows.length - at >= size) {
+      out.push(multiRowInsert(dialect, table, columns, rows.slice(at, at + size), suffix));
+      at += size;
+    }
+  }
+  return out;
+}
+
+/**
+ * A statement written once with `?` placeholders, for either dialect: PostgreSQL gets
+ * `$1, $2, …` (so the text must not hold a literal `?`). Call the result with the dialect and
+ * the values, in placeholder order.
+ */
+export function statement(text: string) {
+  let n = 0;
+  const numbered = text.replace(/\?/g, () => `$${++n}`);
+  PREPARED_ON_POSTGRES.set(
+    numbered,
+    `kh_${createHash('sha256').update(numbered).digest('hex').slice(0, 24)}`,
+  );
+  return (dialect: Dialect, parameters: readonly unknown[]): CompiledQuery =>
+    CompiledQuery.raw(dialect === 'postgres' ? numbered : text, [...parameters]);
+}
+
+/**
+ * PostgreSQL text → statement name of every `statement()`: these texts are constants of the
+ * code, so each connection prepares them once by name (parse and plan once, then only bind and
+ * execute) instead of parsing and planning them on every run (`database.ts` names them on the
+ * pool's connections). Other statements stay unnamed.
+ */
+export const PREPARED_ON_POSTGRES = new Map<string, string>();
