@@ -1,22 +1,16 @@
 import { useCallback, useEffect, useState } from 'react';
-import {
-  AUDIT_ACTIONS,
-  AUDIT_OUTCOMES,
-  type AuditAction,
-  type AuditOutcome,
-} from '../../common/audit/audit-record';
+import type { AuditAction, AuditOutcome } from '../../common/audit/audit-record';
 import { can } from '../../common/rbac/permissions';
 import { useApi } from '../api/api-context';
 import { isSessionError, type ApiError, type AuditEntry, type StaffSummary } from '../api/types';
 import { downloadText } from '../components/download';
-import { Field, SelectField } from '../components/field';
 import { ErrorAlert } from '../components/messages';
 import { Page } from '../components/page';
 import { useI18n } from '../i18n/i18n-context';
 import type { ScreenProps } from './app-shell';
-import { ACTION_LABEL, OUTCOME_LABEL } from './audit-labels';
 import { AuditTable } from './audit-table';
 import { AuditVerify } from './audit-verify';
+import { AuditFilterFields } from './audit-filter-fields';
 
 export const PAGE_SIZE = 20;
 const DAY_MS = 86_400_000;
@@ -109,66 +103,15 @@ export function AuditScreen({ session, onSessionError }: ScreenProps) {
         aria-label={t('audit.filters')}
         onSubmit={(e) => e.preventDefault()}
       >
-        <SelectField
-          label={t('audit.person')}
-          value={filters.person}
-          onChange={(e) => set('person', e.target.value)}
-        >
-          <option value="">{t('audit.anyone')}</option>
-          {people.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.displayName} ({p.username})
-            </option>
-          ))}
-        </SelectField>
-        <SelectField
-          label={t('audit.action')}
-          value={filters.action}
-          onChange={(e) => set('action', e.target.value as AuditAction | '')}
-        >
-          <option value="">{t('audit.any_action')}</option>
-          {AUDIT_ACTIONS.map((a) => (
-            <option key={a} value={a}>
-              {t(ACTION_LABEL[a])}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField
-          label={t('audit.outcome')}
-          value={filters.outcome}
-          onChange={(e) => set('outcome', e.target.value as AuditOutcome | '')}
-        >
-          <option value="">{t('audit.any_outcome')}</option>
-          {AUDIT_OUTCOMES.map((o) => (
-            <option key={o} value={o}>
-              {t(OUTCOME_LABEL[o])}
-            </option>
-          ))}
-        </SelectField>
-        <Field
-          label={t('audit.from')}
-          type="date"
-          value={filters.from}
-          onChange={(e) => set('from', e.target.value)}
+        <AuditFilterFields
+          filters={filters}
+          people={people}
+          onChange={set}
+          onClear={() => {
+            setFilters(EMPTY);
+            setPage(0);
+          }}
         />
-        <Field
-          label={t('audit.to')}
-          type="date"
-          value={filters.to}
-          onChange={(e) => set('to', e.target.value)}
-        />
-        <div className="filter-actions">
-          <button
-            type="button"
-            className="button secondary"
-            onClick={() => {
-              setFilters(EMPTY);
-              setPage(0);
-            }}
-          >
-            {t('audit.clear')}
-          </button>
-        </div>
       </form>
       <div className="toolbar-row">
         {can(session.role, 'audit.verify') ? <AuditVerify onSessionError={failed} /> : <span />}

@@ -13,12 +13,13 @@ import {
 import { useApi } from '../../api/api-context';
 import type { ApiError } from '../../api/types';
 import { downloadText } from '../../components/download';
-import { Field, SelectField } from '../../components/field';
+import { SelectField } from '../../components/field';
 import { ErrorAlert } from '../../components/messages';
 import { TableWrap } from '../../components/table-wrap';
 import { useI18n } from '../../i18n/i18n-context';
 import { ACTION_LABEL, OUTCOME_LABEL } from '../audit-labels';
 import { DAY_MS, localDay, type Run } from './admin-run';
+import { AuditFilterFields } from '../audit-filter-fields';
 
 const PAGE = 25;
 interface Filters {
@@ -113,66 +114,15 @@ export function AuditSection({ run }: { run: Run }) {
             </option>
           ))}
         </SelectField>
-        <SelectField
-          label={t('audit.person')}
-          value={filters.person}
-          onChange={(e) => set('person', e.target.value)}
-        >
-          <option value="">{t('audit.anyone')}</option>
-          {people.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.displayName} ({p.username})
-            </option>
-          ))}
-        </SelectField>
-        <SelectField
-          label={t('audit.action')}
-          value={filters.action}
-          onChange={(e) => set('action', isAction(e.target.value) ? e.target.value : '')}
-        >
-          <option value="">{t('audit.any_action')}</option>
-          {AUDIT_ACTIONS.map((a) => (
-            <option key={a} value={a}>
-              {t(ACTION_LABEL[a])}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField
-          label={t('audit.outcome')}
-          value={filters.outcome}
-          onChange={(e) => set('outcome', isOutcome(e.target.value) ? e.target.value : '')}
-        >
-          <option value="">{t('audit.any_outcome')}</option>
-          {AUDIT_OUTCOMES.map((o) => (
-            <option key={o} value={o}>
-              {t(OUTCOME_LABEL[o])}
-            </option>
-          ))}
-        </SelectField>
-        <Field
-          label={t('audit.from')}
-          type="date"
-          value={filters.from}
-          onChange={(e) => set('from', e.target.value)}
+        <AuditFilterFields
+          filters={filters}
+          people={people}
+          onChange={set}
+          onClear={() => {
+            setFilters(EMPTY);
+            setPage(0);
+          }}
         />
-        <Field
-          label={t('audit.to')}
-          type="date"
-          value={filters.to}
-          onChange={(e) => set('to', e.target.value)}
-        />
-        <div className="filter-actions">
-          <button
-            type="button"
-            className="button secondary"
-            onClick={() => {
-              setFilters(EMPTY);
-              setPage(0);
-            }}
-          >
-            {t('audit.clear')}
-          </button>
-        </div>
       </form>
       <div className="button-row">
         <button type="button" className="button secondary" onClick={() => void exportAs('csv')}>
