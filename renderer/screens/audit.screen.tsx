@@ -11,6 +11,7 @@ import type { ScreenProps } from './app-shell';
 import { AuditTable } from './audit-table';
 import { AuditVerify } from './audit-verify';
 import { AuditFilterFields } from './audit-filter-fields';
+import { Pager } from '../components/pager';
 
 export const PAGE_SIZE = 20;
 const DAY_MS = 86_400_000;
@@ -139,27 +140,7 @@ export function AuditScreen({ session, onSessionError }: ScreenProps) {
           : t('common.loading')}
       </p>
       {data && data.entries.length > 0 ? <AuditTable entries={data.entries} /> : null}
-      <nav className="pager" aria-label={t('audit.pages')}>
-        <button
-          type="button"
-          className="button secondary"
-          disabled={page === 0}
-          onClick={() => setPage((p) => p - 1)}
-        >
-          {t('audit.previous')}
-        </button>
-        <span>
-          {t('audit.page', { page: page + 1, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) })}
-        </span>
-        <button
-          type="button"
-          className="button secondary"
-          disabled={last >= total}
-          onClick={() => setPage((p) => p + 1)}
-        >
-          {t('audit.next')}
-        </button>
-      </nav>
+      <Pager page={page} pageSize={PAGE_SIZE} total={total} onPage={setPage} />
     </Page>
   );
 }

@@ -20,6 +20,7 @@ import { useI18n } from '../../i18n/i18n-context';
 import { ACTION_LABEL, OUTCOME_LABEL } from '../audit-labels';
 import { DAY_MS, localDay, type Run } from './admin-run';
 import { AuditFilterFields } from '../audit-filter-fields';
+import { Pager } from '../../components/pager';
 
 const PAGE = 25;
 interface Filters {
@@ -171,27 +172,7 @@ export function AuditSection({ run }: { run: Run }) {
           </table>
         </TableWrap>
       ) : null}
-      <nav className="pager" aria-label={t('audit.pages')}>
-        <button
-          type="button"
-          className="button secondary"
-          disabled={page === 0}
-          onClick={() => setPage((p) => p - 1)}
-        >
-          {t('audit.previous')}
-        </button>
-        <span>
-          {t('audit.page', { page: page + 1, pages: Math.max(1, Math.ceil(total / PAGE)) })}
-        </span>
-        <button
-          type="button"
-          className="button secondary"
-          disabled={last >= total}
-          onClick={() => setPage((p) => p + 1)}
-        >
-          {t('audit.next')}
-        </button>
-      </nav>
+      <Pager page={page} pageSize={PAGE} total={total} onPage={setPage} />
     </section>
   );
 }

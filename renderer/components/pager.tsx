@@ -1,0 +1,38 @@
+import { useI18n } from '../i18n/i18n-context';
+
+interface Props {
+  /** Zero-based page shown now. */
+  page: number;
+  pageSize: number;
+  total: number;
+  onPage(page: number): void;
+}
+
+/** Previous / "Page n of m" / Next under a paged list (both audit views). */
+export function Pager({ page, pageSize, total, onPage }: Props) {
+  const { t } = useI18n();
+  const last = Math.min(total, (page + 1) * pageSize);
+  return (
+    <nav className="pager" aria-label={t('audit.pages')}>
+      <button
+        type="button"
+        className="button secondary"
+        disabled={page === 0}
+        onClick={() => onPage(page - 1)}
+      >
+        {t('audit.previous')}
+      </button>
+      <span>
+        {t('audit.page', { page: page + 1, pages: Math.max(1, Math.ceil(total / pageSize)) })}
+      </span>
+      <button
+        type="button"
+        className="button secondary"
+        disabled={last >= total}
+        onClick={() => onPage(page + 1)}
+      >
+        {t('audit.next')}
+      </button>
+    </nav>
+  );
+}
