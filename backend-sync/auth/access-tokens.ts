@@ -39,11 +39,11 @@ export class AccessTokens {
   ) {}
 
   /** Issues a token that expires after the TTL, and never after its family does. */
-  async issue(
+  issue(
     claims: AccessClaims,
     nowMs: number,
     familyExpiresAt: number,
-  ): Promise<{ token: string; expiresIn: number }> {
+  ): { token: string; expiresIn: number } {
     const iat = Math.floor(nowMs / 1000);
     const exp = Math.max(
       iat + 1,

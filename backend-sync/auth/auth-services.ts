@@ -43,7 +43,16 @@ export function createAuthServices(deps: {
     tokens,
     lockout,
     hasher,
-    signIn: new SignInService({ db, clock, hasher, lockout, tokens, audit, policyFor }),
+    signIn: new SignInService({
+      db,
+      clock,
+      hasher,
+      lockout,
+      tokens,
+      audit,
+      policyFor,
+      dialect: deps.database.dialect,
+    }),
     setup: new SetupService({ db, clock, hasher, audit, policyFor }),
   };
 }

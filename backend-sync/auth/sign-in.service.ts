@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { evaluatePassword, type PasswordViolation } from '../../common/policy';
 import type { ServerClock } from '../app';
+import { statement } from '../db/compiled';
+import type { Dialect } from '../db/database';
 import type { DB, UsersTable } from '../db/schema';
 import { HttpError } from '../errors';
 import { nextChangeSeq } from '../services/change-seq';
@@ -27,7 +29,13 @@ export interface SignInDeps {
   tokens: TokenService;
   audit: ServerAudit;
   policyFor: PolicyFor;
+  /** With the dialect, the sign-in transaction runs hand-compiled statements (db/compiled.ts). */
+  dialect?: Dialect;
 }
+
+const claimStep = statement(
+  'update users set totp_last_step = ? where id = ? and totp_last_step < ?',
+);
 
 type FailureReason = 'unknown_user' | 'bad_password' | 'bad_code' | 'replayed_code';
 
@@ -81,7 +89,18 @@ export class SignInService {
     const subject = lockoutSubject(user, email);
     await this.assertOpen(subject, user?.id ?? null, email, meta, now);
 
-    const passwordOk = await this.d.hasher.verify(user?.password_hash ?? null, input.password);
+    // The hash runs on the thread pool. Meanwhile the main thread does the work that does not
+    // depend on its answer (the TOTP check, the new session's secrets and signed access token),
+    // so only the commit and the answer remain once the hash is done. The code is checked for
+    // every attempt, so timing still tells nothing about which factor was wrong; nothing
+    // prepared here takes effect unless the transaction below commits.
+    const verifying = this.d.hasher.verify(user?.password_hash ?? null, input.password);
+    const step = user?.totp_secret ? matchTotpStep(user.totp_secret, input.totpCode, now) : null;
+    const prepared =
+      user && step !== null && step > user.totp_last_step && user.status === 'active'
+        ? this.d.tokens.prepareFamily(user, meta, now)
+        : null;
+    const passwordOk = await verifying;
     if (!user || !passwordOk) {
       return this.fail(subject, user, user ? 'bad_password' : 'unknown_user', email, meta, now);
     }
@@ -95,7 +114,6 @@ export class SignInService {
       this.onTwoFactorSetupNeeded?.(user.id, meta);
       throw twoFactorSetupRequired();
     }
-    const step = user.totp_secret ? matchTotpStep(user.totp_secret, input.totpCode, now) : null;
     if (step === null) return this.fail(subject, user, 'bad_code', email, meta, now);
     if (step <= user.totp_last_step)
       return this.fail(subject, user, 'replayed_code', email, meta, now);
@@ -110,13 +128,16 @@ export class SignInService {
       throw accountDisabled();
     }
 
-    const tokens = await this.d.db.transaction().execute(async (trx) => {
+    const session = prepared ?? this.d.tokens.prepareFamily(user, meta, now);
+    const committed = await this.d.db.transaction().execute(async (trx) => {
       // The authorisation decision for the code: only one request can move the step forward.
-      const claimed = await sql`update users set totp_last_step = ${step}
-        where id = ${user.id} and totp_last_step < ${step}`.execute(trx);
-      if (Number(claimed.numAffectedRows) !== 1) return null;
+      const claimed = this.d.dialect
+        ? await trx.executeQuery(claimStep(this.d.dialect, [step, user.id, step]))
+        : await sql`update users set totp_last_step = ${step}
+            where id = ${user.id} and totp_last_step < ${step}`.execute(trx);
+      if (Number(claimed.numAffectedRows) !== 1) return false;
       await this.d.lockout.reset(subject, trx);
-      const issued = await this.d.tokens.startFamily(user, meta, trx);
+      await this.d.tokens.storeFamily(session, trx);
       await this.d.audit.write(
         {
           action: 'auth.sign_in',
@@ -127,9 +148,9 @@ export class SignInService {
         },
         trx,
       );
-      return issued;
+      return true;
     });
-    return tokens ?? this.fail(subject, user, 'replayed_code', email, meta, now);
+    return committed ? session.tokens : this.fail(subject, user, 'replayed_code', email, meta, now);
   }
 
   /** The signed-in person's own account, as shown to them. */

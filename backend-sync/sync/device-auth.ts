@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { statement } from '../db/compiled';
 import type { Dialect } from '../db/database';
@@ -20,7 +20,7 @@ export function newDeviceCredential(deviceId: string): { credential: string; has
 }
 
 export function sha256(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 interface DeviceRow {

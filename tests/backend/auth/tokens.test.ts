@@ -8,10 +8,12 @@ import { describeEachDialect } from '../support/server-harness';
 import {
   AUTH,
   auditActions,
+  authRowCounts,
   bearer,
   expectGenericError,
   me,
   nextStep,
+  PASSWORD,
   post,
   setUpAdmin,
   signIn,
@@ -65,6 +67,31 @@ describeEachDialect('access and refresh tokens', (dialect) => {
     expect(payload.sid).toMatch(/^[0-9a-f-]{36}$/);
     // Tokens and policies use different keys from the one master key.
     expect(keys.token.keyId).not.toBe(keys.policy.keyId);
+  });
+
+  it('stores no session and spends no code when the code is right but the password is wrong', async () => {
+    // Sign-in prepares the session's tokens while the password hash runs: none may survive a
+    // refusal, and the right code must still work for the right password.
+    const { clock } = server;
+    nextStep(clock);
+    const code = totp(secret, clock);
+    const before = await authRowCounts(server.s);
+    const wrong = await post(server.s, '/sign-in', {
+      email,
+      password: 'not it at all 42',
+      totpCode: code,
+    });
+    expectGenericError(wrong, 401, 'invalid_credentials');
+    const after = await authRowCounts(server.s);
+    expect(after.refresh_families).toBe(before.refresh_families);
+    expect(after.refresh_tokens).toBe(before.refresh_tokens);
+    const right = await post(server.s, '/sign-in', { email, password: PASSWORD, totpCode: code });
+    expect(right.statusCode, right.body).toBe(200);
+    const { accessToken } = right.json() as { accessToken: string };
+    expect(await me(server.s, accessToken)).toBe(200);
+    expect((await authRowCounts(server.s)).refresh_families).toBe(
+      (before.refresh_families ?? 0) + 1,
+    );
   });
 
   it('refuses forged, tampered, mis-addressed and expired access tokens with one generic 401', async () => {
