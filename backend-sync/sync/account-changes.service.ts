@@ -51,7 +51,7 @@ export class AccountChangesService {
     private readonly dialect: Dialect,
     private readonly now: () => number,
   ) {
-    this.keys = new IdempotencyKeys(db, now);
+    this.keys = new IdempotencyKeys(now);
     this.audit = new ServerAudit(db, { nowMs: now });
   }
 
@@ -60,15 +60,25 @@ export class AccountChangesService {
     idempotencyKey: string,
     changes: AccountChange[],
   ): Promise<PushAccountChangesResponse> {
-    const claimed = await this.keys.claim<PushAccountChangesResponse>(
-      device.deviceId,
-      'accounts',
-      idempotencyKey,
-      requestHash(changes),
-    );
-    if (claimed !== 'new') return claimed.replay;
+    // One commit, as for audit uploads (idempotency.ts): the key is stored, done, in the
+    // transaction that applies the changes, so a server killed mid-request leaves nothing
+    // behind and the PC's retry runs at once.
+    const fingerprint = requestHash(changes);
+    const leave = this.keys.enter(device.deviceId, 'accounts', idempotencyKey);
     try {
       return await this.db.transaction().execute(async (tx) => {
+        await this.keys.lock(tx, this.dialect, device.deviceId, 'accounts', idempotencyKey);
+        const prior = await this.keys.judge<PushAccountChangesResponse>(
+          tx,
+          this.dialect,
+          device.deviceId,
+          'accounts',
+          idempotencyKey,
+          await this.keys.read(tx, this.dialect, device.deviceId, 'accounts', idempotencyKey),
+          fingerprint,
+          changes,
+        );
+        if (prior !== 'new') return prior.replay;
         // The counter first (as every writer of users does): one lock order, no deadlock.
         let reserved: number | null = await nextChangeSeq(tx, 'users');
         const takeSeq = async () => {
@@ -81,12 +91,19 @@ export class AccountChangesService {
           results.push(await this.applyOne(tx, device, change, takeSeq));
         }
         const answer = { results };
-        await this.keys.complete(tx, device.deviceId, 'accounts', idempotencyKey, answer);
+        await this.keys.store(
+          tx,
+          this.dialect,
+          device.deviceId,
+          'accounts',
+          idempotencyKey,
+          fingerprint,
+          answer,
+        );
         return answer;
       });
-    } catch (error) {
-      await this.keys.release(device.deviceId, 'accounts', idempotencyKey);
-      throw error;
+    } finally {
+      leave();
     }
   }
 

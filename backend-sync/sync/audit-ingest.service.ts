@@ -41,7 +41,7 @@ export class AuditIngestService {
     private readonly dialect: Dialect,
     private readonly now: () => number,
   ) {
-    this.keys = new IdempotencyKeys(db, now);
+    this.keys = new IdempotencyKeys(now);
     this.audit = new ServerAudit(db, { nowMs: now });
   }
 

@@ -55,6 +55,9 @@ export interface StoredKeyRow {
 const tryKeyLock = statement(
   'select pg_try_advisory_xact_lock(hashtext(?), hashtext(?)) as locked',
 );
+const selectKey = statement(
+  'select request_hash, state, response, created_at from idempotency_keys where device_id = ? and key = ?',
+);
 const deleteStaleClaim = statement(
   "delete from idempotency_keys where device_id = ? and key = ? and state = 'in_progress' and created_at = ?",
 );
@@ -63,34 +66,26 @@ const insertDone = statement(
 );
 
 /**
- * `Idempotency-Key` for device uploads, per device and per endpoint (`scope`):
- * - a new key is claimed (committed at once, state in_progress), so a concurrent duplicate
- *   sees it and gets 409 `request_in_progress`;
- * - the handler's transaction stores the answer with `complete(tx, …)`, so the answer commits
- *   together with what it reports;
+ * `Idempotency-Key` for device uploads, per device and per endpoint (`scope`), in one commit:
+ * the key is written once, state done, with its answer, in the transaction that does the work
+ * (`enter`, `lock`, `read` or a joined read, `judge`, `store`):
  * - the same key with the same payload returns the stored answer; with another payload, 422;
- * - a failed request frees its key (`release`), so the device can retry after fixing the cause;
- * - a claim left in progress by a server killed mid-request is taken over after STALE_CLAIM_MS.
- *
- * Audit uploads use the one-commit form instead (`enter`, `lock`, `judge`, `store`): the key is
- * written once, state done, in the transaction that stores the entries, and a concurrent
- * duplicate is told 409 `request_in_progress` without a commit of its own:
- * - in this process, by a set of the keys whose request is running (`enter`);
- * - on PostgreSQL across server instances too, by a transaction-scoped advisory lock on the key
- *   (`lock`, taken with `pg_try_advisory_xact_lock`: a duplicate that finds it taken is refused
- *   at once rather than waiting). SQLite has one server process (one writer) by design, so the
- *   set covers it; a second process on the same file would serialise on SQLite's write lock and
- *   find the stored answer, so each batch is still stored once.
- * A request that fails rolls back with nothing written, so its key is free at once; a server
- * killed mid-request leaves no claim behind (the lock and the set die with it).
+ * - a concurrent duplicate is told 409 `request_in_progress` without a commit of its own:
+ *   - in this process, by a set of the keys whose request is running (`enter`);
+ *   - on PostgreSQL across server instances too, by a transaction-scoped advisory lock on the
+ *     key (`lock`, taken with `pg_try_advisory_xact_lock`: a duplicate that finds it taken is
+ *     refused at once rather than waiting). SQLite has one server process (one writer) by
+ *     design, so the set covers it; a second process on the same file would serialise on
+ *     SQLite's write lock and find the stored answer, so each request still runs once.
+ * - a request that fails rolls back with nothing written, so its key is free at once; a server
+ *   killed mid-request leaves no claim behind (the lock and the set die with it).
+ * Earlier versions committed an `in_progress` claim first; `judge` still honours such a row
+ * (409 while it is younger than STALE_CLAIM_MS, then taken over).
  */
 export class IdempotencyKeys {
   private readonly running = new Set<string>();
 
-  constructor(
-    private readonly db: Kysely<DB>,
-    private readonly now: () => number,
-  ) {}
+  constructor(private readonly now: () => number) {}
 
   /**
    * Marks the key's request as running in this process; a second one gets 409 at once. Call
@@ -150,6 +145,20 @@ export class IdempotencyKeys {
     return 'new';
   }
 
+  /** The key's row as this transaction sees it (after `lock`), for `judge`. */
+  async read(
+    tx: Kysely<DB>,
+    dialect: Dialect,
+    deviceId: string,
+    scope: string,
+    key: string,
+  ): Promise<StoredKeyRow | undefined> {
+    const { rows } = await tx.executeQuery<StoredKeyRow>(
+      selectKey(dialect, [deviceId, storedKey(scope, key)]),
+    );
+    return rows[0];
+  }
+
   /** Stores the key, done, with its answer: inside the transaction of the work it reports. */
   async store(
     tx: Kysely<DB>,
@@ -169,91 +178,6 @@ export class IdempotencyKeys {
         this.now(),
       ]),
     );
-  }
-
-  /** 'new' when this call owns the key; otherwise the stored answer (or an error). */
-  async claim<T>(
-    deviceId: string,
-    scope: string,
-    key: string,
-    hash: string,
-  ): Promise<'new' | { replay: T }> {
-    const stored = storedKey(scope, key);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const inserted = await this.db
-        .insertInto('idempotency_keys')
-        .values({
-          device_id: deviceId,
-          key: stored,
-          request_hash: hash,
-          state: 'in_progress',
-          response: null,
-          created_at: this.now(),
-        })
-        .onConflict((oc) => oc.columns(['device_id', 'key']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return 'new';
-      const existing = await this.db
-        .selectFrom('idempotency_keys')
-        .select(['request_hash', 'state', 'response', 'created_at'])
-        .where('device_id', '=', deviceId)
-        .where('key', '=', stored)
-        .executeTakeFirst();
-      if (!existing) continue; // freed meanwhile: claim again
-      if (existing.request_hash !== hash) {
-        throw new HttpError(
-          422,
-          'idempotency_key_reused',
-          'This Idempotency-Key was used with a different request.',
-        );
-      }
-      if (existing.state === 'done' && existing.response) {
-        return { replay: JSON.parse(existing.response) as T };
-      }
-      if (Number(existing.created_at) < this.now() - STALE_CLAIM_MS) {
-        // Abandoned by a request that never finished: free it (only if still that claim).
-        await this.db
-          .deleteFrom('idempotency_keys')
-          .where('device_id', '=', deviceId)
-          .where('key', '=', stored)
-          .where('state', '=', 'in_progress')
-          .where('created_at', '=', existing.created_at)
-          .execute();
-        continue;
-      }
-      break;
-    }
-    throw new HttpError(
-      409,
-      'request_in_progress',
-      'The same request is still being processed. Retry shortly.',
-    );
-  }
-
-  /** Stores the answer; call inside the transaction that commits the work it describes. */
-  async complete(
-    executor: Kysely<DB>,
-    deviceId: string,
-    scope: string,
-    key: string,
-    answer: unknown,
-  ): Promise<void> {
-    await executor
-      .updateTable('idempotency_keys')
-      .set({ state: 'done', response: JSON.stringify(answer) })
-      .where('device_id', '=', deviceId)
-      .where('key', '=', storedKey(scope, key))
-      .execute();
-  }
-
-  /** Frees a key whose request failed (nothing was written). */
-  async release(deviceId: string, scope: string, key: string): Promise<void> {
-    await this.db
-      .deleteFrom('idempotency_keys')
-      .where('device_id', '=', deviceId)
-      .where('key', '=', storedKey(scope, key))
-      .where('state', '=', 'in_progress')
-      .execute();
   }
 }
 

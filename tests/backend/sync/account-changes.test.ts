@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SYNC_API_PREFIX, type PullResponse } from '../../../common/sync/protocol';
+import {
+  SYNC_API_PREFIX,
+  type AccountChange,
+  type PullResponse,
+} from '../../../common/sync/protocol';
 import { PasswordHasher } from '../../../backend-sync/auth/password-hasher';
 import { expectGenericError } from '../auth/support/auth-helpers';
 import {
@@ -17,6 +21,10 @@ import {
   type Person,
 } from '../stores/support/admin-api';
 import { describeEachDialect } from '../support/server-harness';
+import { errorCode } from '../../support/core-harness';
+import { AccountChangesService } from '../../../backend-sync/sync/account-changes.service';
+import { authenticateDevice } from '../../../backend-sync/sync/device-auth';
+import { requestHash, STALE_CLAIM_MS } from '../../../backend-sync/sync/idempotency';
 
 const hasher = new PasswordHasher();
 
@@ -273,5 +281,61 @@ describeEachDialect('account changes pushed by store PCs', (dialect) => {
     );
     expect(await rowCounts(api.s, ['users', 'server_audit', 'idempotency_keys'])).toEqual(before);
     expect(await user(alice.id)).toEqual(snapshot);
+  });
+
+  it('stores its key in the one commit of the changes: duplicates at once get 409, nothing is left in progress', async () => {
+    // A server killed mid-request must leave no claim behind (the PC's retry runs at once), so
+    // the key is written only with the answer, in the changes' own transaction.
+    const service = new AccountChangesService(api.s.database.db, dialect, () => api.clock.nowMs());
+    const device = await authenticateDevice(api.s.database.db, till1.auth.authorization);
+    api.clock.advance(60_000);
+    const body = [change(bob.id, api.clock.nowMs(), hashes[1]!)] as AccountChange[];
+    const [first, second] = await Promise.allSettled([
+      service.push(device, 'one-commit-0001', body),
+      service.push(device, 'one-commit-0001', body),
+    ]);
+    expect(first).toMatchObject({ status: 'fulfilled' });
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'request_in_progress' } });
+    expect(await service.push(device, 'one-commit-0001', body)).toEqual(
+      (first as PromiseFulfilledResult<unknown>).value,
+    );
+    const states = await api.s.database.db
+      .selectFrom('idempotency_keys')
+      .select('state')
+      .distinct()
+      .where('device_id', '=', device.deviceId)
+      .execute();
+    expect(states).toEqual([{ state: 'done' }]);
+
+    // A claim written by an earlier version that committed it first: honoured while fresh,
+    // taken over once abandoned.
+    const legacy = (key: string, createdAt: number) => ({
+      device_id: device.deviceId,
+      key: `accounts:${key}`,
+      request_hash: requestHash(body),
+      state: 'in_progress',
+      response: null,
+      created_at: createdAt,
+    });
+    const now = api.clock.nowMs();
+    await api.s.database.db
+      .insertInto('idempotency_keys')
+      .values([
+        legacy('legacy-running-01', now),
+        legacy('legacy-dropped-01', now - STALE_CLAIM_MS - 1),
+      ])
+      .execute();
+    expect(await errorCode(() => service.push(device, 'legacy-running-01', body))).toBe(
+      'request_in_progress',
+    );
+    const takenOver = await service.push(device, 'legacy-dropped-01', body);
+    expect(takenOver.results.map((r) => r.accountId)).toEqual([bob.id]);
+    const dropped = await api.s.database.db
+      .selectFrom('idempotency_keys')
+      .select(['state', 'response'])
+      .where('device_id', '=', device.deviceId)
+      .where('key', '=', 'accounts:legacy-dropped-01')
+      .executeTakeFirstOrThrow();
+    expect(dropped).toEqual({ state: 'done', response: JSON.stringify(takenOver) });
   });
 });
