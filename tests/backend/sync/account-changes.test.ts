@@ -313,7 +313,7 @@ describeEachDialect('account changes pushed by store PCs', (dialect) => {
       device_id: device.deviceId,
       key: `accounts:${key}`,
       request_hash: requestHash(body),
-      state: 'in_progress',
+      state: 'in_progress' as const,
       response: null,
       created_at: createdAt,
     });
