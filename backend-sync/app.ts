@@ -134,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     now: () => clock.nowMs(),
     serverPublicKey: () => keys.policy.publicKeyPem,
     policies,
+    metrics: registry,
   });
   // Stores, devices, policies, audit search and analytics (the admin API).
   const admin = {

@@ -125,6 +125,9 @@ export const envSchema = z.object({
     .default(1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(300),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10000).default(10),
+  SYNC_UPLOAD_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  SYNC_UPLOAD_QUEUE: z.coerce.number().int().min(0).max(100000).default(2000),
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
   SENTRY_DSN: z.string().url().optional(),
 });
 

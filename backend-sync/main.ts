@@ -9,6 +9,7 @@ import { openServerDatabase, type Database } from './db/database';
 import { ServerAudit } from './services/server-audit';
 import { describeDigestRun, sendDigest } from './commands/send-digest';
 import { loadErrorReporter, type ErrorReporter } from './observability/error-reporter';
+import { applyHeapGrowth } from './observability/heap-growth';
 import { SERVER_VERSION } from './version';
 
 /**
@@ -28,6 +29,7 @@ let reporter: ErrorReporter | undefined;
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
   const config = loadConfig();
+  applyHeapGrowth(config);
   // Sentry (only when SENTRY_DSN is set) before anything else, so what follows is covered.
   reporter = await loadErrorReporter(config, {
     release: process.env.SENTRY_RELEASE ?? `keyholder-sync@${SERVER_VERSION}`,

@@ -8,6 +8,7 @@ import { SetupService } from '../backend-sync/auth/setup.service';
 import { newTotpSecret } from '../backend-sync/auth/totp';
 import { loadConfig, type Config } from '../backend-sync/config';
 import { openServerDatabase } from '../backend-sync/db/database';
+import { applyHeapGrowth } from '../backend-sync/observability/heap-growth';
 import { nextChangeSeq } from '../backend-sync/services/change-seq';
 import { ServerAudit } from '../backend-sync/services/server-audit';
 
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'info',
     ...(args.databaseUrl ? { DATABASE_URL: args.databaseUrl } : {}),
   });
+  // As backend-sync/main.ts does first thing.
+  applyHeapGrowth(base);
   const config: Config = {
     ...base,
     RATE_LIMIT_PER_MINUTE: 1_000_000_000,

@@ -607,7 +607,7 @@ export async function benchSync(): Promise<BenchSection> {
     for (const [i, b] of f.bursts.entries()) {
       const q = (x: number) => percentile(b.latencies, x);
       lines.push(
-        `fleet ${f.dialect} burst ${i + 1}: p50 ${msf(q(50))}, p95 ${msf(q(95))}, p99 ${msf(q(99))}, max ${msf(q(100))} (goal p99 ≤ 2 s); ${b.errors.length} errors${b.errors.length ? ` (${[...new Set(b.errors)].slice(0, 3).join('; ')})` : ''}; ${int(b.entries)} entries in ${msf(b.wallMs)}; server peak RSS ${int(b.peakRssMB)} MB (goal ≤ 300); server CPU ${msf(b.serverCpuMs)}, client CPU ${msf(b.clientCpuMs)}; client loop delay p99 ${msf(b.clientLoopP99Ms)}`,
+        `fleet ${f.dialect} burst ${i + 1}: p50 ${msf(q(50))}, p95 ${msf(q(95))}, p99 ${msf(q(99))}, max ${msf(q(100))} (goal p99 ≤ 2 s); ${b.errors.length} errors${b.errors.length ? ` (${[...new Set(b.errors)].slice(0, 3).join('; ')})` : ''}; ${int(b.entries)} entries in ${msf(b.wallMs)}; server peak RSS ${int(b.peakRssMB)} MB (goal ≤ 300); server CPU ${msf(b.serverCpuMs)}, client CPU ${msf(b.clientCpuMs)}${f.dialect === 'postgres' ? `, PostgreSQL CPU ${msf(b.postgresCpuMs)}` : ''}; client loop delay p99 ${msf(b.clientLoopP99Ms)}`,
       );
     }
     lines.push(

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Gauge, type Registry } from 'prom-client';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -16,6 +17,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { DEVICE_SCHEME } from '../plugins/openapi';
 import type { PolicyService } from '../policies/policy.service';
+import { createAdmission } from '../plugins/admission';
 import { ServerAudit } from '../services/server-audit';
 import { AccountChangesService } from '../sync/account-changes.service';
 import { AuditIngestService } from '../sync/audit-ingest.service';
@@ -42,6 +44,8 @@ export interface SyncRouteDeps {
   serverPublicKey: () => string;
   /** The signed policy bundles served in pulls. */
   policies: PolicyService;
+  /** Where the upload queue's gauge is registered (/metrics). */
+  metrics?: Registry;
 }
 
 /**
@@ -57,6 +61,26 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
   const ingest = new AuditIngestService(db, dialect, deps.now);
   const pulls = new PullService(db, dialect, deps.now, deps.policies);
   const accountChanges = new AccountChangesService(db, dialect, deps.now);
+  // Uploads wait their turn before their body is read (plugins/admission.ts).
+  const admission = createAdmission({
+    concurrency: deps.config.SYNC_UPLOAD_CONCURRENCY,
+    queue: deps.config.SYNC_UPLOAD_QUEUE,
+    retryAfterSeconds: 5,
+  });
+  const admitted = { onRequest: admission.enter };
+  if (deps.metrics) {
+    new Gauge({
+      name: 'keyholder_sync_uploads',
+      help: 'Store PC uploads being processed (state="active") and waiting their turn',
+      labelNames: ['state'] as const,
+      registers: [deps.metrics],
+      collect() {
+        const load = admission.load();
+        this.set({ state: 'active' }, load.active);
+        this.set({ state: 'waiting' }, load.waiting);
+      },
+    });
+  }
 
   app.register(async (scope) => {
     const r = scope.withTypeProvider<ZodTypeProvider>();
@@ -101,6 +125,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     r.post(
       `${SYNC_API_PREFIX}/audit`,
       {
+        ...admitted,
         schema: {
           tags: ['sync'],
           security: deviceSecurity,
@@ -111,6 +136,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
             401: errorBody,
             409: errorBody,
             422: errorBody,
+            503: errorBody,
           },
         },
       },
@@ -123,6 +149,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     r.post(
       `${SYNC_API_PREFIX}/accounts`,
       {
+        ...admitted,
         schema: {
           tags: ['sync'],
           security: deviceSecurity,
@@ -133,6 +160,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
             401: errorBody,
             409: errorBody,
             422: errorBody,
+            503: errorBody,
           },
         },
       },

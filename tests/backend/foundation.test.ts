@@ -115,6 +115,9 @@ describeEachDialect('server foundation', (dialect) => {
     const metrics = await s.app.inject({ url: '/metrics' });
     expect(metrics.body).toContain('keyholder_http_requests_total');
     expect(metrics.body).toContain('process_cpu_user_seconds_total');
+    // The upload queue (plugins/admission.ts): idle, nothing processing or waiting.
+    expect(metrics.body).toContain('keyholder_sync_uploads{state="active"} 0');
+    expect(metrics.body).toContain('keyholder_sync_uploads{state="waiting"} 0');
   });
 
   it('sends security headers and a request id', async () => {
