@@ -194,10 +194,24 @@ const PRUNE_OLD = (persons: string) => `delete from totp_step_uses where (person
       where person_id ${persons} and step < ?
     ) as old
     where n <= ?)`;
+/**
+ * PostgreSQL: the same delete, by the rows' ctids gathered into an array first. A join of the
+ * table with its own old rows is planned from statistics, and on a table not yet analysed
+ * (autovacuum off, or a new server) PostgreSQL chose a sequential scan of all of it for every
+ * upload, so uploads slowed down as the table grew; `ctid = any(array(…))` is a TID scan
+ * whatever the statistics say.
+ */
+const PRUNE_OLD_PG = `delete from totp_step_uses where ctid = any(array(
+    select ctid from (
+      select ctid, row_number() over (partition by person_id order by step) as n
+      from totp_step_uses
+      where person_id = any(?::text[]) and step < ?
+    ) as old
+    where n <= ?))`;
 const lockPairsPg = statement(`select pg_advisory_xact_lock(k)
   from (select distinct hashtext(x) as k from unnest(?::text[]) as x order by k) as l`);
-const pruneOldPg = statement(PRUNE_OLD('= any(?::text[])'));
-const recordAndLookUpPg = statement(`with pruned as (${PRUNE_OLD('= any(?::text[])')}),
+const pruneOldPg = statement(PRUNE_OLD_PG);
+const recordAndLookUpPg = statement(`with pruned as (${PRUNE_OLD_PG}),
   added as (
     insert into totp_step_uses (person_id, step, device_id, seq, at)
     select * from unnest(?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[])
