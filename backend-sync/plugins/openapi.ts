@@ -184,7 +184,7 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 /**
  * Answers, refined after generation:
  * - the error body is one shared component: an inline copy of it becomes a `$ref`, and every
- *   status class a route does not describe (4XX, 5XX) points to it;
+ *   status class a route does not describe (4XX; 5XX always) points to it;
  * - "Default Response" (what @fastify/swagger writes when a schema has no description)
  *   becomes the status's reason phrase.
  */
@@ -226,7 +226,8 @@ function refineResponses(doc: OpenApiDocument): OpenApiDocument {
       }
       const codes = Object.keys(responses);
       if (!codes.some((c) => c.startsWith('4'))) responses['4XX'] = errorRef;
-      if (!codes.some((c) => c.startsWith('5'))) responses['5XX'] = errorRef;
+      // Any route can answer 500, also one that declares a 503 of its own.
+      if (!codes.includes('5XX')) responses['5XX'] = errorRef;
       paths[url][method] = { ...operation, responses };
     }
   }
