@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerAuth } from './auth/auth.plugin';
 import { createAuthServices } from './auth/auth-services';
+import type { PasswordHasher } from './auth/password-hasher';
 import type { PolicyFor } from './auth/policy-source';
 import { fastifyTrustProxy, type Config } from './config';
 import type { Database } from './db/database';
@@ -42,6 +43,8 @@ export interface AppDeps {
   policyFor?: PolicyFor;
   /** Where 5xx errors are reported besides the log (Sentry when SENTRY_DSN is set). */
   errorReporter?: ErrorReporter;
+  /** Password hashing (argon2id by default). */
+  hasher?: PasswordHasher;
   /** Pino options override (tests silence logs; production logs JSON). */
   logger?: boolean | Record<string, unknown>;
 }
@@ -114,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock,
     keys,
     policyFor: deps.policyFor ?? policies.policyFor,
+    ...(deps.hasher ? { hasher: deps.hasher } : {}),
   });
   registerAuth(app, { access: auth.access, tokens: auth.tokens, clock });
   authRoutes(app, auth, config);

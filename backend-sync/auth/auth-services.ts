@@ -28,12 +28,14 @@ export function createAuthServices(deps: {
   clock: ServerClock;
   keys: Pick<SigningKeys, 'token'>;
   policyFor?: PolicyFor;
+  /** argon2id by default; benchmarks swap it to time the rest of a sign-in. */
+  hasher?: PasswordHasher;
 }): AuthServices {
   const { db } = deps.database;
   const clock = deps.clock;
   const policyFor = deps.policyFor ?? defaultPolicyFor;
   const audit = new ServerAudit(db, clock);
-  const hasher = new PasswordHasher();
+  const hasher = deps.hasher ?? new PasswordHasher();
   const access = new AccessTokens(deps.keys.token, deps.config);
   const tokens = new TokenService(db, clock, access, audit, deps.config, deps.database.dialect);
   const lockout = new LockoutService(db);
