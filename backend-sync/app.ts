@@ -3,6 +3,11 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { registerAuth } from './auth/auth.plugin';
 import { createAuthServices } from './auth/auth-services';
 import type { PasswordHasher } from './auth/password-hasher';
+import {
+  sealLegacyTotpSecrets,
+  TOTP_SECRET_KEY_LABEL,
+  TotpSecretBox,
+} from './auth/totp-secret-box';
 import type { PolicyFor } from './auth/policy-source';
 import { fastifyTrustProxy, type Config } from './config';
 import type { Database } from './db/database';
@@ -111,11 +116,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     new ServerAudit(deps.database.db, clock),
   );
   await policies.load();
+  // TOTP secrets are sealed at rest under a key derived from the signing key; any left in the
+  // clear by an earlier version are sealed now (auth/totp-secret-box.ts).
+  const totpSecrets = new TotpSecretBox(derivedSecret(keys, TOTP_SECRET_KEY_LABEL));
+  const sealed = await sealLegacyTotpSecrets(deps.database.db, totpSecrets);
+  if (sealed > 0) app.log.info({ sealed }, 'TOTP secrets sealed at rest');
   const auth = createAuthServices({
     config,
     database: deps.database,
     clock,
     keys,
+    totpSecrets,
     policyFor: deps.policyFor ?? policies.policyFor,
     ...(deps.hasher ? { hasher: deps.hasher } : {}),
   });
@@ -139,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     serverPublicKey: () => keys.policy.publicKeyPem,
     policies,
     metrics: registry,
+    totpSecrets,
   });
   // Stores, devices, policies, audit search and analytics (the admin API).
   const admin = {

@@ -10,6 +10,7 @@ import { defaultPolicyFor, type PolicyFor } from './policy-source';
 import { SetupService } from './setup.service';
 import { SignInService } from './sign-in.service';
 import { TokenService } from './token.service';
+import type { TotpSecretBox } from './totp-secret-box';
 
 export interface AuthServices {
   audit: ServerAudit;
@@ -19,6 +20,7 @@ export interface AuthServices {
   signIn: SignInService;
   setup: SetupService;
   hasher: PasswordHasher;
+  totpSecrets: TotpSecretBox;
 }
 
 /** Wires the auth services from their dependencies (used by buildApp and the CLI). */
@@ -30,6 +32,8 @@ export function createAuthServices(deps: {
   policyFor?: PolicyFor;
   /** argon2id by default; benchmarks swap it to time the rest of a sign-in. */
   hasher?: PasswordHasher;
+  /** Seals TOTP secrets at rest (a key derived from the signing key: see buildApp). */
+  totpSecrets: TotpSecretBox;
 }): AuthServices {
   const { db } = deps.database;
   const clock = deps.clock;
@@ -54,7 +58,16 @@ export function createAuthServices(deps: {
       audit,
       policyFor,
       dialect: deps.database.dialect,
+      totpSecrets: deps.totpSecrets,
     }),
-    setup: new SetupService({ db, clock, hasher, audit, policyFor }),
+    setup: new SetupService({
+      db,
+      clock,
+      hasher,
+      audit,
+      policyFor,
+      totpSecrets: deps.totpSecrets,
+    }),
+    totpSecrets: deps.totpSecrets,
   };
 }

@@ -12,6 +12,7 @@ import { lockoutSubject, LockoutService } from './lockout.service';
 import type { PasswordHasher } from './password-hasher';
 import type { PolicyFor } from './policy-source';
 import { normalizeEmail, normalizeSetupCode, sha256Hex } from './secret-tokens';
+import type { TotpSecretBox } from './totp-secret-box';
 import { matchTotpStep, newTotpEnrollment, newTotpSecret, type TotpEnrollment } from './totp';
 
 // The CLI commands, tests and benches import these from here.
@@ -30,6 +31,11 @@ export interface SetupDeps {
   policyFor: PolicyFor;
   /** The sign-in lockout (a re-enrollment checks the password under it); made from db if absent. */
   lockout?: LockoutService;
+  /**
+   * Seals TOTP secrets at rest. Needed to start and complete a set-up; the command-line tools
+   * that only create an admin or clear a 2FA key can leave it out.
+   */
+  totpSecrets?: TotpSecretBox;
 }
 
 const wrongTotpCode = () =>
@@ -98,7 +104,9 @@ export class SetupService {
       const current = setup.rawPayload ? (JSON.parse(setup.rawPayload) as object) : {};
       await this.d.db
         .updateTable('one_time_tokens')
-        .set({ payload: JSON.stringify({ ...current, totpSecret: newTotpSecret() }) })
+        .set({
+          payload: JSON.stringify({ ...current, totpSecret: this.box().seal(newTotpSecret()) }),
+        })
         .where('id', '=', setup.tokenId)
         .where((eb) =>
           setup.rawPayload === null
@@ -120,7 +128,8 @@ export class SetupService {
     totpCode: string;
   }): Promise<void> {
     const setup = await this.validate(input.email, input.setupCode);
-    if (!setup.totpSecret) {
+    const secret = setup.totpSecret;
+    if (!secret) {
       throw new HttpError(400, 'setup_not_started', 'Start the setup first to get your 2FA key.');
     }
     if (setup.mode === 'two_factor_reset') return this.completeReenrollment(setup, input);
@@ -131,7 +140,7 @@ export class SetupService {
     });
     if (!evaluation.ok) throw passwordRejected(evaluation.violations);
     const now = this.d.clock.nowMs();
-    const step = matchTotpStep(setup.totpSecret, input.totpCode, now);
+    const step = matchTotpStep(secret, input.totpCode, now);
     if (step === null) {
       throw wrongTotpCode();
     }
@@ -143,7 +152,7 @@ export class SetupService {
         .set({
           password_hash: hash,
           password_changed_at: now,
-          totp_secret: setup.totpSecret,
+          totp_secret: this.box().seal(secret),
           totp_last_step: step,
           status: 'active',
           email_verified_at: now,
@@ -198,7 +207,7 @@ export class SetupService {
       const enrolled = await trx
         .updateTable('users')
         .set({
-          totp_secret: setup.totpSecret,
+          totp_secret: this.box().seal(setup.totpSecret!),
           totp_last_step: step,
           updated_at: now,
           change_seq: await nextChangeSeq(trx, 'users'),
@@ -275,8 +284,15 @@ export class SetupService {
       mode,
       passwordHash: row.password_hash,
       rawPayload: row.payload,
-      totpSecret: payload.totpSecret ?? null,
+      // The pending secret is sealed in the payload like the stored one (plain if written by an
+      // earlier version within the code's hour).
+      totpSecret: payload.totpSecret ? this.box().open(payload.totpSecret) : null,
     };
+  }
+
+  private box(): TotpSecretBox {
+    if (!this.d.totpSecrets) throw new Error('SetupService: totpSecrets is needed for a set-up');
+    return this.d.totpSecrets;
   }
 }
 

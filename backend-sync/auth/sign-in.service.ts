@@ -19,6 +19,7 @@ import type { PasswordHasher } from './password-hasher';
 import type { PolicyFor } from './policy-source';
 import { normalizeEmail } from './secret-tokens';
 import type { ClientMeta, SessionTokens, TokenService } from './token.service';
+import type { TotpSecretBox } from './totp-secret-box';
 import { matchTotpStep } from './totp';
 
 export interface SignInDeps {
@@ -31,6 +32,8 @@ export interface SignInDeps {
   policyFor: PolicyFor;
   /** With the dialect, the sign-in transaction runs hand-compiled statements (db/compiled.ts). */
   dialect?: Dialect;
+  /** Opens the stored TOTP secrets (sealed at rest). */
+  totpSecrets: TotpSecretBox;
 }
 
 const claimStep = statement(
@@ -95,7 +98,9 @@ export class SignInService {
     // every attempt, so timing still tells nothing about which factor was wrong; nothing
     // prepared here takes effect unless the transaction below commits.
     const verifying = this.d.hasher.verify(user?.password_hash ?? null, input.password);
-    const step = user?.totp_secret ? matchTotpStep(user.totp_secret, input.totpCode, now) : null;
+    const step = user?.totp_secret
+      ? matchTotpStep(this.d.totpSecrets.open(user.totp_secret), input.totpCode, now)
+      : null;
     const prepared =
       user && step !== null && step > user.totp_last_step && user.status === 'active'
         ? this.d.tokens.prepareFamily(user, meta, now)

@@ -63,7 +63,8 @@ export class AccountVerificationService {
       await this.lookup.passwordContext(person),
     );
     if (!evaluation.ok) throw passwordRejected(evaluation.violations);
-    const secret = stringField(token.payload, 'totpSecret');
+    const sealed = stringField(token.payload, 'totpSecret');
+    const secret = sealed ? this.d.totpSecrets.open(sealed) : null;
     const now = this.d.clock.nowMs();
     let step: number | null = null;
     if (policy.totp.required || totpCode !== undefined) {
@@ -89,7 +90,7 @@ export class AccountVerificationService {
         .set({
           password_hash: hash,
           password_changed_at: now,
-          totp_secret: step === null ? null : secret,
+          totp_secret: step === null || !secret ? null : this.d.totpSecrets.seal(secret),
           totp_last_step: step ?? 0,
           status: 'active',
           email_verified_at: now,

@@ -138,7 +138,7 @@ export class PasswordResetService {
     }
     let step: number | null = null;
     if (person.totp_secret) {
-      step = matchTotpStep(person.totp_secret, totpCode ?? '', now);
+      step = matchTotpStep(this.d.totpSecrets.open(person.totp_secret), totpCode ?? '', now);
       if (step === null || step <= person.totp_last_step) {
         if (totpCode !== undefined)
           await this.d.codes.countWrongAttempt(person.id, 'reset_password');

@@ -5,6 +5,7 @@ import type { Principal } from '../auth/auth.plugin';
 import type { LockoutService } from '../auth/lockout.service';
 import type { PasswordHasher } from '../auth/password-hasher';
 import type { PolicyFor } from '../auth/policy-source';
+import type { TotpSecretBox } from '../auth/totp-secret-box';
 import type { ClientMeta, TokenService } from '../auth/token.service';
 import type { Dialect } from '../db/database';
 import type { DB } from '../db/schema';
@@ -22,6 +23,8 @@ export interface PeopleDeps {
   tokens: TokenService;
   lockout: LockoutService;
   hasher: PasswordHasher;
+  /** Seals and opens TOTP secrets at rest (pending ones in code payloads too). */
+  totpSecrets: TotpSecretBox;
   policyFor: PolicyFor;
   codes: OneTimeCodes;
   mail: PeopleMail;

@@ -76,6 +76,7 @@ export function createPeopleServices(
     tokens: deps.auth.tokens,
     lockout: deps.auth.lockout,
     hasher: deps.auth.hasher,
+    totpSecrets: deps.auth.totpSecrets,
     policyFor: deps.policyFor,
     codes: new OneTimeCodes(db, deps.clock),
     mail,

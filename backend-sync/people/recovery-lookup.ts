@@ -94,13 +94,15 @@ export class RecoveryLookup {
     credential: Credential,
     resolved: { token: LiveToken; person: Person },
   ): Promise<string> {
-    let secret = stringField(resolved.token.payload, 'totpSecret');
-    if (!secret) {
-      await this.d.codes.setPayloadOnce(resolved.person.id, purpose, 'totpSecret', newTotpSecret());
-      secret = stringField((await this.resolve(purpose, credential)).token.payload, 'totpSecret');
+    // Sealed in the payload like a stored secret (plain if written by an earlier version).
+    let sealed = stringField(resolved.token.payload, 'totpSecret');
+    if (!sealed) {
+      const fresh = this.d.totpSecrets.seal(newTotpSecret());
+      await this.d.codes.setPayloadOnce(resolved.person.id, purpose, 'totpSecret', fresh);
+      sealed = stringField((await this.resolve(purpose, credential)).token.payload, 'totpSecret');
     }
-    if (!secret) throw invalidOneTimeCode();
-    return secret;
+    if (!sealed) throw invalidOneTimeCode();
+    return this.d.totpSecrets.open(sealed);
   }
 
   async failure(

@@ -105,7 +105,8 @@ export class TwoFactorSetupService {
       targetId: person.id,
       details: clientOf(meta),
     });
-    const secret = stringField(token.payload, 'totpSecret');
+    const sealed = stringField(token.payload, 'totpSecret');
+    const secret = sealed ? this.d.totpSecrets.open(sealed) : null;
     if (!secret) {
       throw new HttpError(
         400,
@@ -129,7 +130,7 @@ export class TwoFactorSetupService {
       const enrolled = await trx
         .updateTable('users')
         .set({
-          totp_secret: secret,
+          totp_secret: this.d.totpSecrets.seal(secret),
           totp_last_step: step,
           updated_at: now,
           change_seq: await nextChangeSeq(trx, 'users'),

@@ -17,6 +17,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { DEVICE_SCHEME } from '../plugins/openapi';
 import type { PolicyService } from '../policies/policy.service';
+import type { TotpSecretBox } from '../auth/totp-secret-box';
 import { createAdmission } from '../plugins/admission';
 import { ServerAudit } from '../services/server-audit';
 import { AccountChangesService } from '../sync/account-changes.service';
@@ -46,6 +47,8 @@ export interface SyncRouteDeps {
   policies: PolicyService;
   /** Where the upload queue's gauge is registered (/metrics). */
   metrics?: Registry;
+  /** Opens TOTP secrets (sealed at rest) for the accounts a pull carries. */
+  totpSecrets: TotpSecretBox;
 }
 
 /**
@@ -59,7 +62,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
   const audit = new ServerAudit(db, { nowMs: deps.now });
   const enrollment = new EnrollmentService(db, deps.now, audit);
   const ingest = new AuditIngestService(db, dialect, deps.now);
-  const pulls = new PullService(db, dialect, deps.now, deps.policies);
+  const pulls = new PullService(db, dialect, deps.now, deps.policies, deps.totpSecrets);
   const accountChanges = new AccountChangesService(db, dialect, deps.now);
   // Uploads wait their turn before their body is read (plugins/admission.ts).
   const admission = createAdmission({

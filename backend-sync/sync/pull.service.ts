@@ -4,6 +4,7 @@ import { statement } from '../db/compiled';
 import type { Dialect } from '../db/database';
 import type { DB } from '../db/schema';
 import type { PolicyService } from '../policies/policy.service';
+import type { TotpSecretBox } from '../auth/totp-secret-box';
 import type { DevicePrincipal } from './device-auth';
 
 export interface StoreInfo {
@@ -41,6 +42,8 @@ export class PullService {
     private readonly dialect: Dialect,
     private readonly now: () => number,
     private readonly policies: PolicyService,
+    /** Opens the sealed TOTP secrets: a store PC needs them to check codes offline. */
+    private readonly totpSecrets: TotpSecretBox,
   ) {}
 
   async pull(
@@ -170,7 +173,7 @@ export class PullService {
       passwordHash: u.password_hash,
       passwordChangedAt: u.password_changed_at === null ? null : Number(u.password_changed_at),
       mustChangePassword: Number(u.must_change_password) === 1,
-      totpSecret: u.totp_secret,
+      totpSecret: this.totpSecrets.openOrNull(u.totp_secret),
       version: Number(u.change_seq),
     }));
     const disabled = page.revoked

@@ -14,7 +14,7 @@ import {
   type PeopleServer,
   type Session,
 } from '../people/support/people-helpers';
-import { describeEachDialect } from '../support/server-harness';
+import { describeEachDialect, openTotpSecret } from '../support/server-harness';
 import {
   createAdmin,
   expectGenericError,
@@ -146,7 +146,7 @@ describeEachDialect('operator recovery of an admin’s two-step sign-in', (diale
     expect(done.json()).toEqual({ status: 'active' });
     const after = await adaRow();
     expect(after.password_hash).toBe(before.password_hash);
-    expect(after.totp_secret).toBe(enrollment.secret);
+    expect(openTotpSecret(server.s, after.totp_secret)).toBe(enrollment.secret);
     expect(
       (await auditOf(s, 'admin.setup', ada.userId)).map(
         (e) => `${e.outcome}:${String(e.details.mode ?? '')}:${String(e.details.reason ?? '')}`,

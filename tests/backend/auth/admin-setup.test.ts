@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachDialect } from '../support/server-harness';
+import { describeEachDialect, openTotpSecret } from '../support/server-harness';
 import {
   auditActions,
   bearer,
@@ -128,7 +128,9 @@ describeEachDialect('admin setup, sign-in, refresh, sign-out', (dialect) => {
     expect(user.status).toBe('active');
     expect(user.email_verified_at).toBe(clock.nowMs());
     expect(user.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    expect(user.totp_secret).toBe(enrollment.secret);
+    // Sealed at rest; the server opens it to the secret the admin enrolled.
+    expect(openTotpSecret(s, user.totp_secret)).toBe(enrollment.secret);
+    expect(user.totp_secret).not.toContain(enrollment.secret);
 
     // Used: every further use is the one generic error.
     for (const path of ['/setup/start', '/setup/complete']) {

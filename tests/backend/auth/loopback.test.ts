@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachDialect, TEST_DATABASE_URL } from '../support/server-harness';
+import { describeEachDialect, openTotpSecret, TEST_DATABASE_URL } from '../support/server-harness';
 import {
   AUTH,
   nextStep,
@@ -125,13 +125,16 @@ describeEachDialect('admin flow over real HTTP, starting from the CLI', (dialect
         email: 'ops@example.com',
         password: PASSWORD,
         totpCode: totp(
-          (
-            await server.s.database.db
-              .selectFrom('users')
-              .select('totp_secret')
-              .where('email', '=', 'ops@example.com')
-              .executeTakeFirstOrThrow()
-          ).totp_secret!,
+          openTotpSecret(
+            server.s,
+            (
+              await server.s.database.db
+                .selectFrom('users')
+                .select('totp_secret')
+                .where('email', '=', 'ops@example.com')
+                .executeTakeFirstOrThrow()
+            ).totp_secret,
+          ),
           clock,
         ),
       });

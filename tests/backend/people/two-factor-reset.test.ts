@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachDialect } from '../support/server-harness';
+import { describeEachDialect, openTotpSecret } from '../support/server-harness';
 import {
   expectGenericError,
   me,
@@ -200,7 +200,7 @@ describeEachDialect('people: two-step sign-in reset', (dialect) => {
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json()).toEqual({ status: 'two_factor_enabled', username: 'viewer-a' });
     const row = await userRow(viewer.userId);
-    expect(row.totp_secret).toBe(secret);
+    expect(openTotpSecret(server.s, row.totp_secret)).toBe(secret);
     expect(row.password_hash).toBe(passwordHash); // the password did not change
     expect(await changeSeqOf(s, viewer.userId)).toBeGreaterThan(seqBefore);
     expect(await failuresOf(viewer.userId)).toBe(0);

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { TOTP_SECRET_KEY_LABEL, TotpSecretBox } from '../../../backend-sync/auth/totp-secret-box';
+import { derivedSecret, loadSigningKeys } from '../../../backend-sync/keys/signing-keys';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,4 +110,23 @@ async function adminQuery(text: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A TOTP secret as the server stores it (fixtures that write users directly), and a stored one
+ * as the server reads it: sealed at rest (auth/totp-secret-box.ts) under a
+ * key derived from this server's signing key. Asserts it is sealed, so a test that reads the
+ * column also checks that nothing is stored in the clear.
+ */
+export function sealTotpSecret(s: Pick<TestServer, 'config'>, secret: string): string {
+  return new TotpSecretBox(derivedSecret(loadSigningKeys(s.config), TOTP_SECRET_KEY_LABEL)).seal(
+    secret,
+  );
+}
+
+export function openTotpSecret(s: Pick<TestServer, 'config'>, stored: string | null): string {
+  if (stored === null) throw new Error('no TOTP secret stored');
+  if (!TotpSecretBox.isSealed(stored)) throw new Error('TOTP secret stored in the clear');
+  const keys = loadSigningKeys(s.config);
+  return new TotpSecretBox(derivedSecret(keys, TOTP_SECRET_KEY_LABEL)).open(stored);
 }

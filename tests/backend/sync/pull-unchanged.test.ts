@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { TOTP_SECRET_KEY_LABEL, TotpSecretBox } from '../../../backend-sync/auth/totp-secret-box';
+import { derivedSecret, loadSigningKeys } from '../../../backend-sync/keys/signing-keys';
 import {
   PULL_PAGE_SIZE,
   pullResponseSchema,
@@ -66,7 +68,16 @@ describeEachDialect('sync pull with nothing new', (dialect) => {
       currentBundle: async () => first.policy!,
       bundleAt: async () => first.policy!,
     } as unknown as PolicyService;
-    const service = new PullService(api.s.database.db, dialect, () => api.clock.nowMs(), policies);
+    // The server's own key for TOTP secrets at rest (derived from its signing key).
+    const keys = loadSigningKeys({ dataDir: api.s.dataDir });
+    const box = new TotpSecretBox(derivedSecret(keys, TOTP_SECRET_KEY_LABEL));
+    const service = new PullService(
+      api.s.database.db,
+      dialect,
+      () => api.clock.nowMs(),
+      policies,
+      box,
+    );
     const device = await authenticateDevice(api.s.database.db, pc.auth.authorization);
     const full = (
       service as unknown as {

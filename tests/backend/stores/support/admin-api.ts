@@ -16,7 +16,7 @@ import {
   startAuthServer,
   type AuthServer,
 } from '../../auth/support/auth-helpers';
-import type { TestServer } from '../../support/server-harness';
+import { sealTotpSecret, type TestServer } from '../../support/server-harness';
 
 /**
  * A sync server with a signed-in admin, and helpers for the admin API and for store PCs.
@@ -114,7 +114,7 @@ export async function createPerson(
         email_verified_at: now,
         password_hash: passwordHash,
         password_changed_at: input.passwordChangedAt ?? now,
-        totp_secret: secret,
+        totp_secret: sealTotpSecret(api.s, secret),
         totp_last_step: 0,
         preferences: '{}',
         change_seq: await nextChangeSeq(tx, 'users'),
