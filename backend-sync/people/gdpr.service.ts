@@ -207,6 +207,9 @@ export class GdprService {
 
       await trx.deleteFrom('one_time_tokens').where('user_id', '=', id).execute();
       await trx.deleteFrom('refresh_families').where('user_id', '=', id).execute();
+      // Which store PC accepted which of their codes, and when: only kept for the cross-device
+      // reuse check, which an erased account no longer needs.
+      await trx.deleteFrom('totp_step_uses').where('person_id', '=', id).execute();
       await trx
         .deleteFrom('sign_in_failures')
         .where('subject', 'in', [lockoutSubject({ id }, ''), lockoutSubject(undefined, u.email)])

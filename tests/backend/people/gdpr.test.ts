@@ -157,6 +157,11 @@ describeEachDialect('people: GDPR export and erasure', (dialect) => {
     });
     await server.mail.next('gus.private@example.com');
     const seq = await changeSeqOf(s, gus.userId);
+    // A store PC reported a code of theirs (the cross-device reuse check keeps such rows).
+    await s.database.db
+      .insertInto('totp_step_uses')
+      .values({ person_id: gus.userId, step: 59_000_000, device_id: 'till-1', seq: 1, at: 1 })
+      .execute();
 
     expectGenericError(
       await call(s, 'POST', `/users/${gus.userId}/erase`, {
@@ -213,6 +218,12 @@ describeEachDialect('people: GDPR export and erasure', (dialect) => {
         .executeTakeFirstOrThrow();
       expect(Number(n.n)).toBe(0);
     }
+    const uses = await s.database.db
+      .selectFrom('totp_step_uses')
+      .select('step')
+      .where('person_id', '=', gus.userId)
+      .execute();
+    expect(uses).toEqual([]);
 
     // Audit kept, pseudonymised: nothing anywhere names Gus any more.
     const events = await s.database.db
