@@ -10,11 +10,17 @@ import type { ServerAudit } from '../services/server-audit';
 import {
   accountDisabled,
   invalidCredentials,
-  lockedOut,
   passwordRejected,
   twoFactorSetupRequired,
 } from './auth-errors';
 import { lockoutSubject, type LockoutService } from './lockout.service';
+import {
+  assertSignInOpen,
+  clientDetails,
+  recordSignInFailure,
+  type FailedUser,
+  type FailureReason,
+} from './sign-in-failures';
 import type { PasswordHasher } from './password-hasher';
 import type { PolicyFor } from './policy-source';
 import { normalizeEmail } from './secret-tokens';
@@ -39,8 +45,6 @@ export interface SignInDeps {
 const claimStep = statement(
   'update users set totp_last_step = ? where id = ? and totp_last_step < ?',
 );
-
-type FailureReason = 'unknown_user' | 'bad_password' | 'bad_code' | 'replayed_code';
 
 const USER_COLUMNS = [
   'id',
@@ -114,7 +118,7 @@ export class SignInService {
         action: 'auth.sign_in',
         outcome: 'denied',
         targetId: user.id,
-        details: { reason: 'two_factor_not_set_up', ...client(meta) },
+        details: { reason: 'two_factor_not_set_up', ...clientDetails(meta) },
       });
       this.onTwoFactorSetupNeeded?.(user.id, meta);
       throw twoFactorSetupRequired();
@@ -128,7 +132,7 @@ export class SignInService {
         action: 'auth.sign_in',
         outcome: 'denied',
         targetId: user.id,
-        details: { reason: `account_${user.status}`, ...client(meta) },
+        details: { reason: `account_${user.status}`, ...clientDetails(meta) },
       });
       throw accountDisabled();
     }
@@ -149,7 +153,7 @@ export class SignInService {
           outcome: 'success',
           actorId: user.id,
           targetId: user.id,
-          details: { method: 'password+totp', ...client(meta) },
+          details: { method: 'password+totp', ...clientDetails(meta) },
         },
         trx,
       );
@@ -236,7 +240,7 @@ export class SignInService {
           outcome: 'success',
           actorId: user.id,
           targetId: user.id,
-          details: { revokedSessions, ...client(meta) },
+          details: { revokedSessions, ...clientDetails(meta) },
         },
         trx,
       );
@@ -245,32 +249,19 @@ export class SignInService {
   }
 
   /** Refuses (and audits, without counting) an attempt while locked or in the delay. */
-  private async assertOpen(
+  private assertOpen(
     subject: string,
     userId: string | null,
     email: string,
     meta: ClientMeta,
     now: number,
   ): Promise<void> {
-    const state = await this.d.lockout.check(subject, now);
-    if (state.state === 'open') return;
-    await this.d.audit.write({
-      action: 'auth.sign_in',
-      outcome: 'denied',
-      targetId: userId,
-      details: {
-        reason: state.state,
-        ...(userId ? {} : { email }),
-        ...(state.state === 'locked' ? { until: state.until } : { retryAt: state.retryAt }),
-        ...client(meta),
-      },
-    });
-    throw lockedOut(state, now);
+    return assertSignInOpen(this.d, { subject, userId, email, meta, now });
   }
 
   private async fail(
     subject: string,
-    user: { id: string; role: 'admin' | 'manager' | 'viewer' } | undefined,
+    user: FailedUser | undefined,
     reason: FailureReason,
     email: string,
     meta: ClientMeta,
@@ -280,48 +271,15 @@ export class SignInService {
     throw invalidCredentials();
   }
 
-  /** One failed factor: the counter, its audit entry and any lock it starts, in one commit. */
-  private async recordFailure(
+  private recordFailure(
     subject: string,
-    user: { id: string; role: 'admin' | 'manager' | 'viewer' } | undefined,
+    user: FailedUser | undefined,
     reason: FailureReason,
     email: string,
     meta: ClientMeta,
     now: number,
     action: 'auth.sign_in' | 'password.change',
   ): Promise<void> {
-    const policy = this.d.policyFor(user?.role ?? 'admin');
-    await this.d.db.transaction().execute(async (trx) => {
-      const result = await this.d.lockout.recordFailure(subject, now, policy, trx);
-      const who = user ? {} : { email: email.slice(0, 254) };
-      await this.d.audit.write(
-        {
-          action,
-          outcome: 'failure',
-          actorId: action === 'password.change' ? (user?.id ?? null) : null,
-          targetId: user?.id ?? null,
-          details: { reason, failures: result.failures, ...who, ...client(meta) },
-        },
-        trx,
-      );
-      if (result.lockedNow) {
-        await this.d.audit.write(
-          {
-            action: 'auth.lockout',
-            outcome: 'success',
-            targetId: user?.id ?? null,
-            details: { failures: result.failures, until: result.until, ...who },
-          },
-          trx,
-        );
-      }
-    });
+    return recordSignInFailure(this.d, { subject, user, reason, email, meta, now, action });
   }
-}
-
-function client(meta: ClientMeta): Record<string, string> {
-  return {
-    ip: meta.ip,
-    ...(meta.userAgent ? { userAgent: meta.userAgent.slice(0, 200) } : {}),
-  };
 }

@@ -1,0 +1,97 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import type { ServerAudit } from '../services/server-audit';
+import { lockedOut } from './auth-errors';
+import type { LockoutService } from './lockout.service';
+import type { PolicyFor } from './policy-source';
+import type { ClientMeta } from './token.service';
+
+export type FailureReason = 'unknown_user' | 'bad_password' | 'bad_code' | 'replayed_code';
+export type FailedUser = { id: string; role: 'admin' | 'manager' | 'viewer' };
+
+interface Deps {
+  db: Kysely<DB>;
+  lockout: LockoutService;
+  audit: ServerAudit;
+  policyFor: PolicyFor;
+}
+
+/**
+ * The lockout side of a server sign-in (and of a password change, which re-checks the current
+ * password under the same rules): the gate before any check, and the count after a failed one.
+ */
+
+/** Refuses (and audits, without counting) an attempt while locked or in the delay. */
+export async function assertSignInOpen(
+  d: Deps,
+  a: { subject: string; userId: string | null; email: string; meta: ClientMeta; now: number },
+): Promise<void> {
+  const state = await d.lockout.check(a.subject, a.now);
+  if (state.state === 'open') return;
+  await d.audit.write({
+    action: 'auth.sign_in',
+    outcome: 'denied',
+    targetId: a.userId,
+    details: {
+      reason: state.state,
+      ...(a.userId ? {} : { email: a.email }),
+      ...(state.state === 'locked' ? { until: state.until } : { retryAt: state.retryAt }),
+      ...clientDetails(a.meta),
+    },
+  });
+  throw lockedOut(state, a.now);
+}
+
+/** One failed factor: the counter, its audit entry and any lock it starts, in one commit. */
+export async function recordSignInFailure(
+  d: Deps,
+  a: {
+    subject: string;
+    user: FailedUser | undefined;
+    reason: FailureReason;
+    email: string;
+    meta: ClientMeta;
+    now: number;
+    action: 'auth.sign_in' | 'password.change';
+  },
+): Promise<void> {
+  const policy = d.policyFor(a.user?.role ?? 'admin');
+  await d.db.transaction().execute(async (trx) => {
+    const result = await d.lockout.recordFailure(a.subject, a.now, policy, trx);
+    const who = a.user ? {} : { email: a.email.slice(0, 254) };
+    await d.audit.write(
+      {
+        action: a.action,
+        outcome: 'failure',
+        actorId: a.action === 'password.change' ? (a.user?.id ?? null) : null,
+        targetId: a.user?.id ?? null,
+        details: {
+          reason: a.reason,
+          failures: result.failures,
+          ...who,
+          ...clientDetails(a.meta),
+        },
+      },
+      trx,
+    );
+    if (result.lockedNow) {
+      await d.audit.write(
+        {
+          action: 'auth.lockout',
+          outcome: 'success',
+          targetId: a.user?.id ?? null,
+          details: { failures: result.failures, until: result.until, ...who },
+        },
+        trx,
+      );
+    }
+  });
+}
+
+/** The client's address and user agent as audit entries record them. */
+export function clientDetails(meta: ClientMeta): Record<string, string> {
+  return {
+    ip: meta.ip,
+    ...(meta.userAgent ? { userAgent: meta.userAgent.slice(0, 200) } : {}),
+  };
+}
