@@ -50,6 +50,12 @@ export const setStatusRequest = strict({
   status: z.enum(['active', 'disabled']),
 });
 export const setStoresRequest = strict({ personId: id, storeIds });
+export const personTarget = strict({ personId: id });
+export const erasePersonRequest = strict({
+  personId: id,
+  /** The person's current email, typed again by the admin: the server checks it too. */
+  confirmEmail: z.string().trim().min(3).max(254),
+});
 const rolePolicy = policyDocumentSchema.shape.roles;
 export const publishPolicyRequest = strict({
   basedOnVersion: z.int().min(1).optional(),
@@ -150,6 +156,22 @@ export const peopleResponse = z.object({
 });
 export const createdPersonSchema = serverPersonSchema.extend({
   verificationEmail: z.enum(['sent', 'failed']),
+});
+const mailResult = z.enum(['sent', 'failed']);
+export const unlockPersonSchema = z.object({ wasLocked: z.boolean() });
+/** A mail the server sent the person; `sentTo` is the address masked by the server. */
+export const passwordResetSentSchema = z.object({ email: mailResult, sentTo: z.string() });
+export const twoFactorResetSchema = serverPersonSchema.extend({
+  /** The person's sessions on the server that were signed out. */
+  revokedSessions: z.number().int(),
+  /** The mail with the link to set up two-step sign-in again. */
+  setupEmail: mailResult,
+  sentTo: z.string(),
+});
+export const erasedPersonSchema = z.object({
+  id: z.string(),
+  pseudonym: z.string(),
+  erasedAt: z.number(),
 });
 
 const warning = z.object({
@@ -277,6 +299,10 @@ export const adminContract = {
   'admin.setRole': { request: setRoleRequest, response: serverPersonSchema },
   'admin.setStatus': { request: setStatusRequest, response: serverPersonSchema },
   'admin.setStores': { request: setStoresRequest, response: serverPersonSchema },
+  'admin.unlockPerson': { request: personTarget, response: unlockPersonSchema },
+  'admin.sendPasswordReset': { request: personTarget, response: passwordResetSentSchema },
+  'admin.resetTwoFactor': { request: personTarget, response: twoFactorResetSchema },
+  'admin.erasePerson': { request: erasePersonRequest, response: erasedPersonSchema },
   'admin.policy': { request: empty, response: serverPolicySchema },
   'admin.publishPolicy': { request: publishPolicyRequest, response: publishPolicyResponse },
   'admin.searchAudit': { request: searchAuditRequest, response: auditPageSchema },

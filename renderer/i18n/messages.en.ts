@@ -571,6 +571,44 @@ export const en = {
   'admin.people.stores_done': 'Stores of {name} saved.',
   'admin.people.disabled_done': '{name} is disabled.',
   'admin.people.enabled_done': '{name} is enabled.',
+  'admin.people.account_actions': 'Sign-in and account',
+  'admin.people.resets_pending':
+    'Password and two-step sign-in resets are offered once {name} has confirmed their email address.',
+  'admin.people.resets_disabled':
+    'Enable the account to send {name} a password or two-step sign-in reset.',
+  'admin.people.unlock': 'Unlock sign-in',
+  'admin.people.send_reset': 'Send password reset',
+  'admin.people.reset_2fa': 'Reset two-step sign-in',
+  'admin.people.erase': 'Erase person',
+  'admin.people.erase_submit': 'Erase permanently',
+  'admin.people.confirm_unlock_title': 'Unlock sign-in for {name}?',
+  'admin.people.confirm_unlock':
+    'If {name} was locked out of the sync server after too many failed attempts, they can sign in again at once. A lock on a store PC is lifted on that PC, under Staff.',
+  'admin.people.confirm_reset_title': 'Send {name} a password reset?',
+  'admin.people.confirm_reset':
+    '{name} gets an email with a one-time link to choose a new password. You do not choose or see it. Their current password keeps working until they use the link.',
+  'admin.people.confirm_2fa_title': 'Reset two-step sign-in for {name}?',
+  'admin.people.confirm_2fa':
+    'For a lost or replaced phone. The authenticator of {name} stops working, they are signed out of the sync server everywhere, and they get an email with a link to set up a new one. Their password does not change.',
+  'admin.people.confirm_erase_title': 'Erase {name}?',
+  'admin.people.confirm_erase_warning': 'This cannot be undone.',
+  'admin.people.confirm_erase_account':
+    'The account of {name} is removed from the sync server: name, email, username, password, two-step sign-in and sessions are deleted.',
+  'admin.people.confirm_erase_stores': 'Store PCs disable the account at their next sync.',
+  'admin.people.confirm_erase_audit':
+    'Audit entries are kept, with {name} replaced by a pseudonym.',
+  'admin.people.confirm_erase_type': 'To confirm, type their email address: {email}',
+  'admin.people.confirm_erase_mismatch': 'This is not {email}. Type it exactly to erase.',
+  'admin.people.unlocked': '{name} can sign in to the sync server again.',
+  'admin.people.not_locked': '{name} was not locked out: nothing to unlock.',
+  'admin.people.reset_sent': 'A password reset link was sent to {name} at {address}.',
+  'admin.people.reset_mail_failed':
+    'The password reset email to {address} could not be sent. Try again later.',
+  'admin.people.2fa_done':
+    'Two-step sign-in was reset for {name}. A link to set it up again was sent to {address}.',
+  'admin.people.2fa_mail_failed':
+    'Two-step sign-in was reset for {name}, but the email to {address} could not be sent. They get a new link when they next sign in to the sync server.',
+  'admin.people.erased': '{name} was erased. Their audit entries now show {pseudonym}.',
   'admin.policies.version': 'Version {version}, published {time}.',
   'admin.policies.profile_for': 'Profile for {role}',
   'admin.policies.publish': 'Publish policy',
@@ -617,7 +655,13 @@ export const en = {
   'admin.error.server_email_taken': 'That email address is already in use on the sync server.',
   'admin.error.server_last_admin':
     'This is the last active administrator on the sync server. Add another administrator first.',
-  'admin.error.server_own_account': 'You cannot change your own role or status here.',
+  'admin.error.server_own_account':
+    'You cannot change your own role or status, reset your own two-step sign-in or erase your own account here.',
+  'admin.error.server_confirmation_mismatch':
+    "The email address typed is not this person's current one. Nothing was erased.",
+  'admin.error.server_person_disabled': "This person's account is disabled. Enable it first.",
+  'admin.error.server_person_pending':
+    'This person has not confirmed their email address yet, so there is nothing to reset.',
   'admin.error.server_stores_required': 'Choose at least one store for this person.',
   'admin.error.server_unknown_store': 'One of the chosen stores no longer exists.',
   'admin.error.server_invalid_range': 'Choose a time range of at most a year, from before to.',

@@ -594,6 +594,47 @@ export const es: Messages = {
   'admin.people.stores_done': 'Tiendas de {name} guardadas.',
   'admin.people.disabled_done': '{name} está desactivado.',
   'admin.people.enabled_done': '{name} está activado.',
+  'admin.people.account_actions': 'Inicio de sesión y cuenta',
+  'admin.people.resets_pending':
+    'Los restablecimientos de contraseña y de verificación en dos pasos estarán disponibles cuando {name} haya confirmado su correo electrónico.',
+  'admin.people.resets_disabled':
+    'Active la cuenta para enviar a {name} un restablecimiento de contraseña o de verificación en dos pasos.',
+  'admin.people.unlock': 'Desbloquear inicio de sesión',
+  'admin.people.send_reset': 'Enviar restablecimiento de contraseña',
+  'admin.people.reset_2fa': 'Restablecer verificación en dos pasos',
+  'admin.people.erase': 'Borrar persona',
+  'admin.people.erase_submit': 'Borrar definitivamente',
+  'admin.people.confirm_unlock_title': '¿Desbloquear el inicio de sesión de {name}?',
+  'admin.people.confirm_unlock':
+    'Si {name} quedó bloqueado en el servidor de sincronización tras demasiados intentos fallidos, podrá iniciar sesión de nuevo enseguida. Un bloqueo en un PC de tienda se levanta en ese PC, en Personal.',
+  'admin.people.confirm_reset_title': '¿Enviar a {name} un restablecimiento de contraseña?',
+  'admin.people.confirm_reset':
+    '{name} recibe un correo con un enlace de un solo uso para elegir una contraseña nueva. Usted no la elige ni la ve. Su contraseña actual sigue funcionando hasta que use el enlace.',
+  'admin.people.confirm_2fa_title': '¿Restablecer la verificación en dos pasos de {name}?',
+  'admin.people.confirm_2fa':
+    'Para un teléfono perdido o sustituido. El autenticador de {name} deja de funcionar, se cierran todas sus sesiones en el servidor de sincronización y recibe un correo con un enlace para configurar uno nuevo. Su contraseña no cambia.',
+  'admin.people.confirm_erase_title': '¿Borrar a {name}?',
+  'admin.people.confirm_erase_warning': 'Esto no se puede deshacer.',
+  'admin.people.confirm_erase_account':
+    'La cuenta de {name} se elimina del servidor de sincronización: se borran el nombre, el correo, el usuario, la contraseña, la verificación en dos pasos y las sesiones.',
+  'admin.people.confirm_erase_stores':
+    'Los PC de tienda desactivan la cuenta en su próxima sincronización.',
+  'admin.people.confirm_erase_audit':
+    'Las entradas de auditoría se conservan, con {name} sustituido por un seudónimo.',
+  'admin.people.confirm_erase_type': 'Para confirmar, escriba su correo electrónico: {email}',
+  'admin.people.confirm_erase_mismatch': 'No es {email}. Escríbalo exactamente para borrar.',
+  'admin.people.unlocked': '{name} puede volver a iniciar sesión en el servidor de sincronización.',
+  'admin.people.not_locked': '{name} no estaba bloqueado: no hay nada que desbloquear.',
+  'admin.people.reset_sent':
+    'Se envió a {name} un enlace para restablecer la contraseña a {address}.',
+  'admin.people.reset_mail_failed':
+    'No se pudo enviar el correo de restablecimiento a {address}. Inténtelo más tarde.',
+  'admin.people.2fa_done':
+    'Se restableció la verificación en dos pasos de {name}. Se envió un enlace para configurarla de nuevo a {address}.',
+  'admin.people.2fa_mail_failed':
+    'Se restableció la verificación en dos pasos de {name}, pero no se pudo enviar el correo a {address}. Recibirá un enlace nuevo la próxima vez que inicie sesión en el servidor de sincronización.',
+  'admin.people.erased':
+    '{name} fue borrado. Sus entradas de auditoría muestran ahora {pseudonym}.',
   'admin.policies.version': 'Versión {version}, publicada el {time}.',
   'admin.policies.profile_for': 'Perfil para {role}',
   'admin.policies.publish': 'Publicar política',
@@ -643,7 +684,14 @@ export const es: Messages = {
   'admin.error.server_email_taken': 'Ese correo ya se usa en el servidor de sincronización.',
   'admin.error.server_last_admin':
     'Es el último administrador activo del servidor de sincronización. Añada otro administrador primero.',
-  'admin.error.server_own_account': 'Aquí no puede cambiar su propio rol ni su estado.',
+  'admin.error.server_own_account':
+    'Aquí no puede cambiar su propio rol ni su estado, restablecer su propia verificación en dos pasos ni borrar su propia cuenta.',
+  'admin.error.server_confirmation_mismatch':
+    'El correo escrito no es el actual de esta persona. No se borró nada.',
+  'admin.error.server_person_disabled':
+    'La cuenta de esta persona está desactivada. Actívela primero.',
+  'admin.error.server_person_pending':
+    'Esta persona aún no ha confirmado su correo electrónico, así que no hay nada que restablecer.',
   'admin.error.server_stores_required': 'Elija al menos una tienda para esta persona.',
   'admin.error.server_unknown_store': 'Una de las tiendas elegidas ya no existe.',
   'admin.error.server_invalid_range':

@@ -597,6 +597,48 @@ export const fr: Messages = {
   'admin.people.stores_done': 'Magasins de {name} enregistrés.',
   'admin.people.disabled_done': '{name} est désactivé.',
   'admin.people.enabled_done': '{name} est activé.',
+  'admin.people.account_actions': 'Connexion et compte',
+  'admin.people.resets_pending':
+    'Les réinitialisations du mot de passe et de la validation en deux étapes seront proposées une fois que {name} aura confirmé son adresse e-mail.',
+  'admin.people.resets_disabled':
+    'Activez le compte pour envoyer à {name} une réinitialisation du mot de passe ou de la validation en deux étapes.',
+  'admin.people.unlock': 'Débloquer la connexion',
+  'admin.people.send_reset': 'Envoyer une réinitialisation du mot de passe',
+  'admin.people.reset_2fa': 'Réinitialiser la validation en deux étapes',
+  'admin.people.erase': 'Effacer la personne',
+  'admin.people.erase_submit': 'Effacer définitivement',
+  'admin.people.confirm_unlock_title': 'Débloquer la connexion de {name} ?',
+  'admin.people.confirm_unlock':
+    'Si {name} a été bloqué sur le serveur de synchronisation après trop d’échecs, il pourra se reconnecter tout de suite. Un blocage sur un PC de magasin se lève sur ce PC, dans Personnel.',
+  'admin.people.confirm_reset_title': 'Envoyer à {name} une réinitialisation du mot de passe ?',
+  'admin.people.confirm_reset':
+    '{name} reçoit un e-mail avec un lien à usage unique pour choisir un nouveau mot de passe. Vous ne le choisissez pas et ne le voyez pas. Son mot de passe actuel reste valable jusqu’à ce qu’il utilise le lien.',
+  'admin.people.confirm_2fa_title': 'Réinitialiser la validation en deux étapes de {name} ?',
+  'admin.people.confirm_2fa':
+    'Pour un téléphone perdu ou remplacé. L’authentificateur de {name} cesse de fonctionner, toutes ses sessions sur le serveur de synchronisation sont fermées et il reçoit un e-mail avec un lien pour en configurer un nouveau. Son mot de passe ne change pas.',
+  'admin.people.confirm_erase_title': 'Effacer {name} ?',
+  'admin.people.confirm_erase_warning': 'Cette action est irréversible.',
+  'admin.people.confirm_erase_account':
+    'Le compte de {name} est supprimé du serveur de synchronisation : nom, e-mail, nom d’utilisateur, mot de passe, validation en deux étapes et sessions sont effacés.',
+  'admin.people.confirm_erase_stores':
+    'Les PC des magasins désactivent le compte à leur prochaine synchronisation.',
+  'admin.people.confirm_erase_audit':
+    'Les entrées d’audit sont conservées, {name} y étant remplacé par un pseudonyme.',
+  'admin.people.confirm_erase_type': 'Pour confirmer, saisissez son adresse e-mail : {email}',
+  'admin.people.confirm_erase_mismatch':
+    'Ce n’est pas {email}. Saisissez-la exactement pour effacer.',
+  'admin.people.unlocked': '{name} peut de nouveau se connecter au serveur de synchronisation.',
+  'admin.people.not_locked': '{name} n’était pas bloqué : rien à débloquer.',
+  'admin.people.reset_sent':
+    'Un lien de réinitialisation du mot de passe a été envoyé à {name} à l’adresse {address}.',
+  'admin.people.reset_mail_failed':
+    'L’e-mail de réinitialisation à {address} n’a pas pu être envoyé. Réessayez plus tard.',
+  'admin.people.2fa_done':
+    'La validation en deux étapes de {name} a été réinitialisée. Un lien pour la configurer de nouveau a été envoyé à {address}.',
+  'admin.people.2fa_mail_failed':
+    'La validation en deux étapes de {name} a été réinitialisée, mais l’e-mail à {address} n’a pas pu être envoyé. Un nouveau lien lui sera envoyé à sa prochaine connexion au serveur de synchronisation.',
+  'admin.people.erased':
+    '{name} a été effacé. Ses entrées d’audit affichent désormais {pseudonym}.',
   'admin.policies.version': 'Version {version}, publiée le {time}.',
   'admin.policies.profile_for': 'Profil pour {role}',
   'admin.policies.publish': 'Publier la politique',
@@ -647,7 +689,14 @@ export const fr: Messages = {
     'Cet e-mail est déjà utilisé sur le serveur de synchronisation.',
   'admin.error.server_last_admin':
     'C’est le dernier administrateur actif du serveur de synchronisation. Ajoutez d’abord un autre administrateur.',
-  'admin.error.server_own_account': 'Vous ne pouvez pas changer votre propre rôle ou état ici.',
+  'admin.error.server_own_account':
+    'Vous ne pouvez pas changer votre propre rôle ou état, réinitialiser votre propre validation en deux étapes ni effacer votre propre compte ici.',
+  'admin.error.server_confirmation_mismatch':
+    'L’adresse saisie n’est pas l’adresse actuelle de cette personne. Rien n’a été effacé.',
+  'admin.error.server_person_disabled':
+    'Le compte de cette personne est désactivé. Activez-le d’abord.',
+  'admin.error.server_person_pending':
+    'Cette personne n’a pas encore confirmé son adresse e-mail : il n’y a rien à réinitialiser.',
   'admin.error.server_stores_required': 'Choisissez au moins un magasin pour cette personne.',
   'admin.error.server_unknown_store': 'Un des magasins choisis n’existe plus.',
   'admin.error.server_invalid_range':

@@ -2,7 +2,9 @@
 // sign-in with password + TOTP, token rotation, every operation, the local-role check, tokens
 // dropped with the local session, and server refusals turned into clear, generic errors.
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Keyholder } from '../../electron/core/keyholder';
 import { totp, nextStep, PASSWORD } from '../backend/auth/support/auth-helpers';
@@ -17,10 +19,12 @@ import {
 import {
   call,
   createPerson,
+  signInAs,
   startAdminApi,
   type AdminApi,
   type Person,
 } from '../backend/stores/support/admin-api';
+import { contract } from '../../common/ipc/contract';
 import { ADMIN_PASSWORD, CoreHarness, errorCode, expectStep } from '../support/core-harness';
 
 let api: AdminApi;
@@ -53,6 +57,34 @@ async function refreshTokenRows(): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The mails of one kind the server wrote to its outbox (no SMTP in tests), as text. */
+function outbox(kind: string): string[] {
+  const dir = join(api.s.dataDir, 'outbox');
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return files
+    .filter((f) => f.includes(`-${kind}-`))
+    .map((f) => readFileSync(join(dir, f), 'utf8'));
+}
+
+/** A lock only an admin lifts, as the server's lockout writes it after too many failures. */
+async function lockOut(personId: string): Promise<void> {
+  await api.s.database.db
+    .insertInto('sign_in_failures')
+    .values({
+      subject: `u:${personId}`,
+      failures: 10,
+      last_failed_at: api.clock.nowMs(),
+      locked_until: null,
+      locked_by_admin: 1,
+    })
+    .execute();
 }
 
 async function liveServerSessions(): Promise<number> {
@@ -229,6 +261,123 @@ describe('signed in to a real server', () => {
     expect(taken).toBe('server_username_taken');
   });
 
+  it('person actions: unlock says whether there was a lock', async () => {
+    const locked = await createPerson(api, { role: 'viewer', stores: [uploaded.northId] });
+    await lockOut(locked.id);
+    const actions = kh.serverAdmin.personActions;
+    expect(await actions.unlock(adminSession, { personId: locked.id })).toEqual({
+      wasLocked: true,
+    });
+    expect(await actions.unlock(adminSession, { personId: locked.id })).toEqual({
+      wasLocked: false,
+    });
+    // The lock is really gone: the person signs in to the server again.
+    await expect(signInAs(api, locked)).resolves.toMatch(/\S/);
+    expect(await errorCode(() => actions.unlock(adminSession, { personId: randomUUID() }))).toBe(
+      'server_not_found',
+    );
+  });
+
+  it('person actions: a password reset is mailed to the person; the admin sees a masked address', async () => {
+    const person = await createPerson(api, { role: 'viewer', stores: [uploaded.northId] });
+    const before = outbox('reset_password').length;
+    const sent = await kh.serverAdmin.personActions.sendPasswordReset(adminSession, {
+      personId: person.id,
+    });
+    expect(sent).toEqual({ email: 'sent', sentTo: 'v***@e***.com' });
+    const mails = outbox('reset_password');
+    expect(mails).toHaveLength(before + 1);
+    expect(mails.some((m) => m.includes(`To: ${person.email}`))).toBe(true);
+    // Nothing secret crosses IPC: no link, code or password in the answer.
+    expect(Object.keys(sent).sort()).toEqual(['email', 'sentTo']);
+
+    const pending = await createPerson(api, {
+      role: 'viewer',
+      stores: [uploaded.northId],
+      status: 'pending',
+    });
+    expect(
+      await errorCode(() =>
+        kh.serverAdmin.personActions.sendPasswordReset(adminSession, { personId: pending.id }),
+      ),
+    ).toBe('server_person_pending');
+  });
+
+  it('person actions: a 2FA reset clears the authenticator, signs the person out, mails a link', async () => {
+    const person = await createPerson(api, { role: 'viewer', stores: [uploaded.northId] });
+    await signInAs(api, person);
+    const reset = await kh.serverAdmin.personActions.resetTwoFactor(adminSession, {
+      personId: person.id,
+    });
+    expect(reset).toMatchObject({
+      id: person.id,
+      totpEnabled: false,
+      status: 'active',
+      revokedSessions: 1,
+      setupEmail: 'sent',
+      sentTo: 'v***@e***.com',
+    });
+    expect(outbox('two_factor_reset').some((m) => m.includes(`To: ${person.email}`))).toBe(true);
+
+    const disabled = await createPerson(api, {
+      role: 'viewer',
+      stores: [uploaded.northId],
+      status: 'disabled',
+    });
+    const refused = await kh.serverAdmin.personActions
+      .resetTwoFactor(adminSession, { personId: disabled.id })
+      .catch((e: Error & { code: string }) => e);
+    expect(refused).toMatchObject({
+      code: 'server_person_disabled',
+      message: "This person's account is disabled. Enable it first.",
+    });
+    // Nobody resets their own second factor from here.
+    expect(
+      await errorCode(() =>
+        kh.serverAdmin.personActions.resetTwoFactor(adminSession, { personId: api.adminId }),
+      ),
+    ).toBe('server_own_account');
+  });
+
+  it('person actions: erase needs the email typed again, then the person is gone', async () => {
+    const person = await createPerson(api, {
+      role: 'viewer',
+      stores: [uploaded.northId],
+      name: 'Erin Erase',
+    });
+    const actions = kh.serverAdmin.personActions;
+    expect(contract['admin.erasePerson'].request.safeParse({ personId: person.id }).success).toBe(
+      false,
+    );
+    expect(
+      await errorCode(() =>
+        actions.erase(adminSession, { personId: person.id, confirmEmail: 'someone@example.com' }),
+      ),
+    ).toBe('server_confirmation_mismatch');
+    expect((await kh.serverAdmin.listPeople(adminSession, { q: 'Erin' })).users).toHaveLength(1);
+    expect(
+      await errorCode(() =>
+        actions.erase(adminSession, { personId: api.adminId, confirmEmail: api.adminEmail }),
+      ),
+    ).toBe('server_own_account');
+
+    const erased = await actions.erase(adminSession, {
+      personId: person.id,
+      confirmEmail: ` ${person.email.toUpperCase()} `,
+    });
+    expect(erased).toEqual({
+      id: person.id,
+      pseudonym: expect.stringMatching(/^erased-[0-9a-f]{12}$/),
+      erasedAt: api.clock.nowMs(),
+    });
+    expect((await kh.serverAdmin.listPeople(adminSession, { q: 'Erin' })).users).toEqual([]);
+    expect(
+      await errorCode(() =>
+        actions.erase(adminSession, { personId: person.id, confirmEmail: person.email }),
+      ),
+    ).toBe('server_not_found');
+  });
+
   it('policies: read, publish on the current version, a stale edit is a conflict', async () => {
     const policy = await kh.serverAdmin.policy(adminSession);
     const version = policy.current.version;
@@ -340,6 +489,25 @@ describe('signed in to a real server', () => {
       code: 'forbidden',
       message: 'Your sync server account may not do this.',
     });
+
+    // A manager's person actions reach viewers of their stores, and no further.
+    const viewer = await createPerson(api, { role: 'viewer', stores: [uploaded.northId] });
+    const actions = kh.serverAdmin.personActions;
+    expect(await actions.sendPasswordReset(adminSession, { personId: viewer.id })).toMatchObject({
+      email: 'sent',
+    });
+    const other = await createPerson(api, { role: 'viewer', stores: [uploaded.southId] });
+    expect(await errorCode(() => actions.unlock(adminSession, { personId: other.id }))).toBe(
+      'server_not_found',
+    );
+    expect(
+      await errorCode(() => actions.resetTwoFactor(adminSession, { personId: api.adminId })),
+    ).toBe('server_not_found');
+    expect(
+      await errorCode(() =>
+        actions.erase(adminSession, { personId: viewer.id, confirmEmail: viewer.email }),
+      ),
+    ).toBe('forbidden');
     await kh.serverAdmin.signOut(adminSession);
   });
 

@@ -27,10 +27,32 @@ const SERVER_CODES: Readonly<Record<string, readonly [string, string]>> = {
     'server_last_admin',
     'This is the last active administrator on the sync server. Add another administrator first.',
   ],
-  own_account: ['server_own_account', 'You cannot change your own role or status here.'],
+  own_account: [
+    'server_own_account',
+    'You cannot change your own role or status, reset your own two-step sign-in or erase your own account here.',
+  ],
+  confirmation_mismatch: [
+    'server_confirmation_mismatch',
+    "The email address typed is not this person's current one. Nothing was erased.",
+  ],
   stores_required: ['server_stores_required', 'Choose at least one store for this person.'],
   unknown_store: ['server_unknown_store', 'One of the chosen stores no longer exists.'],
   invalid_range: ['server_invalid_range', 'Choose a time range of at most a year, from before to.'],
+};
+
+/**
+ * Codes that mean something else when the server answers 409 about the person being changed
+ * (at sign-in, `account_disabled` is the admin's own account; here it is the person's).
+ */
+const CONFLICT_CODES: Readonly<Record<string, readonly [string, string]>> = {
+  account_disabled: [
+    'server_person_disabled',
+    "This person's account is disabled. Enable it first.",
+  ],
+  not_verified: [
+    'server_person_pending',
+    'This person has not confirmed their email address yet, so there is nothing to reset.',
+  ],
 };
 
 const BY_STATUS: Readonly<Record<number, readonly [string, string]>> = {
@@ -83,7 +105,9 @@ export function fromStatus(
   serverCode: string | undefined,
   retryAfter?: string,
 ): ServerAdminError {
-  const known = serverCode ? SERVER_CODES[serverCode] : undefined;
+  const known = serverCode
+    ? ((status === 409 ? CONFLICT_CODES[serverCode] : undefined) ?? SERVER_CODES[serverCode])
+    : undefined;
   if (known && status >= 400 && status < 500) return new ServerAdminError(known[0], known[1]);
   const byStatus = BY_STATUS[status];
   if (byStatus) {

@@ -1,5 +1,5 @@
 import type { AxiosInstance } from 'axios';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { badResponse, fromStatus, fromTransport, notConnected } from './admin-errors';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
@@ -98,6 +98,12 @@ export class AdminHttpClient {
     }
     throw fromStatus(response.status, errorCodeOf(body), header('retry-after'));
   }
+}
+
+const uuid = z.uuid();
+/** Path segments are ids the request schema already checked; checked again before use. */
+export function pathId(value: string): string {
+  return encodeURIComponent(uuid.parse(value));
 }
 
 function errorCodeOf(body: string): string | undefined {

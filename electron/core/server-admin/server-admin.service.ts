@@ -1,5 +1,5 @@
 import type { AxiosInstance } from 'axios';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Channel, RequestOf, ResponseOf } from '../../../common/ipc/contract';
 import {
   analyticsSchema,
@@ -22,8 +22,9 @@ import type { SessionService, SessionView } from '../auth/session.service';
 import { KeyholderError } from '../errors';
 import type { Clock } from '../time/clock';
 import { badResponse, notConnected } from './admin-errors';
-import { AdminHttpClient, type Query } from './admin-http.client';
+import { AdminHttpClient, pathId as id, type Query } from './admin-http.client';
 import { AdminSessionStore } from './admin-session.store';
+import { PersonActionsService } from './person-actions.service';
 
 export interface ServerAdminDeps {
   sessions: SessionService;
@@ -52,10 +53,15 @@ export class ServerAdminService {
   private readonly client: AdminHttpClient;
   private readonly store: AdminSessionStore;
   private sweeper: ReturnType<typeof setInterval> | null = null;
+  /** Unlock, password reset, 2FA reset and erasure of one person (person-actions.service.ts). */
+  readonly personActions: PersonActionsService;
 
   constructor(private readonly deps: ServerAdminDeps) {
     this.client = new AdminHttpClient(deps.http, deps.serverUrl);
     this.store = new AdminSessionStore(this.client, deps.clock, deps.serverUrl);
+    this.personActions = new PersonActionsService((sessionId, schema, path, body) =>
+      this.send(sessionId, schema, 'POST', path, body),
+    );
   }
 
   status(sessionId: string): Res<'admin.status'> {
@@ -278,10 +284,4 @@ function auditQuery(f: Req<'admin.exportAudit'>['filter']): Query {
     from: f.from,
     to: f.to,
   };
-}
-
-const uuid = z.uuid();
-/** Path segments are ids the request schema already checked; checked again before use. */
-function id(value: string): string {
-  return encodeURIComponent(uuid.parse(value));
 }

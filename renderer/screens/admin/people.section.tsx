@@ -151,6 +151,12 @@ export function PeopleSection({ run }: { run: Run }) {
           stores={stores}
           onClose={() => setDialog(null)}
           onChanged={changed}
+          onDone={setStatus}
+          onErased={(person, text) => {
+            setDialog(null);
+            setStatus(text);
+            setPeople((old) => old?.filter((p) => p.id !== person.id) ?? null);
+          }}
         />
       ) : null}
     </section>

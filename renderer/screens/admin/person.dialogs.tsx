@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../components/messages';
 import { useI18n } from '../../i18n/i18n-context';
 import { ROLE_LABEL } from '../role-label';
 import type { Run } from './admin-run';
+import { PersonAccountActions } from './person-actions.dialogs';
 
 function StoreChoices(props: {
   stores: ServerStoreDto[];
@@ -111,13 +112,18 @@ export function PersonCreateDialog(props: {
   );
 }
 
-/** One person: role, store assignments, disable or enable. Each change is saved on its own. */
+/**
+ * One person: role, store assignments, disable or enable, each saved on its own; then unlock,
+ * password reset, 2FA reset and erasure, each confirmed first (person-actions.dialogs.tsx).
+ */
 export function PersonManageDialog(props: {
   run: Run;
   person: ServerPersonDto;
   stores: ServerStoreDto[];
   onClose(): void;
   onChanged(person: ServerPersonDto, status: string): void;
+  onDone(status: string): void;
+  onErased(person: ServerPersonDto, status: string): void;
 }) {
   const { person, run } = props;
   const api = useApi();
@@ -184,6 +190,13 @@ export function PersonManageDialog(props: {
           {t(disabled ? 'admin.people.enable' : 'admin.people.disable')}
         </button>
         <ErrorAlert error={error} />
+        <PersonAccountActions
+          run={run}
+          person={person}
+          onChanged={props.onChanged}
+          onDone={props.onDone}
+          onErased={props.onErased}
+        />
       </div>
       <div className="button-row end">
         <button type="button" className="button primary" onClick={props.onClose}>

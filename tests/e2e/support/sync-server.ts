@@ -9,6 +9,8 @@ import { PasswordHasher } from '../../../backend-sync/auth/password-hasher';
 import { defaultPolicyFor } from '../../../backend-sync/auth/policy-source';
 import { SetupService } from '../../../backend-sync/auth/setup.service';
 import { newTotpSecret } from '../../../backend-sync/auth/totp';
+import { TOTP_SECRET_KEY_LABEL, TotpSecretBox } from '../../../backend-sync/auth/totp-secret-box';
+import { derivedSecret, loadSigningKeys } from '../../../backend-sync/keys/signing-keys';
 import { loadConfig } from '../../../backend-sync/config';
 import { openServerDatabase, type Database } from '../../../backend-sync/db/database';
 import { nextChangeSeq } from '../../../backend-sync/services/change-seq';
@@ -60,6 +62,9 @@ export async function startE2eSyncServer(): Promise<E2eSyncServer> {
   });
   const database = await openServerDatabase(config, pgUrl ? { schema, poolSize: 4 } : {});
   const app = await buildApp({ config, database, logger: false });
+  // People are written straight into the database below, their TOTP secrets sealed as the
+  // server stores them (auth/totp-secret-box.ts).
+  const box = new TotpSecretBox(derivedSecret(loadSigningKeys(config), TOTP_SECRET_KEY_LABEL));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const upstream = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const proxy = await FaultProxy.start(upstream);
@@ -127,7 +132,7 @@ export async function startE2eSyncServer(): Promise<E2eSyncServer> {
             email_verified_at: now,
             password_hash: passwordHash,
             password_changed_at: now,
-            totp_secret: secret,
+            totp_secret: box.seal(secret),
             totp_last_step: 0,
             preferences: '{}',
             change_seq: await nextChangeSeq(tx, 'users'),
