@@ -99,7 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  healthRoutes(app, deps.database, registry);
+  healthRoutes(app, deps.database, registry, config.METRICS_TOKEN);
 
   const clock = deps.clock ?? systemClock;
   const keys = deps.signingKeys ?? loadSigningKeys(config);

@@ -129,6 +129,7 @@ export const envSchema = z.object({
   SYNC_UPLOAD_QUEUE: z.coerce.number().int().min(0).max(100000).default(2000),
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
   SENTRY_DSN: z.string().url().optional(),
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
 });
 
 export type Config = z.infer<typeof envSchema> & { readonly dataDir: string };

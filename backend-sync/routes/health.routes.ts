@@ -1,12 +1,23 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Database } from '../db/database';
+import { unauthorized } from '../errors';
 
-/** Liveness, readiness (the database answers) and Prometheus metrics. */
-export function healthRoutes(app: FastifyInstance, database: Database, registry: Registry): void {
+/**
+ * Liveness, readiness (the database answers) and Prometheus metrics. With METRICS_TOKEN set,
+ * /metrics answers only `Authorization: Bearer <token>` (compared in constant time); without it,
+ * anyone who reaches the server can read the counters (docs/OPERATIONS.md: block it at the proxy).
+ */
+export function healthRoutes(
+  app: FastifyInstance,
+  database: Database,
+  registry: Registry,
+  metricsToken?: string,
+): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/health',
@@ -36,7 +47,17 @@ export function healthRoutes(app: FastifyInstance, database: Database, registry:
       }
     },
   );
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  const expected = metricsToken
+    ? createHash('sha256').update(`Bearer ${metricsToken}`).digest()
+    : null;
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (expected) {
+      // Hashes of equal length, so the comparison takes the same time whatever was sent.
+      const given = createHash('sha256')
+        .update(request.headers.authorization ?? '')
+        .digest();
+      if (!timingSafeEqual(given, expected)) throw unauthorized('Metrics need their token.');
+    }
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });

@@ -120,6 +120,29 @@ describeEachDialect('server foundation', (dialect) => {
     expect(metrics.body).toContain('keyholder_sync_uploads{state="waiting"} 0');
   });
 
+  it('with METRICS_TOKEN, serves /metrics only to that bearer token', async () => {
+    const token = 'metrics-token-0123456789abcdef';
+    const guarded = await startTestServer(dialect, { METRICS_TOKEN: token });
+    try {
+      const get = (authorization?: string) =>
+        guarded.app.inject({ url: '/metrics', headers: authorization ? { authorization } : {} });
+      for (const wrong of [undefined, `Bearer ${token}x`, token, 'Bearer ']) {
+        const r = await get(wrong);
+        expect(r.statusCode).toBe(401);
+        expect(r.json()).toMatchObject({ error: { code: 'unauthorized' } });
+        expect(r.body).not.toContain('keyholder_');
+      }
+      const ok = await get(`Bearer ${token}`);
+      expect(ok.statusCode).toBe(200);
+      expect(ok.body).toContain('keyholder_http_requests_total');
+    } finally {
+      await guarded.close();
+    }
+    expect(() => loadConfig({ DATA_DIR: '/tmp/unused', METRICS_TOKEN: 'short' })).toThrow(
+      /METRICS_TOKEN/,
+    );
+  });
+
   it('sends security headers and a request id', async () => {
     const r = await s.app.inject({ url: '/health' });
     expect(r.headers['x-frame-options']).toBe('DENY');
