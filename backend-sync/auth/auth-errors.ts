@@ -19,6 +19,14 @@ export const invalidSetupCode = () =>
 export const accountDisabled = () =>
   new HttpError(403, 'account_disabled', 'This account is disabled. Ask an administrator.');
 
+/** Both factors were right, but the password is a manager's temporary one, past its hour. */
+export const temporaryPasswordExpired = () =>
+  new HttpError(
+    403,
+    'temporary_password_expired',
+    'Your temporary password has expired. Ask your manager for a new one.',
+  );
+
 /**
  * The password was right, but the account has no two-step sign-in (an admin or manager reset
  * it, or it was never set up) and the server's sign-in always asks for it. Said only after the

@@ -152,6 +152,7 @@ export class SetupService {
         .set({
           password_hash: hash,
           password_changed_at: now,
+          temp_password_expires_at: null,
           totp_secret: this.box().seal(secret),
           totp_last_step: step,
           status: 'active',

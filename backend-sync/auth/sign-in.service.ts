@@ -11,6 +11,7 @@ import {
   accountDisabled,
   invalidCredentials,
   passwordRejected,
+  temporaryPasswordExpired,
   twoFactorSetupRequired,
 } from './auth-errors';
 import { lockoutSubject, type LockoutService } from './lockout.service';
@@ -87,10 +88,13 @@ export class SignInService {
   ): Promise<SessionTokens> {
     const now = this.d.clock.nowMs();
     const email = normalizeEmail(input.email);
-    // A SQL template on this hot path (see token.service.ts); the same columns as USER_COLUMNS.
+    // A SQL template on this hot path (see token.service.ts): USER_COLUMNS and the end of a
+    // temporary password.
     const [user] = (
-      await sql<SignInUser>`select id, email, username, display_name, role, status, password_hash,
-          totp_secret, totp_last_step
+      await sql<
+        SignInUser & { temp_password_expires_at: number | string | null }
+      >`select id, email, username, display_name, role, status, password_hash,
+          totp_secret, totp_last_step, temp_password_expires_at
         from users where email = ${email}`.execute(this.d.db)
     ).rows;
     const subject = lockoutSubject(user, email);
@@ -135,6 +139,17 @@ export class SignInService {
         details: { reason: `account_${user.status}`, ...clientDetails(meta) },
       });
       throw accountDisabled();
+    }
+    const temporaryEnd = user.temp_password_expires_at;
+    if (temporaryEnd !== null && now >= Number(temporaryEnd)) {
+      // A manager's temporary password, set on a store PC, is past its hour here as on every PC.
+      await this.d.audit.write({
+        action: 'auth.sign_in',
+        outcome: 'denied',
+        targetId: user.id,
+        details: { reason: 'temporary_password_expired', ...clientDetails(meta) },
+      });
+      throw temporaryPasswordExpired();
     }
 
     const session = prepared ?? this.d.tokens.prepareFamily(user, meta, now);
@@ -224,6 +239,7 @@ export class SignInService {
         .set({
           password_hash: hash,
           password_changed_at: now,
+          temp_password_expires_at: null,
           updated_at: now,
           change_seq: await nextChangeSeq(trx, 'users'),
         })

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Config } from '../config';
 import { PREPARED_ON_POSTGRES } from './compiled';
 import { migration001 } from './migrations/001-initial';
+import { migration002 } from './migrations/002-temporary-passwords';
 import type { DB } from './schema';
 import { CachingSqliteDialect } from './sqlite-statement-cache';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
@@ -25,7 +26,10 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
 
 /** Ordered, statically imported migrations for one dialect. */
 function migrations(dialect: Dialect): Record<string, { up(db: Kysely<unknown>): Promise<void> }> {
-  return { '001-initial': migration001(dialect) };
+  return {
+    '001-initial': migration001(dialect),
+    '002-temporary-passwords': migration002(dialect),
+  };
 }
 
 export interface OpenDatabaseOptions {

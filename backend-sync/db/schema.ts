@@ -16,6 +16,8 @@ export interface UsersTable {
   password_changed_at: number | null;
   /** 1: the next sign-in must set a new password (a temporary password set on a store PC). */
   must_change_password: Generated<number>;
+  /** When the password is a temporary one a manager set on a store PC: when it stops working. */
+  temp_password_expires_at: Generated<number | null>;
   totp_secret: string | null;
   totp_last_step: number;
   preferences: string;

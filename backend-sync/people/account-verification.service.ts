@@ -90,6 +90,7 @@ export class AccountVerificationService {
         .set({
           password_hash: hash,
           password_changed_at: now,
+          temp_password_expires_at: null,
           totp_secret: step === null || !secret ? null : this.d.totpSecrets.seal(secret),
           totp_last_step: step ?? 0,
           status: 'active',

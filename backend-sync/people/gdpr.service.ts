@@ -224,6 +224,7 @@ export class GdprService {
           email_verified_at: null,
           password_hash: null,
           password_changed_at: null,
+          temp_password_expires_at: null,
           totp_secret: null,
           totp_last_step: 0,
           preferences: '{}',

@@ -181,6 +181,7 @@ export class PasswordResetService {
         .updateTable('users')
         .set({
           password_hash: hash,
+          temp_password_expires_at: null,
           password_changed_at: now,
           // The person chose this password: any "change it at next sign-in" flag is met.
           must_change_password: 0,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import {
   ARGON2ID_PHC,
+  TEMPORARY_PASSWORD_TTL_MS,
   type AccountChange,
   type PushAccountChangesResponse,
 } from '../../common/sync/protocol';
@@ -15,6 +16,17 @@ import { IdempotencyKeys, requestHash } from './idempotency';
 type Result = PushAccountChangesResponse['results'][number];
 type Reason =
   'applied' | 'older_than_server' | 'account_disabled' | 'unknown_account' | 'weak_hash';
+
+/**
+ * When a pushed temporary password stops working: a manager's reset ends at most
+ * TEMPORARY_PASSWORD_TTL_MS after the change (sooner if the PC says so), so no PC can push one
+ * that works for ever; an owner's own change is not temporary.
+ */
+export function temporaryUntil(change: AccountChange, changedAt: number): number | null {
+  if (change.kind !== 'password_reset') return null;
+  const limit = changedAt + TEMPORARY_PASSWORD_TTL_MS;
+  return Math.min(change.temporaryUntil ?? limit, limit);
+}
 
 /** Whether a pushed hash costs at least what the server itself would spend. */
 export function strongEnough(hash: string): boolean {
@@ -161,6 +173,7 @@ export class AccountChangesService {
           password_hash: change.passwordHash,
           password_changed_at: changedAt,
           must_change_password: change.mustChangePassword ? 1 : 0,
+          temp_password_expires_at: temporaryUntil(change, changedAt),
           change_seq: version,
           updated_at: now,
         })
@@ -186,6 +199,9 @@ export class AccountChangesService {
           serverChangedAt: user?.member ? (user.password_changed_at ?? null) : undefined,
           baseVersion: change.baseVersion,
           mustChange: change.mustChangePassword,
+          ...(reason === 'applied' && change.kind === 'password_reset'
+            ? { temporaryUntil: temporaryUntil(change, changedAt) }
+            : {}),
         },
       },
       tx,

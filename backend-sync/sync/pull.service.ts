@@ -143,6 +143,7 @@ export class PullService {
             'u.password_hash',
             'u.password_changed_at',
             'u.must_change_password',
+            'u.temp_password_expires_at',
             'u.totp_secret',
             'u.change_seq',
           ])
@@ -173,6 +174,8 @@ export class PullService {
       passwordHash: u.password_hash,
       passwordChangedAt: u.password_changed_at === null ? null : Number(u.password_changed_at),
       mustChangePassword: Number(u.must_change_password) === 1,
+      temporaryPasswordExpiresAt:
+        u.temp_password_expires_at === null ? null : Number(u.temp_password_expires_at),
       totpSecret: this.totpSecrets.openOrNull(u.totp_secret),
       version: Number(u.change_seq),
     }));

@@ -72,6 +72,11 @@ export const syncedAccountSchema = z.object({
   passwordHash: z.string().nullable(),
   passwordChangedAt: z.number().nullable(),
   mustChangePassword: z.boolean(),
+  /**
+   * When the account's password is a temporary one a manager set: when it stops working, on
+   * every PC alike. Null otherwise; absent from servers older than this field (read as null).
+   */
+  temporaryPasswordExpiresAt: z.number().int().nullable().optional(),
   totpSecret: z.string().nullable(),
   /** Server change sequence: the device keeps the highest it has applied per account. */
   version: z.number().int(),
@@ -165,11 +170,19 @@ export const accountChangeSchema = z
     /** When the change was made, in the PC's trusted time: the latest change wins. */
     changedAt: z.number().int().nonnegative(),
     mustChangePassword: z.boolean(),
+    /**
+     * A `password_reset`'s temporary password stops working at this time (PC trusted time). The
+     * server keeps at most TEMPORARY_PASSWORD_TTL_MS after `changedAt`; absent from PCs older
+     * than this field, which the server reads as that limit.
+     */
+    temporaryUntil: z.number().int().nonnegative().nullable().optional(),
     /** The account version the device had when the change was made (recorded for audit). */
     baseVersion: z.number().int().nonnegative(),
   })
   .strict();
 export type AccountChange = z.infer<typeof accountChangeSchema>;
+/** How long a temporary password a manager sets works, on the PC that set it and everywhere. */
+export const TEMPORARY_PASSWORD_TTL_MS = 60 * 60_000;
 export const MAX_ACCOUNT_CHANGES = 100;
 export const pushAccountChangesRequestSchema = z
   .object({ changes: z.array(accountChangeSchema).min(1).max(MAX_ACCOUNT_CHANGES) })

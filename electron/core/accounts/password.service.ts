@@ -1,12 +1,13 @@
 import { randomInt } from 'node:crypto';
 import type { EffectivePolicy, PasswordViolation } from '../../../common/policy';
 import { evaluatePassword, passwordExpiresAt } from '../../../common/policy';
+import { TEMPORARY_PASSWORD_TTL_MS } from '../../../common/sync/protocol';
 import type { DeviceService } from '../device/device.service';
 import { KeyholderError } from '../errors';
 import type { AccountRepository, AccountRow } from './account-repository';
 import type { PasswordHasher } from './password-hasher';
 
-export const TEMPORARY_PASSWORD_TTL_MS = 60 * 60_000;
+export { TEMPORARY_PASSWORD_TTL_MS };
 const TEMP_ALPHABETS = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghjkmnpqrstuvwxyz', '23456789'] as const;
 
 export class PasswordPolicyError extends KeyholderError {

@@ -11,7 +11,13 @@ export function queuePasswordChange(
   db: Db,
   account: Pick<AccountRow, 'id' | 'serverVersion'>,
   kind: 'password_changed' | 'password_reset',
-  patch: { passwordHash: string; passwordChangedAt: number; mustChangePassword: boolean },
+  patch: {
+    passwordHash: string;
+    passwordChangedAt: number;
+    mustChangePassword: boolean;
+    /** A manager's temporary password: when it stops working (sent so every PC agrees). */
+    tempPasswordExpiresAt?: number | null;
+  },
 ): void {
   if (account.serverVersion === 0) return;
   if (!db.prepare('SELECT 1 FROM sync_state WHERE id = 1').get()) return;
@@ -22,5 +28,6 @@ export function queuePasswordChange(
     changedAt: patch.passwordChangedAt,
     mustChangePassword: patch.mustChangePassword,
     baseVersion: account.serverVersion,
+    ...(kind === 'password_reset' ? { temporaryUntil: patch.tempPasswordExpiresAt ?? null } : {}),
   });
 }

@@ -154,7 +154,7 @@ function upsertAccount(
         passwordHash: serverHash,
         passwordChangedAt: serverChangedAt,
         mustChangePassword: a.mustChangePassword,
-        tempPasswordExpiresAt: null,
+        tempPasswordExpiresAt: a.temporaryPasswordExpiresAt ?? null,
       });
       d.accounts.addPasswordHistory(a.id, existing.passwordHash, now);
       ending.push([a.id, 'password_changed']);
@@ -196,7 +196,7 @@ function newRow(
     passwordHash,
     passwordChangedAt,
     mustChangePassword: a.mustChangePassword,
-    tempPasswordExpiresAt: null,
+    tempPasswordExpiresAt: a.temporaryPasswordExpiresAt ?? null,
     totpSecret: a.totpSecret,
     totpEnabledAt: a.totpSecret ? now : null,
     totpLastStep: 0,

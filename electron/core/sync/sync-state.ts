@@ -135,10 +135,14 @@ export class SyncStateRepository {
   enqueue(change: AccountChange): void {
     this.db
       .prepare(
-        `INSERT INTO account_outbox (account_id, kind, password_hash, changed_at, must_change_password, base_version)
-         VALUES (@accountId, @kind, @passwordHash, @changedAt, @must, @baseVersion)`,
+        `INSERT INTO account_outbox (account_id, kind, password_hash, changed_at, must_change_password, base_version, temporary_until)
+         VALUES (@accountId, @kind, @passwordHash, @changedAt, @must, @baseVersion, @temporaryUntil)`,
       )
-      .run({ ...change, must: change.mustChangePassword ? 1 : 0 });
+      .run({
+        ...change,
+        must: change.mustChangePassword ? 1 : 0,
+        temporaryUntil: change.temporaryUntil ?? null,
+      });
   }
 
   outbox(limit: number): OutboxRow[] {
@@ -150,6 +154,7 @@ export class SyncStateRepository {
       changed_at: number;
       must_change_password: number;
       base_version: number;
+      temporary_until: number | null;
     }[];
     return rows.map((r) => ({
       id: r.id,
@@ -159,6 +164,7 @@ export class SyncStateRepository {
       changedAt: r.changed_at,
       mustChangePassword: r.must_change_password === 1,
       baseVersion: r.base_version,
+      ...(r.kind === 'password_reset' ? { temporaryUntil: r.temporary_until } : {}),
     }));
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   SYNC_API_PREFIX,
+  TEMPORARY_PASSWORD_TTL_MS,
   type AccountChange,
   type PullResponse,
 } from '../../../common/sync/protocol';
@@ -212,6 +213,52 @@ describeEachDialect('account changes pushed by store PCs', (dialect) => {
       .slice(-4)
       .map((e) => e.details.reason);
     expect(reasons).toEqual(['unknown_account', 'unknown_account', 'weak_hash', 'applied']);
+  });
+
+  it('a temporary password ends within the hour everywhere; the owner’s own change is not temporary', async () => {
+    const temp = (id: string) =>
+      api.s.database.db
+        .selectFrom('users')
+        .select(['temp_password_expires_at', 'must_change_password'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+    const hour = TEMPORARY_PASSWORD_TTL_MS;
+    const cara = await createPerson(api, { role: 'viewer', stores: [store] });
+    api.clock.advance(60_000);
+    let at = api.clock.nowMs();
+    // The PC's own end is kept when it is within the hour...
+    const reset = { kind: 'password_reset', mustChangePassword: true };
+    await push([change(cara.id, at, hashes[0]!, { ...reset, temporaryUntil: at + hour - 5 })]);
+    expect(await temp(cara.id)).toEqual({
+      temp_password_expires_at: at + hour - 5,
+      must_change_password: 1,
+    });
+    // ...a later one (or none, from an older PC) is cut to the hour...
+    api.clock.advance(60_000);
+    at = api.clock.nowMs();
+    await push([change(cara.id, at, hashes[1]!, { ...reset, temporaryUntil: at + 30 * hour })]);
+    expect((await temp(cara.id)).temp_password_expires_at).toBe(at + hour);
+    api.clock.advance(60_000);
+    at = api.clock.nowMs();
+    await push([change(cara.id, at, hashes[2]!, reset)]);
+    expect((await temp(cara.id)).temp_password_expires_at).toBe(at + hour);
+    const pulled = await call(
+      api.s,
+      'GET',
+      `${SYNC_API_PREFIX}/pull?since=0&policyVersion=1`,
+      null,
+      undefined,
+      till2.auth,
+    );
+    const account = pulled.json<PullResponse>().accounts.find((a) => a.id === cara.id);
+    expect(account?.temporaryPasswordExpiresAt).toBe(at + hour);
+    // ...and the person's own new password is not a temporary one.
+    api.clock.advance(60_000);
+    await push([change(cara.id, api.clock.nowMs(), hashes[0]!)]);
+    expect(await temp(cara.id)).toEqual({
+      temp_password_expires_at: null,
+      must_change_password: 0,
+    });
   });
 
   it('is idempotent per key; role, status or anything extra is refused outright', async () => {

@@ -80,6 +80,7 @@ describeEachDialect('sync pull', (dialect) => {
       passwordHash: expect.stringMatching(/^\$argon2id\$/),
       passwordChangedAt: api.clock.nowMs(),
       mustChangePassword: false,
+      temporaryPasswordExpiresAt: null,
       totpSecret: people.crew!.secret,
       version: expect.any(Number),
     });

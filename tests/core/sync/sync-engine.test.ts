@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { secretName } from '../../../electron/core/keychain/secret-store';
-import { PASSWORD } from '../../backend/auth/support/auth-helpers';
+import { PASSWORD, totp } from '../../backend/auth/support/auth-helpers';
 import {
   createPerson,
   createStore,
+  refreshAdmin,
   setStatus,
   type Person,
 } from '../../backend/stores/support/admin-api';
@@ -30,6 +31,15 @@ describeEachDialect('sync engine against a real server', (dialect) => {
     pcs.push(pc);
     return pc;
   };
+  /** When the account's temporary password stops working on this PC (null: not temporary). */
+  const tempEnd = (pc: TestPc, id: string) =>
+    (
+      pc.kh.db
+        .prepare('SELECT temp_password_expires_at AS t FROM accounts WHERE id = ?')
+        .get(id) as {
+        t: number | null;
+      }
+    ).t;
 
   beforeAll(async () => {
     world = await startSyncWorld(dialect);
@@ -177,6 +187,57 @@ describeEachDialect('sync engine against a real server', (dialect) => {
       );
       expect((await storeB.kh.signIn.signIn(alice.username, next)).status).toBe('needs_totp');
       expect((await storeA.kh.signIn.signIn(alice.username, next)).status).toBe('needs_totp');
+    });
+
+    it('a temporary password a manager sets at one PC ends at the same time on the other', async () => {
+      // Mia manages Maple; she gives Ben a temporary password on one till, and the second
+      // till of the store gets it at its next sync, with the same hour to use it.
+      const mia = await createPerson(world.api, { role: 'manager', stores: [maple] });
+      const ben = await createPerson(world.api, { role: 'viewer', stores: [maple] });
+      const till1 = newPc();
+      const till2 = newPc();
+      await till1.connect(world, maple, 'Maple till 1');
+      await till2.connect(world, maple, 'Maple till 2');
+      const session = await till1.signInWithCode(mia.username, PASSWORD, mia.secret);
+      const { temporaryPassword } = await till1.kh.staff.resetPassword(session.sessionId, ben.id);
+      expect(await till1.kh.sync.syncNow()).toMatchObject({
+        state: 'idle',
+        pendingAccountChanges: 0,
+      });
+      const onServer = await world.api.s.database.db
+        .selectFrom('users')
+        .select(['must_change_password', 'temp_password_expires_at'])
+        .where('id', '=', ben.id)
+        .executeTakeFirstOrThrow();
+      const ends = Number(onServer.temp_password_expires_at);
+      expect(onServer.must_change_password).toBe(1);
+      expect(ends).toBe(tempEnd(till1, ben.id));
+
+      await till2.kh.sync.syncNow();
+      expect(tempEnd(till2, ben.id)).toBe(ends);
+      expect((await till2.kh.signIn.signIn(ben.username, temporaryPassword)).status).toBe(
+        'needs_totp',
+      );
+      world.api.clock.advance(ends - world.api.clock.nowMs() + 1);
+      for (const till of [till1, till2]) {
+        expect(await errorCode(() => till.kh.signIn.signIn(ben.username, temporaryPassword))).toBe(
+          'temporary_password_expired',
+        );
+      }
+      // And the server refuses it too, with both factors right.
+      const r = await world.api.s.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        payload: {
+          email: ben.email,
+          password: temporaryPassword,
+          totpCode: totp(ben.secret, world.api.clock),
+        },
+      });
+      expect(r.statusCode, r.body).toBe(403);
+      expect(r.json()).toMatchObject({ error: { code: 'temporary_password_expired' } });
+      // An hour went by for everyone: the admin signs in to the server again.
+      await refreshAdmin(world.api);
     });
 
     it('password changes one after another each reach the server (outbox ids are reused)', async () => {

@@ -1,9 +1,10 @@
 import type { Migration } from './migration';
 import { migration001 } from './001-initial';
 import { migration002 } from './002-sync';
+import { migration003 } from './003-temporary-password-sync';
 
 /**
  * Every migration, in order, statically imported (bundlers and asar need no directory scans).
  * Append only: ids are 1..n without gaps, and released entries never change.
  */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
