@@ -1,17 +1,22 @@
 import { z } from 'zod';
+import {
+  personRole as ROLE,
+  personStatus as STATUS,
+  storeRef,
+  type UserDto,
+} from '../../common/admin-api/people.schemas';
 import { usernameSchema } from '../../common/identity/username';
 import { PASSWORD_MAX_LENGTH_CAP } from '../../common/policy';
 import { preferencesPatchSchema, preferencesSchema } from './preferences';
 
 /**
- * Bodies, queries and answers of the people routes (users, profile, account recovery).
+ * Bodies, queries and answers of the people routes (users, profile, account recovery); the
+ * answers of /api/v1/users, which the desktop's admin area checks too, are shared from
+ * common/admin-api/people.schemas.ts.
  * Requests are strict objects with bounded strings: an unknown field, a wrong type or an
  * over-long value is a generic 400 before any handler runs. Answers are zod schemas too, so the
  * serializer drops anything not listed: no hash, TOTP secret or token can leak by accident.
  */
-
-export const ROLE = z.enum(['admin', 'manager', 'viewer']);
-export const STATUS = z.enum(['pending', 'active', 'disabled']);
 
 // Surrounding spaces (a pasted address) are trimmed before the address is checked.
 export const emailField = z.string().trim().max(254).pipe(z.email());
@@ -71,49 +76,8 @@ export const listUsersQuery = z.strictObject({
   cursor: z.string().min(1).max(400).optional(),
 });
 
-const storeRef = z.object({ id: z.string(), name: z.string() });
-
-export const userResponse = z.object({
-  id: z.string(),
-  email: z.string(),
-  username: z.string(),
-  displayName: z.string(),
-  role: ROLE,
-  status: STATUS,
-  emailVerified: z.boolean(),
-  totpEnabled: z.boolean(),
-  /** The stores the caller may see (a manager sees only their own among them). */
-  stores: z.array(storeRef),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
-export type UserView = z.infer<typeof userResponse>;
-
-export const userDetailResponse = userResponse.extend({ locked: z.boolean() });
-export const createUserResponse = userResponse.extend({
-  verificationEmail: z.enum(['sent', 'failed']),
-});
-export const listUsersResponse = z.object({
-  users: z.array(userResponse),
-  nextCursor: z.string().nullable(),
-});
-export const mailSentResponse = z.object({
-  email: z.enum(['sent', 'failed']),
-  sentTo: z.string(),
-});
-export const unlockResponse = z.object({ wasLocked: z.boolean() });
-export const twoFactorResetResponse = userResponse.extend({
-  /** Sessions of the person that were signed out. */
-  revokedSessions: z.int(),
-  /** The security alert with the link and code to set up two-step sign-in again. */
-  setupEmail: z.enum(['sent', 'failed']),
-  sentTo: z.string(),
-});
-export const eraseResponse = z.object({
-  id: z.string(),
-  pseudonym: z.string(),
-  erasedAt: z.number(),
-});
+/** A person as the users routes answer (common/admin-api/people.schemas.ts `userResponse`). */
+export type UserView = UserDto;
 
 const jsonObject = z.record(z.string(), z.unknown());
 export const exportResponse = z.object({

@@ -1,12 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import {
+  dormantAccountsSchema,
+  lockoutsSchema,
+  outOfSyncSchema,
+  signInsPerDaySchema,
+} from '../../common/admin-api/analytics.schemas';
 import { principalOf, requirePermission } from '../auth/auth.plugin';
 import { HttpError } from '../errors';
 import { AnalyticsService } from '../reporting/analytics.service';
 import { readableStores } from '../stores/store-access';
 import { adminErrors, DAY_MS, timeParam, type AdminRouteDeps } from './admin-schemas';
-import { deviceSchema } from './devices.routes';
 
 /** The longest range one figures query may cover. */
 const MAX_RANGE_DAYS = 366;
@@ -39,8 +44,6 @@ const dormantQuery = z.strictObject({
   days: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
-const rangeSchema = z.object({ from: z.number(), to: z.number() });
-
 /**
  * /api/v1/analytics (admins): sign-ins and failures per store per day, lockouts, devices out
  * of sync, dormant accounts. Each takes an optional `store`.
@@ -69,25 +72,7 @@ export function analyticsRoutes(app: FastifyInstance, deps: AdminRouteDeps): voi
         tags,
         querystring: signInsQuery,
         response: {
-          200: z.object({
-            range: rangeSchema,
-            utcOffsetMinutes: z.number().int(),
-            days: z.array(
-              z.object({
-                storeId: z.string(),
-                storeName: z.string().nullable(),
-                day: z.string(),
-                signIns: z.number().int(),
-                failures: z.number().int(),
-                lockouts: z.number().int(),
-              }),
-            ),
-            totals: z.object({
-              signIns: z.number().int(),
-              failures: z.number().int(),
-              lockouts: z.number().int(),
-            }),
-          }),
+          200: signInsPerDaySchema,
           ...adminErrors,
         },
       },
@@ -120,19 +105,7 @@ export function analyticsRoutes(app: FastifyInstance, deps: AdminRouteDeps): voi
         tags,
         querystring: lockoutsQuery,
         response: {
-          200: z.object({
-            range: rangeSchema,
-            lockouts: z.array(
-              z.object({
-                storeId: z.string(),
-                storeName: z.string().nullable(),
-                accountId: z.string().nullable(),
-                accountName: z.string().nullable(),
-                lockouts: z.number().int(),
-                lastAt: z.number(),
-              }),
-            ),
-          }),
+          200: lockoutsSchema,
           ...adminErrors,
         },
       },
@@ -152,15 +125,7 @@ export function analyticsRoutes(app: FastifyInstance, deps: AdminRouteDeps): voi
         tags,
         querystring: outOfSyncQuery,
         response: {
-          200: z.object({
-            hours: z.number().int(),
-            devices: z.array(
-              deviceSchema.extend({
-                storeName: z.string().nullable(),
-                hoursSinceSync: z.number().int().nullable(),
-              }),
-            ),
-          }),
+          200: outOfSyncSchema,
           ...adminErrors,
         },
       },
@@ -183,20 +148,7 @@ export function analyticsRoutes(app: FastifyInstance, deps: AdminRouteDeps): voi
         tags,
         querystring: dormantQuery,
         response: {
-          200: z.object({
-            days: z.number().int(),
-            accounts: z.array(
-              z.object({
-                id: z.string(),
-                username: z.string(),
-                displayName: z.string(),
-                role: z.string(),
-                createdAt: z.number(),
-                lastSignInAt: z.number().nullable(),
-                daysInactive: z.number().int(),
-              }),
-            ),
-          }),
+          200: dormantAccountsSchema,
           ...adminErrors,
         },
       },

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../../common/audit/audit-record';
+import { auditPageSchema, serverEventsPageSchema } from '../../common/admin-api/audit.schemas';
 import { principalOf, requirePermission } from '../auth/auth.plugin';
 import { AuditSearchService, type AuditFilter } from '../reporting/audit-search.service';
 import { searchServerEvents } from '../reporting/server-events.service';
@@ -47,33 +48,6 @@ const serverEventsQuery = z
   })
   .refine(rangeOrdered, rangeMessage);
 
-const auditEntrySchema = z.object({
-  storeId: z.string(),
-  storeName: z.string().nullable(),
-  deviceId: z.string(),
-  seq: z.number().int(),
-  at: z.number(),
-  actorId: z.string().nullable(),
-  actorName: z.string().nullable(),
-  action: z.string(),
-  targetId: z.string().nullable(),
-  targetName: z.string().nullable(),
-  outcome: z.string(),
-  details: z.record(z.string(), z.unknown()),
-  receivedAt: z.number(),
-});
-
-const serverEventSchema = z.object({
-  id: z.number().int(),
-  at: z.number(),
-  actorId: z.string().nullable(),
-  action: z.string(),
-  targetId: z.string().nullable(),
-  storeId: z.string().nullable(),
-  outcome: z.string(),
-  details: z.record(z.string(), z.unknown()),
-});
-
 /**
  * /api/v1/audit: the audit entries store PCs uploaded, searched across the stores the caller
  * may read (admins: all; managers: their stores; another store is a 404), with paging and a
@@ -106,12 +80,7 @@ export function auditRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
         tags,
         querystring: searchQuery,
         response: {
-          200: z.object({
-            total: z.number().int(),
-            limit: z.number().int(),
-            offset: z.number().int(),
-            entries: z.array(auditEntrySchema),
-          }),
+          200: auditPageSchema,
           ...adminErrors,
         },
       },
@@ -162,12 +131,7 @@ export function auditRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
         tags,
         querystring: serverEventsQuery,
         response: {
-          200: z.object({
-            total: z.number().int(),
-            limit: z.number().int(),
-            offset: z.number().int(),
-            events: z.array(serverEventSchema),
-          }),
+          200: serverEventsPageSchema,
           ...adminErrors,
         },
       },

@@ -1,32 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { principalOf, requirePermission } from '../auth/auth.plugin';
 import { assertStoreVisible } from '../stores/store-access';
 import { DeviceAdminService } from '../sync/device-admin.service';
 import { EnrollmentService } from '../sync/enrollment.service';
+import {
+  deviceSchema,
+  devicesResponse,
+  enrollmentCodeSchema,
+} from '../../common/admin-api/devices.schemas';
 import { adminErrors, idParams, type AdminRouteDeps } from './admin-schemas';
-
-export const deviceSchema = z.object({
-  id: z.string(),
-  storeId: z.string(),
-  name: z.string(),
-  appVersion: z.string().nullable(),
-  enrolledAt: z.number(),
-  lastSyncAt: z.number().nullable(),
-  acknowledgedSeq: z.number().int(),
-  reportedSeq: z.number().int(),
-  pendingEvents: z.number().int(),
-  status: z.enum(['active', 'revoked']),
-  revokedAt: z.number().nullable(),
-});
-
-const enrollmentCodeSchema = z.object({
-  storeId: z.string(),
-  /** Shown once; stored only as a hash. Type it on the store PC within 15 minutes. */
-  code: z.string(),
-  expiresAt: z.number(),
-});
 
 /**
  * Devices of a store: enrollment codes (admins), the device list (admins, and managers of that
@@ -63,7 +46,7 @@ export function deviceRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
       schema: {
         tags,
         params: idParams,
-        response: { 200: z.object({ devices: z.array(deviceSchema) }), ...adminErrors },
+        response: { 200: devicesResponse, ...adminErrors },
       },
     },
     async (request) => {

@@ -4,24 +4,17 @@ import { z } from 'zod';
 import { principalOf, requirePermission } from '../auth/auth.plugin';
 import { assertStoreVisible } from '../stores/store-access';
 import { StoreService } from '../stores/store.service';
+import {
+  createStoreBody,
+  storeBrandField,
+  storeNameField,
+  storeSchema,
+  storesResponse,
+} from '../../common/admin-api/stores.schemas';
 import { adminErrors, errorBody, idParams, type AdminRouteDeps } from './admin-schemas';
 
-const name = z.string().trim().min(1).max(100);
-const brand = z.string().trim().max(100);
-
-export const storeSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  brand: z.string(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  activeDevices: z.number().int(),
-  people: z.number().int(),
-});
-
-const createBody = z.strictObject({ name, brand: brand.optional() });
 const updateBody = z
-  .strictObject({ name: name.optional(), brand: brand.optional() })
+  .strictObject({ name: storeNameField.optional(), brand: storeBrandField.optional() })
   .refine((b) => b.name !== undefined || b.brand !== undefined, { message: 'nothing to change' });
 
 /**
@@ -40,7 +33,7 @@ export function storeRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
       preHandler: [app.authenticate, requirePermission('store.read')],
       schema: {
         tags,
-        response: { 200: z.object({ stores: z.array(storeSchema) }), ...adminErrors },
+        response: { 200: storesResponse, ...adminErrors },
       },
     },
     async (request) => ({ stores: await stores.list(principalOf(request)) }),
@@ -50,7 +43,7 @@ export function storeRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
     '/api/v1/stores',
     {
       preHandler: [app.authenticate, requirePermission('store.manage')],
-      schema: { tags, body: createBody, response: { 201: storeSchema, ...adminErrors } },
+      schema: { tags, body: createStoreBody, response: { 201: storeSchema, ...adminErrors } },
     },
     async (request, reply) => {
       reply.status(201);

@@ -1,26 +1,28 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  createUserResponse,
+  eraseResponse,
+  listUsersResponse,
+  mailSentResponse,
+  twoFactorResetResponse,
+  unlockResponse,
+  userDetailResponse,
+  userResponse,
+} from '../../common/admin-api/people.schemas';
 import type { Permission } from '../../common/rbac/permissions';
 import { principalOf, requirePermission } from '../auth/auth.plugin';
 import { loadActor, type Actor } from '../people/people-deps';
 import { clientMeta, type PeopleServices } from '../people/people-services';
 import {
   createUserBody,
-  createUserResponse,
   eraseBody,
-  eraseResponse,
   exportResponse,
   idParam,
   listUsersQuery,
-  listUsersResponse,
-  mailSentResponse,
   roleBody,
   statusBody,
-  twoFactorResetResponse,
-  unlockResponse,
   updateUserBody,
-  userDetailResponse,
-  userResponse,
 } from '../people/people.schemas';
 
 /**

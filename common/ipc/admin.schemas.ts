@@ -1,19 +1,43 @@
 import { z } from 'zod';
+import {
+  lockoutsSchema,
+  outOfSyncSchema,
+  signInsPerDaySchema,
+} from '../admin-api/analytics.schemas';
+import { auditPageSchema, serverAuditEntrySchema } from '../admin-api/audit.schemas';
+import { deviceSchema, devicesResponse, enrollmentCodeSchema } from '../admin-api/devices.schemas';
+import {
+  createUserResponse,
+  eraseResponse,
+  listUsersResponse,
+  mailSentResponse,
+  twoFactorResetResponse,
+  unlockResponse,
+  userResponse,
+} from '../admin-api/people.schemas';
+import {
+  policiesResponse,
+  publishPolicyBody,
+  publishPolicyResponse as publishResponse,
+} from '../admin-api/policies.schemas';
+import { createStoreBody, storeSchema, storesResponse } from '../admin-api/stores.schemas';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../audit/audit-record';
-import { policyDocumentSchema, PROFILE_IDS, ROLES } from '../policy/policy';
+import { ROLES } from '../policy/policy';
+import { signedPolicySchema } from '../sync/protocol';
 
 /**
  * IPC shapes of the admin area (electron/core/server-admin): the franchise admin working on the
  * sync server from a store PC. Requests are strict and bounded. The responses are also what core
  * checks the server's answers against (z.object strips anything else), so a field the server
  * adds never reaches the renderer unseen. No token ever crosses IPC: core keeps them.
+ *
+ * The server's answers have one definition, common/admin-api/, which the server's routes use
+ * too; where the desktop checks a narrower shape, it is derived here and says why.
  */
 const id = z.uuid();
 const role = z.enum(ROLES);
 const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
 const empty = strict({});
-const storeName = z.string().trim().min(1).max(100);
-const brand = z.string().trim().max(100);
 const storeIds = z.array(id).max(200);
 const time = z.number().int().min(0).max(8_640_000_000_000_000);
 
@@ -27,7 +51,8 @@ export const adminSignInRequest = strict({
     .trim()
     .regex(/^\d{6}$/),
 });
-export const createStoreRequest = strict({ name: storeName, brand: brand.optional() });
+/** The server's POST /stores body as it is. */
+export const createStoreRequest = createStoreBody;
 export const storeTarget = strict({ storeId: id });
 export const deviceTarget = strict({ deviceId: id });
 export const listPeopleRequest = strict({
@@ -56,11 +81,8 @@ export const erasePersonRequest = strict({
   /** The person's current email, typed again by the admin: the server checks it too. */
   confirmEmail: z.string().trim().min(3).max(254),
 });
-const rolePolicy = policyDocumentSchema.shape.roles;
-export const publishPolicyRequest = strict({
-  basedOnVersion: z.int().min(1).optional(),
-  roles: rolePolicy,
-});
+/** The server's PUT /policies body as it is. */
+export const publishPolicyRequest = publishPolicyBody;
 export const auditFilterRequest = strict({
   storeId: id.optional(),
   person: z.string().min(1).max(64).optional(),
@@ -102,181 +124,45 @@ export const adminStatusSchema = z.object({
 });
 export type AdminStatusDto = z.infer<typeof adminStatusSchema>;
 
-export const serverStoreSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  brand: z.string(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  activeDevices: z.number().int(),
-  people: z.number().int(),
-});
+export const serverStoreSchema = storeSchema;
 export type ServerStoreDto = z.infer<typeof serverStoreSchema>;
-export const storesResponse = z.object({ stores: z.array(serverStoreSchema) });
+export { storesResponse, enrollmentCodeSchema, devicesResponse };
 
-export const enrollmentCodeSchema = z.object({
-  storeId: z.string(),
-  code: z.string(),
-  expiresAt: z.number(),
-});
-
-export const serverDeviceSchema = z.object({
-  id: z.string(),
-  storeId: z.string(),
-  name: z.string(),
-  appVersion: z.string().nullable(),
-  enrolledAt: z.number(),
-  lastSyncAt: z.number().nullable(),
-  acknowledgedSeq: z.number().int(),
-  reportedSeq: z.number().int(),
-  pendingEvents: z.number().int(),
-  status: z.enum(['active', 'revoked']),
-  revokedAt: z.number().nullable(),
-});
+export const serverDeviceSchema = deviceSchema;
 export type ServerDeviceDto = z.infer<typeof serverDeviceSchema>;
-export const devicesResponse = z.object({ devices: z.array(serverDeviceSchema) });
 
-export const serverPersonSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  username: z.string(),
-  displayName: z.string(),
-  role,
-  status: z.enum(['pending', 'active', 'disabled']),
-  emailVerified: z.boolean(),
-  totpEnabled: z.boolean(),
-  stores: z.array(z.object({ id: z.string(), name: z.string() })),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
+export const serverPersonSchema = userResponse;
 export type ServerPersonDto = z.infer<typeof serverPersonSchema>;
-export const peopleResponse = z.object({
-  users: z.array(serverPersonSchema),
-  nextCursor: z.string().nullable(),
-});
-export const createdPersonSchema = serverPersonSchema.extend({
-  verificationEmail: z.enum(['sent', 'failed']),
-});
-const mailResult = z.enum(['sent', 'failed']);
-export const unlockPersonSchema = z.object({ wasLocked: z.boolean() });
-/** A mail the server sent the person; `sentTo` is the address masked by the server. */
-export const passwordResetSentSchema = z.object({ email: mailResult, sentTo: z.string() });
-export const twoFactorResetSchema = serverPersonSchema.extend({
-  /** The person's sessions on the server that were signed out. */
-  revokedSessions: z.number().int(),
-  /** The mail with the link to set up two-step sign-in again. */
-  setupEmail: mailResult,
-  sentTo: z.string(),
-});
-export const erasedPersonSchema = z.object({
-  id: z.string(),
-  pseudonym: z.string(),
-  erasedAt: z.number(),
-});
+export const peopleResponse = listUsersResponse;
+export const createdPersonSchema = createUserResponse;
+export const unlockPersonSchema = unlockResponse;
+export const passwordResetSentSchema = mailSentResponse;
+export const twoFactorResetSchema = twoFactorResetResponse;
+export const erasedPersonSchema = eraseResponse;
 
-const warning = z.object({
-  profile: z.enum(PROFILE_IDS),
-  roles: z.array(role),
-  message: z.string(),
-});
-const signedPolicy = z.object({
-  version: z.number().int(),
-  issuedAt: z.number(),
-  document: policyDocumentSchema,
-});
-export const serverPolicySchema = z.object({
-  current: signedPolicy,
-  warnings: z.array(warning),
-  history: z.array(
-    z.object({
-      version: z.number().int(),
-      issuedAt: z.number(),
-      createdBy: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
-      profiles: z.object({
-        admin: z.enum(PROFILE_IDS),
-        manager: z.enum(PROFILE_IDS),
-        viewer: z.enum(PROFILE_IDS),
-      }),
-    }),
-  ),
-});
+/**
+ * Deliberately narrower than the server's answer: the admin area shows a policy bundle, it does
+ * not verify it (devices do, through sync), so the signature is left out (and stripped: not
+ * strict like the sync protocol's bundle), and so is the server's `publicKey`.
+ */
+const policyContent = z.object(signedPolicySchema.shape).omit({ signature: true });
+export const serverPolicySchema = policiesResponse
+  .omit({ publicKey: true })
+  .extend({ current: policyContent });
 export type ServerPolicyDto = z.infer<typeof serverPolicySchema>;
-export const publishPolicyResponse = z.object({
-  policy: signedPolicy,
-  warnings: z.array(warning),
-  unchanged: z.boolean(),
-});
+export const publishPolicyResponse = publishResponse.extend({ policy: policyContent });
 
-export const serverAuditEntrySchema = z.object({
-  storeId: z.string(),
-  storeName: z.string().nullable(),
-  deviceId: z.string(),
-  seq: z.number().int(),
-  at: z.number(),
-  actorId: z.string().nullable(),
-  actorName: z.string().nullable(),
-  action: z.string(),
-  targetId: z.string().nullable(),
-  targetName: z.string().nullable(),
-  outcome: z.string(),
-  details: z.record(z.string(), z.unknown()),
-  receivedAt: z.number(),
-});
-export type ServerAuditEntryDto = z.infer<typeof serverAuditEntrySchema>;
-export const auditPageSchema = z.object({
-  total: z.number().int(),
-  limit: z.number().int(),
-  offset: z.number().int(),
-  entries: z.array(serverAuditEntrySchema),
-});
+export { serverAuditEntrySchema, auditPageSchema };
+export type { ServerAuditEntryDto } from '../admin-api/audit.schemas';
+/** Built by core from the server's streamed export (not a server JSON answer). */
 export const auditExportSchema = z.object({
   filename: z.string(),
   mimeType: z.string(),
   content: z.string(),
 });
 
-const range = z.object({ from: z.number(), to: z.number() });
-export const signInsPerDaySchema = z.object({
-  range,
-  utcOffsetMinutes: z.number().int(),
-  days: z.array(
-    z.object({
-      storeId: z.string(),
-      storeName: z.string().nullable(),
-      day: z.string(),
-      signIns: z.number().int(),
-      failures: z.number().int(),
-      lockouts: z.number().int(),
-    }),
-  ),
-  totals: z.object({
-    signIns: z.number().int(),
-    failures: z.number().int(),
-    lockouts: z.number().int(),
-  }),
-});
-export const lockoutsSchema = z.object({
-  range,
-  lockouts: z.array(
-    z.object({
-      storeId: z.string(),
-      storeName: z.string().nullable(),
-      accountId: z.string().nullable(),
-      accountName: z.string().nullable(),
-      lockouts: z.number().int(),
-      lastAt: z.number(),
-    }),
-  ),
-});
-export const outOfSyncSchema = z.object({
-  hours: z.number().int(),
-  devices: z.array(
-    serverDeviceSchema.extend({
-      storeName: z.string().nullable(),
-      hoursSinceSync: z.number().int().nullable(),
-    }),
-  ),
-});
+export { signInsPerDaySchema, lockoutsSchema, outOfSyncSchema };
+/** The three figures core fetches for the analytics screen, in one IPC answer. */
 export const analyticsSchema = z.object({
   signIns: signInsPerDaySchema,
   lockouts: lockoutsSchema,
