@@ -74,14 +74,22 @@ export function batchInserts(
  * A statement written once with `?` placeholders, for either dialect: PostgreSQL gets
  * `$1, $2, …` (so the text must not hold a literal `?`). Call the result with the dialect and
  * the values, in placeholder order.
+ *
+ * `prepared: false` keeps it out of PostgreSQL's named prepared statements, so it is planned at
+ * every run: for a statement over a table that grows from empty, whose best plan changes with
+ * its size. A prepared statement's generic plan is made once per connection, early, when such a
+ * table is small (a sequential scan is cheapest then), and nothing re-plans it while the table
+ * grows unless ANALYZE runs.
  */
-export function statement(text: string) {
+export function statement(text: string, options: { prepared?: boolean } = {}) {
   let n = 0;
   const numbered = text.replace(/\?/g, () => `$${++n}`);
-  PREPARED_ON_POSTGRES.set(
-    numbered,
-    `kh_${createHash('sha256').update(numbered).digest('hex').slice(0, 24)}`,
-  );
+  if (options.prepared !== false) {
+    PREPARED_ON_POSTGRES.set(
+      numbered,
+      `kh_${createHash('sha256').update(numbered).digest('hex').slice(0, 24)}`,
+    );
+  }
   return (dialect: Dialect, parameters: readonly unknown[]): CompiledQuery =>
     CompiledQuery.raw(dialect === 'postgres' ? numbered : text, [...parameters]);
 }

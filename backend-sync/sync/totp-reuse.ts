@@ -80,7 +80,9 @@ export async function recordTotpUses(
     await tx.executeQuery(lockPairsPg(dialect, [keys]));
     // Prune, insert and look up in one statement (one round trip). They cannot see each
     // other's rows and need not: pruned steps are all before `oldestKept`, looked-up steps all
-    // from it on, and the lookup leaves this device's own (inserted) uses out.
+    // from it on, and the lookup leaves this device's own (inserted) uses out. The lookup goes
+    // pair by pair (a lateral primary-key lookup for each person and step), so its cost does
+    // not grow with how many codes those people used before, whatever the planner's statistics.
     ({ rows: others } = await tx.executeQuery<OtherUseRow>(
       recordAndLookUpPg(dialect, [
         usedBy,
@@ -91,8 +93,8 @@ export async function recordTotpUses(
         kept.map(() => device.deviceId),
         kept.map((u) => u.entry.seq),
         kept.map((u) => u.entry.at),
-        persons,
-        steps,
+        kept.map((u) => u.personId),
+        kept.map((u) => u.step),
         device.deviceId,
       ]),
     ));
@@ -210,14 +212,22 @@ const PRUNE_OLD_PG = `delete from totp_step_uses where ctid = any(array(
     where n <= ?))`;
 const lockPairsPg = statement(`select pg_advisory_xact_lock(k)
   from (select distinct hashtext(x) as k from unnest(?::text[]) as x order by k) as l`);
-const pruneOldPg = statement(PRUNE_OLD_PG);
-const recordAndLookUpPg = statement(`with pruned as (${PRUNE_OLD_PG}),
+// Planned at every run (db/compiled.ts): the table grows from empty.
+const pruneOldPg = statement(PRUNE_OLD_PG, { prepared: false });
+const recordAndLookUpPg = statement(
+  `with pruned as (${PRUNE_OLD_PG}),
   added as (
     insert into totp_step_uses (person_id, step, device_id, seq, at)
     select * from unnest(?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[])
     on conflict (person_id, step, device_id) do nothing
   )
-  select person_id, step, device_id, seq, at from totp_step_uses
-  where person_id = any(?::text[]) and step = any(?::bigint[]) and device_id <> ?
-  order by at`);
+  select u.person_id, u.step, u.device_id, u.seq, u.at
+  from (select distinct * from unnest(?::text[], ?::bigint[]) as x(person_id, step)) as p
+  cross join lateral (
+    select t.person_id, t.step, t.device_id, t.seq, t.at from totp_step_uses t
+    where t.person_id = p.person_id and t.step = p.step and t.device_id <> ?
+  ) as u
+  order by u.at`,
+  { prepared: false },
+);
 const pruneOldSqlite = statement(PRUNE_OLD('in (select value from json_each(?))'));
