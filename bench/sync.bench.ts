@@ -280,12 +280,15 @@ interface BacklogRun {
 }
 
 async function benchBacklog(dialect: Dialect): Promise<BacklogRun[]> {
-  const server = await startServer(dialect, 1, 15);
+  // One store per run: each run is a PC of its own store, so the repeats are independent. (PCs
+  // of one store whose simulated weeks overlap would record the same people's TOTP codes at the
+  // same steps, and the server would rightly flag thousands of codes used on two PCs.)
+  const server = await startServer(dialect, BACKLOG_RUNS, 15);
   const agent = new HttpAgent({ keepAlive: true });
   const runs: BacklogRun[] = [];
   try {
-    const store = server.stores[0]!;
     for (let run = 0; run < BACKLOG_RUNS; run++) {
+      const store = server.stores[run]!;
       const dir = mkdtempSync(join(tmpdir(), 'keyholder-bench-pc-'));
       const clock = new FlowingClock();
       const kh = await openKeyholder({
@@ -670,7 +673,7 @@ export async function benchSync(): Promise<BenchSection> {
     '',
     '**How it is measured** (`bench/sync.bench.ts`, `bench/sync-server.ts`):',
     '',
-    `- **Week offline**: a real PC (the whole core from \`openKeyholder\`: encrypted store, trusted time, audit chain, sync engine) connects with an enrollment code from the admin API and takes its first sync (the store's 15 people and the signed policy). Its clock then moves 30 s per entry while it appends ${int(BACKLOG)} entries (the mix of the server benchmark: password + TOTP sign-ins with their TOTP step, password sign-ins, failures, locks, unlocks, sign-outs; hash chain and MAC by the core's AuditLog), about a week of a busy till. The figure is the wall time of \`kh.sync.syncNow()\`: pull, then ${Math.ceil(BACKLOG / 500)} uploads of 500 entries, each committed locally before the next, until it returns with 0 pending; the server's device list then shows 0 pending events too. ${BACKLOG_RUNS} PCs one after another against one server.`,
+    `- **Week offline**: a real PC (the whole core from \`openKeyholder\`: encrypted store, trusted time, audit chain, sync engine) connects with an enrollment code from the admin API and takes its first sync (the store's 15 people and the signed policy). Its clock then moves 30 s per entry while it appends ${int(BACKLOG)} entries (the mix of the server benchmark: password + TOTP sign-ins with their TOTP step, password sign-ins, failures, locks, unlocks, sign-outs; hash chain and MAC by the core's AuditLog), about a week of a busy till. The figure is the wall time of \`kh.sync.syncNow()\`: pull, then ${Math.ceil(BACKLOG / 500)} uploads of 500 entries, each committed locally before the next, until it returns with 0 pending; the server's device list then shows 0 pending events too. ${BACKLOG_RUNS} PCs one after another against one server, each of its own store (PCs of one store with overlapping simulated weeks would use the same people's codes at the same steps, which the server flags as codes used on two PCs).`,
     `- **${DEVICES} PCs at once**: ${DEVICES} PCs are enrolled through the real routes (an enrollment code from \`POST /api/v1/stores/:id/enrollment-codes\` each, then \`POST /api/v1/sync/enroll\`), ${DEVICES_PER_STORE} per store, ${storeCount(DEVICES)} stores of ${PEOPLE_PER_STORE} people, and each takes its first full pull; none of that is timed. Each PC is simulated: the core's own protocol client (\`SyncHttp\`, axios with one keep-alive connection per PC, every answer checked with the protocol's zod schemas) with its own device id, MAC key, cursor and audit chain, but no local database (${DEVICES} real cores on ${cores} cores would measure the load generator, not the server). Each holds 20–50 new chained, MACed entries (built before the clock starts). At one instant all ${DEVICES} start a sync as a core runs it: \`GET /pull\` since their cursor (with policy version and audit head; nothing changed on the server, so the answers carry no accounts), then \`POST /audit\` with their backlog and an Idempotency-Key. Latency is per PC, from that instant until its upload is acknowledged. Requests are not retried, so any failure is an error. The server's RSS is sampled from /proc every 10 ms during each burst; the whole-life peak is its VmHWM (it includes the set-up). All load comes from 127.0.0.1, so the server's rate-limit ceilings are raised (the limiter still runs).`,
   ].join('\n');
   return { title: 'Sync: backlog and many PCs', body, lines };
