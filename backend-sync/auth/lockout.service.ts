@@ -30,6 +30,17 @@ export function lockoutSubject(user: { id: string } | undefined, email: string):
  * counting is one atomic upsert, so concurrent failures are all counted and none can move an
  * existing lock's end.
  */
+/** The lock a failures row puts on its subject at `now` (no row: open). */
+export function lockStateOf(row: SignInFailuresTable | undefined, now: number): LockState {
+  if (!row) return { state: 'open' };
+  if (row.locked_by_admin === 1) return { state: 'locked', until: null };
+  if (row.locked_until !== null && now < row.locked_until)
+    return { state: 'locked', until: row.locked_until };
+  if (row.locked_until !== null) return { state: 'open' }; // served: the next failure restarts at 1
+  const retryAt = row.last_failed_at + throttleDelayMs(row.failures);
+  return now < retryAt ? { state: 'throttled', retryAt } : { state: 'open' };
+}
+
 export class LockoutService {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -40,13 +51,20 @@ export class LockoutService {
           locked_by_admin
         from sign_in_failures where subject = ${subject}`.execute(this.db)
     ).rows;
-    if (!row) return { state: 'open' };
-    if (row.locked_by_admin === 1) return { state: 'locked', until: null };
-    if (row.locked_until !== null && now < row.locked_until)
-      return { state: 'locked', until: row.locked_until };
-    if (row.locked_until !== null) return { state: 'open' }; // served: the next failure restarts at 1
-    const retryAt = row.last_failed_at + throttleDelayMs(row.failures);
-    return now < retryAt ? { state: 'throttled', retryAt } : { state: 'open' };
+    return lockStateOf(row, now);
+  }
+
+  /** Which of `subjects` are locked now (one query: for a page of people in a list). */
+  async lockedAmong(subjects: readonly string[], now: number): Promise<Set<string>> {
+    if (subjects.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('sign_in_failures')
+      .selectAll()
+      .where('subject', 'in', [...subjects])
+      .execute();
+    return new Set(
+      rows.filter((r) => lockStateOf(r, now).state === 'locked').map((r) => r.subject),
+    );
   }
 
   /** Counts one failed factor for `subject`; returns the count and any lock it started. */

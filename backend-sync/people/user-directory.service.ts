@@ -22,7 +22,7 @@ export class UserDirectoryService {
   async list(
     actor: Actor,
     f: ListFilters,
-  ): Promise<{ users: UserView[]; nextCursor: string | null }> {
+  ): Promise<{ users: Array<UserView & { locked: boolean }>; nextCursor: string | null }> {
     if (actor.role !== 'admin' && actor.storeIds.length === 0)
       return { users: [], nextCursor: null };
     if (f.store && actor.role !== 'admin' && !actor.storeIds.includes(f.store)) throw forbidden();
@@ -71,7 +71,15 @@ export class UserDirectoryService {
       .limit(f.limit + 1)
       .execute();
     const page = rows.slice(0, f.limit);
-    const users = await userViews(this.d, actor, page);
+    // Whether each is locked out of signing in, so an admin sees whom to unlock.
+    const locked = await this.d.lockout.lockedAmong(
+      page.map((u) => lockoutSubject({ id: u.id }, '')),
+      this.d.clock.nowMs(),
+    );
+    const users = (await userViews(this.d, actor, page)).map((u) => ({
+      ...u,
+      locked: locked.has(lockoutSubject({ id: u.id }, '')),
+    }));
     const last = page.at(-1);
     return {
       users,

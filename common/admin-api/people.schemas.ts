@@ -26,6 +26,11 @@ export const userResponse = z.object({
   stores: z.array(storeRef),
   createdAt: z.number(),
   updatedAt: z.number(),
+  /**
+   * Locked out of signing in to the server (too many failed attempts, or an admin's lock): in
+   * lists and the detail; answers that change a person leave it out.
+   */
+  locked: z.boolean().optional(),
 });
 export type UserDto = z.infer<typeof userResponse>;
 

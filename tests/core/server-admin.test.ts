@@ -264,10 +264,17 @@ describe('signed in to a real server', () => {
   it('person actions: unlock says whether there was a lock', async () => {
     const locked = await createPerson(api, { role: 'viewer', stores: [uploaded.northId] });
     await lockOut(locked.id);
+    // The people list says who is locked out, so the admin area offers Unlock only to them.
+    const listed = async () =>
+      (await kh.serverAdmin.listPeople(adminSession, { q: locked.username })).users.map(
+        (u) => u.locked,
+      );
+    expect(await listed()).toEqual([true]);
     const actions = kh.serverAdmin.personActions;
     expect(await actions.unlock(adminSession, { personId: locked.id })).toEqual({
       wasLocked: true,
     });
+    expect(await listed()).toEqual([false]);
     expect(await actions.unlock(adminSession, { personId: locked.id })).toEqual({
       wasLocked: false,
     });

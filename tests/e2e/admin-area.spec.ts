@@ -103,8 +103,8 @@ async function addActivePerson(name: string, storeName: string) {
   const email = `${username}@example.com`;
   const now = Date.now();
   const passwordHash = await new PasswordHasher().hash(`${name} has a long passphrase 7`);
+  const id = randomUUID();
   await db.transaction().execute(async (tx) => {
-    const id = randomUUID();
     await tx
       .insertInto('users')
       .values({
@@ -128,7 +128,7 @@ async function addActivePerson(name: string, storeName: string) {
       .execute();
     await tx.insertInto('user_stores').values({ user_id: id, store_id: store.id }).execute();
   });
-  return { username, email };
+  return { id, username, email };
 }
 
 /** The server's mails of one kind to `to` (no SMTP here: the server writes an outbox). */
@@ -240,21 +240,33 @@ test('people: add a person with a role and a store', async () => {
 
 test('people: unlock, send a password reset and reset 2FA, each confirmed first', async () => {
   const rita = await addActivePerson('Rita Reset', 'Maple Street');
+  // Locked out of the server after too many wrong attempts (as the sign-in records it).
+  await server.database.db
+    .insertInto('sign_in_failures')
+    .values({
+      subject: `u:${rita.id}`,
+      failures: 10,
+      last_failed_at: Date.now(),
+      locked_until: Date.now() + 15 * 60_000,
+      locked_by_admin: 0,
+    })
+    .execute();
   await page.getByLabel('Search people').fill('rita');
+  await expect(page.getByTestId('locked-rita.reset')).toHaveText('Locked');
   await page.getByRole('button', { name: 'Manage Rita Reset' }).click();
   const manage = page.getByRole('dialog', { name: 'Manage Rita Reset' });
   await expect(manage.getByRole('heading', { name: 'Sign-in and account' })).toBeVisible();
   const result = manage.getByRole('status');
 
-  // Unlock: the list does not say whether someone is locked out; the answer does.
+  // Unlock is offered because the list shows her locked out; afterwards it is not.
   await manage.getByRole('button', { name: 'Unlock sign-in' }).click();
   const unlock = page.getByRole('alertdialog', { name: 'Unlock sign-in for Rita Reset?' });
   await expect(unlock).toBeVisible();
   await unlock.getByRole('button', { name: 'Unlock sign-in' }).click();
   await expect(unlock).toHaveCount(0);
-  await expect(result).toHaveText('Rita Reset was not locked out: nothing to unlock.');
-  // Focus goes back to the button that opened the confirmation.
-  await expect(manage.getByRole('button', { name: 'Unlock sign-in' })).toBeFocused();
+  await expect(result).toHaveText('Rita Reset can sign in to the sync server again.');
+  await expect(manage.getByRole('button', { name: 'Unlock sign-in' })).toHaveCount(0);
+  await expect(page.getByTestId('locked-rita.reset')).toHaveCount(0);
 
   // Password reset: the person is mailed a link; the admin never sees a password.
   await manage.getByRole('button', { name: 'Send password reset' }).click();

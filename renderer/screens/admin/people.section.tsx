@@ -49,8 +49,10 @@ export function PeopleSection({ run }: { run: Run }) {
 
   const changed = (person: ServerPersonDto, text: string) => {
     setStatus(text);
-    setPeople((old) => old?.map((p) => (p.id === person.id ? person : p)) ?? null);
-    if (dialog !== 'create' && dialog?.id === person.id) setDialog(person);
+    // Answers that change a person do not say whether they are locked out: keep what the list said.
+    const merge = (p: ServerPersonDto) => ({ ...person, locked: person.locked ?? p.locked });
+    setPeople((old) => old?.map((p) => (p.id === person.id ? merge(p) : p)) ?? null);
+    if (dialog !== 'create' && dialog?.id === person.id) setDialog(merge(dialog));
   };
 
   return (
@@ -107,6 +109,11 @@ export function PeopleSection({ run }: { run: Run }) {
                     >
                       {t(STATUS_LABEL[p.status])}
                     </span>
+                    {p.locked ? (
+                      <span className="badge badge-warn" data-testid={`locked-${p.username}`}>
+                        {t('staff.locked')}
+                      </span>
+                    ) : null}
                   </td>
                   <td className="actions-cell">
                     <button

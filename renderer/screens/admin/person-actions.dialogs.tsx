@@ -40,13 +40,13 @@ const CONFIRM: Record<Confirmed, { title: MessageKey; body: MessageKey; button: 
 /**
  * What makes sense for the person as the list shows them. The server refuses resets of an
  * invited or disabled account, so they are offered only to active ones; a 2FA reset only to
- * someone who has 2FA. The list does not tell whether someone is locked out, so Unlock is
- * always offered (its answer says whether there was a lock). Erase is always offered.
+ * someone who has 2FA. Unlock only to someone the list shows as locked out (or when that is not
+ * known: its answer then says whether there was a lock). Erase is always offered.
  */
 export function availableActions(person: ServerPersonDto): PersonAction[] {
   const active = person.status === 'active';
   return [
-    'unlock',
+    ...(person.locked !== false ? (['unlock'] as const) : []),
     ...(active ? (['reset_password'] as const) : []),
     ...(active && person.totpEnabled ? (['reset_2fa'] as const) : []),
     'erase',
@@ -99,7 +99,7 @@ export function PersonAccountActions(props: {
         name,
       });
       finish(text, false);
-      props.onDone(text);
+      props.onChanged({ ...person, locked: false }, text);
     } else if (action === 'reset_password') {
       const r = await run(api.admin.sendPasswordReset({ personId }));
       setBusy(false);
