@@ -267,6 +267,8 @@ test('people: unlock, send a password reset and reset 2FA, each confirmed first'
   await expect(result).toHaveText('Rita Reset can sign in to the sync server again.');
   await expect(manage.getByRole('button', { name: 'Unlock sign-in' })).toHaveCount(0);
   await expect(page.getByTestId('locked-rita.reset')).toHaveCount(0);
+  // Its button is gone: focus stays in the dialog, on the group's heading.
+  await expect(manage.getByRole('heading', { name: 'Sign-in and account' })).toBeFocused();
 
   // Password reset: the person is mailed a link; the admin never sees a password.
   await manage.getByRole('button', { name: 'Send password reset' }).click();

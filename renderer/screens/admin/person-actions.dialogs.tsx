@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ServerPersonDto } from '../../../common/ipc/admin.schemas';
 import { useApi } from '../../api/api-context';
 import type { ApiError } from '../../api/types';
@@ -75,6 +75,13 @@ export function PersonAccountActions(props: {
   const [mailError, setMailError] = useState<ApiError | null>(null);
   const name = person.displayName;
   const actions = availableActions(person);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const actionKey = actions.join(' ');
+  useEffect(() => {
+    // An action's button can go with its answer (Unlock, a 2FA reset): focus stays in the
+    // dialog, on this group's heading, rather than falling to the page behind it.
+    if (document.activeElement === document.body) heading.current?.focus();
+  }, [actionKey]);
 
   const finish = (text: string, mailFailed: boolean) => {
     setOpen(null);
@@ -132,7 +139,9 @@ export function PersonAccountActions(props: {
 
   return (
     <section className="stack" aria-labelledby={`person-actions-${person.id}`}>
-      <h3 id={`person-actions-${person.id}`}>{t('admin.people.account_actions')}</h3>
+      <h3 id={`person-actions-${person.id}`} ref={heading} tabIndex={-1}>
+        {t('admin.people.account_actions')}
+      </h3>
       {person.status !== 'active' ? (
         <p className="hint">
           {t(
