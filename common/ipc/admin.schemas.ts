@@ -154,7 +154,7 @@ export const publishPolicyResponse = publishResponse.extend({ policy: policyCont
 
 export { serverAuditEntrySchema, auditPageSchema };
 export type { ServerAuditEntryDto } from '../admin-api/audit.schemas';
-/** Built by core from the server's streamed export (not a server JSON answer). */
+/** A file core built from one of the server's exports (audit, a person's data), to save. */
 export const auditExportSchema = z.object({
   filename: z.string(),
   mimeType: z.string(),
@@ -189,6 +189,8 @@ export const adminContract = {
   'admin.sendPasswordReset': { request: personTarget, response: passwordResetSentSchema },
   'admin.resetTwoFactor': { request: personTarget, response: twoFactorResetSchema },
   'admin.erasePerson': { request: erasePersonRequest, response: erasedPersonSchema },
+  // GDPR access: everything the server holds about the person, as a JSON file.
+  'admin.exportPerson': { request: personTarget, response: auditExportSchema },
   'admin.policy': { request: empty, response: serverPolicySchema },
   'admin.publishPolicy': { request: publishPolicyRequest, response: publishPolicyResponse },
   'admin.searchAudit': { request: searchAuditRequest, response: auditPageSchema },

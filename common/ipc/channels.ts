@@ -63,6 +63,7 @@ export const CHANNEL_NAMES = [
   'admin.sendPasswordReset',
   'admin.resetTwoFactor',
   'admin.erasePerson',
+  'admin.exportPerson',
   'admin.policy',
   'admin.publishPolicy',
   'admin.searchAudit',

@@ -579,6 +579,8 @@ export const en = {
   'admin.people.unlock': 'Unlock sign-in',
   'admin.people.send_reset': 'Send password reset',
   'admin.people.reset_2fa': 'Reset two-step sign-in',
+  'admin.people.export': 'Export their data',
+  'admin.people.exported': '{name}’s data was saved as {filename}.',
   'admin.people.erase': 'Erase person',
   'admin.people.erase_submit': 'Erase permanently',
   'admin.people.confirm_unlock_title': 'Unlock sign-in for {name}?',

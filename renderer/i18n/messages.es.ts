@@ -602,6 +602,8 @@ export const es: Messages = {
   'admin.people.unlock': 'Desbloquear inicio de sesión',
   'admin.people.send_reset': 'Enviar restablecimiento de contraseña',
   'admin.people.reset_2fa': 'Restablecer verificación en dos pasos',
+  'admin.people.export': 'Exportar sus datos',
+  'admin.people.exported': 'Los datos de {name} se guardaron como {filename}.',
   'admin.people.erase': 'Borrar persona',
   'admin.people.erase_submit': 'Borrar definitivamente',
   'admin.people.confirm_unlock_title': '¿Desbloquear el inicio de sesión de {name}?',

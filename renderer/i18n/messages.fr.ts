@@ -605,6 +605,8 @@ export const fr: Messages = {
   'admin.people.unlock': 'Débloquer la connexion',
   'admin.people.send_reset': 'Envoyer une réinitialisation du mot de passe',
   'admin.people.reset_2fa': 'Réinitialiser la validation en deux étapes',
+  'admin.people.export': 'Exporter ses données',
+  'admin.people.exported': 'Les données de {name} ont été enregistrées sous {filename}.',
   'admin.people.erase': 'Effacer la personne',
   'admin.people.erase_submit': 'Effacer définitivement',
   'admin.people.confirm_unlock_title': 'Débloquer la connexion de {name} ?',

@@ -346,6 +346,30 @@ describe('signed in to a real server', () => {
     ).toBe('server_own_account');
   });
 
+  it('person actions: a GDPR export is the person’s data as JSON, without any secret', async () => {
+    const person = await createPerson(api, {
+      role: 'viewer',
+      stores: [uploaded.northId],
+      name: 'Ella Export',
+    });
+    const file = await kh.serverAdmin.personActions.exportData(adminSession, {
+      personId: person.id,
+    });
+    expect(file).toMatchObject({
+      filename: `keyholder-person-${person.id}.json`,
+      mimeType: 'application/json',
+    });
+    const data = JSON.parse(file.content) as Record<string, unknown>;
+    expect(JSON.stringify(data)).toContain(person.email);
+    expect(file.content).not.toContain(person.secret);
+    expect(file.content).not.toMatch(/argon2|password_hash|totp_secret/i);
+    expect(
+      await errorCode(() =>
+        kh.serverAdmin.personActions.exportData(adminSession, { personId: randomUUID() }),
+      ),
+    ).toBe('server_not_found');
+  });
+
   it('person actions: erase needs the email typed again, then the person is gone', async () => {
     const person = await createPerson(api, {
       role: 'viewer',

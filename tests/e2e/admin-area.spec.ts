@@ -270,6 +270,18 @@ test('people: unlock, send a password reset and reset 2FA, each confirmed first'
   // Its button is gone: focus stays in the dialog, on the group's heading.
   await expect(manage.getByRole('heading', { name: 'Sign-in and account' })).toBeFocused();
 
+  // GDPR access: her data as a JSON file, nothing to confirm (it changes nothing).
+  const download = page.waitForEvent('download');
+  await manage.getByRole('button', { name: 'Export their data' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe(`keyholder-person-${rita.id}.json`);
+  const exported = readFileSync((await file.path())!, 'utf8');
+  expect(exported).toContain(rita.email);
+  expect(exported).not.toMatch(/argon2|totp_secret/i);
+  await expect(result).toHaveText(
+    `Rita Reset’s data was saved as keyholder-person-${rita.id}.json.`,
+  );
+
   // Password reset: the person is mailed a link; the admin never sees a password.
   await manage.getByRole('button', { name: 'Send password reset' }).click();
   const reset = page.getByRole('alertdialog', { name: 'Send Rita Reset a password reset?' });

@@ -30,6 +30,7 @@ export function adminHandlers(
     'admin.sendPasswordReset': (ctx, r) => admin.personActions.sendPasswordReset(session(ctx), r),
     'admin.resetTwoFactor': (ctx, r) => admin.personActions.resetTwoFactor(session(ctx), r),
     'admin.erasePerson': (ctx, r) => admin.personActions.erase(session(ctx), r),
+    'admin.exportPerson': (ctx, r) => admin.personActions.exportData(session(ctx), r),
     'admin.policy': (ctx) => admin.policy(session(ctx)),
     'admin.publishPolicy': (ctx, r) => admin.publishPolicy(session(ctx), r),
     'admin.searchAudit': (ctx, r) => admin.searchAudit(session(ctx), r),

@@ -6,6 +6,7 @@ import {
   twoFactorResetSchema,
   unlockPersonSchema,
 } from '../../../common/ipc/admin.schemas';
+import { badResponse } from './admin-errors';
 import { pathId } from './admin-http.client';
 
 /**
@@ -25,8 +26,14 @@ export type AdminPost = <S extends z.ZodType>(
  * admin's server account; its refusals come back in plain words (admin-errors.ts). None of
  * these lets the admin choose or see a password or a key: the server mails the person.
  */
+/** A GET whose answer is a file to save (checked by the caller), as the admin of `sessionId`. */
+export type AdminGetText = (sessionId: string, path: string) => Promise<string>;
+
 export class PersonActionsService {
-  constructor(private readonly post: AdminPost) {}
+  constructor(
+    private readonly post: AdminPost,
+    private readonly getText: AdminGetText,
+  ) {}
 
   /** Lifts a sign-in lock; `wasLocked` says whether there was one. */
   unlock(sessionId: string, r: RequestOf<'admin.unlockPerson'>) {
@@ -49,6 +56,25 @@ export class PersonActionsService {
   resetTwoFactor(sessionId: string, r: RequestOf<'admin.resetTwoFactor'>) {
     const path = `/users/${pathId(r.personId)}/two-factor-reset`;
     return this.post(sessionId, twoFactorResetSchema, path);
+  }
+
+  /**
+   * GDPR access: what the server holds about the person (account, stores, preferences, sign-in
+   * history, audit entries about them; no hash or key), as a JSON file to save. The server
+   * audits the export.
+   */
+  async exportData(sessionId: string, r: RequestOf<'admin.exportPerson'>) {
+    const personId = pathId(r.personId);
+    const content = await this.getText(sessionId, `/users/${personId}/export`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(content);
+    } catch {
+      throw badResponse();
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badResponse();
+    // Our own name, not the server's header: nothing from outside names a file on this PC.
+    return { filename: `keyholder-person-${personId}.json`, mimeType: 'application/json', content };
   }
 
   /**

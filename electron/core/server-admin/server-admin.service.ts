@@ -59,8 +59,15 @@ export class ServerAdminService {
   constructor(private readonly deps: ServerAdminDeps) {
     this.client = new AdminHttpClient(deps.http, deps.serverUrl);
     this.store = new AdminSessionStore(this.client, deps.clock, deps.serverUrl);
-    this.personActions = new PersonActionsService((sessionId, schema, path, body) =>
-      this.send(sessionId, schema, 'POST', path, body),
+    this.personActions = new PersonActionsService(
+      (sessionId, schema, path, body) => this.send(sessionId, schema, 'POST', path, body),
+      async (sessionId, path) => {
+        this.admin(sessionId);
+        const answer = await this.store.withToken(sessionId, (token) =>
+          this.client.raw(path, token, {}),
+        );
+        return answer.body;
+      },
     );
   }
 

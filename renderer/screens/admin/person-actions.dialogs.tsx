@@ -3,6 +3,7 @@ import type { ServerPersonDto } from '../../../common/ipc/admin.schemas';
 import { useApi } from '../../api/api-context';
 import type { ApiError } from '../../api/types';
 import { ConfirmDialog } from '../../components/confirm-dialog';
+import { downloadText } from '../../components/download';
 import { Dialog } from '../../components/dialog';
 import { Field } from '../../components/field';
 import { ErrorAlert, StatusMessage } from '../../components/messages';
@@ -11,12 +12,13 @@ import type { MessageKey } from '../../i18n/messages.en';
 import type { Run } from './admin-run';
 
 type Confirmed = 'unlock' | 'reset_password' | 'reset_2fa';
-type PersonAction = Confirmed | 'erase';
+type PersonAction = Confirmed | 'export' | 'erase';
 
 const BUTTON: Record<PersonAction, MessageKey> = {
   unlock: 'admin.people.unlock',
   reset_password: 'admin.people.send_reset',
   reset_2fa: 'admin.people.reset_2fa',
+  export: 'admin.people.export',
   erase: 'admin.people.erase',
 };
 const CONFIRM: Record<Confirmed, { title: MessageKey; body: MessageKey; button: MessageKey }> = {
@@ -41,7 +43,8 @@ const CONFIRM: Record<Confirmed, { title: MessageKey; body: MessageKey; button: 
  * What makes sense for the person as the list shows them. The server refuses resets of an
  * invited or disabled account, so they are offered only to active ones; a 2FA reset only to
  * someone who has 2FA. Unlock only to someone the list shows as locked out (or when that is not
- * known: its answer then says whether there was a lock). Erase is always offered.
+ * known: its answer then says whether there was a lock). Export (GDPR access, nothing to
+ * confirm: it changes nothing) and erase are always offered.
  */
 export function availableActions(person: ServerPersonDto): PersonAction[] {
   const active = person.status === 'active';
@@ -49,6 +52,7 @@ export function availableActions(person: ServerPersonDto): PersonAction[] {
     ...(person.locked !== false ? (['unlock'] as const) : []),
     ...(active ? (['reset_password'] as const) : []),
     ...(active && person.totpEnabled ? (['reset_2fa'] as const) : []),
+    'export',
     'erase',
   ];
 }
@@ -68,7 +72,7 @@ export function PersonAccountActions(props: {
   const { person, run } = props;
   const api = useApi();
   const { t } = useI18n();
-  const [open, setOpen] = useState<PersonAction | null>(null);
+  const [open, setOpen] = useState<Exclude<PersonAction, 'export'> | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -132,7 +136,18 @@ export function PersonAccountActions(props: {
     }
   };
 
+  const exportData = async () => {
+    setError(null);
+    const r = await run(api.admin.exportPerson({ personId: person.id }));
+    if (!r.ok) return setMailError(r.error);
+    downloadText(r.data.filename, r.data.content, r.data.mimeType);
+    const text = t('admin.people.exported', { name, filename: r.data.filename });
+    finish(text, false);
+    props.onDone(text);
+  };
+
   const openDialog = (action: PersonAction) => {
+    if (action === 'export') return void exportData();
     setError(null);
     setOpen(action);
   };
