@@ -191,6 +191,8 @@ export const adminContract = {
   'admin.erasePerson': { request: erasePersonRequest, response: erasedPersonSchema },
   // GDPR access: everything the server holds about the person, as a JSON file.
   'admin.exportPerson': { request: personTarget, response: auditExportSchema },
+  // A new verification mail for someone who has not confirmed their address yet.
+  'admin.resendInvitation': { request: personTarget, response: passwordResetSentSchema },
   'admin.policy': { request: empty, response: serverPolicySchema },
   'admin.publishPolicy': { request: publishPolicyRequest, response: publishPolicyResponse },
   'admin.searchAudit': { request: searchAuditRequest, response: auditPageSchema },

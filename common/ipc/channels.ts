@@ -64,6 +64,7 @@ export const CHANNEL_NAMES = [
   'admin.resetTwoFactor',
   'admin.erasePerson',
   'admin.exportPerson',
+  'admin.resendInvitation',
   'admin.policy',
   'admin.publishPolicy',
   'admin.searchAudit',

@@ -579,6 +579,10 @@ export const en = {
   'admin.people.unlock': 'Unlock sign-in',
   'admin.people.send_reset': 'Send password reset',
   'admin.people.reset_2fa': 'Reset two-step sign-in',
+  'admin.people.resend_invite': 'Send the invitation again',
+  'admin.people.invite_sent': 'A new invitation was sent to {name} at {address}.',
+  'admin.people.invite_mail_failed':
+    'The invitation to {name} could not be sent to {address}. Check the server’s mail settings and try again.',
   'admin.people.export': 'Export their data',
   'admin.people.exported': '{name}’s data was saved as {filename}.',
   'admin.people.erase': 'Erase person',

@@ -602,6 +602,10 @@ export const es: Messages = {
   'admin.people.unlock': 'Desbloquear inicio de sesión',
   'admin.people.send_reset': 'Enviar restablecimiento de contraseña',
   'admin.people.reset_2fa': 'Restablecer verificación en dos pasos',
+  'admin.people.resend_invite': 'Enviar la invitación de nuevo',
+  'admin.people.invite_sent': 'Se envió una nueva invitación a {name} en {address}.',
+  'admin.people.invite_mail_failed':
+    'No se pudo enviar la invitación a {name} en {address}. Revise la configuración de correo del servidor e inténtelo de nuevo.',
   'admin.people.export': 'Exportar sus datos',
   'admin.people.exported': 'Los datos de {name} se guardaron como {filename}.',
   'admin.people.erase': 'Borrar persona',

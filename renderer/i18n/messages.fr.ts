@@ -605,6 +605,10 @@ export const fr: Messages = {
   'admin.people.unlock': 'Débloquer la connexion',
   'admin.people.send_reset': 'Envoyer une réinitialisation du mot de passe',
   'admin.people.reset_2fa': 'Réinitialiser la validation en deux étapes',
+  'admin.people.resend_invite': 'Renvoyer l’invitation',
+  'admin.people.invite_sent': 'Une nouvelle invitation a été envoyée à {name} à {address}.',
+  'admin.people.invite_mail_failed':
+    'L’invitation à {name} n’a pas pu être envoyée à {address}. Vérifiez la configuration de messagerie du serveur puis réessayez.',
   'admin.people.export': 'Exporter ses données',
   'admin.people.exported': 'Les données de {name} ont été enregistrées sous {filename}.',
   'admin.people.erase': 'Effacer la personne',

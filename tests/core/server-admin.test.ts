@@ -346,6 +346,32 @@ describe('signed in to a real server', () => {
     ).toBe('server_own_account');
   });
 
+  it('person actions: an invitation is sent again only to someone who has not confirmed', async () => {
+    const invited = await kh.serverAdmin.createPerson(adminSession, {
+      email: 'ivy.invite@example.com',
+      username: 'ivy.invite',
+      displayName: 'Ivy Invite',
+      role: 'viewer',
+      storeIds: [uploaded.northId],
+    });
+    const ivyMails = () => outbox('verify_email').filter((m) => m.includes('To: ivy.invite@'));
+    expect(ivyMails()).toHaveLength(1);
+    const actions = kh.serverAdmin.personActions;
+    const again = await actions.resendInvitation(adminSession, { personId: invited.id });
+    expect(again).toEqual({ email: 'sent', sentTo: expect.stringMatching(/^i\*+@e\*+\.com$/) });
+    expect(ivyMails()).toHaveLength(2);
+    // Someone who has confirmed gets no invitation, in words.
+    const active = await createPerson(api, { role: 'viewer', stores: [uploaded.northId] });
+    const error = await actions
+      .resendInvitation(adminSession, { personId: active.id })
+      .catch((e: unknown) => e as { code: string; message: string });
+    expect(error).toMatchObject({
+      code: 'server_person_confirmed',
+      message:
+        'This person has already confirmed their email address: there is no invitation to send.',
+    });
+  });
+
   it('person actions: a GDPR export is the person’s data as JSON, without any secret', async () => {
     const person = await createPerson(api, {
       role: 'viewer',

@@ -232,6 +232,15 @@ test('people: add a person with a role and a store', async () => {
   await expect(row).toContainText('Maple Street');
   await screen(page, 'admin-people');
 
+  // Sam has not confirmed his address yet: his invitation can be sent again.
+  await page.getByRole('button', { name: 'Manage Sam Shift' }).click();
+  const manage = page.getByRole('dialog', { name: 'Manage Sam Shift' });
+  await manage.getByRole('button', { name: 'Send the invitation again' }).click();
+  await expect(manage.getByRole('status')).toHaveText(
+    'A new invitation was sent to Sam Shift at s***@e***.com.',
+  );
+  await manage.getByRole('button', { name: 'Close' }).click();
+
   await page.getByLabel('Search people').fill('nobody-like-this');
   await expect(page.getByText('No one matches.')).toBeVisible();
   await page.getByLabel('Search people').fill('sam');

@@ -31,6 +31,7 @@ export function adminHandlers(
     'admin.resetTwoFactor': (ctx, r) => admin.personActions.resetTwoFactor(session(ctx), r),
     'admin.erasePerson': (ctx, r) => admin.personActions.erase(session(ctx), r),
     'admin.exportPerson': (ctx, r) => admin.personActions.exportData(session(ctx), r),
+    'admin.resendInvitation': (ctx, r) => admin.personActions.resendInvitation(session(ctx), r),
     'admin.policy': (ctx) => admin.policy(session(ctx)),
     'admin.publishPolicy': (ctx, r) => admin.publishPolicy(session(ctx), r),
     'admin.searchAudit': (ctx, r) => admin.searchAudit(session(ctx), r),

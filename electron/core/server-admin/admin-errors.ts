@@ -53,6 +53,10 @@ const CONFLICT_CODES: Readonly<Record<string, readonly [string, string]>> = {
     'server_person_pending',
     'This person has not confirmed their email address yet, so there is nothing to reset.',
   ],
+  not_pending: [
+    'server_person_confirmed',
+    'This person has already confirmed their email address: there is no invitation to send.',
+  ],
 };
 
 const BY_STATUS: Readonly<Record<number, readonly [string, string]>> = {

@@ -59,6 +59,15 @@ export class PersonActionsService {
   }
 
   /**
+   * Someone invited who has not confirmed their address yet (the first mail was lost, or its
+   * link expired) gets a new one; earlier links stop working.
+   */
+  resendInvitation(sessionId: string, r: RequestOf<'admin.resendInvitation'>) {
+    const path = `/users/${pathId(r.personId)}/verification`;
+    return this.post(sessionId, passwordResetSentSchema, path);
+  }
+
+  /**
    * GDPR access: what the server holds about the person (account, stores, preferences, sign-in
    * history, audit entries about them; no hash or key), as a JSON file to save. The server
    * audits the export.

@@ -12,12 +12,13 @@ import type { MessageKey } from '../../i18n/messages.en';
 import type { Run } from './admin-run';
 
 type Confirmed = 'unlock' | 'reset_password' | 'reset_2fa';
-type PersonAction = Confirmed | 'export' | 'erase';
+type PersonAction = Confirmed | 'resend_invite' | 'export' | 'erase';
 
 const BUTTON: Record<PersonAction, MessageKey> = {
   unlock: 'admin.people.unlock',
   reset_password: 'admin.people.send_reset',
   reset_2fa: 'admin.people.reset_2fa',
+  resend_invite: 'admin.people.resend_invite',
   export: 'admin.people.export',
   erase: 'admin.people.erase',
 };
@@ -44,7 +45,8 @@ const CONFIRM: Record<Confirmed, { title: MessageKey; body: MessageKey; button: 
  * invited or disabled account, so they are offered only to active ones; a 2FA reset only to
  * someone who has 2FA. Unlock only to someone the list shows as locked out (or when that is not
  * known: its answer then says whether there was a lock). Export (GDPR access, nothing to
- * confirm: it changes nothing) and erase are always offered.
+ * confirm: it changes nothing) and erase are always offered; a new invitation (nothing to
+ * confirm either: it only mails the person) to someone who has not confirmed their address.
  */
 export function availableActions(person: ServerPersonDto): PersonAction[] {
   const active = person.status === 'active';
@@ -52,6 +54,7 @@ export function availableActions(person: ServerPersonDto): PersonAction[] {
     ...(person.locked !== false ? (['unlock'] as const) : []),
     ...(active ? (['reset_password'] as const) : []),
     ...(active && person.totpEnabled ? (['reset_2fa'] as const) : []),
+    ...(person.status === 'pending' ? (['resend_invite'] as const) : []),
     'export',
     'erase',
   ];
@@ -72,7 +75,7 @@ export function PersonAccountActions(props: {
   const { person, run } = props;
   const api = useApi();
   const { t } = useI18n();
-  const [open, setOpen] = useState<Exclude<PersonAction, 'export'> | null>(null);
+  const [open, setOpen] = useState<Exclude<PersonAction, 'export' | 'resend_invite'> | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -146,8 +149,22 @@ export function PersonAccountActions(props: {
     props.onDone(text);
   };
 
+  const resendInvitation = async () => {
+    setError(null);
+    const r = await run(api.admin.resendInvitation({ personId: person.id }));
+    if (!r.ok) return setMailError(r.error);
+    const failed = r.data.email === 'failed';
+    const text = t(failed ? 'admin.people.invite_mail_failed' : 'admin.people.invite_sent', {
+      name,
+      address: r.data.sentTo,
+    });
+    finish(text, failed);
+    if (!failed) props.onDone(text);
+  };
+
   const openDialog = (action: PersonAction) => {
     if (action === 'export') return void exportData();
+    if (action === 'resend_invite') return void resendInvitation();
     setError(null);
     setOpen(action);
   };
