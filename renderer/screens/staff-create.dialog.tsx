@@ -5,6 +5,7 @@ import { useApi } from '../api/api-context';
 import type { ApiError, StaffSummary } from '../api/types';
 import { Dialog } from '../components/dialog';
 import { Field, SelectField } from '../components/field';
+import { FormActions } from '../components/form-actions';
 import { ErrorAlert } from '../components/messages';
 import { useI18n } from '../i18n/i18n-context';
 import { ROLE_LABEL } from './role-label';
@@ -81,14 +82,7 @@ export function StaffCreateDialog({ actorRole, onCreated, onClose, onSessionErro
           ))}
         </SelectField>
         <p className="hint">{t('staff.create_note')}</p>
-        <div className="button-row end">
-          <button type="button" className="button secondary" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            {t('staff.create_submit')}
-          </button>
-        </div>
+        <FormActions submitLabel={t('staff.create_submit')} busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );

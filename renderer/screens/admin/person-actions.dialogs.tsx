@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../../components/confirm-dialog';
 import { downloadText } from '../../components/download';
 import { Dialog } from '../../components/dialog';
 import { Field } from '../../components/field';
+import { FormActions } from '../../components/form-actions';
 import { ErrorAlert, StatusMessage } from '../../components/messages';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/messages.en';
@@ -289,14 +290,12 @@ function EraseDialog(props: {
             : {})}
         />
         <ErrorAlert error={error} />
-        <div className="button-row end">
-          <button type="button" className="button secondary" onClick={props.onCancel}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button danger" disabled={busy}>
-            {t('admin.people.erase_submit')}
-          </button>
-        </div>
+        <FormActions
+          submitLabel={t('admin.people.erase_submit')}
+          busy={busy}
+          danger
+          onCancel={props.onCancel}
+        />
       </form>
     </Dialog>
   );

@@ -5,6 +5,7 @@ import { useApi } from '../../api/api-context';
 import type { ApiError } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { Checkbox, Field, SelectField } from '../../components/field';
+import { FormActions } from '../../components/form-actions';
 import { ErrorAlert } from '../../components/messages';
 import { useI18n } from '../../i18n/i18n-context';
 import { ROLE_LABEL } from '../role-label';
@@ -99,14 +100,11 @@ export function PersonCreateDialog(props: {
         <RoleSelect value={role} onChange={setRole} />
         <StoreChoices stores={props.stores} value={storeIds} onChange={setStoreIds} />
         <ErrorAlert error={error} />
-        <div className="button-row end">
-          <button type="button" className="button secondary" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            {t('admin.people.create_submit')}
-          </button>
-        </div>
+        <FormActions
+          submitLabel={t('admin.people.create_submit')}
+          busy={busy}
+          onCancel={props.onClose}
+        />
       </form>
     </Dialog>
   );
