@@ -20,6 +20,7 @@ import { registerSecurity } from './plugins/security';
 import { authRoutes } from './routes/auth.routes';
 import { healthRoutes } from './routes/health.routes';
 import { syncRoutes } from './routes/sync.routes';
+import { createEntryVerifier, defaultVerifyThreads } from './sync/entry-verifier';
 import { createPeopleServices } from './people/people-services';
 import { accountRecoveryRoutes } from './routes/account-recovery.routes';
 import { profileRoutes } from './routes/profile.routes';
@@ -50,6 +51,11 @@ export interface AppDeps {
   errorReporter?: ErrorReporter;
   /** Password hashing (argon2id by default). */
   hasher?: PasswordHasher;
+  /**
+   * Start the audit verification threads with the app (the server does) instead of on the
+   * first large upload (tests, which mostly send small batches, need not start them at all).
+   */
+  startVerifyThreads?: boolean;
   /** Pino options override (tests silence logs; production logs JSON). */
   logger?: boolean | Record<string, unknown>;
 }
@@ -143,7 +149,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   usersRoutes(app, people);
   profileRoutes(app, people, config);
   accountRecoveryRoutes(app, people, config);
+  // Uploaded audit entries' hashes and MACs, checked off the event loop (sync/entry-verifier.ts).
+  const entryVerifier = createEntryVerifier({
+    threads: config.SYNC_VERIFY_THREADS ?? defaultVerifyThreads(),
+    onProblem: (message) => app.log.warn(message),
+  });
+  app.addHook('onClose', () => entryVerifier.close());
+  const verifyThreads = deps.startVerifyThreads ? entryVerifier.start() : Promise.resolve();
   syncRoutes(app, {
+    entryVerifier,
     config,
     database: deps.database,
     now: () => clock.nowMs(),
@@ -173,6 +187,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     audit: auth.audit,
     links: unsubscribeLinks(config, keys),
   });
+  await verifyThreads;
   return app;
 }
 

@@ -127,6 +127,8 @@ export const envSchema = z.object({
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10000).default(10),
   SYNC_UPLOAD_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   SYNC_UPLOAD_QUEUE: z.coerce.number().int().min(0).max(100000).default(2000),
+  /** Verification threads for uploaded audit entries; unset: one per core beside the loop, ≤ 4. */
+  SYNC_VERIFY_THREADS: z.coerce.number().int().min(0).max(16).optional(),
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
   SENTRY_DSN: z.string().url().optional(),
   METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),

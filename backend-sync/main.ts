@@ -78,7 +78,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command !== 'serve') return usage(`unknown command "${command}"`);
 
-  const app = await buildApp({ config, database, errorReporter: reporter });
+  const app = await buildApp({
+    config,
+    database,
+    errorReporter: reporter,
+    startVerifyThreads: true,
+  });
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -22,7 +22,10 @@ import { createAdmission } from '../plugins/admission';
 import { ServerAudit } from '../services/server-audit';
 import { AccountChangesService } from '../sync/account-changes.service';
 import { AuditIngestService } from '../sync/audit-ingest.service';
-import { authenticateDevice } from '../sync/device-auth';
+import type { EntryVerifier } from '../sync/entry-verifier';
+import { authenticateDevice, type DevicePrincipal } from '../sync/device-auth';
+import { compiledBody } from '../plugins/compiled-body';
+import type { PendingVerdicts } from '../sync/audit-ingest.service';
 import { EnrollmentService } from '../sync/enrollment.service';
 import { PullService } from '../sync/pull.service';
 
@@ -49,6 +52,8 @@ export interface SyncRouteDeps {
   metrics?: Registry;
   /** Opens TOTP secrets (sealed at rest) for the accounts a pull carries. */
   totpSecrets: TotpSecretBox;
+  /** Checks uploaded audit entries' hashes and MACs (verification threads: entry-verifier.ts). */
+  entryVerifier?: EntryVerifier;
 }
 
 /**
@@ -61,7 +66,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
   const { db, dialect } = deps.database;
   const audit = new ServerAudit(db, { nowMs: deps.now });
   const enrollment = new EnrollmentService(db, deps.now, audit);
-  const ingest = new AuditIngestService(db, dialect, deps.now);
+  const ingest = new AuditIngestService(db, dialect, deps.now, deps.entryVerifier);
   const pulls = new PullService(db, dialect, deps.now, deps.policies, deps.totpSecrets);
   const accountChanges = new AccountChangesService(db, dialect, deps.now);
   // Uploads wait their turn before their body is read (plugins/admission.ts).
@@ -70,7 +75,21 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     queue: deps.config.SYNC_UPLOAD_QUEUE,
     retryAfterSeconds: 5,
   });
-  const admitted = { onRequest: admission.enter };
+  // Uploads authenticate once admitted and before their body is read: a request without a
+  // valid device credential is refused without parsing up to BODY_LIMIT_BYTES of it.
+  const devices = new WeakMap<FastifyRequest, DevicePrincipal>();
+  const authenticate = async (request: FastifyRequest) => {
+    devices.set(request, await authenticateDevice(db, request.headers.authorization, dialect));
+  };
+  const deviceOf = (request: FastifyRequest): DevicePrincipal => {
+    const device = devices.get(request);
+    if (!device) throw new Error('upload handled without its device');
+    return device;
+  };
+  const admitted = { onRequest: [admission.enter, authenticate] };
+  // An audit upload's hashes and MACs start on a verification thread as soon as its body is
+  // parsed, while it is validated and stored (sync/entry-verifier.ts, audit-ingest.service.ts).
+  const verdicts = new WeakMap<FastifyRequest, PendingVerdicts>();
   if (deps.metrics) {
     new Gauge({
       name: 'keyholder_sync_uploads',
@@ -125,29 +144,59 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
       },
     );
 
-    r.post(
-      `${SYNC_API_PREFIX}/audit`,
-      {
-        ...admitted,
-        schema: {
-          tags: ['sync'],
-          security: deviceSecurity,
-          headers: idempotencyHeaders,
-          body: pushAuditRequestSchema,
-          response: {
-            200: pushAuditResponseSchema,
-            401: errorBody,
-            409: errorBody,
-            422: errorBody,
-            503: errorBody,
+    // The audit upload in a scope of its own: its JSON body parser also keeps the body's text,
+    // which its verification thread parses for itself (sync/entry-verifier.ts).
+    scope.register(async (auditScope) => {
+      const a = auditScope.withTypeProvider<ZodTypeProvider>();
+      const texts = new WeakMap<FastifyRequest, string>();
+      const parseJson = auditScope.getDefaultJsonParser('error', 'error');
+      auditScope.removeContentTypeParser('application/json');
+      auditScope.addContentTypeParser(
+        'application/json',
+        { parseAs: 'string' },
+        (request, body, done) => {
+          texts.set(request, body as string);
+          parseJson(request, body as string, done);
+        },
+      );
+      a.post(
+        `${SYNC_API_PREFIX}/audit`,
+        {
+          ...admitted,
+          // Checked in place by compiled code (plugins/compiled-body.ts), never changed: the
+          // handler stores the very values the body's text parses to, which is what the
+          // verification thread checks.
+          ...compiledBody,
+          preValidation: async (request) => {
+            const entries = (request.body as { entries?: unknown } | null)?.entries;
+            if (Array.isArray(entries)) {
+              const text = texts.get(request);
+              verdicts.set(request, ingest.verify(deviceOf(request), entries, text));
+            }
+          },
+          schema: {
+            tags: ['sync'],
+            security: deviceSecurity,
+            headers: idempotencyHeaders,
+            body: pushAuditRequestSchema,
+            response: {
+              200: pushAuditResponseSchema,
+              401: errorBody,
+              409: errorBody,
+              422: errorBody,
+              503: errorBody,
+            },
           },
         },
-      },
-      async (request) => {
-        const device = await authenticateDevice(db, request.headers.authorization, dialect);
-        return ingest.ingest(device, request.headers['idempotency-key'], request.body.entries);
-      },
-    );
+        async (request) =>
+          ingest.ingest(
+            deviceOf(request),
+            request.headers['idempotency-key'],
+            request.body.entries,
+            verdicts.get(request),
+          ),
+      );
+    });
 
     r.post(
       `${SYNC_API_PREFIX}/accounts`,
@@ -168,9 +217,8 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
         },
       },
       async (request) => {
-        const device = await authenticateDevice(db, request.headers.authorization, dialect);
         return accountChanges.push(
-          device,
+          deviceOf(request),
           request.headers['idempotency-key'],
           request.body.changes,
         );

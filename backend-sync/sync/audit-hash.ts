@@ -1,3 +1,4 @@
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { auditHashInput, type AuditRecord } from '../../common/audit/audit-record';
 import { canonicalJson } from '../../common/audit/canonical-json';
 
@@ -36,4 +37,38 @@ export function auditHashInputFast(e: Omit<AuditRecord, 'hash' | 'mac'>): string
   }
   const s = JSON.stringify;
   return `{"action":${s(e.action)},"actorId":${s(e.actorId)},"actorName":${s(e.actorName)},"at":${s(e.at)},"details":${canonicalJson(e.details)},"deviceId":${s(e.deviceId)},"outcome":${s(e.outcome)},"prevHash":${s(e.prevHash)},"seq":${s(e.seq)},"targetId":${s(e.targetId)},"targetName":${s(e.targetName)},"v":1}`;
+}
+
+// One-shot hashing: about twice as fast as a Hash object for 500 short inputs per upload.
+const sha256 = (input: string) => hash('sha256', input, 'hex');
+
+/** An entry's verdict, one byte each so a batch's verdicts travel between threads as a buffer. */
+export const ENTRY_OK = 0;
+export const ENTRY_HASH_MISMATCH = 1;
+export const ENTRY_MAC_MISMATCH = 2;
+export type EntryVerdict = typeof ENTRY_OK | typeof ENTRY_HASH_MISMATCH | typeof ENTRY_MAC_MISMATCH;
+
+/**
+ * The checks of one entry that need no other entry: its hash recomputed from its fields, then
+ * its MAC under the device's key (compared in constant time). Linkage (prevHash, seq, device)
+ * is the caller's, in order. Safe on any input, since uploads are checked while they are still
+ * being validated: whatever is not an entry (no hash to recompute) fails as a hash mismatch.
+ */
+export function entryVerdict(entry: AuditRecord, macKey: Buffer): EntryVerdict {
+  try {
+    if (sha256(auditHashInputFast(entry)) !== entry.hash) return ENTRY_HASH_MISMATCH;
+    const mac = createHmac('sha256', macKey).update(entry.hash, 'utf8').digest();
+    const given = Buffer.from(entry.mac, 'hex');
+    if (given.length !== mac.length || !timingSafeEqual(given, mac)) return ENTRY_MAC_MISMATCH;
+    return ENTRY_OK;
+  } catch {
+    return ENTRY_HASH_MISMATCH;
+  }
+}
+
+/** `entryVerdict` of each entry, in order. */
+export function entryVerdicts(entries: readonly AuditRecord[], macKey: Buffer): Uint8Array {
+  const verdicts = new Uint8Array(entries.length);
+  for (let i = 0; i < entries.length; i++) verdicts[i] = entryVerdict(entries[i]!, macKey);
+  return verdicts;
 }

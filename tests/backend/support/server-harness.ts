@@ -52,6 +52,8 @@ export interface TestServer {
 export interface TestServerOptions {
   /** A controllable clock for the app's services (lockout, expiry, tokens). */
   clock?: ServerClock;
+  /** Audit verification threads running from the start, as `npm run server` has them. */
+  startVerifyThreads?: boolean;
 }
 
 export async function startTestServer(
@@ -78,6 +80,7 @@ export async function startTestServer(
       database,
       logger: false,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.startVerifyThreads ? { startVerifyThreads: true } : {}),
     });
     await app.ready();
     return { app, database };

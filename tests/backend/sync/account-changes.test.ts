@@ -301,6 +301,7 @@ describeEachDialect('account changes pushed by store PCs', (dialect) => {
     for (const changes of bad) expectGenericError(await push(changes), 400);
     expectGenericError(await push([change(alice.id, now, hashes[0]!)], till1, null), 400);
     expectGenericError(await push([change(alice.id, now, hashes[0]!)], till1, 'short'), 400);
+    // Without a device credential an upload is refused before its body is even read.
     expectGenericError(
       await call(
         api.s,
@@ -312,7 +313,8 @@ describeEachDialect('account changes pushed by store PCs', (dialect) => {
           'idempotency-key': 'no-device-0001',
         },
       ),
-      400,
+      401,
+      'device_unauthorized',
     );
     expectGenericError(
       await call(

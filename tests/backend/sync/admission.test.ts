@@ -163,4 +163,17 @@ it('reads its limits from the environment, with defaults and a clear message for
   expect(() => loadConfig({ DATA_DIR: '/tmp/unused', HEAP_GROWING_PERCENT: '-5' })).toThrow(
     /HEAP_GROWING_PERCENT/,
   );
+  // Audit verification threads: unset (or empty, as in .env.example) = one per spare core.
+  expect(defaults.SYNC_VERIFY_THREADS).toBeUndefined();
+  expect(
+    loadConfig({ DATA_DIR: '/tmp/unused', SYNC_VERIFY_THREADS: '' }).SYNC_VERIFY_THREADS,
+  ).toBeUndefined();
+  expect(loadConfig({ DATA_DIR: '/tmp/unused', SYNC_VERIFY_THREADS: '0' })).toMatchObject({
+    SYNC_VERIFY_THREADS: 0,
+  });
+  for (const bad of ['-1', '17', '1.5', 'many']) {
+    expect(() => loadConfig({ DATA_DIR: '/tmp/unused', SYNC_VERIFY_THREADS: bad })).toThrow(
+      /SYNC_VERIFY_THREADS/,
+    );
+  }
 });
