@@ -18,39 +18,42 @@ function rowPlaceholders(dialect: Dialect, width: number, first: number): string
   return `(${marks.join(', ')})`;
 }
 
-/**
- * `insert into <table> (<columns>) values (…), (…) <suffix>` for `rows` (each as many values as
- * there are columns, in column order).
- */
-export function multiRowInsert(
-  dialect: Dialect,
-  table: string,
-  columns: readonly string[],
-  rows: readonly (readonly unknown[])[],
-  suffix = '',
-): CompiledQuery {
-  const width = columns.length;
-  const parameters: unknown[] = [];
-  const tuples = new Array<string>(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    if (row.length !== width) throw new Error(`multiRowInsert: row ${r} has ${row.length} values`);
-    tuples[r] = rowPlaceholders(dialect, width, parameters.length + 1);
-    for (let c = 0; c < width; c++) parameters.push(row[c]);
-  }
-  const text = `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}${suffix ? ` ${suffix}` : ''}`;
-  return CompiledQuery.raw(text, parameters);
-}
-
 /** Row counts a batch insert is split into (largest first): see `batchInserts`. */
 const INSERT_SIZES = [256, 128, 64, 32, 16, 8, 4, 2, 1] as const;
 
 /**
- * `multiRowInsert` for any number of rows, as INSERTs of 256, 128, 64, … 1 rows (the binary
- * digits of the count: 35 rows are 32 + 2 + 1). So a table's inserts use at most nine distinct
- * SQL texts, whatever the batch sizes: each is prepared once and stays in the SQLite statement
- * cache, instead of one large statement per distinct count crowding it out (and its memory).
- * 256 rows of 15 values stay far below either dialect's parameter limit.
+ * The text of `insert into <table> (<columns>) values (…), (…) <suffix>` for `count` rows,
+ * made once per statement shape: the shapes are the callers' constants times INSERT_SIZES, so
+ * the cache stays small, and an upload does not rebuild kilobytes of placeholders per insert.
+ */
+const insertTexts = new Map<string, string>();
+function insertText(
+  dialect: Dialect,
+  table: string,
+  columns: readonly string[],
+  count: number,
+  suffix: string,
+): string {
+  const key = `${dialect}\n${table}\n${columns.join(',')}\n${count}\n${suffix}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    const tuples = new Array<string>(count);
+    for (let r = 0; r < count; r++) {
+      tuples[r] = rowPlaceholders(dialect, columns.length, r * columns.length + 1);
+    }
+    text = `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}${suffix ? ` ${suffix}` : ''}`;
+    insertTexts.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * `insert into <table> (<columns>) values (…), (…) <suffix>` for any number of rows (each as
+ * many values as there are columns, in column order), as INSERTs of 256, 128, 64, … 1 rows (the
+ * binary digits of the count: 35 rows are 32 + 2 + 1). So a table's inserts use at most nine
+ * distinct SQL texts, whatever the batch sizes: each is prepared once and stays in the SQLite
+ * statement cache, instead of one large statement per distinct count crowding it out (and its
+ * memory). 256 rows of 15 values stay far below either dialect's parameter limit.
  */
 export function batchInserts(
   dialect: Dialect,
@@ -59,11 +62,19 @@ export function batchInserts(
   rows: readonly (readonly unknown[])[],
   suffix = '',
 ): CompiledQuery[] {
+  const width = columns.length;
   const out: CompiledQuery[] = [];
   let at = 0;
   for (const size of INSERT_SIZES) {
     while (rows.length - at >= size) {
-      out.push(multiRowInsert(dialect, table, columns, rows.slice(at, at + size), suffix));
+      const parameters = new Array<unknown>(size * width);
+      for (let r = 0; r < size; r++) {
+        const row = rows[at + r]!;
+        if (row.length !== width)
+          throw new Error(`batchInserts: row ${at + r} has ${row.length} values`);
+        for (let c = 0; c < width; c++) parameters[r * width + c] = row[c];
+      }
+      out.push(CompiledQuery.raw(insertText(dialect, table, columns, size, suffix), parameters));
       at += size;
     }
   }
