@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   const app = await buildApp({
     config,
     database,
+    // As `npm run server` does: verification threads running before the first upload.
+    startVerifyThreads: true,
     logger: {
       level: 'info',
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
