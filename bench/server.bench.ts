@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -16,14 +16,8 @@ import { SetupService } from '../backend-sync/auth/setup.service';
 import { loadConfig, type Config } from '../backend-sync/config';
 import { openServerDatabase, type Database, type Dialect } from '../backend-sync/db/database';
 import { ServerAudit } from '../backend-sync/services/server-audit';
-import {
-  auditHashInput,
-  GENESIS_HASH,
-  type AuditAction,
-  type AuditOutcome,
-  type AuditRecord,
-} from '../common/audit/audit-record';
 import { MAX_AUDIT_BATCH, SYNC_API_PREFIX } from '../common/sync/protocol';
+import { signedChain, storeDayMix } from '../tests/backend/support/audit-chain';
 import { ms, summarize, type BenchSection } from './stats';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -379,8 +373,6 @@ interface IngestFigures {
   events: number;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
 /** A store PC's audit trail: a realistic mix of actions, a valid hash chain and MACs. */
 function auditChain(
   deviceId: string,
@@ -389,47 +381,12 @@ function auditChain(
   startAt: number,
   withTotp: boolean,
 ) {
-  const people = Array.from({ length: 20 }, (_, i) => ({
-    id: randomUUID(),
-    name: `Crew ${i + 1}`,
-  }));
-  const totp = (step: number) =>
-    withTotp ? { method: 'password+totp', totpStep: step } : { method: 'password' };
-  const mix: Array<[AuditAction, AuditOutcome, (step: number) => Record<string, unknown>]> = [
-    ['auth.sign_in', 'success', totp],
-    ['auth.sign_in', 'success', totp],
-    ['auth.sign_in', 'success', () => ({ method: 'password' })],
-    ['auth.sign_in', 'failure', () => ({ reason: 'wrong_password', failures: 1 })],
-    ['auth.session_lock', 'success', () => ({ reason: 'idle' })],
-    ['auth.session_unlock', 'success', () => ({})],
-    ['auth.sign_out', 'success', () => ({ reason: 'user' })],
-    ['auth.sign_out', 'success', () => ({ reason: 'user' })],
-  ];
-  const entries: AuditRecord[] = [];
-  let prevHash = GENESIS_HASH;
-  for (let i = 0; i < count; i++) {
-    const at = startAt + i * 7_000;
-    const person = people[i % people.length]!;
-    const [action, outcome, details] = mix[i % mix.length]!;
-    const body = {
-      seq: i + 1,
-      at,
-      deviceId,
-      actorId: person.id,
-      actorName: person.name,
-      action,
-      targetId: person.id,
-      targetName: person.name,
-      outcome,
-      details: details(Math.floor(at / 30_000)),
-      prevHash,
-    };
-    const hash = sha256(auditHashInput(body));
-    const mac = createHmac('sha256', macKey).update(hash, 'utf8').digest('hex');
-    entries.push({ ...body, hash, mac });
-    prevHash = hash;
-  }
-  return entries;
+  return signedChain(deviceId, macKey, count, {
+    at: startAt,
+    spacingMs: 7_000,
+    people: 20,
+    mix: storeDayMix(withTotp),
+  });
 }
 
 async function benchIngest(

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -9,18 +9,13 @@ import { createInterface } from 'node:readline';
 import axios from 'axios';
 import pg from 'pg';
 import type { Dialect } from '../backend-sync/db/database';
-import {
-  auditHashInput,
-  GENESIS_HASH,
-  type AuditAction,
-  type AuditOutcome,
-  type AuditRecord,
-} from '../common/audit/audit-record';
+import { GENESIS_HASH, type AuditRecord } from '../common/audit/audit-record';
 import type { AuditEvent } from '../electron/core/audit/audit-log';
 import { openKeyholder } from '../electron/core/keyholder';
 import { SyncHttp } from '../electron/core/sync/sync-http';
 import type { Clock } from '../electron/core/time/clock';
 import { APP_VERSION } from '../electron/core/version';
+import { sign, storeDayMix } from '../tests/backend/support/audit-chain';
 import { MemorySecretStore } from '../tests/support/memory-secret-store';
 import { percentile, type BenchSection } from './stats';
 
@@ -190,16 +185,7 @@ async function pool<T>(items: T[], limit: number, fn: (item: T, i: number) => Pr
 
 type Person = { id: string; name: string };
 
-const MIX: Array<[AuditAction, AuditOutcome, (step: number) => Record<string, unknown>]> = [
-  ['auth.sign_in', 'success', (step) => ({ method: 'password+totp', totpStep: step })],
-  ['auth.sign_in', 'success', (step) => ({ method: 'password+totp', totpStep: step })],
-  ['auth.sign_in', 'success', () => ({ method: 'password' })],
-  ['auth.sign_in', 'failure', () => ({ reason: 'wrong_password', failures: 1 })],
-  ['auth.session_lock', 'success', () => ({ reason: 'idle' })],
-  ['auth.session_unlock', 'success', () => ({})],
-  ['auth.sign_out', 'success', () => ({ reason: 'user' })],
-  ['auth.sign_out', 'success', () => ({ reason: 'user' })],
-];
+const MIX = storeDayMix();
 
 function auditEvent(i: number, people: Person[], at: number): AuditEvent {
   const person = people[i % people.length]!;
@@ -210,11 +196,9 @@ function auditEvent(i: number, people: Person[], at: number): AuditEvent {
     action,
     target: actor,
     outcome,
-    details: details(Math.floor(at / 30_000)),
+    details: details(at),
   };
 }
-
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** Chained, MACed entries seq `from`.. for a simulated PC (common/audit's hash input). */
 function chain(
@@ -242,13 +226,9 @@ function chain(
       details: e.details ?? {},
       prevHash,
     };
-    const hash = sha256(auditHashInput(body));
-    entries.push({
-      ...body,
-      hash,
-      mac: createHmac('sha256', device.macKey).update(hash).digest('hex'),
-    });
-    prevHash = hash;
+    const entry = sign(body, device.macKey);
+    entries.push(entry);
+    prevHash = entry.hash;
   }
   device.head = { seq, hash: prevHash };
   return entries;
