@@ -66,9 +66,12 @@ export function entryVerdict(entry: AuditRecord, macKey: Buffer): EntryVerdict {
   }
 }
 
-/** `entryVerdict` of each entry, in order. */
-export function entryVerdicts(entries: readonly AuditRecord[], macKey: Buffer): Uint8Array {
-  const verdicts = new Uint8Array(entries.length);
-  for (let i = 0; i < entries.length; i++) verdicts[i] = entryVerdict(entries[i]!, macKey);
-  return verdicts;
+/** `entryVerdict` of each entry, in order, written into `into` when given (shared memory). */
+export function entryVerdicts(
+  entries: readonly AuditRecord[],
+  macKey: Buffer,
+  into: Uint8Array<ArrayBufferLike> = new Uint8Array(entries.length),
+): Uint8Array<ArrayBufferLike> {
+  for (let i = 0; i < entries.length; i++) into[i] = entryVerdict(entries[i]!, macKey);
+  return into;
 }

@@ -59,7 +59,7 @@ const settled = (verdicts: Uint8Array): Verdicts => ({
 });
 
 /** Layout of a job's shared memory: its state (an Int32), then one byte per entry. */
-const STATE_BYTES = 4;
+export const STATE_BYTES = 4;
 export const SHARED_DONE = 1;
 
 export interface EntryVerifierOptions {

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { AuditRecord } from '../../common/audit/audit-record';
-import { entryVerdict } from './audit-hash';
-import { SHARED_DONE } from './entry-verifier';
+import { entryVerdicts } from './audit-hash';
+import { SHARED_DONE, STATE_BYTES } from './entry-verifier';
 
 /**
  * A verification thread (see entry-verifier.ts): writes each batch's verdicts, one byte per
@@ -38,10 +38,8 @@ port.on('message', (job: Job) => {
     const key = Buffer.from(job.macKey.buffer, job.macKey.byteOffset, job.macKey.byteLength);
     const entries = entriesOf(job);
     if (entries) {
-      const verdicts = new Uint8Array(job.shared, 4, entries.length);
-      for (let i = 0; i < entries.length; i++) {
-        verdicts[i] = entryVerdict(entries[i] as AuditRecord, key);
-      }
+      const into = new Uint8Array(job.shared, STATE_BYTES, entries.length);
+      entryVerdicts(entries as AuditRecord[], key, into);
       Atomics.store(new Int32Array(job.shared, 0, 1), 0, SHARED_DONE);
     }
   } catch {
