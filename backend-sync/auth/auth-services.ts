@@ -58,6 +58,7 @@ export function createAuthServices(deps: {
       audit,
       policyFor,
       dialect: deps.database.dialect,
+      statements: deps.database.statements,
       totpSecrets: deps.totpSecrets,
     }),
     setup: new SetupService({

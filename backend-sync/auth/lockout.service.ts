@@ -1,7 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { throttleDelayMs } from '../../common/auth/lockout-schedule';
 import type { EffectivePolicy } from '../../common/policy';
+import { statement } from '../db/compiled';
+import type { Dialect } from '../db/database';
 import type { DB, SignInFailuresTable } from '../db/schema';
+
+const clearCounter = statement('delete from sign_in_failures where subject = ?');
 
 export type LockState =
   | { state: 'open' }
@@ -112,6 +116,11 @@ export class LockoutService {
   async reset(subject: string, executor: Kysely<DB> = this.db): Promise<boolean> {
     const r = await sql`delete from sign_in_failures where subject = ${subject}`.execute(executor);
     return Number(r.numAffectedRows) > 0;
+  }
+
+  /** `reset` as one compiled statement, for a caller that runs its own transaction. */
+  resetQuery(subject: string, dialect: Dialect): CompiledQuery {
+    return clearCounter(dialect, [subject]);
   }
 
   /** Lifts a lock on an account (for the admin "unlock" action). */

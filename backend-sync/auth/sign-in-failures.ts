@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { ServerAudit } from '../services/server-audit';
 import { lockedOut } from './auth-errors';
-import type { LockoutService } from './lockout.service';
+import type { LockoutService, LockState } from './lockout.service';
 import type { PolicyFor } from './policy-source';
 import type { ClientMeta } from './token.service';
 
@@ -21,12 +21,21 @@ interface Deps {
  * password under the same rules): the gate before any check, and the count after a failed one.
  */
 
+interface Attempt {
+  subject: string;
+  userId: string | null;
+  email: string;
+  meta: ClientMeta;
+  now: number;
+}
+
 /** Refuses (and audits, without counting) an attempt while locked or in the delay. */
-export async function assertSignInOpen(
-  d: Deps,
-  a: { subject: string; userId: string | null; email: string; meta: ClientMeta; now: number },
-): Promise<void> {
-  const state = await d.lockout.check(a.subject, a.now);
+export async function assertSignInOpen(d: Deps, a: Attempt): Promise<void> {
+  await refuseUnlessOpen(d, await d.lockout.check(a.subject, a.now), a);
+}
+
+/** `assertSignInOpen` with the lock state already read (the sign-in reads it with the user). */
+export async function refuseUnlessOpen(d: Deps, state: LockState, a: Attempt): Promise<void> {
   if (state.state === 'open') return;
   await d.audit.write({
     action: 'auth.sign_in',

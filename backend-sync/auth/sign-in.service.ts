@@ -1,9 +1,10 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { evaluatePassword, type PasswordViolation } from '../../common/policy';
 import type { ServerClock } from '../app';
 import { statement } from '../db/compiled';
 import type { Dialect } from '../db/database';
-import type { DB, UsersTable } from '../db/schema';
+import type { DB, SignInFailuresTable, UsersTable } from '../db/schema';
+import type { StatementRunner } from '../db/statement-runner';
 import { HttpError } from '../errors';
 import { nextChangeSeq } from '../services/change-seq';
 import type { ServerAudit } from '../services/server-audit';
@@ -14,11 +15,17 @@ import {
   temporaryPasswordExpired,
   twoFactorSetupRequired,
 } from './auth-errors';
-import { lockoutSubject, type LockoutService } from './lockout.service';
+import {
+  lockoutSubject,
+  lockStateOf,
+  type LockoutService,
+  type LockState,
+} from './lockout.service';
 import {
   assertSignInOpen,
   clientDetails,
   recordSignInFailure,
+  refuseUnlessOpen,
   type FailedUser,
   type FailureReason,
 } from './sign-in-failures';
@@ -37,8 +44,10 @@ export interface SignInDeps {
   tokens: TokenService;
   audit: ServerAudit;
   policyFor: PolicyFor;
-  /** With the dialect, the sign-in transaction runs hand-compiled statements (db/compiled.ts). */
-  dialect?: Dialect;
+  /** The sign-in's own statements are hand-compiled (db/compiled.ts) for this dialect… */
+  dialect: Dialect;
+  /** …and run by this (db/statement-runner.ts). */
+  statements: StatementRunner;
   /** Opens the stored TOTP secrets (sealed at rest). */
   totpSecrets: TotpSecretBox;
 }
@@ -46,6 +55,19 @@ export interface SignInDeps {
 const claimStep = statement(
   'update users set totp_last_step = ? where id = ? and totp_last_step < ?',
 );
+
+/**
+ * The account of an address and its failure counter (lockout.service.ts), in one read: always
+ * one row, with nulls for an unknown address or no counter. The counter's subject is
+ * `lockoutSubject`'s: the account's id, or the address when there is no account.
+ */
+const userAndCounter = statement(`select u.id, u.email, u.username, u.display_name, u.role,
+    u.status, u.password_hash, u.totp_secret, u.totp_last_step, u.temp_password_expires_at,
+    f.subject as failure_subject, f.failures, f.last_failed_at, f.locked_until, f.locked_by_admin
+  from (select cast(? as text) as email) q
+  left join users u on u.email = q.email
+  left join sign_in_failures f
+    on f.subject = case when u.id is null then 'e:' || q.email else 'u:' || u.id end`);
 
 const USER_COLUMNS = [
   'id',
@@ -60,6 +82,49 @@ const USER_COLUMNS = [
 ] as const;
 
 type SignInUser = Pick<UsersTable, (typeof USER_COLUMNS)[number]>;
+
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+type UserAndCounterRow = Nullable<SignInUser> & {
+  temp_password_expires_at: number | string | null;
+  failure_subject: string | null;
+} & Nullable<Omit<SignInFailuresTable, 'subject'>>;
+
+/** The row's account (undefined for an unknown address) and its lock state. */
+function splitRow(
+  row: UserAndCounterRow,
+  now: number,
+): {
+  user: (SignInUser & { temp_password_expires_at: number | string | null }) | undefined;
+  lock: LockState;
+} {
+  const r = row;
+  const user =
+    r.id === null
+      ? undefined
+      : {
+          id: r.id,
+          email: r.email as string,
+          username: r.username as string,
+          display_name: r.display_name as string,
+          role: r.role as SignInUser['role'],
+          status: r.status as SignInUser['status'],
+          password_hash: r.password_hash,
+          totp_secret: r.totp_secret,
+          totp_last_step: Number(r.totp_last_step),
+          temp_password_expires_at: r.temp_password_expires_at,
+        };
+  const counter: SignInFailuresTable | undefined =
+    r.failure_subject === null
+      ? undefined
+      : {
+          subject: r.failure_subject,
+          failures: Number(r.failures),
+          last_failed_at: Number(r.last_failed_at),
+          locked_until: r.locked_until === null ? null : Number(r.locked_until),
+          locked_by_admin: Number(r.locked_by_admin),
+        };
+  return { user, lock: lockStateOf(counter, now) };
+}
 
 /**
  * Password + TOTP sign-in and password change for server accounts.
@@ -88,17 +153,13 @@ export class SignInService {
   ): Promise<SessionTokens> {
     const now = this.d.clock.nowMs();
     const email = normalizeEmail(input.email);
-    // A SQL template on this hot path (see token.service.ts): USER_COLUMNS and the end of a
-    // temporary password.
-    const [user] = (
-      await sql<
-        SignInUser & { temp_password_expires_at: number | string | null }
-      >`select id, email, username, display_name, role, status, password_hash,
-          totp_secret, totp_last_step, temp_password_expires_at
-        from users where email = ${email}`.execute(this.d.db)
-    ).rows;
+    const [row] = await this.d.statements.read<UserAndCounterRow>(
+      userAndCounter(this.d.dialect, [email]),
+    );
+    if (!row) throw new Error('sign-in lookup returned no row');
+    const { user, lock } = splitRow(row, now);
     const subject = lockoutSubject(user, email);
-    await this.assertOpen(subject, user?.id ?? null, email, meta, now);
+    await refuseUnlessOpen(this.d, lock, { subject, userId: user?.id ?? null, email, meta, now });
 
     // The hash runs on the thread pool. Meanwhile the main thread does the work that does not
     // depend on its answer (the TOTP check, the new session's secrets and signed access token),
@@ -153,27 +214,26 @@ export class SignInService {
     }
 
     const session = prepared ?? this.d.tokens.prepareFamily(user, meta, now);
-    const committed = await this.d.db.transaction().execute(async (trx) => {
-      // The authorisation decision for the code: only one request can move the step forward.
-      const claimed = this.d.dialect
-        ? await trx.executeQuery(claimStep(this.d.dialect, [step, user.id, step]))
-        : await sql`update users set totp_last_step = ${step}
-            where id = ${user.id} and totp_last_step < ${step}`.execute(trx);
-      if (Number(claimed.numAffectedRows) !== 1) return false;
-      await this.d.lockout.reset(subject, trx);
-      await this.d.tokens.storeFamily(session, trx);
-      await this.d.audit.write(
-        {
-          action: 'auth.sign_in',
-          outcome: 'success',
-          actorId: user.id,
-          targetId: user.id,
-          details: { method: 'password+totp', ...clientDetails(meta) },
-        },
-        trx,
-      );
-      return true;
-    });
+    const dialect = this.d.dialect;
+    // One transaction. Its first statement is the authorisation decision for the code: only one
+    // request can move the step forward; the rest is written only if this one did.
+    const committed = await this.d.statements.guardedWrite(
+      claimStep(dialect, [step, user.id, step]),
+      [
+        this.d.lockout.resetQuery(subject, dialect),
+        ...this.d.tokens.storeFamilyQueries(session, dialect),
+        this.d.audit.insertQuery(
+          {
+            action: 'auth.sign_in',
+            outcome: 'success',
+            actorId: user.id,
+            targetId: user.id,
+            details: { method: 'password+totp', ...clientDetails(meta) },
+          },
+          dialect,
+        ),
+      ],
+    );
     return committed ? session.tokens : this.fail(subject, user, 'replayed_code', email, meta, now);
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { ServerClock } from '../app';
 import type { Config } from '../config';
 import { statement } from '../db/compiled';
@@ -141,16 +141,31 @@ export class TokenService {
     };
   }
 
+  /** `storeFamily` as compiled statements, for a caller that runs its own transaction. */
+  storeFamilyQueries(family: PreparedFamily, dialect: Dialect): CompiledQuery[] {
+    const f = family;
+    return [
+      insertFamily(dialect, [
+        f.familyId,
+        f.userId,
+        f.createdAt,
+        f.expiresAt,
+        f.createdAt,
+        f.userAgent,
+      ]),
+      insertToken(dialect, [f.refreshHash, f.familyId, f.createdAt]),
+    ];
+  }
+
   /** Stores a prepared family and its first refresh token. Call inside the sign-in transaction. */
   async storeFamily(family: PreparedFamily, executor: Kysely<DB>): Promise<void> {
     const f = family;
-    const familyRow = [f.familyId, f.userId, f.createdAt, f.expiresAt, f.createdAt, f.userAgent];
-    const tokenRow = [f.refreshHash, f.familyId, f.createdAt];
     // Hot paths (sign-in, refresh, every authenticated request) skip Kysely's builder: it costs
     // more per statement than SQLite takes to run it (see docs/PERFORMANCE.md).
     if (this.dialect) {
-      await executor.executeQuery(insertFamily(this.dialect, familyRow));
-      await executor.executeQuery(insertToken(this.dialect, tokenRow));
+      for (const query of this.storeFamilyQueries(f, this.dialect)) {
+        await executor.executeQuery(query);
+      }
       return;
     }
     await sql`insert into refresh_families

@@ -9,6 +9,11 @@ import { migration001 } from './migrations/001-initial';
 import { migration002 } from './migrations/002-temporary-passwords';
 import type { DB } from './schema';
 import { CachingSqliteDialect } from './sqlite-statement-cache';
+import {
+  kyselyStatementRunner,
+  sqliteStatementRunner,
+  type StatementRunner,
+} from './statement-runner';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -16,6 +21,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Database {
   readonly db: Kysely<DB>;
   readonly dialect: Dialect;
+  /** The sign-in's statements, with as little around them as the dialect allows. */
+  readonly statements: StatementRunner;
   /** Online backup of a SQLite database to a file (PostgreSQL: use pg_dump, see docs). */
   backupTo?(file: string): Promise<void>;
   close(): Promise<void>;
@@ -56,7 +63,12 @@ export async function openServerDatabase(
     });
     pool.on('connect', prepareByName);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    const database: Database = { db, dialect: 'postgres', close: () => db.destroy() };
+    const database: Database = {
+      db,
+      dialect: 'postgres',
+      statements: kyselyStatementRunner(db),
+      close: () => db.destroy(),
+    };
     await migrate(database);
     return database;
   }
@@ -71,11 +83,13 @@ export async function openServerDatabase(
   sqlite.pragma(`synchronous = ${synchronous}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new CachingSqliteDialect(sqlite) });
+  const dialect = new CachingSqliteDialect(sqlite);
+  const db = new Kysely<DB>({ dialect });
   let checkpointer: WalCheckpointer | null = null;
   const database: Database = {
     db,
     dialect: 'sqlite',
+    statements: sqliteStatementRunner(db, dialect.statements),
     backupTo: async (file) => {
       await sqlite.backup(file);
     },

@@ -30,27 +30,27 @@ export const STATEMENT_CACHE_SIZE = 256;
  * Kysely's mutex serialises transactions on it.
  */
 export class CachingSqliteDialect extends SqliteDialect {
+  /** The one connection and its statement cache (also used by db/statement-runner.ts). */
+  readonly statements: CachingSqliteConnection;
+
   constructor(
     private readonly sqlite: SqliteDatabase,
-    private readonly cacheSize = STATEMENT_CACHE_SIZE,
+    cacheSize = STATEMENT_CACHE_SIZE,
   ) {
     super({ database: sqlite });
+    this.statements = new CachingSqliteConnection(sqlite, cacheSize);
   }
 
   override createDriver(): Driver {
-    return new CachingSqliteDriver(this.sqlite, this.cacheSize);
+    return new CachingSqliteDriver(this.sqlite, this.statements);
   }
 }
 
 class CachingSqliteDriver implements Driver {
-  private readonly connection: CachingSqliteConnection;
-
   constructor(
     private readonly sqlite: SqliteDatabase,
-    cacheSize: number,
-  ) {
-    this.connection = new CachingSqliteConnection(sqlite, cacheSize);
-  }
+    private readonly connection: CachingSqliteConnection,
+  ) {}
 
   async init(): Promise<void> {}
 
@@ -94,7 +94,7 @@ class CachingSqliteConnection implements DatabaseConnection {
   private readonly statements = new Map<string, Statement>();
 
   constructor(
-    private readonly sqlite: SqliteDatabase,
+    readonly sqlite: SqliteDatabase,
     private readonly cacheSize: number,
   ) {}
 
@@ -125,7 +125,8 @@ class CachingSqliteConnection implements DatabaseConnection {
     this.statements.clear();
   }
 
-  private statement(sql: string): Statement {
+  /** The prepared statement of `sql`, from the cache (run it to completion before any await). */
+  statement(sql: string): Statement {
     const cached = this.statements.get(sql);
     if (cached) {
       // Most recently used last: Map keeps insertion order, so the first key is the oldest.

@@ -1,5 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { ServerClock } from '../app';
+import { statement } from '../db/compiled';
+import type { Dialect } from '../db/database';
 import type { DB } from '../db/schema';
 
 /** Security events of the server itself (sign-ins, lockouts, token revocations, …). */
@@ -67,6 +69,9 @@ function scrub(details: Record<string, unknown>): Record<string, unknown> {
   );
 }
 
+const insertEntry = statement(`insert into server_audit
+    (at, actor_id, action, target_id, store_id, outcome, details) values (?, ?, ?, ?, ?, ?, ?)`);
+
 /**
  * Appends to `server_audit`. Pass the transaction the event belongs to, so the event and the
  * change it records commit (or roll back) together.
@@ -84,5 +89,18 @@ export class ServerAudit {
       values (${this.clock.nowMs()}, ${entry.actorId ?? null}, ${entry.action},
         ${entry.targetId ?? null}, ${entry.storeId ?? null}, ${entry.outcome},
         ${JSON.stringify(scrub(entry.details ?? {}))})`.execute(executor);
+  }
+
+  /** The same insert as one compiled statement, for a caller that runs its own transaction. */
+  insertQuery(entry: ServerAuditEntry, dialect: Dialect): CompiledQuery {
+    return insertEntry(dialect, [
+      this.clock.nowMs(),
+      entry.actorId ?? null,
+      entry.action,
+      entry.targetId ?? null,
+      entry.storeId ?? null,
+      entry.outcome,
+      JSON.stringify(scrub(entry.details ?? {})),
+    ]);
   }
 }

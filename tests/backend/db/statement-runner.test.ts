@@ -1,0 +1,82 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { statement } from '../../../backend-sync/db/compiled';
+import type { Dialect } from '../../../backend-sync/db/database';
+import { describeEachDialect, startTestServer, type TestServer } from '../support/server-harness';
+
+const insertStore = statement(
+  'insert into stores (id, name, created_at, updated_at) values (?, ?, ?, ?)',
+);
+const renameStore = statement('update stores set name = ? where id = ? and name = ?');
+const storeNames = statement('select name from stores where id like ? order by name');
+
+describeEachDialect("statement runner (the sign-in's statements)", (dialect: Dialect) => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(dialect);
+  });
+  afterAll(() => s.close());
+
+  const names = async (prefix: string) =>
+    (await s.database.statements.read<{ name: string }>(storeNames(dialect, [`${prefix}%`]))).map(
+      (r) => r.name,
+    );
+  const store = (id: string, name: string) => insertStore(dialect, [id, name, 1, 1]);
+
+  it('writes the rest only when the guard changed exactly one row', async () => {
+    const { statements } = s.database;
+    await statements.guardedWrite(store('g-1', 'Guard'), []);
+    expect(
+      await statements.guardedWrite(renameStore(dialect, ['Guard 2', 'g-1', 'Guard']), [
+        store('g-2', 'Follower'),
+      ]),
+    ).toBe(true);
+    expect(await names('g-')).toEqual(['Follower', 'Guard 2']);
+    // The guard no longer holds (the name moved on): nothing else is written.
+    expect(
+      await statements.guardedWrite(renameStore(dialect, ['Guard 3', 'g-1', 'Guard']), [
+        store('g-3', 'Never'),
+      ]),
+    ).toBe(false);
+    expect(await names('g-')).toEqual(['Follower', 'Guard 2']);
+  });
+
+  it('rolls the guard back too when a later statement fails', async () => {
+    const { statements } = s.database;
+    await statements.guardedWrite(store('r-1', 'Before'), []);
+    await expect(
+      statements.guardedWrite(renameStore(dialect, ['After', 'r-1', 'Before']), [
+        store('r-2', 'Second'),
+        store('r-2', 'Duplicate key'),
+      ]),
+    ).rejects.toThrow();
+    expect(await names('r-')).toEqual(['Before']);
+  });
+
+  it('never sees the writes of a transaction that is still open, or that rolls back', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const insertedYet = new Promise<void>((resolve) => (inserted = resolve));
+    const transaction = s.database.db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`insert into stores (id, name, created_at, updated_at)
+          values ('t-1', 'Uncommitted', 1, 1)`.execute(trx);
+        inserted();
+        await held; // waiting on something else, as an upload waits for its verdicts
+        throw new Error('rolled back');
+      })
+      .catch(() => 'rolled back');
+    await insertedYet;
+    // SQLite has one connection: the read waits for the transaction (Kysely's mutex) instead
+    // of reading through it. PostgreSQL reads on another connection and sees only commits.
+    const read = names('t-');
+    const write = s.database.statements.guardedWrite(store('t-2', 'Committed'), []);
+    release();
+    expect(await transaction).toBe('rolled back');
+    expect(await read).toEqual([]);
+    expect(await write).toBe(true);
+    expect(await names('t-')).toEqual(['Committed']);
+  });
+});
