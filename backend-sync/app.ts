@@ -155,7 +155,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onProblem: (message) => app.log.warn(message),
   });
   app.addHook('onClose', () => entryVerifier.close());
-  const verifyThreads = deps.startVerifyThreads ? entryVerifier.start() : Promise.resolve();
+  const verifyThreads = deps.startVerifyThreads
+    ? entryVerifier
+        .start()
+        .then((threads) => app.log.info({ threads }, 'audit verification threads running'))
+    : Promise.resolve();
   syncRoutes(app, {
     entryVerifier,
     config,

@@ -35,8 +35,11 @@ export interface EntryVerifier {
    * values, so the verdicts are those of `entries` either way.
    */
   verify(entries: readonly AuditRecord[], macKey: Buffer, source?: string): Verdicts;
-  /** Starts the threads now (rather than on the first large batch); resolves once they run. */
-  start(): Promise<void>;
+  /**
+   * Starts the threads now (rather than on the first large batch); resolves once they run (or
+   * failed to start), to how many run.
+   */
+  start(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -81,11 +84,12 @@ const MAX_START_FAILURES = 3;
 /** Verification on the calling thread only. */
 export const inlineEntryVerifier: EntryVerifier = {
   verify: (entries, macKey) => settled(entryVerdicts(entries, macKey)),
-  start: () => Promise.resolve(),
+  start: () => Promise.resolve(0),
   close: () => Promise.resolve(),
 };
 
-// The thread's entry point. Run from the TypeScript sources (the server under tsx, the tests),
+// The thread's entry point: entry-verifier.worker.js beside this module in the built server
+// (build/build-server.ts). Run from the TypeScript sources (the server under tsx, the tests),
 // the thread first registers tsx's loader itself: it does not inherit the parent's (execArgv is
 // empty), so it works the same whoever started the process.
 const BOOTSTRAP = `
@@ -191,6 +195,7 @@ export function createEntryVerifier(options: EntryVerifierOptions): EntryVerifie
     async start() {
       startAll();
       await Promise.all(threads.map((t) => t.started));
+      return threads.filter((t) => t.ready).length;
     },
     verify(entries, macKey, source) {
       if (closed || gaveUp || entries.length < minBatch) {
