@@ -70,6 +70,7 @@ export const REDACTED_PATHS = [
   'req.body.currentPassword',
   'req.body.code',
   'req.body.refreshToken',
+  'req.body.changeToken',
   'req.body.setupCode',
   'req.body.totpCode',
   'req.body.token',

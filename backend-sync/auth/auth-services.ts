@@ -9,6 +9,7 @@ import { PasswordHasher } from './password-hasher';
 import { defaultPolicyFor, type PolicyFor } from './policy-source';
 import { SetupService } from './setup.service';
 import { SignInService } from './sign-in.service';
+import { TemporaryPasswordService } from './temporary-password.service';
 import { TokenService } from './token.service';
 import type { TotpSecretBox } from './totp-secret-box';
 
@@ -18,6 +19,8 @@ export interface AuthServices {
   tokens: TokenService;
   lockout: LockoutService;
   signIn: SignInService;
+  /** The step after a sign-in with a temporary password. */
+  temporaryPasswords: TemporaryPasswordService;
   setup: SetupService;
   hasher: PasswordHasher;
   totpSecrets: TotpSecretBox;
@@ -43,6 +46,8 @@ export function createAuthServices(deps: {
   const access = new AccessTokens(deps.keys.token, deps.config);
   const tokens = new TokenService(db, clock, access, audit, deps.config, deps.database.dialect);
   const lockout = new LockoutService(db);
+  const core = { db, clock, hasher, lockout, tokens, audit, policyFor };
+  const temporaryPasswords = new TemporaryPasswordService(core);
   return {
     audit,
     access,
@@ -50,17 +55,13 @@ export function createAuthServices(deps: {
     lockout,
     hasher,
     signIn: new SignInService({
-      db,
-      clock,
-      hasher,
-      lockout,
-      tokens,
-      audit,
-      policyFor,
+      ...core,
       dialect: deps.database.dialect,
       statements: deps.database.statements,
       totpSecrets: deps.totpSecrets,
+      temporaryPasswords,
     }),
+    temporaryPasswords,
     setup: new SetupService({
       db,
       clock,

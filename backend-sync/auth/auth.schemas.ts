@@ -17,6 +17,11 @@ export const setupStartBody = z.strictObject({ email, setupCode });
 export const setupCompleteBody = z.strictObject({ email, setupCode, password, totpCode });
 export const signInBody = z.strictObject({ email, password, totpCode });
 export const refreshBody = z.strictObject({ refreshToken: z.string().min(1).max(128) });
+/** After a sign-in answered `password_change_required`: its change token and the new password. */
+export const newPasswordBody = z.strictObject({
+  changeToken: z.string().min(1).max(128),
+  newPassword: password,
+});
 export const changePasswordBody = z.strictObject({
   currentPassword: password,
   newPassword: password,

@@ -1,13 +1,10 @@
-import type { Kysely } from 'kysely';
+import type { Selectable } from 'kysely';
 import { evaluatePassword, type PasswordViolation } from '../../common/policy';
-import type { ServerClock } from '../app';
 import { statement } from '../db/compiled';
 import type { Dialect } from '../db/database';
-import type { DB, SignInFailuresTable, UsersTable } from '../db/schema';
+import type { SignInFailuresTable, UsersTable } from '../db/schema';
 import type { StatementRunner } from '../db/statement-runner';
 import { HttpError } from '../errors';
-import { nextChangeSeq } from '../services/change-seq';
-import type { ServerAudit } from '../services/server-audit';
 import {
   accountDisabled,
   invalidCredentials,
@@ -15,12 +12,8 @@ import {
   temporaryPasswordExpired,
   twoFactorSetupRequired,
 } from './auth-errors';
-import {
-  lockoutSubject,
-  lockStateOf,
-  type LockoutService,
-  type LockState,
-} from './lockout.service';
+import { lockoutSubject, lockStateOf, type LockState } from './lockout.service';
+import { ownPasswordColumns } from './own-password';
 import {
   assertSignInOpen,
   clientDetails,
@@ -29,27 +22,22 @@ import {
   type FailedUser,
   type FailureReason,
 } from './sign-in-failures';
-import type { PasswordHasher } from './password-hasher';
-import type { PolicyFor } from './policy-source';
 import { normalizeEmail } from './secret-tokens';
-import type { ClientMeta, SessionTokens, TokenService } from './token.service';
+import type { ClientMeta, SessionTokens } from './token.service';
+import type { TemporaryPasswordDeps, TemporaryPasswordService } from './temporary-password.service';
 import type { TotpSecretBox } from './totp-secret-box';
 import { matchTotpStep } from './totp';
 
-export interface SignInDeps {
-  db: Kysely<DB>;
-  clock: ServerClock;
-  hasher: PasswordHasher;
-  lockout: LockoutService;
-  tokens: TokenService;
-  audit: ServerAudit;
-  policyFor: PolicyFor;
+/** The database, clock, hasher, lockout, tokens, audit and policies, and: */
+export interface SignInDeps extends TemporaryPasswordDeps {
   /** The sign-in's own statements are hand-compiled (db/compiled.ts) for this dialect… */
   dialect: Dialect;
   /** …and run by this (db/statement-runner.ts). */
   statements: StatementRunner;
   /** Opens the stored TOTP secrets (sealed at rest). */
   totpSecrets: TotpSecretBox;
+  /** Where a sign-in with a temporary password goes on (temporary-password.service.ts). */
+  temporaryPasswords: TemporaryPasswordService;
 }
 
 const claimStep = statement(
@@ -63,6 +51,7 @@ const claimStep = statement(
  */
 const userAndCounter = statement(`select u.id, u.email, u.username, u.display_name, u.role,
     u.status, u.password_hash, u.totp_secret, u.totp_last_step, u.temp_password_expires_at,
+    u.must_change_password,
     f.subject as failure_subject, f.failures, f.last_failed_at, f.locked_until, f.locked_by_admin
   from (select cast(? as text) as email) q
   left join users u on u.email = q.email
@@ -79,9 +68,10 @@ const USER_COLUMNS = [
   'password_hash',
   'totp_secret',
   'totp_last_step',
+  'must_change_password',
 ] as const;
 
-type SignInUser = Pick<UsersTable, (typeof USER_COLUMNS)[number]>;
+type SignInUser = Selectable<Pick<UsersTable, (typeof USER_COLUMNS)[number]>>;
 
 type Nullable<T> = { [K in keyof T]: T[K] | null };
 type UserAndCounterRow = Nullable<SignInUser> & {
@@ -111,6 +101,7 @@ function splitRow(
           password_hash: r.password_hash,
           totp_secret: r.totp_secret,
           totp_last_step: Number(r.totp_last_step),
+          must_change_password: Number(r.must_change_password),
           temp_password_expires_at: r.temp_password_expires_at,
         };
   const counter: SignInFailuresTable | undefined =
@@ -212,6 +203,12 @@ export class SignInService {
       });
       throw temporaryPasswordExpired();
     }
+    if (user.must_change_password === 1) {
+      // A temporary password: no session until the person has chosen their own.
+      return this.d.temporaryPasswords.requireChange(user, step, subject, meta, () =>
+        this.fail(subject, user, 'replayed_code', email, meta, now),
+      );
+    }
 
     const session = prepared ?? this.d.tokens.prepareFamily(user, meta, now);
     const dialect = this.d.dialect;
@@ -296,13 +293,7 @@ export class SignInService {
     return this.d.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('users')
-        .set({
-          password_hash: hash,
-          password_changed_at: now,
-          temp_password_expires_at: null,
-          updated_at: now,
-          change_seq: await nextChangeSeq(trx, 'users'),
-        })
+        .set(await ownPasswordColumns(trx, hash, now))
         .where('id', '=', user.id)
         .execute();
       const revokedSessions = await this.d.tokens.revokeAllFor(user.id, 'password_change', {

@@ -109,9 +109,16 @@ export interface OneTimeTokensTable {
   /**
    * `setup`: an admin's CLI setup code (payload `mode: 'two_factor_reset'` for an operator's
    * reset of a lost authenticator); `enroll_totp`: a mailed link to set up two-step sign-in
-   * again after a reset (people/two-factor-setup.service.ts).
+   * again after a reset (people/two-factor-setup.service.ts); `change_password`: the step after
+   * a sign-in with a temporary password (auth/temporary-password.service.ts).
    */
-  purpose: 'setup' | 'verify_email' | 'reset_password' | 'change_email' | 'enroll_totp';
+  purpose:
+    | 'setup'
+    | 'verify_email'
+    | 'reset_password'
+    | 'change_email'
+    | 'enroll_totp'
+    | 'change_password';
   user_id: string;
   token_hash: string;
   payload: string | null;

@@ -5,7 +5,7 @@ import { normalizeEmail, sha256Hex } from '../auth/secret-tokens';
 import type { DB, OneTimeTokensTable } from '../db/schema';
 import { HttpError } from '../errors';
 
-export type OneTimePurpose = Exclude<OneTimeTokensTable['purpose'], 'setup'>;
+export type OneTimePurpose = Exclude<OneTimeTokensTable['purpose'], 'setup' | 'change_password'>;
 
 /** Verification, reset, email-change and 2FA set-up secrets all live one hour. */
 export const ONE_TIME_TTL_MS = 60 * 60 * 1000;

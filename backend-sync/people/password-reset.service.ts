@@ -3,7 +3,7 @@ import { passwordRejected, twoFactorSetupRequired } from '../auth/auth-errors';
 import { normalizeEmail } from '../auth/secret-tokens';
 import type { ClientMeta } from '../auth/token.service';
 import { matchTotpStep } from '../auth/totp';
-import { nextChangeSeq } from '../services/change-seq';
+import { ownPasswordColumns } from '../auth/own-password';
 import { issueAudited } from './mailed-secrets';
 import { invalidOneTimeCode, type Credential } from './one-time-codes';
 import { clientOf, type PeopleDeps } from './people-deps';
@@ -179,15 +179,7 @@ export class PasswordResetService {
       }
       const changed = await trx
         .updateTable('users')
-        .set({
-          password_hash: hash,
-          temp_password_expires_at: null,
-          password_changed_at: now,
-          // The person chose this password: any "change it at next sign-in" flag is met.
-          must_change_password: 0,
-          updated_at: now,
-          change_seq: await nextChangeSeq(trx, 'users'),
-        })
+        .set(await ownPasswordColumns(trx, hash, now))
         .where('id', '=', person.id)
         .where('status', '=', 'active')
         .executeTakeFirst();

@@ -10,6 +10,8 @@ export const OPERATION_SUMMARIES: Readonly<Record<string, string>> = {
     'Start admin set-up with the one-time code (returns the TOTP secret)',
   'POST /api/v1/auth/setup/complete': 'Finish admin set-up: choose a password, confirm a TOTP code',
   'POST /api/v1/auth/sign-in': 'Sign in with email, password and TOTP code',
+  'POST /api/v1/auth/sign-in/new-password':
+    'Finish a sign-in with a temporary password: choose your own (change token from the 403)',
   'POST /api/v1/auth/refresh':
     'Trade a refresh token for new tokens (rotation; reuse revokes the session)',
   'POST /api/v1/auth/sign-out': 'Sign out this session',

@@ -6,6 +6,7 @@ import {
   changePasswordBody,
   enrollmentResponse,
   meResponse,
+  newPasswordBody,
   refreshBody,
   setupCompleteBody,
   setupCompleteResponse,
@@ -95,6 +96,20 @@ export function authRoutes(app: FastifyInstance, auth: AuthServices, config: Con
         },
         async (request, reply) =>
           withRetryAfter(reply, () => auth.signIn.signIn(request.body, meta(request))),
+      );
+
+      r.post(
+        '/sign-in/new-password',
+        {
+          config: perAddress,
+          schema: { tags: ['auth'], body: newPasswordBody, response: { 200: tokensResponse } },
+        },
+        async (request) =>
+          auth.temporaryPasswords.complete(
+            request.body.changeToken,
+            request.body.newPassword,
+            meta(request),
+          ),
       );
 
       r.post(

@@ -171,6 +171,21 @@ describe('signed in to a real server', () => {
     );
     expect(wrong).toBe('server_invalid_credentials');
     expect(kh.serverAdmin.status(adminSession).signedIn).toBe(false);
+
+    // A temporary password (set on a store PC) signs nobody in: the PC is where it is changed.
+    const temporary = (flag: number) =>
+      api.s.database.db
+        .updateTable('users')
+        .set({ must_change_password: flag })
+        .where('email', '=', api.adminEmail)
+        .execute();
+    await temporary(1);
+    try {
+      expect(await errorCode(() => signInToServer())).toBe('server_password_change_required');
+      expect(kh.serverAdmin.status(adminSession).signedIn).toBe(false);
+    } finally {
+      await temporary(0);
+    }
   });
 
   it('signs in with password and code; no token crosses the boundary', async () => {

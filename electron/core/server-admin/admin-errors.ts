@@ -16,6 +16,10 @@ const SERVER_CODES: Readonly<Record<string, readonly [string, string]>> = {
     'server_two_factor_setup',
     'Finish setting up two-step sign-in for your sync server account first.',
   ],
+  password_change_required: [
+    'server_password_change_required',
+    "Your sync server password is a temporary one. Sign in on your store's computer to choose your own, then sign in here again.",
+  ],
   policy_conflict: [
     'policy_conflict',
     'Someone published a newer policy while you were editing. Reload it, check the changes, then publish again.',
