@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { createApi } from './api/api-client';
 import { ApiProvider } from './api/api-context';
 import { App } from './app';
-import { I18nProvider } from './i18n/i18n-context';
+import { I18nProvider, initialLanguage, loadDictionary } from './i18n/i18n-context';
 import { ThemeProvider, applyTheme, savedTheme } from './theme/theme-context';
 import './styles/app.css';
 
@@ -16,7 +16,9 @@ window.addEventListener('hashchange', () => {
   if (/(?:^#|&)token=/.test(window.location.hash)) window.location.reload();
 });
 const root = document.getElementById('root');
-if (root) {
+// The saved language's words before the first paint (only English is in this bundle).
+void loadDictionary(initialLanguage()).then(() => {
+  if (!root) return;
   createRoot(root).render(
     <StrictMode>
       <ThemeProvider>
@@ -28,4 +30,4 @@ if (root) {
       </ThemeProvider>
     </StrictMode>,
   );
-}
+});

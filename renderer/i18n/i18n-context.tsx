@@ -1,16 +1,36 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { en, type MessageKey, type Messages } from './messages.en';
-import { es } from './messages.es';
-import { fr } from './messages.fr';
 
 export const LANGUAGES = ['en', 'es', 'fr'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-const DICTIONARIES: Record<Language, Messages> = { en, es, fr };
 const STORAGE_KEY = 'keyholder.language';
+
+/**
+ * English is in the first bundle (the fallback, and the language of most stores); the others
+ * are chunks of their own, loaded when chosen — before the first paint for a saved choice
+ * (main.tsx), so nobody sees English flash first.
+ */
+const LOADERS: Record<Exclude<Language, 'en'>, () => Promise<Messages>> = {
+  es: () => import('./messages.es').then((m) => m.es),
+  fr: () => import('./messages.fr').then((m) => m.fr),
+};
+const loaded: Partial<Record<Language, Messages>> = { en };
+
+/** The dictionary of `lang`, loaded if it was not yet; undefined if it cannot be loaded. */
+export async function loadDictionary(lang: Language): Promise<Messages | undefined> {
+  const have = loaded[lang];
+  if (have || lang === 'en') return have;
+  try {
+    loaded[lang] = await LOADERS[lang]();
+  } catch {
+    // A missing chunk (an update replaced the files under a running page): keep the language.
+  }
+  return loaded[lang];
+}
 
 export interface I18n {
   lang: Language;
@@ -47,24 +67,30 @@ export function translate(dict: Messages, key: MessageKey, params?: Params): str
   );
 }
 
+/** Shows a language only once its dictionary is loaded (English until then). */
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Language>(initialLanguage);
+  const [lang, setLangState] = useState<Language>(() => {
+    const wanted = initialLanguage();
+    return loaded[wanted] ? wanted : 'en';
+  });
 
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
 
   const setLang = useCallback((next: Language) => {
-    setLangState(next);
     try {
       localStorage.setItem(STORAGE_KEY, next);
     } catch {
       // storage disabled: the choice lasts until reload
     }
+    void loadDictionary(next).then((dict) => {
+      if (dict) setLangState(next);
+    });
   }, []);
 
   const value = useMemo<I18n>(() => {
-    const dict = DICTIONARIES[lang];
+    const dict = loaded[lang] ?? en;
     const dateTimeFormat = new Intl.DateTimeFormat(lang, {
       dateStyle: 'short',
       timeStyle: 'medium',
