@@ -16,6 +16,7 @@ import type { ErrorReporter } from './observability/error-reporter';
 import { registerErrorHandler } from './plugins/error-handler';
 import { registerMetrics } from './plugins/metrics';
 import { registerOpenApi } from './plugins/openapi';
+import { databaseRateLimitStore } from './plugins/rate-limit-store';
 import { registerSecurity } from './plugins/security';
 import { authRoutes } from './routes/auth.routes';
 import { healthRoutes } from './routes/health.routes';
@@ -98,7 +99,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  await registerSecurity(app, config);
+  const clock = deps.clock ?? systemClock;
+  await registerSecurity(
+    app,
+    config,
+    config.RATE_LIMIT_STORE === 'database'
+      ? databaseRateLimitStore(deps.database, clock)
+      : undefined,
+  );
   // OpenAPI 3.1 from the route schemas, Swagger UI at /docs: before any route is added.
   await registerOpenApi(app);
   registerErrorHandler(app, deps.errorReporter);
@@ -108,7 +116,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   healthRoutes(app, deps.database, registry, config.METRICS_TOKEN);
 
-  const clock = deps.clock ?? systemClock;
   const keys = deps.signingKeys ?? loadSigningKeys(config);
   app.log.info(
     { source: keys.source, policyKeyId: keys.policy.keyId, tokenKeyId: keys.token.keyId },

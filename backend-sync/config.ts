@@ -125,6 +125,15 @@ export const envSchema = z.object({
     .default(1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(300),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10000).default(10),
+  /**
+   * Where rate-limit counters live: `memory` (each process its own) or `database` (shared by
+   * every instance on the same database: one limit however many instances answer).
+   */
+  RATE_LIMIT_STORE: z
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(z.enum(['memory', 'database'], { message: 'must be memory or database' }))
+    .default('memory'),
   SYNC_UPLOAD_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   SYNC_UPLOAD_QUEUE: z.coerce.number().int().min(0).max(100000).default(2000),
   /** Verification threads for uploaded audit entries; unset: one per core beside the loop, ≤ 4. */

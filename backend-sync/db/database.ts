@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import { PREPARED_ON_POSTGRES } from './compiled';
 import { migration001 } from './migrations/001-initial';
 import { migration002 } from './migrations/002-temporary-passwords';
+import { migration003 } from './migrations/003-rate-limit-counters';
 import type { DB } from './schema';
 import { CachingSqliteDialect } from './sqlite-statement-cache';
 import {
@@ -36,6 +37,7 @@ function migrations(dialect: Dialect): Record<string, { up(db: Kysely<unknown>):
   return {
     '001-initial': migration001(dialect),
     '002-temporary-passwords': migration002(dialect),
+    '003-rate-limit-counters': migration003(dialect),
   };
 }
 

@@ -200,6 +200,15 @@ export interface CountersTable {
   value: number;
 }
 
+/** Request counters shared by the server's instances (RATE_LIMIT_STORE=database). */
+export interface RateLimitCountersTable {
+  /** SHA-256 (hex) of the limiter's key: the route and the client address or account. */
+  key: string;
+  count: number;
+  /** When this window ends (ms since the epoch): the next request after it starts at 1. */
+  reset_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   stores: StoresTable;
@@ -217,4 +226,5 @@ export interface DB {
   counters: CountersTable;
   store_membership_removals: StoreMembershipRemovalsTable;
   totp_step_uses: TotpStepUsesTable;
+  rate_limit_counters: RateLimitCountersTable;
 }

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
 
@@ -13,7 +13,12 @@ import type { Config } from '../config';
  *   reset, find-account and enrollment (see routes).
  * - a body must be JSON wherever one is expected; other content types are refused (415).
  */
-export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
+export async function registerSecurity(
+  app: FastifyInstance,
+  config: Config,
+  /** Shared rate-limit counters (RATE_LIMIT_STORE=database); in memory without. */
+  rateLimitStore?: FastifyRateLimitStoreCtor,
+): Promise<void> {
   // The headers are built once: @fastify/helmet calls helmet(options) on every request, which
   // re-parses the whole CSP each time (about a tenth of a hello-world request's CPU), and even
   // helmet's own middleware walks a dozen small middlewares per request. Every option below is
@@ -57,6 +62,7 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
     timeWindow: '1 minute',
     // request.ip: the socket's address, or the client as the trusted proxies report it.
     keyGenerator: (request) => request.ip,
+    ...(rateLimitStore ? { store: rateLimitStore } : {}),
   });
 
   // Fastify parses only JSON (its default); an unknown content type is a 415 before routing.

@@ -32,7 +32,8 @@ const WINDOW = '1 minute';
  * - per account (the email in the body, or the signed-in user), the same number whatever the
  *   address, so a botnet cannot spread guesses on one account across many addresses. A per
  *   (address, account) bucket would add nothing: it can never fill before the per-address one.
- * Counters live in process memory: several instances need a shared store (see docs).
+ * Counters live in process memory, or with RATE_LIMIT_STORE=database in a table every instance
+ * shares (plugins/rate-limit-store.ts).
  */
 export function authRoutes(app: FastifyInstance, auth: AuthServices, config: Config): void {
   const max = config.AUTH_RATE_LIMIT_PER_MINUTE;

@@ -179,7 +179,11 @@ describeEachDialect('server schema migrations', (dialect) => {
       const names = await sql<{ name: string }>`select name from schema_migrations`.execute(
         s.database.db,
       );
-      expect(names.rows.map((r) => r.name)).toEqual(['001-initial', '002-temporary-passwords']);
+      expect(names.rows.map((r) => r.name)).toEqual([
+        '001-initial',
+        '002-temporary-passwords',
+        '003-rate-limit-counters',
+      ]);
       // Reopening the same database applies nothing twice.
       await s.restart();
       await sql`insert into schema_migrations (name, applied_at) values ('999-future', 0)`.execute(
