@@ -15,6 +15,9 @@ import type { DB } from './schema';
  * - PostgreSQL: Kysely, with the pool's named prepared statements (database.ts).
  *
  * Both run the same SQL texts, so both dialects' tests cover the same statements.
+ *
+ * Never call it from inside a Kysely transaction: on SQLite it would wait for the connection
+ * that transaction holds (for ever), and on PostgreSQL it would run outside it.
  */
 export interface StatementRunner {
   /** The rows of one read. */
