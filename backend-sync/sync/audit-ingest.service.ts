@@ -197,25 +197,50 @@ export class AuditIngestService {
       });
     } catch (error) {
       // Nothing was stored (the transaction rolled back), so the key is free for a retry.
-      if (error instanceof HttpError && error.code === 'audit_chain_broken') {
-        // Recorded outside the rolled-back transaction: admins must hear about a break.
-        await this.db
-          .insertInto('server_audit')
-          .values({
-            at: this.now(),
-            actor_id: null,
-            action: 'audit.chain_break',
-            target_id: device.deviceId,
-            store_id: device.storeId,
-            outcome: 'failure',
-            details: JSON.stringify(error.details ?? {}),
-          })
-          .execute();
+      if (
+        error instanceof HttpError &&
+        (error.code === 'audit_chain_broken' || error.code === 'sequence_conflict')
+      ) {
+        await this.reportBreak(device, error);
       }
       throw error;
     } finally {
       leave();
     }
+  }
+
+  /**
+   * Tells admins (server_audit `audit.chain_break`) that a PC's log does not verify, or that it
+   * sent other content for a seq already stored (a PC restored from an older backup, or a log
+   * rewritten). Recorded outside the rolled-back transaction, and once per device and problem:
+   * the PC sends the same batch again at every sync until someone acts.
+   */
+  private async reportBreak(device: DevicePrincipal, error: HttpError): Promise<void> {
+    const details = JSON.stringify(
+      error.code === 'sequence_conflict'
+        ? { ...error.details, reason: 'sequence_conflict' }
+        : (error.details ?? {}),
+    );
+    const known = await this.db
+      .selectFrom('server_audit')
+      .select('id')
+      .where('action', '=', 'audit.chain_break')
+      .where('target_id', '=', device.deviceId)
+      .where('details', '=', details)
+      .executeTakeFirst();
+    if (known) return;
+    await this.db
+      .insertInto('server_audit')
+      .values({
+        at: this.now(),
+        actor_id: null,
+        action: 'audit.chain_break',
+        target_id: device.deviceId,
+        store_id: device.storeId,
+        outcome: 'failure',
+        details,
+      })
+      .execute();
   }
 
   private async checkDuplicates(

@@ -39,6 +39,7 @@ const KNOWN_CODES = new Set([
   'rate_limited',
   'tls_error',
   'device_revoked',
+  'audit_log_diverged',
   'insecure_server_url',
   'invalid_server_url',
   'enrollment_refused',

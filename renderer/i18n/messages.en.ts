@@ -390,6 +390,8 @@ export const en = {
     'The sync server’s identity could not be verified, so Keyholder did not connect. Ask your IT contact to check the server’s certificate or the address.',
   'error.device_revoked':
     'An administrator disconnected this computer from the sync server. Connect it again with a new enrollment code.',
+  'error.audit_log_diverged':
+    "This PC's audit log no longer matches the sync server's copy, usually because the PC was restored from an older backup. It keeps signing people in and recording it here. Ask an administrator: this PC must be disconnected on the sync server and set up again as a new PC.",
   'error.insecure_server_url': 'The sync server address must start with https://.',
   'error.invalid_server_url':
     'That is not a valid sync server address. It looks like https://sync.example.com.',

@@ -403,6 +403,8 @@ export const es: Messages = {
     'No se pudo verificar la identidad del servidor de sincronización, así que Keyholder no se conectó. Pida a su contacto de informática que revise el certificado del servidor o la dirección.',
   'error.device_revoked':
     'Un administrador desconectó este equipo del servidor de sincronización. Vuelva a conectarlo con un nuevo código de inscripción.',
+  'error.audit_log_diverged':
+    'El registro de auditoría de este equipo ya no coincide con la copia del servidor de sincronización, normalmente porque el equipo se restauró desde una copia de seguridad antigua. Sigue iniciando sesiones y registrándolas aquí. Avise a un administrador: hay que desconectar este equipo en el servidor y configurarlo de nuevo como un equipo nuevo.',
   'error.insecure_server_url':
     'La dirección del servidor de sincronización debe empezar por https://.',
   'error.invalid_server_url':

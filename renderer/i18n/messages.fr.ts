@@ -403,6 +403,8 @@ export const fr: Messages = {
     'L’identité du serveur de synchronisation n’a pas pu être vérifiée : Keyholder ne s’est pas connecté. Demandez à votre contact informatique de vérifier le certificat du serveur ou l’adresse.',
   'error.device_revoked':
     'Un administrateur a déconnecté cet ordinateur du serveur de synchronisation. Reconnectez-le avec un nouveau code d’inscription.',
+  'error.audit_log_diverged':
+    'Le journal d’audit de cet ordinateur ne correspond plus à la copie du serveur de synchronisation, en général parce que l’ordinateur a été restauré depuis une ancienne sauvegarde. Il continue de connecter les personnes et de l’enregistrer ici. Prévenez un administrateur : cet ordinateur doit être déconnecté sur le serveur puis configuré de nouveau comme un nouvel ordinateur.',
   'error.insecure_server_url':
     'L’adresse du serveur de synchronisation doit commencer par https://.',
   'error.invalid_server_url':

@@ -155,6 +155,14 @@ export class SyncHttp {
         'This PC is no longer connected to the sync server: an administrator revoked it. Connect it again with a new enrollment code.',
         false,
       );
+    if (status === 409 && code === 'sequence_conflict')
+      throw new SyncError(
+        'audit_log_diverged',
+        "This PC's audit log no longer matches the sync server's copy, usually because the PC was restored from an older backup. It keeps signing people in and recording it here. Ask an administrator: this PC must be disconnected on the sync server and set up again as a new PC.",
+        false,
+        null,
+        { status, ...extraDetails(response.data) },
+      );
     // The server's own messages are written for people and carry no internals (its error
     // handler guarantees it); keep them short in case a proxy answered instead.
     const message =

@@ -8,6 +8,7 @@ import {
   ENROLLMENT_CODE_TTL_MS,
 } from '../../../backend-sync/sync/enrollment.service';
 import { CoreHarness, errorCode } from '../../support/core-harness';
+import { sign } from '../support/audit-chain';
 import { describeEachDialect, startTestServer, type TestServer } from '../support/server-harness';
 
 describeEachDialect('device enrollment and audit upload', (dialect) => {
@@ -158,6 +159,34 @@ describeEachDialect('device enrollment and audit upload', (dialect) => {
     expect(alert).toBeTruthy();
     // The key was released: the honest batch can be sent under it afterwards.
     expect(await ingest.ingest(device, 'key-c2', entries.slice(0, 3))).toMatchObject({ stored: 3 });
+  });
+
+  it('a PC restored from an older backup: its new entry for a stored seq is a conflict, told to admins once', async () => {
+    const alerts = async () =>
+      (
+        await s.database.db
+          .selectFrom('server_audit')
+          .select('details')
+          .where('action', '=', 'audit.chain_break')
+          .where('target_id', '=', device.deviceId)
+          .orderBy('id')
+          .execute()
+      ).map((a) => JSON.parse(a.details) as unknown);
+    const before = (await alerts()).length;
+    await ingest.ingest(device, 'key-r1', entries.slice(0, 3));
+    // After the restore the PC holds only seq 1, and writes its own seq 2: a valid link in its
+    // chain, but not the entry the server already holds.
+    const { hash: _hash, mac: _mac, ...body } = entries[1]!;
+    const other = sign({ ...body, at: body.at + 60_000 }, device.auditMacKey);
+    const conflicts = [];
+    for (const key of ['key-r2', 'key-r3', 'key-r4']) {
+      conflicts.push(await ingest.ingest(device, key, [other]).catch((e: unknown) => e));
+    }
+    for (const e of conflicts) {
+      expect(e).toMatchObject({ statusCode: 409, code: 'sequence_conflict', details: { seq: 2 } });
+    }
+    expect(await stored()).toEqual([1, 2, 3]);
+    expect((await alerts()).slice(before)).toEqual([{ seq: 2, reason: 'sequence_conflict' }]);
   });
 
   it('refuses entries MACed with another key', async () => {

@@ -347,6 +347,36 @@ describeEachDialect('sync engine against a real server', (dialect) => {
       expect(ok).toMatchObject({ state: 'idle', pendingEntries: 0 });
     });
 
+    it('a PC whose log no longer matches the server (restored from a backup) says what to do', async () => {
+      const pc = newPc();
+      await pc.connect(world, maple);
+      pc.kh.audit.append({ action: 'auth.session_lock', outcome: 'success' });
+      expect((await pc.kh.sync.syncNow()).state).toBe('idle');
+      // As after a restore: the server holds other content for the PC's last seq, and the PC
+      // sends that seq again.
+      const head = pc.kh.audit.after(0, 100_000).length;
+      await world.api.s.database.db
+        .updateTable('audit_events')
+        .set({ hash: 'f'.repeat(64) })
+        .where('device_id', '=', pc.kh.deviceId)
+        .where('seq', '=', head)
+        .execute();
+      pc.kh.db.prepare('UPDATE sync_state SET acknowledged_seq = ? WHERE id = 1').run(head - 1);
+      const status = await pc.kh.sync.syncNow();
+      expect(status.state).toBe('error');
+      expect(status.lastError?.code).toBe('audit_log_diverged');
+      expect(status.lastError?.message).toMatch(/restored from an older backup/);
+      const alerts = await world.api.s.database.db
+        .selectFrom('server_audit')
+        .select('details')
+        .where('action', '=', 'audit.chain_break')
+        .where('target_id', '=', pc.kh.deviceId)
+        .execute();
+      expect(alerts.map((a) => JSON.parse(a.details) as unknown)).toEqual([
+        { seq: head, reason: 'sequence_conflict' },
+      ]);
+    });
+
     it('a revoked PC stops syncing and says so', async () => {
       const pc = newPc();
       await pc.connect(world, maple);
