@@ -76,7 +76,11 @@ interface BenchServer {
  * limits (at most 10,000 sign-in-route requests a minute) would stop within a second. The
  * limiter still runs and counts every request.
  */
-async function startServer(dialect: Dialect, hasher?: PasswordHasher): Promise<BenchServer> {
+async function startServer(
+  dialect: Dialect,
+  hasher?: PasswordHasher,
+  rateLimitStore: Config['RATE_LIMIT_STORE'] = 'memory',
+): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keyholder-bench-server-'));
   const schema = dialect === 'postgres' ? `kh_bench_${randomBytes(5).toString('hex')}` : null;
   if (schema) await pgAdmin(`CREATE SCHEMA ${schema}`);
@@ -90,6 +94,7 @@ async function startServer(dialect: Dialect, hasher?: PasswordHasher): Promise<B
     ...base,
     RATE_LIMIT_PER_MINUTE: 1_000_000_000,
     AUTH_RATE_LIMIT_PER_MINUTE: 1_000_000_000,
+    RATE_LIMIT_STORE: rateLimitStore,
   };
   const database = await openServerDatabase(config, schema ? { schema } : {});
   const clock = new SteppingClock();
@@ -304,8 +309,10 @@ interface RefreshFigures {
   revokedFamilies: number;
 }
 
-async function benchRefresh(): Promise<RefreshFigures> {
-  const server = await startServer('sqlite');
+async function benchRefresh(
+  rateLimitStore: Config['RATE_LIMIT_STORE'] = 'memory',
+): Promise<RefreshFigures> {
+  const server = await startServer('sqlite', undefined, rateLimitStore);
   try {
     // One session per chain, a few more than connections (see bench/load-client.ts).
     const chains = CONNECTIONS + 6;
@@ -522,8 +529,12 @@ export async function benchServer(): Promise<BenchSection> {
   const cores = availableParallelism();
   console.log('  sign-ins…');
   const signIn = await benchSignIns();
-  console.log('  refresh rotations (autocannon in a child process, two phases)…');
+  console.log(
+    '  refresh rotations (autocannon in a child process, two phases; then with shared limits)…',
+  );
   const refresh = await benchRefresh();
+  // The same with the counters every instance shares (RATE_LIMIT_STORE=database).
+  const sharedLimits = await benchRefresh('database');
   console.log('  audit ingest…');
   const dialects: Dialect[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
   const ingest: IngestFigures[] = [];
@@ -567,11 +578,13 @@ export async function benchServer(): Promise<BenchSection> {
     `| the same sign-ins with the hash answered at once (everything else a sign-in does), mean / p50 | ${ms(signIn.hashless.mean)} / ${ms(signIn.hashless.p50)} = ${pct(signIn.hashless.mean / signIn.raw.mean)} of the raw verify |`,
     `| the same sign-ins with the hash replaced by an idle wait as long as a raw verify (${SIGNIN_IDLE_NOTE}), time besides the wait, mean / p50 | ${ms(signIn.idle.mean)} / ${ms(signIn.idle.p50)} = ${pct(signIn.idle.mean / signIn.raw.mean)} of the raw verify |`,
     `| refresh latency p50 / p99 (hello-world p50 / p99) | ${refresh.refresh.p50} ms / ${refresh.refresh.p99} ms (${refresh.hello.p50} ms / ${refresh.hello.p99} ms) |`,
+    `| refresh rotations with the rate-limit counters in the database (\`RATE_LIMIT_STORE=database\`, SQLite; one more statement per request) | ${int(sharedLimits.refresh.perSecond)}/s = ${pct(sharedLimits.refresh.perSecond / rotations)} of the in-memory figure; hello-world ${int(sharedLimits.hello.perSecond)}/s |`,
   ];
 
   const lines = [
     `sign-ins: ${signIn.signInsPerSecond.toFixed(1)}/s vs raw argon2id ${signIn.rawPerSecond.toFixed(1)}/s = ${pct(signInShare)} (goal ≥ 85 %)`,
     `refresh: ${int(rotations)} rotations/s (p50 ${refresh.refresh.p50} ms, p99 ${refresh.refresh.p99} ms) vs hello ${int(refresh.hello.perSecond)}/s (goal ≥ 2,400/s); commits ${int(refresh.commitsPerSecond)}/s (${SQLITE_SYNCHRONOUS}), ${int(refresh.fullCommitsPerSecond)}/s (full); non-2xx ${refresh.refresh.non2xx}, errors ${refresh.refresh.errors}, revoked sessions ${refresh.revokedFamilies}`,
+    `refresh with RATE_LIMIT_STORE=database: ${int(sharedLimits.refresh.perSecond)} rotations/s (${pct(sharedLimits.refresh.perSecond / rotations)}); non-2xx ${sharedLimits.refresh.non2xx}`,
     ...ingest.map(
       (i) =>
         `ingest ${i.dialect}${i.withTotp ? '' : ' (no TOTP sign-ins)'}: ${int(i.ingestPerSecond)} events/s vs raw ${int(i.rawPerSecond)}/s = ${pct(share(i))} (goal ≥ 50 %)`,
