@@ -9,7 +9,7 @@ import { PasswordHasher } from './password-hasher';
 import { defaultPolicyFor, type PolicyFor } from './policy-source';
 import { SetupService } from './setup.service';
 import { SignInService } from './sign-in.service';
-import { TemporaryPasswordService } from './temporary-password.service';
+import { PasswordChangeRequiredService } from './password-change-required.service';
 import { TokenService } from './token.service';
 import type { TotpSecretBox } from './totp-secret-box';
 
@@ -20,7 +20,7 @@ export interface AuthServices {
   lockout: LockoutService;
   signIn: SignInService;
   /** The step after a sign-in with a temporary password. */
-  temporaryPasswords: TemporaryPasswordService;
+  passwordChanges: PasswordChangeRequiredService;
   setup: SetupService;
   hasher: PasswordHasher;
   totpSecrets: TotpSecretBox;
@@ -47,7 +47,7 @@ export function createAuthServices(deps: {
   const tokens = new TokenService(db, clock, access, audit, deps.config, deps.database.dialect);
   const lockout = new LockoutService(db);
   const core = { db, clock, hasher, lockout, tokens, audit, policyFor };
-  const temporaryPasswords = new TemporaryPasswordService(core);
+  const passwordChanges = new PasswordChangeRequiredService(core);
   return {
     audit,
     access,
@@ -59,9 +59,9 @@ export function createAuthServices(deps: {
       dialect: deps.database.dialect,
       statements: deps.database.statements,
       totpSecrets: deps.totpSecrets,
-      temporaryPasswords,
+      passwordChanges,
     }),
-    temporaryPasswords,
+    passwordChanges,
     setup: new SetupService({
       db,
       clock,

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { evaluatePassword, type PasswordViolation } from '../../common/policy';
+import { evaluatePassword, passwordExpiresAt, type PasswordViolation } from '../../common/policy';
 import { statement } from '../db/compiled';
 import type { Dialect } from '../db/database';
 import type { SignInFailuresTable, UsersTable } from '../db/schema';
@@ -24,20 +24,24 @@ import {
 } from './sign-in-failures';
 import { normalizeEmail } from './secret-tokens';
 import type { ClientMeta, SessionTokens } from './token.service';
-import type { TemporaryPasswordDeps, TemporaryPasswordService } from './temporary-password.service';
+import type {
+  ChangeReason,
+  PasswordChangeRequiredDeps,
+  PasswordChangeRequiredService,
+} from './password-change-required.service';
 import type { TotpSecretBox } from './totp-secret-box';
 import { matchTotpStep } from './totp';
 
 /** The database, clock, hasher, lockout, tokens, audit and policies, and: */
-export interface SignInDeps extends TemporaryPasswordDeps {
+export interface SignInDeps extends PasswordChangeRequiredDeps {
   /** The sign-in's own statements are hand-compiled (db/compiled.ts) for this dialect… */
   dialect: Dialect;
   /** …and run by this (db/statement-runner.ts). */
   statements: StatementRunner;
   /** Opens the stored TOTP secrets (sealed at rest). */
   totpSecrets: TotpSecretBox;
-  /** Where a sign-in with a temporary password goes on (temporary-password.service.ts). */
-  temporaryPasswords: TemporaryPasswordService;
+  /** Where a sign-in with a temporary or expired password goes on. */
+  passwordChanges: PasswordChangeRequiredService;
 }
 
 const claimStep = statement(
@@ -51,7 +55,7 @@ const claimStep = statement(
  */
 const userAndCounter = statement(`select u.id, u.email, u.username, u.display_name, u.role,
     u.status, u.password_hash, u.totp_secret, u.totp_last_step, u.temp_password_expires_at,
-    u.must_change_password,
+    u.must_change_password, u.password_changed_at,
     f.subject as failure_subject, f.failures, f.last_failed_at, f.locked_until, f.locked_by_admin
   from (select cast(? as text) as email) q
   left join users u on u.email = q.email
@@ -69,6 +73,7 @@ const USER_COLUMNS = [
   'totp_secret',
   'totp_last_step',
   'must_change_password',
+  'password_changed_at',
 ] as const;
 
 type SignInUser = Selectable<Pick<UsersTable, (typeof USER_COLUMNS)[number]>>;
@@ -102,6 +107,8 @@ function splitRow(
           totp_secret: r.totp_secret,
           totp_last_step: Number(r.totp_last_step),
           must_change_password: Number(r.must_change_password),
+          password_changed_at:
+            r.password_changed_at === null ? null : Number(r.password_changed_at),
           temp_password_expires_at: r.temp_password_expires_at,
         };
   const counter: SignInFailuresTable | undefined =
@@ -203,9 +210,19 @@ export class SignInService {
       });
       throw temporaryPasswordExpired();
     }
-    if (user.must_change_password === 1) {
-      // A temporary password: no session until the person has chosen their own.
-      return this.d.temporaryPasswords.requireChange(user, step, subject, meta, () =>
+    // A temporary or expired password: no session until the person has chosen a new one.
+    const expiresAt =
+      user.password_changed_at === null
+        ? null
+        : passwordExpiresAt(this.d.policyFor(user.role), Number(user.password_changed_at), true);
+    const change: ChangeReason | null =
+      user.must_change_password === 1
+        ? 'temporary'
+        : expiresAt !== null && now >= expiresAt
+          ? 'expired'
+          : null;
+    if (change) {
+      return this.d.passwordChanges.requireChange(user, step, subject, meta, change, () =>
         this.fail(subject, user, 'replayed_code', email, meta, now),
       );
     }

@@ -110,7 +110,7 @@ export interface OneTimeTokensTable {
    * `setup`: an admin's CLI setup code (payload `mode: 'two_factor_reset'` for an operator's
    * reset of a lost authenticator); `enroll_totp`: a mailed link to set up two-step sign-in
    * again after a reset (people/two-factor-setup.service.ts); `change_password`: the step after
-   * a sign-in with a temporary password (auth/temporary-password.service.ts).
+   * a sign-in with a temporary password (auth/password-change-required.service.ts).
    */
   purpose:
     | 'setup'

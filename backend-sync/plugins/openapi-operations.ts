@@ -11,7 +11,7 @@ export const OPERATION_SUMMARIES: Readonly<Record<string, string>> = {
   'POST /api/v1/auth/setup/complete': 'Finish admin set-up: choose a password, confirm a TOTP code',
   'POST /api/v1/auth/sign-in': 'Sign in with email, password and TOTP code',
   'POST /api/v1/auth/sign-in/new-password':
-    'Finish a sign-in with a temporary password: choose your own (change token from the 403)',
+    'Finish a sign-in whose password must change (temporary or expired): choose a new one',
   'POST /api/v1/auth/refresh':
     'Trade a refresh token for new tokens (rotation; reuse revokes the session)',
   'POST /api/v1/auth/sign-out': 'Sign out this session',

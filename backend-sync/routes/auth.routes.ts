@@ -106,7 +106,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthServices, config: Con
           schema: { tags: ['auth'], body: newPasswordBody, response: { 200: tokensResponse } },
         },
         async (request) =>
-          auth.temporaryPasswords.complete(
+          auth.passwordChanges.complete(
             request.body.changeToken,
             request.body.newPassword,
             meta(request),

@@ -658,7 +658,7 @@ export const en = {
   'admin.error.server_two_factor_setup':
     'Finish setting up two-step sign-in for your sync server account first.',
   'admin.error.server_password_change_required':
-    "Your sync server password is a temporary one. Sign in on your store's computer to choose your own, then sign in here again.",
+    "Your sync server password must be changed first: it is a temporary one or it has expired. Sign in on your store's computer to choose a new one, then sign in here again.",
   'admin.error.policy_conflict':
     'Someone published a newer policy while you were editing. Reload it, check the changes, then publish again.',
   'admin.error.server_username_taken': 'That username is already in use on the sync server.',

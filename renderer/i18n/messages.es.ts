@@ -686,7 +686,7 @@ export const es: Messages = {
   'admin.error.server_two_factor_setup':
     'Primero termine de configurar la verificación en dos pasos de su cuenta del servidor.',
   'admin.error.server_password_change_required':
-    'Su contraseña del servidor de sincronización es temporal. Inicie sesión en el equipo de su tienda para elegir la suya y vuelva a iniciar sesión aquí.',
+    'Primero debe cambiar su contraseña del servidor de sincronización: es temporal o ha caducado. Inicie sesión en el equipo de su tienda para elegir una nueva y vuelva a iniciar sesión aquí.',
   'admin.error.policy_conflict':
     'Alguien publicó una política más reciente mientras usted editaba. Recárguela, revise los cambios y publique de nuevo.',
   'admin.error.server_username_taken':

@@ -690,7 +690,7 @@ export const fr: Messages = {
   'admin.error.server_two_factor_setup':
     'Terminez d’abord la configuration de la connexion en deux étapes de votre compte serveur.',
   'admin.error.server_password_change_required':
-    'Votre mot de passe du serveur de synchronisation est temporaire. Connectez-vous sur l’ordinateur de votre magasin pour choisir le vôtre, puis reconnectez-vous ici.',
+    'Vous devez d’abord changer votre mot de passe du serveur de synchronisation : il est temporaire ou a expiré. Connectez-vous sur l’ordinateur de votre magasin pour en choisir un nouveau, puis reconnectez-vous ici.',
   'admin.error.policy_conflict':
     'Quelqu’un a publié une politique plus récente pendant votre modification. Rechargez-la, vérifiez les changements, puis publiez à nouveau.',
   'admin.error.server_username_taken':

@@ -18,7 +18,7 @@ const SERVER_CODES: Readonly<Record<string, readonly [string, string]>> = {
   ],
   password_change_required: [
     'server_password_change_required',
-    "Your sync server password is a temporary one. Sign in on your store's computer to choose your own, then sign in here again.",
+    "Your sync server password must be changed first: it is a temporary one or it has expired. Sign in on your store's computer to choose a new one, then sign in here again.",
   ],
   policy_conflict: [
     'policy_conflict',

@@ -14,12 +14,15 @@ import { sha256Hex } from './secret-tokens';
 import { clientDetails } from './sign-in-failures';
 import type { ClientMeta, SessionTokens, TokenService } from './token.service';
 
+/** Why a sign-in must choose a new password before it gets a session. */
+export type ChangeReason = 'temporary' | 'expired';
+
 /** How long the person has to choose their own password once both factors were right. */
 export const CHANGE_TOKEN_TTL_MS = 10 * 60_000;
 /** Prefix that makes a leaked change token recognisable to secret scanners. */
 const CHANGE_PREFIX = 'khc_';
 
-export interface TemporaryPasswordDeps {
+export interface PasswordChangeRequiredDeps {
   db: Kysely<DB>;
   clock: ServerClock;
   hasher: PasswordHasher;
@@ -40,18 +43,21 @@ const changeTokenInvalid = () =>
   );
 
 /**
- * A temporary password (a manager's reset on a store PC, pushed with "must change at next
- * sign-in") signs nobody in on the server either, as on every PC: after both factors are right,
- * the sign-in answers 403 `password_change_required` with a one-time change token (10 minutes,
- * stored hashed), and the person finishes by choosing their own password with it. Only then is
- * a session issued. The code of that sign-in is spent, so it cannot be replayed meanwhile.
+ * A password that must change signs nobody in on the server either, as on every PC: a temporary
+ * one (a manager's reset on a store PC, pushed with "must change at next sign-in"), or one past
+ * the role's expiry (`passwordExpiresAt`: the classic profile's 90 days; the server always asks
+ * for a code, so expiry that applies only without 2FA never does here). After both factors are
+ * right, the sign-in answers 403 `password_change_required` (with the reason) and a one-time
+ * change token (10 minutes, stored hashed), and the person finishes by choosing their own
+ * password with it. Only then is a session issued. The code of that sign-in is spent, so it
+ * cannot be replayed meanwhile.
  *
- * The new password follows the role's policy and differs from the temporary one; choosing it
- * clears the flag and the temporary end, moves the account's change_seq (store PCs pull the new
- * hash), and revokes every other session — as a password change does.
+ * The new password follows the role's policy and differs from the current one; choosing it
+ * clears a temporary password's flag and end, moves the account's change_seq (store PCs pull
+ * the new hash), and revokes every other session — as a password change does.
  */
-export class TemporaryPasswordService {
-  constructor(private readonly d: TemporaryPasswordDeps) {}
+export class PasswordChangeRequiredService {
+  constructor(private readonly d: PasswordChangeRequiredDeps) {}
 
   /**
    * Both factors were right for an account whose password must change. Spends the code (the
@@ -63,6 +69,7 @@ export class TemporaryPasswordService {
     step: number,
     subject: string,
     meta: ClientMeta,
+    reason: ChangeReason,
     replayed: () => Promise<never>,
   ): Promise<never> {
     const now = this.d.clock.nowMs();
@@ -89,7 +96,7 @@ export class TemporaryPasswordService {
           purpose: 'change_password',
           user_id: user.id,
           token_hash: sha256Hex(token),
-          payload: null,
+          payload: JSON.stringify({ reason }),
           expires_at: now + CHANGE_TOKEN_TTL_MS,
           used_at: null,
           created_at: now,
@@ -100,7 +107,10 @@ export class TemporaryPasswordService {
           action: 'auth.sign_in',
           outcome: 'denied',
           targetId: user.id,
-          details: { reason: 'password_change_required', ...clientDetails(meta) },
+          details: {
+            reason: reason === 'expired' ? 'password_expired' : 'password_change_required',
+            ...clientDetails(meta),
+          },
         },
         trx,
       );
@@ -110,8 +120,10 @@ export class TemporaryPasswordService {
     throw new HttpError(
       403,
       'password_change_required',
-      'Your password is a temporary one. Choose your own password to finish signing in.',
-      { changeToken: token, expiresIn: CHANGE_TOKEN_TTL_MS / 1000 },
+      reason === 'expired'
+        ? 'Your password has expired. Choose a new one to finish signing in.'
+        : 'Your password is a temporary one. Choose your own password to finish signing in.',
+      { reason, changeToken: token, expiresIn: CHANGE_TOKEN_TTL_MS / 1000 },
     );
   }
 
@@ -128,6 +140,7 @@ export class TemporaryPasswordService {
       .innerJoin('users as u', 'u.id', 't.user_id')
       .select([
         't.id as tokenId',
+        't.payload',
         'u.id',
         'u.email',
         'u.username',
@@ -140,7 +153,6 @@ export class TemporaryPasswordService {
       .where('t.used_at', 'is', null)
       .where('t.expires_at', '>', now)
       .where('u.status', '=', 'active')
-      .where('u.must_change_password', '=', 1)
       .executeTakeFirst();
     if (!found) throw changeTokenInvalid();
 
@@ -170,7 +182,6 @@ export class TemporaryPasswordService {
         .set(await ownPasswordColumns(trx, hash, now))
         .where('id', '=', found.id)
         .where('status', '=', 'active')
-        .where('must_change_password', '=', 1)
         .executeTakeFirst();
       if (Number(changed.numUpdatedRows) !== 1) throw changeTokenInvalid();
       const revokedSessions = await this.d.tokens.revokeAllFor(found.id, 'password_change', {
@@ -183,7 +194,12 @@ export class TemporaryPasswordService {
           outcome: 'success',
           actorId: found.id,
           targetId: found.id,
-          details: { replaced: 'temporary_password', revokedSessions, ...details },
+          details: {
+            replaced:
+              reasonOf(found.payload) === 'expired' ? 'expired_password' : 'temporary_password',
+            revokedSessions,
+            ...details,
+          },
         },
         trx,
       );
@@ -199,5 +215,15 @@ export class TemporaryPasswordService {
       );
       return this.d.tokens.startFamily(found, meta, trx);
     });
+  }
+}
+
+function reasonOf(payload: string | null): ChangeReason {
+  try {
+    return (JSON.parse(payload ?? '{}') as { reason?: unknown }).reason === 'expired'
+      ? 'expired'
+      : 'temporary';
+  } catch {
+    return 'temporary';
   }
 }

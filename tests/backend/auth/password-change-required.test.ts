@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { call, startAdminApi, type AdminApi } from '../stores/support/admin-api';
 import { describeEachDialect } from '../support/server-harness';
 import {
   auditActions,
@@ -19,6 +20,8 @@ import {
 } from './support/auth-helpers';
 
 const NEW_PASSWORD = 'a brand new passphrase of my own 7';
+const NEW_PASSWORD_CLASSIC = 'Quite Another Passphrase 8';
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * A manager reset this person's password on a store PC: the PC pushed it with "must change at
@@ -60,6 +63,7 @@ describeEachDialect('sign-in with a temporary password', (dialect) => {
     };
     expect(body.error.code).toBe('password_change_required');
     expect(body.error.details.expiresIn).toBe(600);
+    expect((body.error.details as { reason?: string }).reason).toBe('temporary');
     return body.error.details.changeToken;
   };
   const choose = (token: string, newPassword: string) =>
@@ -192,5 +196,72 @@ describeEachDialect('sign-in with a temporary password', (dialect) => {
     const row = await user();
     expect(Number(row.must_change_password)).toBe(0);
     expect(row.temp_password_expires_at).toBeNull();
+  });
+});
+
+/**
+ * The classic profile expires passwords after 90 days even with 2FA: past that, the server's
+ * sign-in asks for a new one the same way (the other profiles never expire a password used with
+ * a code, and the server always asks for one).
+ */
+describeEachDialect('sign-in with an expired password', (dialect) => {
+  let api: AdminApi;
+  beforeAll(async () => {
+    api = await startAdminApi(dialect);
+    const published = await call(api.s, 'PUT', '/api/v1/policies', api.admin, {
+      roles: {
+        admin: { profile: 'classic' },
+        manager: { profile: 'standard' },
+        viewer: { profile: 'standard' },
+      },
+    });
+    expect(published.statusCode, published.body).toBeLessThan(300);
+  });
+  afterAll(() => api.s.close());
+
+  const signInNow = () => {
+    nextStep(api.clock);
+    return post(api.s, '/sign-in', {
+      email: api.adminEmail,
+      password: PASSWORD,
+      totpCode: totp(api.adminSecret, api.clock),
+    });
+  };
+
+  it('signs in until day 90, then asks for a new password first', async () => {
+    api.clock.advance(89 * DAY_MS);
+    expect((await signInNow()).statusCode).toBe(200);
+    api.clock.advance(DAY_MS + 1000);
+    const refused = await signInNow();
+    expect(refused.statusCode, refused.body).toBe(403);
+    const { error } = refused.json() as {
+      error: { code: string; message: string; details: { reason: string; changeToken: string } };
+    };
+    expect(error.code).toBe('password_change_required');
+    expect(error.details.reason).toBe('expired');
+    expect(error.message).toMatch(/expired/);
+    expect((await auditActions(api.s, api.adminId)).at(-1)).toBe(
+      'auth.sign_in:denied:password_expired',
+    );
+
+    // The classic profile's rules apply to the new one (upper, lower and a digit).
+    const weak = await post(api.s, '/sign-in/new-password', {
+      changeToken: error.details.changeToken,
+      newPassword: 'all lower case words',
+    });
+    expect(weak.statusCode).toBe(422);
+    const done = await post(api.s, '/sign-in/new-password', {
+      changeToken: error.details.changeToken,
+      newPassword: NEW_PASSWORD_CLASSIC,
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    // A fresh 90 days.
+    nextStep(api.clock);
+    const again = await post(api.s, '/sign-in', {
+      email: api.adminEmail,
+      password: NEW_PASSWORD_CLASSIC,
+      totpCode: totp(api.adminSecret, api.clock),
+    });
+    expect(again.statusCode, again.body).toBe(200);
   });
 });
