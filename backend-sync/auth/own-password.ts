@@ -1,12 +1,21 @@
 import type { Kysely, Updateable } from 'kysely';
+import {
+  evaluatePassword,
+  type EffectivePolicy,
+  type PasswordContext,
+  type PasswordViolation,
+} from '../../common/policy';
 import type { DB, UsersTable } from '../db/schema';
 import { nextChangeSeq } from '../services/change-seq';
+import { passwordRejected } from './auth-errors';
+import type { PasswordHasher } from './password-hasher';
+import type { TokenService } from './token.service';
 
 /**
  * The columns a password the person chose themselves sets (a change, a reset by mail, the step
- * after a temporary password): the new hash, and a temporary password's "change it at next
- * sign-in" and end are met. The account's change_seq moves, so store PCs pull the new hash.
- * Call inside the transaction that writes them.
+ * after a temporary or expired password): the new hash, and a temporary password's "change it
+ * at next sign-in" and end are met. The account's change_seq moves, so store PCs pull the new
+ * hash. Call inside the transaction that writes them.
  */
 export async function ownPasswordColumns(
   trx: Kysely<DB>,
@@ -21,4 +30,45 @@ export async function ownPasswordColumns(
     updated_at: now,
     change_seq: await nextChangeSeq(trx, 'users'),
   };
+}
+
+/**
+ * Refuses (`password_policy`, 422) a new password that the role's policy does not allow, or that
+ * is the current one (checked only when the policy allows it: that costs an argon2id verify).
+ */
+export async function assertNewPassword(
+  hasher: PasswordHasher,
+  policy: EffectivePolicy,
+  context: PasswordContext,
+  newPassword: string,
+  currentHash: string | null,
+): Promise<void> {
+  const violations: PasswordViolation[] = [
+    ...evaluatePassword(newPassword, policy, context).violations,
+  ];
+  if (violations.length === 0 && (await hasher.verify(currentHash, newPassword)))
+    violations.push({ code: 'reused', count: 1 });
+  if (violations.length > 0) throw passwordRejected(violations);
+}
+
+/**
+ * Writes a password an active account's owner chose (`ownPasswordColumns`) and ends every
+ * session of the account. Returns how many ended, or null (nothing written) if the account is
+ * no longer active.
+ */
+export async function setOwnPassword(
+  trx: Kysely<DB>,
+  tokens: TokenService,
+  userId: string,
+  hash: string,
+  now: number,
+): Promise<number | null> {
+  const changed = await trx
+    .updateTable('users')
+    .set(await ownPasswordColumns(trx, hash, now))
+    .where('id', '=', userId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  if (Number(changed.numUpdatedRows) !== 1) return null;
+  return tokens.revokeAllFor(userId, 'password_change', { executor: trx });
 }

@@ -1,18 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { evaluatePassword, type PasswordViolation } from '../../common/policy';
 import type { ServerClock } from '../app';
 import type { DB, UsersTable } from '../db/schema';
 import { HttpError } from '../errors';
 import type { ServerAudit } from '../services/server-audit';
-import { passwordRejected } from './auth-errors';
 import type { LockoutService } from './lockout.service';
-import { ownPasswordColumns } from './own-password';
+import { assertNewPassword, setOwnPassword } from './own-password';
 import type { PasswordHasher } from './password-hasher';
 import type { PolicyFor } from './policy-source';
 import { sha256Hex } from './secret-tokens';
 import { clientDetails } from './sign-in-failures';
 import type { ClientMeta, SessionTokens, TokenService } from './token.service';
+import { claimTotpStep } from './totp';
 
 /** Why a sign-in must choose a new password before it gets a session. */
 export type ChangeReason = 'temporary' | 'expired';
@@ -75,13 +74,7 @@ export class PasswordChangeRequiredService {
     const now = this.d.clock.nowMs();
     const token = CHANGE_PREFIX + randomBytes(32).toString('base64url');
     const claimed = await this.d.db.transaction().execute(async (trx) => {
-      const claim = await trx
-        .updateTable('users')
-        .set({ totp_last_step: step })
-        .where('id', '=', user.id)
-        .where('totp_last_step', '<', step)
-        .executeTakeFirst();
-      if (Number(claim.numUpdatedRows) !== 1) return false;
+      if (!(await claimTotpStep(trx, user.id, step))) return false;
       await this.d.lockout.reset(subject, trx);
       // One live change token per person: a new sign-in replaces the last one.
       await trx
@@ -156,16 +149,14 @@ export class PasswordChangeRequiredService {
       .executeTakeFirst();
     if (!found) throw changeTokenInvalid();
 
-    const evaluation = evaluatePassword(newPassword, this.d.policyFor(found.role), {
-      email: found.email,
-      username: found.username,
-      displayName: found.display_name,
-    });
-    const violations: PasswordViolation[] = [...evaluation.violations];
-    if (violations.length === 0 && (await this.d.hasher.verify(found.password_hash, newPassword)))
-      violations.push({ code: 'reused', count: 1 });
-    // The token stays usable: the person tries another password.
-    if (violations.length > 0) throw passwordRejected(violations);
+    // The token stays usable after a refusal: the person tries another password.
+    await assertNewPassword(
+      this.d.hasher,
+      this.d.policyFor(found.role),
+      { email: found.email, username: found.username, displayName: found.display_name },
+      newPassword,
+      found.password_hash,
+    );
 
     const hash = await this.d.hasher.hash(newPassword);
     return this.d.db.transaction().execute(async (trx) => {
@@ -177,16 +168,8 @@ export class PasswordChangeRequiredService {
         .where('used_at', 'is', null)
         .executeTakeFirst();
       if (Number(spent.numUpdatedRows) !== 1) throw changeTokenInvalid();
-      const changed = await trx
-        .updateTable('users')
-        .set(await ownPasswordColumns(trx, hash, now))
-        .where('id', '=', found.id)
-        .where('status', '=', 'active')
-        .executeTakeFirst();
-      if (Number(changed.numUpdatedRows) !== 1) throw changeTokenInvalid();
-      const revokedSessions = await this.d.tokens.revokeAllFor(found.id, 'password_change', {
-        executor: trx,
-      });
+      const revokedSessions = await setOwnPassword(trx, this.d.tokens, found.id, hash, now);
+      if (revokedSessions === null) throw changeTokenInvalid();
       const details = clientDetails(meta);
       await this.d.audit.write(
         {

@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { generateSecret, generateURI, verifySync } from 'otplib';
+import type { DB } from '../db/schema';
 
 /**
  * RFC 6238 with the house parameters (same as the desktop): SHA-1, 6 digits, 30 s step,
@@ -101,4 +103,22 @@ function otplibMatch(secret: string, token: string, epoch: number): number | nul
     epochTolerance: TOTP_STEP_SECONDS,
   });
   return result.valid ? Math.floor(epoch / TOTP_STEP_SECONDS) + result.delta : null;
+}
+
+/**
+ * The authorisation decision for a TOTP code: moves the account's last used step forward to
+ * `step`, which only one request can do. False if the step (or a later one) was used already.
+ */
+export async function claimTotpStep(
+  trx: Kysely<DB>,
+  userId: string,
+  step: number,
+): Promise<boolean> {
+  const claimed = await trx
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where('totp_last_step', '<', step)
+    .executeTakeFirst();
+  return Number(claimed.numUpdatedRows) === 1;
 }

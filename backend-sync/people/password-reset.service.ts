@@ -1,9 +1,8 @@
-import { evaluatePassword, type PasswordViolation } from '../../common/policy';
-import { passwordRejected, twoFactorSetupRequired } from '../auth/auth-errors';
+import { twoFactorSetupRequired } from '../auth/auth-errors';
 import { normalizeEmail } from '../auth/secret-tokens';
 import type { ClientMeta } from '../auth/token.service';
-import { matchTotpStep } from '../auth/totp';
-import { ownPasswordColumns } from '../auth/own-password';
+import { assertNewPassword, setOwnPassword } from '../auth/own-password';
+import { claimTotpStep, matchTotpStep } from '../auth/totp';
 import { issueAudited } from './mailed-secrets';
 import { invalidOneTimeCode, type Credential } from './one-time-codes';
 import { clientOf, type PeopleDeps } from './people-deps';
@@ -151,42 +150,22 @@ export class PasswordResetService {
         throw invalidTotp();
       }
     }
-    const evaluation = evaluatePassword(
-      newPassword,
+    await assertNewPassword(
+      this.d.hasher,
       this.d.policyFor(person.role),
       await this.lookup.passwordContext(person),
+      newPassword,
+      person.password_hash,
     );
-    const violations: PasswordViolation[] = [...evaluation.violations];
-    if (
-      violations.length === 0 &&
-      (await this.d.hasher.verify(person.password_hash, newPassword))
-    ) {
-      violations.push({ code: 'reused', count: 1 });
-    }
-    if (violations.length > 0) throw passwordRejected(violations);
     const hash = await this.d.hasher.hash(newPassword);
     await this.d.db.transaction().execute(async (trx) => {
       await this.d.codes.spend(trx, token, 'reset_password');
       if (step !== null) {
         // The authorisation decision for the code: only one request can move the step forward.
-        const claimed = await trx
-          .updateTable('users')
-          .set({ totp_last_step: step })
-          .where('id', '=', person.id)
-          .where('totp_last_step', '<', step)
-          .executeTakeFirst();
-        if (Number(claimed.numUpdatedRows) !== 1) throw invalidTotp();
+        if (!(await claimTotpStep(trx, person.id, step))) throw invalidTotp();
       }
-      const changed = await trx
-        .updateTable('users')
-        .set(await ownPasswordColumns(trx, hash, now))
-        .where('id', '=', person.id)
-        .where('status', '=', 'active')
-        .executeTakeFirst();
-      if (Number(changed.numUpdatedRows) !== 1) throw invalidOneTimeCode();
-      const revoked = await this.d.tokens.revokeAllFor(person.id, 'password_change', {
-        executor: trx,
-      });
+      const revoked = await setOwnPassword(trx, this.d.tokens, person.id, hash, now);
+      if (revoked === null) throw invalidOneTimeCode();
       await this.d.audit.write(
         {
           action: 'password.reset',
