@@ -305,9 +305,7 @@ async function loadedSignIns(
   for (let i = 0; i < concurrency; i++) admins.push(await server.addAdmin(`load${i}@example.com`));
   const signInRound = async () => {
     server.clock.nextStep();
-    await Promise.all(
-      admins.map((a) => post(server.app, '/api/v1/auth/sign-in', a.signInBody())),
-    );
+    await Promise.all(admins.map((a) => post(server.app, '/api/v1/auth/sign-in', a.signInBody())));
   };
   const rawRound = async () => {
     const answers = await Promise.all(admins.map(() => verify(hash, PASSWORD)));
