@@ -44,7 +44,15 @@ export function createAuthServices(deps: {
   const audit = new ServerAudit(db, clock);
   const hasher = deps.hasher ?? new PasswordHasher();
   const access = new AccessTokens(deps.keys.token, deps.config);
-  const tokens = new TokenService(db, clock, access, audit, deps.config, deps.database.dialect);
+  const tokens = new TokenService(
+    db,
+    clock,
+    access,
+    audit,
+    deps.config,
+    deps.database.dialect,
+    deps.database.statements,
+  );
   const lockout = new LockoutService(db);
   const core = { db, clock, hasher, lockout, tokens, audit, policyFor };
   const passwordChanges = new PasswordChangeRequiredService(core);

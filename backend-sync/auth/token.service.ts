@@ -4,6 +4,7 @@ import type { ServerClock } from '../app';
 import type { Config } from '../config';
 import { statement } from '../db/compiled';
 import type { Dialect } from '../db/database';
+import type { StatementRunner } from '../db/statement-runner';
 import type { DB, UsersTable } from '../db/schema';
 import { unauthorized } from '../errors';
 import type { ServerAudit } from '../services/server-audit';
@@ -108,8 +109,10 @@ export class TokenService {
     private readonly access: AccessTokens,
     private readonly audit: ServerAudit,
     private readonly config: Pick<Config, 'REFRESH_TOKEN_TTL_DAYS'>,
-    /** With the dialect, the rotation runs hand-compiled statements (db/compiled.ts). */
-    private readonly dialect?: Dialect,
+    /** Sessions use hand-compiled statements (db/compiled.ts) for this dialect… */
+    private readonly dialect: Dialect,
+    /** …and the rotation runs them through this (db/statement-runner.ts). */
+    private readonly statements: StatementRunner,
   ) {}
 
   /**
@@ -159,21 +162,11 @@ export class TokenService {
 
   /** Stores a prepared family and its first refresh token. Call inside the sign-in transaction. */
   async storeFamily(family: PreparedFamily, executor: Kysely<DB>): Promise<void> {
-    const f = family;
     // Hot paths (sign-in, refresh, every authenticated request) skip Kysely's builder: it costs
     // more per statement than SQLite takes to run it (see docs/PERFORMANCE.md).
-    if (this.dialect) {
-      for (const query of this.storeFamilyQueries(f, this.dialect)) {
-        await executor.executeQuery(query);
-      }
-      return;
+    for (const query of this.storeFamilyQueries(family, this.dialect)) {
+      await executor.executeQuery(query);
     }
-    await sql`insert into refresh_families
-        (id, user_id, created_at, expires_at, last_used_at, revoked_at, revoked_reason, user_agent)
-      values (${f.familyId}, ${f.userId}, ${f.createdAt}, ${f.expiresAt}, ${f.createdAt}, null,
-        null, ${f.userAgent})`.execute(executor);
-    await sql`insert into refresh_tokens (token_hash, family_id, created_at, used_at)
-      values (${f.refreshHash}, ${f.familyId}, ${f.createdAt}, null)`.execute(executor);
   }
 
   /** A new family for a user who has just proven who they are. Call inside that transaction. */
@@ -192,16 +185,7 @@ export class TokenService {
     const now = this.clock.nowMs();
     if (!isWellFormedRefreshToken(raw)) throw unauthorized();
     const tokenHash = sha256Hex(raw);
-    const [row] = (
-      this.dialect
-        ? await this.db.executeQuery<RefreshRow>(tokenByHash(this.dialect, [tokenHash]))
-        : await sql<RefreshRow>`select t.used_at, f.id as "familyId", f.expires_at, f.revoked_at,
-              u.id as "userId", u.role, u.status
-            from refresh_tokens t
-            join refresh_families f on f.id = t.family_id
-            join users u on u.id = f.user_id
-            where t.token_hash = ${tokenHash}`.execute(this.db)
-    ).rows;
+    const [row] = await this.statements.read<RefreshRow>(tokenByHash(this.dialect, [tokenHash]));
     const fail = async (reason: string, revoke?: RevokeReason): Promise<never> => {
       await this.db.transaction().execute(async (trx) => {
         if (revoke && row) await this.revokeFamily(row.familyId, revoke, trx);
@@ -224,23 +208,7 @@ export class TokenService {
     if (row.used_at !== null) return fail('reuse', 'refresh_reuse');
     if (row.status !== 'active') return fail('account_not_active', 'account_not_active');
 
-    const outcome = await this.db.transaction().execute(async (trx) => {
-      // Locks the family row (PostgreSQL) and refuses a family revoked meanwhile.
-      const family = this.dialect
-        ? await trx.executeQuery(touchFamily(this.dialect, [now, row.familyId, now]))
-        : await sql`update refresh_families set last_used_at = ${now}
-            where id = ${row.familyId} and revoked_at is null and expires_at > ${now}`.execute(trx);
-      if (Number(family.numAffectedRows) !== 1) return 'family_revoked' as const;
-      // The decision: only one rotation can mark this token used.
-      const claimed = this.dialect
-        ? await trx.executeQuery(useToken(this.dialect, [now, tokenHash]))
-        : await sql`update refresh_tokens set used_at = ${now}
-            where token_hash = ${tokenHash} and used_at is null`.execute(trx);
-      if (Number(claimed.numAffectedRows) !== 1) return 'race' as const;
-      // A routine rotation is not audited (it would be one row per session every few
-      // minutes); the family's last_used_at records it, and every refusal is audited.
-      return this.addToken(row.familyId, now, trx);
-    });
+    const outcome = await this.rotate(row.familyId, tokenHash, now);
     if (outcome === 'family_revoked') return fail('family_revoked');
     if (outcome === 'race') return fail('concurrent_reuse', 'refresh_race');
     const access = this.access.issue(
@@ -249,6 +217,26 @@ export class TokenService {
       row.expires_at,
     );
     return { accessToken: access.token, refreshToken: outcome, expiresIn: access.expiresIn };
+  }
+
+  /**
+   * The rotation's writes, in one transaction: the family is still live (its row is locked on
+   * PostgreSQL), this token is marked used — the decision: only one rotation can — and the new
+   * token is stored. Resolves to the new token, or to why there is none (nothing written). A
+   * routine rotation is not audited (it would be one row per session every few minutes): the
+   * family's last_used_at records it, and every refusal is audited.
+   */
+  private async rotate(
+    familyId: string,
+    tokenHash: string,
+    now: number,
+  ): Promise<string | 'family_revoked' | 'race'> {
+    const token = newRefreshToken();
+    const failed = await this.statements.guardedWrites(
+      [touchFamily(this.dialect, [now, familyId, now]), useToken(this.dialect, [now, tokenHash])],
+      [insertToken(this.dialect, [sha256Hex(token), familyId, now])],
+    );
+    return failed === -1 ? token : failed === 0 ? 'family_revoked' : 'race';
   }
 
   async revokeFamily(
@@ -300,16 +288,5 @@ export class TokenService {
     if (!row || row.user_id !== userId || row.revoked_at !== null) return null;
     if (this.clock.nowMs() >= row.expires_at || row.status !== 'active') return null;
     return { role: row.role };
-  }
-
-  private async addToken(familyId: string, now: number, executor: Kysely<DB>): Promise<string> {
-    const token = newRefreshToken();
-    if (this.dialect) {
-      await executor.executeQuery(insertToken(this.dialect, [sha256Hex(token), familyId, now]));
-    } else {
-      await sql`insert into refresh_tokens (token_hash, family_id, created_at, used_at)
-        values (${sha256Hex(token)}, ${familyId}, ${now}, null)`.execute(executor);
-    }
-    return token;
   }
 }

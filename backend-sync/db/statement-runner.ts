@@ -3,9 +3,9 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import type { DB } from './schema';
 
 /**
- * Runs hand-compiled statements (db/compiled.ts) of the password + TOTP sign-in, the request
- * whose every step is paid beside a memory-hard hash, with as little around them as each
- * dialect allows:
+ * Runs hand-compiled statements (db/compiled.ts) of the hottest requests — the password + TOTP
+ * sign-in, whose every step is paid beside a memory-hard hash, and the refresh-token rotation —
+ * with as little around them as each dialect allows:
  *
  * - SQLite: each call holds the one connection through Kysely (its mutex, so nothing of another
  *   request runs between the statements, and a Kysely transaction that is waiting on something
@@ -24,25 +24,50 @@ export interface StatementRunner {
   read<R>(query: CompiledQuery): Promise<R[]>;
   /**
    * In one transaction: `guard`, then — only if it changed exactly one row — `then` in order.
-   * Resolves to whether the guard held. A failing statement rolls the whole transaction back.
+   * Resolves to whether the guard held; when it did not, the transaction is rolled back. A
+   * failing statement rolls the whole transaction back (and rejects).
    */
   guardedWrite(guard: CompiledQuery, then: readonly CompiledQuery[]): Promise<boolean>;
+  /**
+   * `guardedWrite` with several guards, run in order: resolves to -1 when each changed exactly
+   * one row and `then` ran, else to the index of the first that did not (nothing is written).
+   */
+  guardedWrites(guards: readonly CompiledQuery[], then: readonly CompiledQuery[]): Promise<number>;
 }
 
 export function kyselyStatementRunner(db: Kysely<DB>): StatementRunner {
+  const guardedWrites: StatementRunner['guardedWrites'] = (guards, then) =>
+    guardResult(
+      db.transaction().execute(async (trx) => {
+        for (const [i, guard] of guards.entries()) {
+          const { numAffectedRows } = await trx.executeQuery(guard);
+          if (Number(numAffectedRows) !== 1) throw new GuardFailed(i);
+        }
+        for (const query of then) await trx.executeQuery(query);
+        return -1;
+      }),
+    );
   return {
     async read<R>(query: CompiledQuery): Promise<R[]> {
       return (await db.executeQuery<R>(query)).rows;
     },
-    guardedWrite(guard, then) {
-      return db.transaction().execute(async (trx) => {
-        const claimed = await trx.executeQuery(guard);
-        if (Number(claimed.numAffectedRows) !== 1) return false;
-        for (const query of then) await trx.executeQuery(query);
-        return true;
-      });
-    },
+    guardedWrites,
+    guardedWrite: async (guard, then) => (await guardedWrites([guard], then)) === -1,
   };
+}
+
+/** Thrown inside the transaction when a guard did not hold, so that it rolls back. */
+class GuardFailed extends Error {
+  constructor(readonly index: number) {
+    super('guard failed');
+  }
+}
+
+function guardResult(written: Promise<number>): Promise<number> {
+  return written.catch((error: unknown) => {
+    if (error instanceof GuardFailed) return error.index;
+    throw error;
+  });
 }
 
 /** The prepared-statement cache of the SQLite connection (sqlite-statement-cache.ts). */
@@ -56,20 +81,22 @@ export function sqliteStatementRunner(db: Kysely<DB>, cache: SqliteStatements): 
     cache.statement(query.sql).run(query.parameters as unknown[]).changes;
   // BEGIN, the statements, COMMIT; ROLLBACK if one throws (better-sqlite3 does this natively).
   const write = cache.sqlite.transaction(
-    (guard: CompiledQuery, then: readonly CompiledQuery[]): boolean => {
-      if (run(guard) !== 1) return false;
+    (guards: readonly CompiledQuery[], then: readonly CompiledQuery[]): number => {
+      // A guard that fails rolls back what the ones before it wrote.
+      for (const [i, guard] of guards.entries()) if (run(guard) !== 1) throw new GuardFailed(i);
       for (const query of then) run(query);
-      return true;
+      return -1;
     },
   );
+  const guardedWrites: StatementRunner['guardedWrites'] = (guards, then) =>
+    guardResult(db.connection().execute(async () => write(guards, then)));
   return {
     read<R>(query: CompiledQuery): Promise<R[]> {
       return db
         .connection()
         .execute(async () => cache.statement(query.sql).all(query.parameters as unknown[]) as R[]);
     },
-    guardedWrite(guard, then) {
-      return db.connection().execute(async () => write(guard, then));
-    },
+    guardedWrites,
+    guardedWrite: async (guard, then) => (await guardedWrites([guard], then)) === -1,
   };
 }

@@ -1,7 +1,9 @@
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AccessTokens } from '../../../backend-sync/auth/access-tokens';
+import { sha256Hex } from '../../../backend-sync/auth/secret-tokens';
 import { TokenService } from '../../../backend-sync/auth/token.service';
+import type { StatementRunner } from '../../../backend-sync/db/statement-runner';
 import { loadSigningKeys, type SigningKeys } from '../../../backend-sync/keys/signing-keys';
 import { ServerAudit } from '../../../backend-sync/services/server-audit';
 import { describeEachDialect } from '../support/server-harness';
@@ -179,6 +181,90 @@ describeEachDialect('access and refresh tokens', (dialect) => {
     expect((await post(s, '/refresh', { refreshToken: winner.refreshToken })).statusCode).toBe(401);
   });
 
+  it('decides a rotation in its write: a token used, or a family revoked, after it was read', async () => {
+    const { s, clock } = server;
+    const db = s.database.db;
+    // Something happens between the rotation's read and its write, as when another request
+    // runs in between.
+    let meanwhile = async (): Promise<void> => undefined;
+    const statements: StatementRunner = {
+      ...s.database.statements,
+      async guardedWrites(guards, then) {
+        await meanwhile();
+        return s.database.statements.guardedWrites(guards, then);
+      },
+    };
+    const service = new TokenService(
+      db,
+      clock,
+      new AccessTokens(keys.token, s.config),
+      new ServerAudit(db, clock),
+      s.config,
+      s.database.dialect,
+      statements,
+    );
+    const familyOf = async (refreshToken: string) =>
+      db
+        .selectFrom('refresh_tokens as t')
+        .innerJoin('refresh_families as f', 'f.id', 't.family_id')
+        .select(['f.id', 'f.revoked_reason'])
+        .where('t.token_hash', '=', sha256Hex(refreshToken))
+        .executeTakeFirstOrThrow();
+    const lastRefreshDenial = async () =>
+      JSON.parse(
+        (
+          await db
+            .selectFrom('server_audit')
+            .select('details')
+            .where('action', '=', 'auth.refresh')
+            .where('outcome', '=', 'denied')
+            .orderBy('id', 'desc')
+            .executeTakeFirstOrThrow()
+        ).details,
+      ) as { reason: string; familyRevoked: boolean };
+    const meta = { ip: '127.0.0.1' };
+
+    // Another rotation used the token first: this one loses, and so does the family.
+    const raced = await signIn(server, email, secret);
+    meanwhile = async () => {
+      await db
+        .updateTable('refresh_tokens')
+        .set({ used_at: clock.nowMs() })
+        .where('token_hash', '=', sha256Hex(raced.refreshToken))
+        .execute();
+    };
+    await expect(service.refresh(raced.refreshToken, meta)).rejects.toMatchObject({
+      statusCode: 401,
+    });
+    expect((await familyOf(raced.refreshToken)).revoked_reason).toBe('refresh_race');
+    expect(await lastRefreshDenial()).toMatchObject({
+      reason: 'concurrent_reuse',
+      familyRevoked: true,
+    });
+
+    // The family was signed out meanwhile: refused, and left as it was revoked.
+    const signedOut = await signIn(server, email, secret);
+    const family = await familyOf(signedOut.refreshToken);
+    meanwhile = async () => {
+      await service.revokeFamily(family.id, 'sign_out');
+    };
+    await expect(service.refresh(signedOut.refreshToken, meta)).rejects.toMatchObject({
+      statusCode: 401,
+    });
+    expect((await familyOf(signedOut.refreshToken)).revoked_reason).toBe('sign_out');
+    expect(await lastRefreshDenial()).toMatchObject({
+      reason: 'family_revoked',
+      familyRevoked: false,
+    });
+    // Neither wrote a new token.
+    const tokens = await db
+      .selectFrom('refresh_tokens')
+      .select(({ fn }) => fn.countAll<number>().as('n'))
+      .where('family_id', 'in', [family.id, (await familyOf(raced.refreshToken)).id])
+      .executeTakeFirstOrThrow();
+    expect(Number(tokens.n)).toBe(2);
+  });
+
   it('ends a family at its absolute lifetime, however often it rotates', async () => {
     const { s, clock } = server;
     let tokens = await signIn(server, email, secret);
@@ -264,6 +350,8 @@ describeEachDialect('access and refresh tokens', (dialect) => {
       new AccessTokens(keys.token, s.config),
       audit,
       s.config,
+      s.database.dialect,
+      s.database.statements,
     );
     expect(await tokenService.revokeAllFor(other.userId, 'account_disabled')).toBe(2);
     const live = await s.database.db
