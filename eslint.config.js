@@ -36,6 +36,13 @@ function layer(files, { paths = [], patterns = [] }) {
 // `paths` match exact names only, so Electron's subpath entry points (`electron/main`,
 // `electron/renderer`, ...) need a regex: a literal 'electron/*' in `paths` matches nothing.
 const notElectron = ['electron', 'electron-updater'];
+
+// A call of a statement runner's method (`….statements.read(…)`, `statements.guardedWrite(…)`)
+// anywhere inside the callback of `….transaction().execute(…)`.
+const STATEMENT_RUNNER_IN_TRANSACTION = [
+  "CallExpression[callee.property.name='execute'][callee.object.callee.property.name='transaction']",
+  "CallExpression[callee.property.name=/^(read|guardedWrites?)$/]:matches([callee.object.property.name='statements'], [callee.object.name='statements'])",
+].join(' ');
 const electronSubpaths = { regex: '^electron/' };
 
 export default tseslint.config(
@@ -106,4 +113,20 @@ export default tseslint.config(
     paths: [...notElectron],
     patterns: [electronSubpaths, '**/electron/**', '**/renderer/**'],
   }),
+  // The statement runner (backend-sync/db/statement-runner.ts) takes the connection itself: called
+  // inside a Kysely transaction's callback it waits for ever on SQLite (the transaction holds
+  // the one connection) and runs outside the transaction on PostgreSQL.
+  {
+    files: ['backend-sync/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: STATEMENT_RUNNER_IN_TRANSACTION,
+          message:
+            'The statement runner must not be called inside a transaction: it deadlocks on SQLite and runs outside the transaction on PostgreSQL. Use the transaction (trx.executeQuery) instead.',
+        },
+      ],
+    },
+  },
 );

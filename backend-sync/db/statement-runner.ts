@@ -17,7 +17,9 @@ import type { DB } from './schema';
  * Both run the same SQL texts, so both dialects' tests cover the same statements.
  *
  * Never call it from inside a Kysely transaction: on SQLite it would wait for the connection
- * that transaction holds (for ever), and on PostgreSQL it would run outside it.
+ * that transaction holds (for ever), and on PostgreSQL it would run outside it. ESLint refuses
+ * a call written inside a transaction's callback (eslint.config.js); one reached through a
+ * helper called from there is not caught, so helpers that take a transaction take `trx`.
  */
 export interface StatementRunner {
   /** The rows of one read. */

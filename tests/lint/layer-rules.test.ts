@@ -72,3 +72,38 @@ describe('layer import rules', () => {
     expect(messages.filter((m) => m.ruleId === RULE)).toEqual([]);
   });
 });
+
+describe("the statement runner is never called inside a transaction's callback", () => {
+  const lint = async (body: string) => {
+    const source = `declare const db: any;\ndeclare const d: any;\ndeclare const statements: any;\nexport async function f() {\n${body}\n}\n`;
+    const [result] = await eslint.lintText(source, { filePath: 'backend-sync/x.ts' });
+    if (!result) throw new Error('ESLint returned no result');
+    expect(result.messages.filter((m) => m.fatal)).toEqual([]);
+    return result.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.line);
+  };
+
+  it('flags each runner call inside the callback, however the runner is reached', async () => {
+    const lines = await lint(
+      [
+        '  await db.transaction().execute(async (trx: any) => {',
+        '    await trx.executeQuery(1);',
+        '    await d.statements.guardedWrite(1, []);',
+        '    if (trx) await statements.read(1);',
+        '    await this.d.statements.guardedWrites([], []);',
+        '  });',
+      ].join('\n'),
+    );
+    expect(lines).toEqual([7, 8, 9]);
+  });
+
+  it('leaves calls outside a transaction alone', async () => {
+    const lines = await lint(
+      [
+        '  await d.statements.read(1);',
+        '  await statements.guardedWrite(1, []);',
+        '  await db.transaction().execute(async (trx: any) => trx.executeQuery(1));',
+      ].join('\n'),
+    );
+    expect(lines).toEqual([]);
+  });
+});
