@@ -10,8 +10,13 @@ import type { DB } from './schema';
  * - SQLite: each call holds the one connection through Kysely (its mutex, so nothing of another
  *   request runs between the statements, and a Kysely transaction that is waiting on something
  *   is never joined), then runs the statements synchronously on better-sqlite3's cached
- *   prepared statements; a write is one better-sqlite3 transaction. One acquire per call instead
- *   of Kysely's promise chain per statement: a sign-in allocated 40 of its 133 KB in Kysely.
+ *   prepared statements. One acquire per call instead of Kysely's promise chain per statement:
+ *   a sign-in allocated 40 of its 133 KB in Kysely. Writes are group-committed: those that
+ *   arrive in the same turn of the event loop, or while the connection is busy, run in one
+ *   transaction, each in a savepoint of its own (a failure undoes only its own statements), and
+ *   each is answered once that transaction has committed. On a busy server most of a commit's
+ *   cost (its WAL writes, a system call per page) is then shared: refresh rotations went from
+ *   1,570–2,220/s to 2,350–3,350/s in three alternating runs each on a 2-core virtual machine.
  * - PostgreSQL: Kysely, with the pool's named prepared statements (database.ts).
  *
  * Both run the same SQL texts, so both dialects' tests cover the same statements.
@@ -81,7 +86,9 @@ export interface SqliteStatements {
 export function sqliteStatementRunner(db: Kysely<DB>, cache: SqliteStatements): StatementRunner {
   const run = (query: CompiledQuery) =>
     cache.statement(query.sql).run(query.parameters as unknown[]).changes;
-  // BEGIN, the statements, COMMIT; ROLLBACK if one throws (better-sqlite3 does this natively).
+  // One write's statements. Called inside `commitGroup`'s transaction, better-sqlite3 runs it
+  // as a savepoint: when it throws (a guard failed, a statement failed), only its own writes
+  // are rolled back, and the rest of the group goes on.
   const write = cache.sqlite.transaction(
     (guards: readonly CompiledQuery[], then: readonly CompiledQuery[]): number => {
       // A guard that fails rolls back what the ones before it wrote.
@@ -90,8 +97,51 @@ export function sqliteStatementRunner(db: Kysely<DB>, cache: SqliteStatements): 
       return -1;
     },
   );
+  // Group commit: the writes that reach the runner while it waits for the connection, or in
+  // the same turn of the event loop, commit together. Each is answered only once the group's
+  // COMMIT is done, so none is acknowledged before it is durable, but a commit's WAL writes
+  // (and system calls) are shared by every request in the group.
+  const commitGroup = cache.sqlite.transaction((jobs: readonly GroupedWrite[]) =>
+    jobs.map((job): GroupedResult => {
+      try {
+        return { index: write(job.guards, job.then) };
+      } catch (error) {
+        return { error };
+      }
+    }),
+  );
+  let waiting: GroupedWrite[] = [];
+  const flush = async (): Promise<void> => {
+    const jobs = waiting;
+    waiting = [];
+    try {
+      const results = commitGroup(jobs);
+      results.forEach((result, i) => {
+        const job = jobs[i]!;
+        if ('index' in result) job.resolve(result.index);
+        else if (result.error instanceof GuardFailed) job.resolve(result.error.index);
+        else job.reject(result.error);
+      });
+    } catch (error) {
+      // BEGIN or COMMIT failed: nothing of the group was written.
+      for (const job of jobs) job.reject(error);
+    }
+  };
   const guardedWrites: StatementRunner['guardedWrites'] = (guards, then) =>
-    guardResult(db.connection().execute(async () => write(guards, then)));
+    new Promise<number>((resolve, reject) => {
+      waiting.push({ guards, then, resolve, reject });
+      // The first write of a group asks for the connection once the current turn is over;
+      // the ones queued until it is granted join it.
+      if (waiting.length === 1) {
+        setImmediate(() => {
+          db.connection()
+            .execute(flush)
+            .catch((error: unknown) => {
+              for (const job of waiting.splice(0)) job.reject(error);
+            });
+        });
+      }
+    });
   return {
     read<R>(query: CompiledQuery): Promise<R[]> {
       return db
@@ -102,3 +152,12 @@ export function sqliteStatementRunner(db: Kysely<DB>, cache: SqliteStatements): 
     guardedWrite: async (guard, then) => (await guardedWrites([guard], then)) === -1,
   };
 }
+
+interface GroupedWrite {
+  guards: readonly CompiledQuery[];
+  then: readonly CompiledQuery[];
+  resolve: (index: number) => void;
+  reject: (error: unknown) => void;
+}
+
+type GroupedResult = { index: number } | { error: unknown };

@@ -72,6 +72,37 @@ describeEachDialect(
       expect(await names('m-')).toEqual(['One renamed', 'Three', 'Two renamed']);
     });
 
+    it('decides writes sent together one by one: a failure undoes only its own', async () => {
+      const { statements } = s.database;
+      await statements.guardedWrite(store('c-0', 'Base'), []);
+      // Sent in one turn of the event loop, as by concurrent requests (on SQLite they commit as
+      // one group): a guard that fails and a statement that fails each cost only their own write.
+      const results = await Promise.allSettled([
+        statements.guardedWrite(store('c-1', 'First'), [store('c-2', 'Second')]),
+        statements.guardedWrites(
+          [renameStore(dialect, ['x', 'c-0', 'Not its name'])],
+          [store('c-3', 'Never')],
+        ),
+        statements.guardedWrite(store('c-4', 'Fourth'), [store('c-1', 'Duplicate key')]),
+        statements.guardedWrite(renameStore(dialect, ['Base renamed', 'c-0', 'Base']), [
+          store('c-5', 'Fifth'),
+        ]),
+      ]);
+      expect(results.map((r) => r.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'error'))).toEqual([
+        true,
+        0,
+        'error',
+        true,
+      ]);
+      expect(await names('c-')).toEqual(['Base renamed', 'Fifth', 'First', 'Second']);
+    });
+
     it('rolls the guard back too when a later statement fails', async () => {
       const { statements } = s.database;
       await statements.guardedWrite(store('r-1', 'Before'), []);
