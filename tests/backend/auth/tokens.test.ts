@@ -222,40 +222,35 @@ describeEachDialect('access and refresh tokens', (dialect) => {
             .executeTakeFirstOrThrow()
         ).details,
       ) as { reason: string; familyRevoked: boolean };
-    const meta = { ip: '127.0.0.1' };
+    /** Refreshes with `interfere` run between the read and the write: always the same 401. */
+    const refusedWhen = async (refreshToken: string, interfere: () => Promise<unknown>) => {
+      meanwhile = async () => void (await interfere());
+      await expect(service.refresh(refreshToken, { ip: '127.0.0.1' })).rejects.toMatchObject({
+        statusCode: 401,
+      });
+      return { family: await familyOf(refreshToken), denial: await lastRefreshDenial() };
+    };
 
     // Another rotation used the token first: this one loses, and so does the family.
     const raced = await signIn(server, email, secret);
-    meanwhile = async () => {
-      await db
+    const race = await refusedWhen(raced.refreshToken, () =>
+      db
         .updateTable('refresh_tokens')
         .set({ used_at: clock.nowMs() })
         .where('token_hash', '=', sha256Hex(raced.refreshToken))
-        .execute();
-    };
-    await expect(service.refresh(raced.refreshToken, meta)).rejects.toMatchObject({
-      statusCode: 401,
-    });
-    expect((await familyOf(raced.refreshToken)).revoked_reason).toBe('refresh_race');
-    expect(await lastRefreshDenial()).toMatchObject({
-      reason: 'concurrent_reuse',
-      familyRevoked: true,
-    });
+        .execute(),
+    );
+    expect(race.family.revoked_reason).toBe('refresh_race');
+    expect(race.denial).toMatchObject({ reason: 'concurrent_reuse', familyRevoked: true });
 
     // The family was signed out meanwhile: refused, and left as it was revoked.
     const signedOut = await signIn(server, email, secret);
     const family = await familyOf(signedOut.refreshToken);
-    meanwhile = async () => {
-      await service.revokeFamily(family.id, 'sign_out');
-    };
-    await expect(service.refresh(signedOut.refreshToken, meta)).rejects.toMatchObject({
-      statusCode: 401,
-    });
-    expect((await familyOf(signedOut.refreshToken)).revoked_reason).toBe('sign_out');
-    expect(await lastRefreshDenial()).toMatchObject({
-      reason: 'family_revoked',
-      familyRevoked: false,
-    });
+    const revoked = await refusedWhen(signedOut.refreshToken, () =>
+      service.revokeFamily(family.id, 'sign_out'),
+    );
+    expect(revoked.family.revoked_reason).toBe('sign_out');
+    expect(revoked.denial).toMatchObject({ reason: 'family_revoked', familyRevoked: false });
     // Neither wrote a new token.
     const tokens = await db
       .selectFrom('refresh_tokens')
