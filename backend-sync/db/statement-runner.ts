@@ -106,6 +106,9 @@ export function sqliteStatementRunner(db: Kysely<DB>, cache: SqliteStatements): 
       try {
         return { index: write(job.guards, job.then) };
       } catch (error) {
+        // Some errors (a full disk, an I/O error) make SQLite roll the whole transaction
+        // back: then nothing of the group is written, and every write of it fails.
+        if (!cache.sqlite.inTransaction) throw error;
         return { error };
       }
     }),
@@ -123,7 +126,7 @@ export function sqliteStatementRunner(db: Kysely<DB>, cache: SqliteStatements): 
         else job.reject(result.error);
       });
     } catch (error) {
-      // BEGIN or COMMIT failed: nothing of the group was written.
+      // BEGIN or COMMIT failed, or SQLite rolled the transaction back: nothing was written.
       for (const job of jobs) job.reject(error);
     }
   };

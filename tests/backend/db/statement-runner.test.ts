@@ -103,6 +103,33 @@ describeEachDialect(
       expect(await names('c-')).toEqual(['Base renamed', 'Fifth', 'First', 'Second']);
     });
 
+    it.skipIf(dialect !== 'sqlite')(
+      'fails every write of a group when SQLite rolls the whole transaction back',
+      async () => {
+        const { statements } = s.database;
+        // RAISE(ROLLBACK) ends the transaction itself, as a full disk or an I/O error may.
+        await sql`create trigger stores_roll_back before insert on stores
+          when new.name = 'Roll back' begin select raise(rollback, 'rolled back'); end`.execute(
+          s.database.db,
+        );
+        try {
+          const results = await Promise.allSettled([
+            statements.guardedWrite(store('w-1', 'Before'), []),
+            statements.guardedWrite(store('w-2', 'Roll back'), []),
+            statements.guardedWrite(store('w-3', 'After'), []),
+          ]);
+          // None is acknowledged, and none was written: no write is told it failed that did not.
+          expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+          expect(await names('w-')).toEqual([]);
+        } finally {
+          await sql`drop trigger stores_roll_back`.execute(s.database.db);
+        }
+        // The runner goes on with the next writes.
+        expect(await statements.guardedWrite(store('w-4', 'Later'), [])).toBe(true);
+        expect(await names('w-')).toEqual(['Later']);
+      },
+    );
+
     it('rolls the guard back too when a later statement fails', async () => {
       const { statements } = s.database;
       await statements.guardedWrite(store('r-1', 'Before'), []);
