@@ -24,7 +24,8 @@ export function databaseRateLimitStore(
   database: Database,
   clock: ServerClock,
 ): FastifyRateLimitStoreCtor {
-  const { db, dialect } = database;
+  // Through the statement runner: on SQLite the upserts of concurrent requests share commits.
+  const { statements, dialect } = database;
   const count = statement(`insert into rate_limit_counters (key, count, reset_at) values (?, 1, ?)
     on conflict (key) do update set
       count = case when rate_limit_counters.reset_at <= ? then 1
@@ -50,8 +51,8 @@ export function databaseRateLimitStore(
     ): void {
       const now = clock.nowMs();
       const query = count(dialect, [sha256Hex(this.prefix + key), now + timeWindow, now, now]);
-      db.executeQuery<{ count: number | string; reset_at: number | string }>(query).then(
-        ({ rows: [row] }) => {
+      statements.write<{ count: number | string; reset_at: number | string }>(query).then(
+        ([row]) => {
           if (!row) return callback(new Error('rate-limit counter not returned'));
           callback(null, {
             current: Number(row.count),
@@ -62,7 +63,7 @@ export function databaseRateLimitStore(
       );
       if (now - lastSweep >= 60_000) {
         lastSweep = now;
-        db.executeQuery(sweep(dialect, [now])).catch(() => {
+        statements.write(sweep(dialect, [now])).catch(() => {
           // The next sweep takes them: an ended window never counts again anyway.
         });
       }

@@ -130,6 +130,28 @@ describeEachDialect(
       },
     );
 
+    it('runs single writes with what they return, each failing alone', async () => {
+      const { statements } = s.database;
+      const insertReturning = statement(
+        'insert into stores (id, name, created_at, updated_at) values (?, ?, 1, 1) returning id, name',
+      );
+      expect(
+        await statements.write<{ id: string; name: string }>(
+          insertReturning(dialect, ['s-1', 'One']),
+        ),
+      ).toEqual([{ id: 's-1', name: 'One' }]);
+      // Sent together (one group on SQLite): the one that fails does not take the other along.
+      const results = await Promise.allSettled([
+        statements.write(insertReturning(dialect, ['s-1', 'Duplicate key'])),
+        statements.write(renameStore(dialect, ['One renamed', 's-1', 'One'])),
+      ]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'error'))).toEqual([
+        'error',
+        [],
+      ]);
+      expect(await names('s-')).toEqual(['One renamed']);
+    });
+
     it('rolls the guard back too when a later statement fails', async () => {
       const { statements } = s.database;
       await statements.guardedWrite(store('r-1', 'Before'), []);
