@@ -37,6 +37,9 @@ export const AUDIT_ACTIONS = [
   'sync.policy_refused',
   'sync.account_change',
   'account.remove',
+  // The store PC found a record it relies on changed outside Keyholder (docs/SECURITY.md):
+  // details say which (`subject`: account, anchor, receipt, policy, device, audit, time).
+  'integrity.tamper',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { auditRecordSchema } from '../audit/audit-record';
 import { canonicalJson } from '../audit/canonical-json';
 import { policyDocumentSchema, ROLES } from '../policy/policy';
+import { syncReceiptSchema } from './signed-records';
 
 /**
  * The sync protocol between a store PC and the sync server (docs/SYNC-PROTOCOL.md).
@@ -80,6 +81,11 @@ export const syncedAccountSchema = z.object({
   totpSecret: z.string().nullable(),
   /** Server change sequence: the device keeps the highest it has applied per account. */
   version: z.number().int(),
+  /**
+   * Ed25519 signature (base64) with the server's pinned key over `accountSigningInput(storeId,
+   * …)` (signed-records.ts): the PC verifies it whenever it relies on the account.
+   */
+  signature: base64,
 });
 export type SyncedAccount = z.infer<typeof syncedAccountSchema>;
 
@@ -127,6 +133,12 @@ export const pullResponseSchema = z.object({
   revocations: z.object({
     /** Disabled by an admin: keep the account, refuse its sign-ins. */
     disabledAccountIds: z.array(z.string()),
+    /**
+     * The same accounts as signed records (status 'disabled', no password hash, no TOTP secret),
+     * so a PC holds a signed record for every account it keeps and a disable cannot be undone
+     * by editing the PC's store.
+     */
+    disabledAccounts: z.array(syncedAccountSchema),
     /** No longer on this store's PCs (removed from the store, erased): delete it locally. */
     removedAccountIds: z.array(z.string()),
   }),
@@ -136,6 +148,12 @@ export const pullResponseSchema = z.object({
   policy: signedPolicySchema.nullable(),
   /** True when more changes wait: pull again with the new cursor. */
   more: z.boolean(),
+  /**
+   * On the last page (`more` false), the server's signed account of where this pull leaves the
+   * PC (signed-records.ts): kept by the PC as the basis of its offline bounds and of the check
+   * that it holds exactly the accounts it was sent. Null on the pages before.
+   */
+  receipt: syncReceiptSchema.nullable(),
 });
 export type PullResponse = z.infer<typeof pullResponseSchema>;
 

@@ -308,6 +308,7 @@ export const en = {
   'action.sync.policy_refused': 'Server policy refused',
   'action.sync.account_change': 'Password change sent to server',
   'action.account.remove': 'Account removed',
+  'action.integrity.tamper': 'Record changed outside Keyholder',
 
   'account.title': 'My account',
   'account.lead': '{name} ({username}), {role}',

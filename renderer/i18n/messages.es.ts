@@ -316,6 +316,7 @@ export const es: Messages = {
   'action.sync.policy_refused': 'Política del servidor rechazada',
   'action.sync.account_change': 'Cambio de contraseña enviado al servidor',
   'action.account.remove': 'Cuenta eliminada',
+  'action.integrity.tamper': 'Registro modificado fuera de Keyholder',
 
   'account.title': 'Mi cuenta',
   'account.lead': '{name} ({username}), {role}',

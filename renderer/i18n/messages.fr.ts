@@ -315,6 +315,7 @@ export const fr: Messages = {
   'action.sync.policy_refused': 'Politique du serveur refusée',
   'action.sync.account_change': 'Changement de mot de passe envoyé au serveur',
   'action.account.remove': 'Compte supprimé',
+  'action.integrity.tamper': 'Donnée modifiée hors de Keyholder',
 
   'account.title': 'Mon compte',
   'account.lead': '{name} ({username}), {role}',

@@ -34,6 +34,7 @@ export const ACTION_LABEL: Record<AuditAction, MessageKey> = {
   'sync.policy_refused': 'action.sync.policy_refused',
   'sync.account_change': 'action.sync.account_change',
   'account.remove': 'action.account.remove',
+  'integrity.tamper': 'action.integrity.tamper',
 };
 
 export const OUTCOME_LABEL: Record<AuditOutcome, MessageKey> = {
