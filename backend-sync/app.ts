@@ -21,6 +21,7 @@ import { registerSecurity } from './plugins/security';
 import { authRoutes } from './routes/auth.routes';
 import { healthRoutes } from './routes/health.routes';
 import { syncRoutes } from './routes/sync.routes';
+import { RecordSigner } from './sync/record-signer';
 import { createEntryVerifier, defaultVerifyThreads } from './sync/entry-verifier';
 import { createPeopleServices } from './people/people-services';
 import { accountRecoveryRoutes } from './routes/account-recovery.routes';
@@ -177,6 +178,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     policies,
     metrics: registry,
     totpSecrets,
+    recordSigner: new RecordSigner(keys.policy),
   });
   // Stores, devices, policies, audit search and analytics (the admin API).
   const admin = {

@@ -28,6 +28,7 @@ import { compiledBody } from '../plugins/compiled-body';
 import type { PendingVerdicts } from '../sync/audit-ingest.service';
 import { EnrollmentService } from '../sync/enrollment.service';
 import { PullService } from '../sync/pull.service';
+import type { RecordSigner } from '../sync/record-signer';
 
 const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), requestId: z.string() }).passthrough(),
@@ -52,6 +53,8 @@ export interface SyncRouteDeps {
   metrics?: Registry;
   /** Opens TOTP secrets (sealed at rest) for the accounts a pull carries. */
   totpSecrets: TotpSecretBox;
+  /** Signs the account records and receipts a pull carries (the key PCs pin). */
+  recordSigner: RecordSigner;
   /** Checks uploaded audit entries' hashes and MACs (verification threads: entry-verifier.ts). */
   entryVerifier?: EntryVerifier;
 }
@@ -67,7 +70,14 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
   const audit = new ServerAudit(db, { nowMs: deps.now });
   const enrollment = new EnrollmentService(db, deps.now, audit);
   const ingest = new AuditIngestService(db, dialect, deps.now, deps.entryVerifier);
-  const pulls = new PullService(db, dialect, deps.now, deps.policies, deps.totpSecrets);
+  const pulls = new PullService(
+    db,
+    dialect,
+    deps.now,
+    deps.policies,
+    deps.totpSecrets,
+    deps.recordSigner,
+  );
   const accountChanges = new AccountChangesService(db, dialect, deps.now);
   // Uploads wait their turn before their body is read (plugins/admission.ts).
   const admission = createAdmission({

@@ -6,6 +6,7 @@ import type { Dialect } from '../db/database';
 import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
 import { ServerAudit } from '../services/server-audit';
+import { recordChainBreak } from './chain-breaks';
 import type { DevicePrincipal } from './device-auth';
 import { inlineEntryVerifier, type EntryVerifier, type Verdicts } from './entry-verifier';
 import { IdempotencyKeys, uploadFingerprint, storedKey, type StoredKeyRow } from './idempotency';
@@ -209,38 +210,16 @@ export class AuditIngestService {
     }
   }
 
-  /**
-   * Tells admins (server_audit `audit.chain_break`) that a PC's log does not verify, or that it
-   * sent other content for a seq already stored (a PC restored from an older backup, or a log
-   * rewritten). Recorded outside the rolled-back transaction, and once per device and problem:
-   * the PC sends the same batch again at every sync until someone acts.
-   */
+  /** Records the refused upload for admins (chain-breaks.ts). */
   private async reportBreak(device: DevicePrincipal, error: HttpError): Promise<void> {
-    const details = JSON.stringify(
+    await recordChainBreak(
+      this.db,
+      this.now(),
+      device,
       error.code === 'sequence_conflict'
         ? { ...error.details, reason: 'sequence_conflict' }
         : (error.details ?? {}),
     );
-    const known = await this.db
-      .selectFrom('server_audit')
-      .select('id')
-      .where('action', '=', 'audit.chain_break')
-      .where('target_id', '=', device.deviceId)
-      .where('details', '=', details)
-      .executeTakeFirst();
-    if (known) return;
-    await this.db
-      .insertInto('server_audit')
-      .values({
-        at: this.now(),
-        actor_id: null,
-        action: 'audit.chain_break',
-        target_id: device.deviceId,
-        store_id: device.storeId,
-        outcome: 'failure',
-        details,
-      })
-      .execute();
   }
 
   private async checkDuplicates(

@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { PullQuery, PullResponse, SyncedAccount } from '../../common/sync/protocol';
+import type { HeldAccount, SyncReceipt } from '../../common/sync/signed-records';
 import { statement } from '../db/compiled';
 import type { Dialect } from '../db/database';
 import type { DB } from '../db/schema';
 import type { PolicyService } from '../policies/policy.service';
 import type { TotpSecretBox } from '../auth/totp-secret-box';
+import { recordChainBreak } from './chain-breaks';
 import type { DevicePrincipal } from './device-auth';
+import { accountsDigest, type RecordSigner } from './record-signer';
 
 export interface StoreInfo {
   id: string;
@@ -44,7 +47,12 @@ export class PullService {
     private readonly policies: PolicyService,
     /** Opens the sealed TOTP secrets: a store PC needs them to check codes offline. */
     private readonly totpSecrets: TotpSecretBox,
+    /** Signs account records and receipts with the key the PCs pinned. */
+    private readonly signer: RecordSigner,
   ) {}
+
+  /** storeId → the accounts digest at one head of the 'users' sequence. */
+  private readonly digests = new Map<string, { head: number; digest: string }>();
 
   async pull(
     device: DevicePrincipal,
@@ -53,19 +61,32 @@ export class PullService {
     const now = this.now();
     // The device's sync time and what it reports, and where the sequence and the policy stand,
     // in one statement (one commit).
+    const reported = query.auditHead ?? null;
     const { rows } = await this.db.executeQuery<{
       head: number | string | null;
       policy: number | string | null;
+      reported_seq: number | string;
     }>(
       touchDevice(this.dialect, [
         now,
         query.appVersion ?? null,
-        query.auditHead ?? null,
+        reported,
+        reported,
+        reported,
         device.deviceId,
       ]),
     );
     const mark = rows[0];
-    if (mark && device.store && Number(mark.head ?? 0) === query.since) {
+    if (mark && reported !== null && Number(mark.reported_seq) > reported) {
+      await recordChainBreak(this.db, now, device, {
+        reason: 'head_went_back',
+        reportedSeq: Number(mark.reported_seq),
+        nowSeq: reported,
+      });
+    }
+    const head = Number(mark?.head ?? 0);
+    const digest = mark && head === query.since ? this.cachedDigest(device.storeId, head) : null;
+    if (mark && device.store && digest) {
       // Nothing was numbered after the cursor: no account changed and no revocation or removal
       // happened since (all of them take a number of the 'users' sequence, and a number is
       // only visible once the change that took it has committed). The full path below would
@@ -76,14 +97,39 @@ export class PullService {
         serverTime: now,
         fullSync: query.since === 0,
         store: device.store,
-        revocations: { disabledAccountIds: [], removedAccountIds: [] },
+        revocations: { disabledAccountIds: [], disabledAccounts: [], removedAccountIds: [] },
         accounts: [],
         policy:
           query.policyVersion === undefined || policy.version > query.policyVersion ? policy : null,
         more: false,
+        receipt: this.receipt(device, query, now, query.since, policy.version, digest),
       };
     }
     return this.fullPull(device, query, now);
+  }
+
+  private cachedDigest(storeId: string, head: number): string | null {
+    const cached = this.digests.get(storeId);
+    return cached?.head === head ? cached.digest : null;
+  }
+
+  private receipt(
+    device: DevicePrincipal,
+    query: PullQuery,
+    now: number,
+    cursor: number,
+    policyVersion: number,
+    digest: string,
+  ): SyncReceipt {
+    return this.signer.receipt({
+      deviceId: device.deviceId,
+      storeId: device.storeId,
+      serverTime: now,
+      auditHead: query.auditHead ?? 0,
+      cursor,
+      policyVersion,
+      accountsDigest: digest,
+    });
   }
 
   private async fullPull(
@@ -108,7 +154,16 @@ export class PullService {
         const revoked = await tx
           .selectFrom('users as u')
           .innerJoin('user_stores as us', 'us.user_id', 'u.id')
-          .select(['u.id', 'u.status', 'u.erased_at'])
+          .select([
+            'u.id',
+            'u.status',
+            'u.erased_at',
+            'u.username',
+            'u.display_name',
+            'u.email',
+            'u.role',
+            'u.change_seq',
+          ])
           .where('us.store_id', '=', storeId)
           .where('u.change_seq', '>', since)
           .where((eb) => eb.or([eb('u.status', '!=', 'active'), eb('u.erased_at', 'is not', null)]))
@@ -160,28 +215,59 @@ export class PullService {
           .select(['id', 'name', 'brand'])
           .where('id', '=', storeId)
           .executeTakeFirstOrThrow();
-        return { head, since, revoked, removed, accounts, store };
+        // The last page's receipt names every account the PC then holds, as of this snapshot.
+        const members =
+          accounts.length > query.limit
+            ? null
+            : await tx
+                .selectFrom('users as u')
+                .innerJoin('user_stores as us', 'us.user_id', 'u.id')
+                .select(['u.id', 'u.change_seq', 'u.status'])
+                .where('us.store_id', '=', storeId)
+                .where('u.erased_at', 'is', null)
+                .where('u.status', 'in', ['active', 'disabled'])
+                .execute();
+        return { head, since, revoked, removed, accounts, store, members };
       });
 
     const more = page.accounts.length > query.limit;
-    const accounts = page.accounts.slice(0, query.limit).map((u): SyncedAccount => ({
-      id: u.id,
-      username: u.username,
-      displayName: u.display_name,
-      email: u.email,
-      role: u.role,
-      status: 'active',
-      passwordHash: u.password_hash,
-      passwordChangedAt: u.password_changed_at === null ? null : Number(u.password_changed_at),
-      mustChangePassword: Number(u.must_change_password) === 1,
-      temporaryPasswordExpiresAt:
-        u.temp_password_expires_at === null ? null : Number(u.temp_password_expires_at),
-      totpSecret: this.totpSecrets.openOrNull(u.totp_secret),
-      version: Number(u.change_seq),
-    }));
-    const disabled = page.revoked
+    const accounts = page.accounts.slice(0, query.limit).map((u): SyncedAccount =>
+      this.signer.account(storeId, {
+        id: u.id,
+        username: u.username,
+        displayName: u.display_name,
+        email: u.email,
+        role: u.role,
+        status: 'active',
+        passwordHash: u.password_hash,
+        passwordChangedAt: u.password_changed_at === null ? null : Number(u.password_changed_at),
+        mustChangePassword: Number(u.must_change_password) === 1,
+        temporaryPasswordExpiresAt:
+          u.temp_password_expires_at === null ? null : Number(u.temp_password_expires_at),
+        totpSecret: this.totpSecrets.openOrNull(u.totp_secret),
+        version: Number(u.change_seq),
+      }),
+    );
+    // Disabled people travel as signed tombstones: no password, no TOTP secret.
+    const tombstones = page.revoked
       .filter((u) => u.status === 'disabled' && u.erased_at === null)
-      .map((u) => u.id);
+      .map((u) =>
+        this.signer.account(storeId, {
+          id: u.id,
+          username: u.username,
+          displayName: u.display_name,
+          email: u.email,
+          role: u.role,
+          status: 'disabled',
+          passwordHash: null,
+          passwordChangedAt: null,
+          mustChangePassword: false,
+          temporaryPasswordExpiresAt: null,
+          totpSecret: null,
+          version: Number(u.change_seq),
+        }),
+      );
+    const disabled = tombstones.map((u) => u.id);
     const removedIds = new Set([
       ...page.revoked.filter((u) => !disabled.includes(u.id)).map((u) => u.id),
       ...page.removed.map((r) => r.user_id),
@@ -191,28 +277,46 @@ export class PullService {
     const cursor = more ? accounts[accounts.length - 1]!.version : Math.max(page.head, page.since);
 
     const policy = await this.policies.currentBundle();
+    let receipt: SyncReceipt | null = null;
+    if (page.members) {
+      const held = page.members.map((m): HeldAccount => ({
+        id: m.id,
+        version: Number(m.change_seq),
+        status: m.status === 'disabled' ? 'disabled' : 'active',
+      }));
+      const digest = accountsDigest(held);
+      this.digests.set(storeId, { head: page.head, digest });
+      receipt = this.receipt(device, query, now, cursor, policy.version, digest);
+    }
 
     return {
       cursor,
       serverTime: now,
       fullSync: page.since === 0,
       store: page.store,
-      revocations: { disabledAccountIds: disabled, removedAccountIds: [...removedIds].sort() },
+      revocations: {
+        disabledAccountIds: disabled,
+        disabledAccounts: tombstones,
+        removedAccountIds: [...removedIds].sort(),
+      },
       accounts,
       policy:
         query.policyVersion === undefined || policy.version > query.policyVersion ? policy : null,
       more,
+      receipt,
     };
   }
 }
 
 /**
  * Records the pull on the device (last sync, and the app version and audit head it reports
- * when it does) and returns the head of the 'users' sequence and the current policy version.
+ * when it does; the head never goes down) and returns the head of the 'users' sequence, the
+ * current policy version and the highest audit head the device ever reported.
  */
 const touchDevice = statement(`update devices set last_sync_at = ?,
     app_version = coalesce(cast(? as text), app_version),
-    reported_seq = coalesce(cast(? as bigint), reported_seq)
+    reported_seq = case when cast(? as bigint) is null or reported_seq > cast(? as bigint)
+      then reported_seq else cast(? as bigint) end
   where id = ?
   returning (select value from counters where name = 'users') as head,
-    (select max(version) from policies) as policy`);
+    (select max(version) from policies) as policy, reported_seq`);

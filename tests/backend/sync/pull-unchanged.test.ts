@@ -10,6 +10,7 @@ import {
 } from '../../../common/sync/protocol';
 import type { PolicyService } from '../../../backend-sync/policies/policy.service';
 import { authenticateDevice } from '../../../backend-sync/sync/device-auth';
+import { RecordSigner } from '../../../backend-sync/sync/record-signer';
 import { PullService } from '../../../backend-sync/sync/pull.service';
 import {
   call,
@@ -77,6 +78,7 @@ describeEachDialect('sync pull with nothing new', (dialect) => {
       () => api.clock.nowMs(),
       policies,
       box,
+      new RecordSigner(keys.policy),
     );
     const device = await authenticateDevice(api.s.database.db, pc.auth.authorization);
     const full = (
