@@ -14,6 +14,8 @@ import { SignInFailures } from './auth/sign-in-failures';
 import { SignInService } from './auth/sign-in.service';
 import { openLocalStore, type LocalStore } from './db/local-store';
 import { DeviceService } from './device/device.service';
+import { OfflineBounds } from './device/offline-bounds';
+import { StoreIntegrity } from './integrity/store-integrity.service';
 import { StoreError } from './errors';
 import type { SecretKind, SecretStore } from './keychain/secret-store';
 import { secretName } from './keychain/secret-store';
@@ -77,18 +79,35 @@ async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) 
   const time = new TrustedTime(db, sealKey, clock, options.timeToleranceMs ?? DEFAULT_TOLERANCE_MS);
   const now = () => time.now();
   const audit = new AuditLog(db, macKey, deviceId, now);
+  // The time seal is written with every audit entry and names it (trusted-time.ts).
+  audit.onAppend((record) => time.persist(record));
+  const integrity = new StoreIntegrity({ db, audit, deviceId });
+  audit.onTamper(() => integrity.auditTampered());
+  audit.setInUse(() => storeInUse(db));
+  // Start-up checks, before anything else is recorded (invariant 9): the audit head, the time
+  // seal, then every signed record of a connected PC.
+  audit.checkHead();
   const anomaly = time.takeUnreportedAnomaly();
   if (anomaly) {
     audit.append({
       action: 'time.anomaly',
       outcome: 'failure',
-      details: { wallClock: anomaly.wall, behindMs: anomaly.behindMs, at: 'startup' },
+      details: {
+        wallClock: anomaly.wall,
+        behindMs: anomaly.behindMs,
+        at: 'startup',
+        ...(anomaly.seal ? { seal: anomaly.seal } : {}),
+      },
     });
   }
+  integrity.checkStore();
+  const receipt = integrity.receipt();
+  if (receipt) time.raiseFloor(receipt.serverTime);
 
   const hasher = options.hasher ?? new PasswordHasher();
   const accounts = new AccountRepository(db);
-  const policies = new PolicyService(db, audit, now);
+  const policies = new PolicyService(db, audit, now, integrity);
+  const bounds = new OfflineBounds({ db, device, integrity });
   const passwords = new PasswordService(accounts, hasher, device);
   const totp = new TotpService(db, accounts, hasher);
   const lockout = new LockoutTracker(db);
@@ -108,6 +127,8 @@ async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) 
     device,
     time,
     clock,
+    integrity,
+    bounds,
   };
 
   const signIn = new SignInService(base);
@@ -160,6 +181,14 @@ async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) 
       store.close();
     },
   };
+}
+
+/** Whether the store was in use: then its audit log cannot be empty (every change is audited). */
+function storeInUse(db: LocalStore['db']): boolean {
+  const row = db
+    .prepare('SELECT (SELECT count(*) FROM accounts) + (SELECT count(*) FROM sync_state) AS n')
+    .get() as { n: number };
+  return row.n > 0;
 }
 
 /** Device keys: created with a new store; for an existing store, missing means unusable. */

@@ -19,13 +19,14 @@ import {
 import {
   call,
   createPerson,
+  createStore,
   signInAs,
   startAdminApi,
   type AdminApi,
   type Person,
 } from '../backend/stores/support/admin-api';
 import { contract } from '../../common/ipc/contract';
-import { ADMIN_PASSWORD, CoreHarness, errorCode, expectStep } from '../support/core-harness';
+import { CoreHarness, errorCode, expectStep } from '../support/core-harness';
 
 let api: AdminApi;
 let base: string;
@@ -35,7 +36,11 @@ let harness: CoreHarness;
 let kh: Keyholder;
 let adminSession: string;
 let serverManager: Person;
-let localSecret: string;
+/** Server people assigned to the PC's store: after it connects, they sign in on it. */
+let tillAdmin: Person;
+let tillCrew: Person;
+let crewSession: string;
+let officeId: string;
 
 /** A fresh server code for the franchise admin (each code works once). */
 function code(secret = api.adminSecret): string {
@@ -101,14 +106,36 @@ beforeAll(async () => {
   data = await buildTwoStores();
   uploaded = await uploadTwoStores(api, data);
   serverManager = await createPerson(api, { role: 'manager', stores: [uploaded.northId] });
+  // The PC is a back office's, so the two stores' figures below stay as built.
+  const office = await createStore(api, 'Head office');
+  tillAdmin = await createPerson(api, { role: 'admin', stores: [office] });
+  tillCrew = await createPerson(api, { role: 'viewer', stores: [office] });
+  officeId = office;
   await api.s.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(api.s.app.server.address() as AddressInfo).port}`;
   harness = new CoreHarness();
   const local = await harness.setUp();
   adminSession = local.session.sessionId;
-  localSecret = local.secret;
   kh = harness.kh;
 }, 120_000);
+
+/** What the back office PC uploaded to the server. */
+function officeEvents() {
+  return api.s.database.db
+    .selectFrom('audit_events')
+    .select(['action', 'outcome'])
+    .where('store_id', '=', officeId)
+    .execute();
+}
+
+/** Password + code on the PC, the code from the person's phone at the PC's trusted time. */
+async function signInLocally(person: Person): Promise<string> {
+  const first = expectStep(await kh.signIn.signIn(person.username, PASSWORD), 'needs_totp');
+  const code = harness.code(person.secret, 0, kh.time.now());
+  const done = expectStep(await kh.signIn.submitCode(first.challengeId, code), 'signed_in');
+  harness.clock.advance(30_000);
+  return done.session.sessionId;
+}
 
 afterAll(async () => {
   harness?.dispose();
@@ -130,24 +157,26 @@ describe('before the PC is connected', () => {
 });
 
 describe('signed in to a real server', () => {
-  beforeAll(() => kh.device.markEnrolled(base, harness.clock.nowMs()));
+  beforeAll(async () => {
+    // The local admin connects the PC to the store: its people now come from the server.
+    const enrollment = await call(
+      api.s,
+      'POST',
+      `/api/v1/stores/${officeId}/enrollment-codes`,
+      api.admin,
+    );
+    const status = await kh.sync.connect(adminSession, {
+      serverUrl: base,
+      code: enrollment.json<{ code: string }>().code,
+      deviceName: 'Back office',
+    });
+    expect(status.lastError).toBeNull();
+    adminSession = await signInLocally(tillAdmin);
+    crewSession = await signInLocally(tillCrew);
+  });
 
   it('refuses a local session that is not an admin', async () => {
-    const made = await kh.staff.create(adminSession, {
-      username: 'vera.crew',
-      displayName: 'Vera Crew',
-      email: '',
-      role: 'viewer',
-    });
-    const first = expectStep(
-      await kh.signIn.signIn('vera.crew', made.temporaryPassword),
-      'needs_password_change',
-    );
-    const done = expectStep(
-      await kh.signIn.submitNewPassword(first.challengeId, 'lilac violin morning tea'),
-      'signed_in',
-    );
-    const crew = done.session.sessionId;
+    const crew = crewSession;
     expect(await errorCode(() => kh.serverAdmin.status(crew))).toBe('forbidden');
     expect(
       await errorCode(() =>
@@ -194,7 +223,7 @@ describe('signed in to a real server', () => {
       connected: true,
       serverUrl: base,
       signedIn: true,
-      email: 'ada@example.test',
+      email: tillAdmin.email,
       serverUser: 'Ada Admin',
     });
     expect(JSON.stringify(status)).not.toMatch(/khr_|eyJ/);
@@ -468,7 +497,9 @@ describe('signed in to a real server', () => {
 
   it('audit: search across stores with filters and paging, export CSV and JSON', async () => {
     const all = await kh.serverAdmin.searchAudit(adminSession, { limit: 5, offset: 0 });
-    expect(all.total).toBe(data.chainNorth.length + data.chainSouth.length);
+    expect(all.total).toBe(
+      data.chainNorth.length + data.chainSouth.length + (await officeEvents()).length,
+    );
     expect(all.entries).toHaveLength(5);
     const failures = await kh.serverAdmin.searchAudit(adminSession, {
       storeId: uploaded.northId,
@@ -498,7 +529,12 @@ describe('signed in to a real server', () => {
       utcOffsetMinutes: 0,
       outOfSyncHours: 24,
     });
-    expect(figures.signIns.totals).toEqual({ signIns: 3, failures: 14, lockouts: 1 });
+    // The two stores' figures, and the back office PC's first-run sign-in it uploaded.
+    const office = (await officeEvents()).filter(
+      (e) => e.action === 'auth.sign_in' && e.outcome === 'success',
+    );
+    expect(office).toHaveLength(1);
+    expect(figures.signIns.totals).toEqual({ signIns: 4, failures: 14, lockouts: 1 });
     const southDay = figures.signIns.days.find((d) => d.storeId === uploaded.southId);
     expect(southDay).toMatchObject({ day: '2026-11-29', failures: 11, lockouts: 1 });
     expect(figures.lockouts.lockouts.map((l) => l.storeId)).toEqual([uploaded.southId]);
@@ -591,7 +627,7 @@ describe('signed in to a real server', () => {
     const held = kh.serverAdmin as unknown as { store: { sessionIds(): string[] } };
     expect(held.store.sessionIds()).not.toContain(adminSession);
     await waitFor(async () => (await liveServerSessions()) === live - 1);
-    await kh.myAccount.unlockSession(adminSession, ADMIN_PASSWORD);
+    await kh.myAccount.unlockSession(adminSession, PASSWORD);
     expect(kh.serverAdmin.status(adminSession).signedIn).toBe(false);
     expect(await errorCode(() => kh.serverAdmin.listStores(adminSession))).toBe(
       'server_sign_in_required',
@@ -612,11 +648,11 @@ describe('signed in to a real server', () => {
 
 describe('transport failures', () => {
   it('an unreachable server and a TLS failure are clear errors', async () => {
-    const session = await harness.signInWithCode('Ada.Admin', ADMIN_PASSWORD, localSecret);
+    const session = await signInLocally(tillAdmin);
     kh.device.markEnrolled('http://127.0.0.1:9', harness.clock.nowMs());
-    expect(await errorCode(() => signInToServer(session.sessionId))).toBe('server_unreachable');
+    expect(await errorCode(() => signInToServer(session))).toBe('server_unreachable');
     kh.device.markEnrolled(base.replace('http:', 'https:'), harness.clock.nowMs());
-    expect(await errorCode(() => signInToServer(session.sessionId))).toBe('server_tls');
+    expect(await errorCode(() => signInToServer(session))).toBe('server_tls');
   });
 });
 

@@ -25,6 +25,11 @@ export interface AccountRow {
   serverVersion: number;
   /** Where the TOTP secret came from (the server's is cleared when the server clears it). */
   totpOrigin: 'local' | 'server';
+  /**
+   * The record the sync server signed for this account (JSON), or null for one made on a
+   * standalone PC. Written only by the sync engine; checked by integrity/store-integrity.
+   */
+  signedRecord: string | null;
 }
 
 interface DbRow {
@@ -48,6 +53,7 @@ interface DbRow {
   last_sign_in_at: number | null;
   server_version: number;
   totp_origin: 'local' | 'server';
+  signed_record: string | null;
 }
 
 function fromDb(row: DbRow): AccountRow {
@@ -72,6 +78,7 @@ function fromDb(row: DbRow): AccountRow {
     lastSignInAt: row.last_sign_in_at,
     serverVersion: row.server_version,
     totpOrigin: row.totp_origin,
+    signedRecord: row.signed_record,
   };
 }
 
@@ -94,7 +101,10 @@ const COLUMNS: Record<string, string> = {
 };
 
 export type AccountPatch = Partial<
-  Omit<AccountRow, 'id' | 'username' | 'createdAt' | 'serverVersion' | 'totpOrigin'>
+  Omit<
+    AccountRow,
+    'id' | 'username' | 'createdAt' | 'serverVersion' | 'totpOrigin' | 'signedRecord'
+  >
 >;
 
 /** Plain data access for accounts; rules live in the services. */

@@ -7,6 +7,7 @@ import { invalidCredentials } from '../auth/sign-in.service';
 import type { Db } from '../db/database';
 import { KeyholderError } from '../errors';
 import type { PolicyService } from '../policy/policy.service';
+import type { StoreIntegrity } from '../integrity/store-integrity.service';
 import type { TrustedTime } from '../time/trusted-time';
 import type { EnrollmentStart, TotpService } from '../totp/totp.service';
 import type { AccountRepository, AccountRow } from './account-repository';
@@ -44,6 +45,7 @@ export class MyAccountService {
       policies: PolicyService;
       time: TrustedTime;
       failures: SignInFailures;
+      integrity: StoreIntegrity;
     },
   ) {}
 
@@ -135,6 +137,14 @@ export class MyAccountService {
 
   async disableTotp(sessionId: string, password: string, code: string): Promise<void> {
     const { account } = this.me(sessionId);
+    if (account.totpOrigin === 'server' && account.signedRecord !== null) {
+      // The server's secret is in the signed record: turning it off here would only make the
+      // record disagree. Only an admin's reset on the server removes it.
+      throw new KeyholderError(
+        'totp_managed',
+        'Two-step sign-in for your account is managed by the sync server. Ask an administrator to reset it.',
+      );
+    }
     if (this.d.policies.forRole(account.role).totp.required) {
       throw new KeyholderError(
         'totp_required',
@@ -143,7 +153,7 @@ export class MyAccountService {
     }
     await this.provePassword(account, password);
     const now = this.d.time.now();
-    const check = this.d.totp.verify(account.id, code, now);
+    const check = this.d.totp.verify(account, code, now);
     if (!check.ok) {
       this.d.failures.record(
         account.username,
@@ -193,6 +203,8 @@ export class MyAccountService {
       this.d.sessions.end(sessionId, 'account_disabled');
       throw new KeyholderError('session_ended', 'You are signed out. Sign in again.');
     }
+    // A locked session unlocks only against the record the server signed.
+    this.d.integrity.assertAccount(account);
     await this.provePassword(account, password);
     this.d.audit.append({ actor: ref(account), action: 'auth.session_unlock', outcome: 'success' });
     return this.d.sessions.markUnlocked(sessionId);
@@ -224,6 +236,7 @@ export class MyAccountService {
     const account = this.d.accounts.byId(session.accountId);
     if (!account || account.status !== 'active')
       throw new KeyholderError('session_ended', 'You are signed out. Sign in again.');
+    this.d.integrity.assertAccount(account);
     return { session, account };
   }
 }

@@ -7,6 +7,7 @@ import type { SessionService, SessionView } from '../auth/session.service';
 import type { Db } from '../db/database';
 import { KeyholderError } from '../errors';
 import type { Authorizer } from '../rbac/authorizer';
+import type { StoreIntegrity } from '../integrity/store-integrity.service';
 import type { TrustedTime } from '../time/trusted-time';
 import type { TotpService } from '../totp/totp.service';
 import type { AccountRepository, AccountRow } from './account-repository';
@@ -53,6 +54,7 @@ export class StaffService {
       audit: AuditLog;
       authz: Authorizer;
       time: TrustedTime;
+      integrity: StoreIntegrity;
     },
   ) {}
 
@@ -102,6 +104,7 @@ export class StaffService {
       lastSignInAt: null,
       serverVersion: 0,
       totpOrigin: 'local',
+      signedRecord: null,
     };
     this.d.db.transaction(() => {
       if (this.d.accounts.byUsername(account.username))
@@ -225,6 +228,8 @@ export class StaffService {
     this.d.authz.require(me, permission);
     const target = this.d.accounts.byId(accountId);
     if (!target) throw new KeyholderError('not_found', 'That account does not exist.');
+    // The rank check below reads the target's role: it must be the role the server signed.
+    this.d.integrity.assertAccount(target);
     if (target.id === me.accountId)
       throw new KeyholderError(
         'not_on_self',

@@ -39,6 +39,18 @@ interface Row {
 
 const HEAD = 'audit_head';
 
+/** Why the log no longer reaches its sealed head (the `reason` of an audit tamper entry). */
+export type HeadProblem =
+  | 'head_missing'
+  | 'head_forged'
+  | 'log_deleted'
+  | 'truncated'
+  | 'appended_behind'
+  | 'head_mismatch';
+
+/** Called (inside the append's transaction) after every entry written, e.g. to seal state. */
+export type AppendListener = (record: AuditRecord) => void;
+
 /**
  * The device's append-only, tamper-evident log (invariant 7).
  *
@@ -47,11 +59,22 @@ const HEAD = 'audit_head';
  *   if the entry cannot be written, the transaction (and so the action) is rolled back.
  * - seq is 1..n without gaps; each entry covers the previous entry's hash; each hash is MACed
  *   with a keychain key; a sealed head (last seq + hash) detects truncation of the tail.
+ * - Truncation is detected, never repaired: before it extends the chain, `append` checks that
+ *   the last entry is the sealed head (a missing head on a log that has entries, or on a store
+ *   that was in use, is tampering too). If not, it first records an `integrity.tamper` entry
+ *   (subject 'audit') chained to what is really there; that entry stays in the chain, goes to
+ *   the server with the rest, and makes `verify` report the break for ever.
  */
 export class AuditLog {
   private readonly insert;
   private readonly readHead;
   private readonly writeHead;
+  private readonly listeners: AppendListener[] = [];
+  private readonly tamperListeners: ((problem: HeadProblem) => void)[] = [];
+  /** Whether this store was in use before start-up (an empty log is then a deleted one). */
+  private inUse: () => boolean = () => false;
+  /** Whether this run has seen the log hold entries (an empty log is then a deleted one). */
+  private hadEntries = false;
 
   constructor(
     private readonly db: Db,
@@ -68,32 +91,113 @@ export class AuditLog {
     );
   }
 
+  /** Runs `fn` with every entry written, in the entry's transaction. */
+  onAppend(fn: AppendListener): void {
+    this.listeners.push(fn);
+  }
+
+  /** Runs `fn` when a head problem is found (after its tamper entry is written). */
+  onTamper(fn: (problem: HeadProblem) => void): void {
+    this.tamperListeners.push(fn);
+  }
+
+  /** Tells the log how to know that the store was in use (accounts, a sync server). */
+  setInUse(fn: () => boolean): void {
+    this.inUse = fn;
+  }
+
+  /**
+   * Checks the head now (at start-up, before anything else is audited): a problem is recorded
+   * as an `integrity.tamper` entry and returned.
+   */
+  checkHead(): HeadProblem | null {
+    const problem = this.db.transaction(() => this.guardHead(this.lastEntry(), this.inUse()))();
+    if (problem) for (const fn of this.tamperListeners) fn(problem);
+    return problem;
+  }
+
   /** Appends one entry; throws (and so aborts the surrounding transaction) on any failure. */
   append(event: AuditEvent): AuditRecord {
-    return this.db.transaction(() => {
-      const last = this.db
-        .prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
-        .get() as { seq: number; hash: string } | undefined;
-      const base = {
-        seq: (last?.seq ?? 0) + 1,
-        at: this.trustedNow(),
-        deviceId: this.deviceId,
-        actorId: event.actor?.id ?? null,
-        actorName: event.actor?.name ?? null,
-        action: event.action,
-        targetId: event.target?.id ?? null,
-        targetName: event.target?.name ?? null,
-        outcome: event.outcome,
-        details: event.details ?? {},
-        prevHash: last?.hash ?? GENESIS_HASH,
-      };
-      const hash = sha256Hex(auditHashInput(base));
-      const record: AuditRecord = { ...base, hash, mac: hmacHex(this.macKey, hash) };
-      this.insert.run({ ...record, details: JSON.stringify(record.details) });
-      const head = JSON.stringify({ seq: record.seq, hash });
-      this.writeHead.run(HEAD, head, sealValue(this.macKey, HEAD, head));
-      return record;
+    const { record, problem } = this.db.transaction(() => {
+      const found = this.guardHead(this.lastEntry(), this.hadEntries);
+      return { problem: found, record: this.write(event, this.lastEntry()) };
     })();
+    if (problem) for (const fn of this.tamperListeners) fn(problem);
+    return record;
+  }
+
+  private lastEntry(): { seq: number; hash: string } | undefined {
+    return this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+      { seq: number; hash: string } | undefined;
+  }
+
+  /**
+   * Compares the last entry with the sealed head; records a problem found (see the class).
+   * `emptyIsDeleted`: the log is known to have held entries, so no head and no entry is a
+   * deletion, not a new log.
+   */
+  private guardHead(
+    last: { seq: number; hash: string } | undefined,
+    emptyIsDeleted: boolean,
+  ): HeadProblem | null {
+    const head = this.sealedHead();
+    if (head) this.hadEntries = true;
+    const problem: HeadProblem | null =
+      head === 'tampered'
+        ? 'head_forged'
+        : !head
+          ? last
+            ? 'head_missing'
+            : emptyIsDeleted
+              ? 'log_deleted'
+              : null
+          : !last
+            ? 'log_deleted'
+            : head.seq > last.seq
+              ? 'truncated'
+              : head.seq < last.seq
+                ? 'appended_behind'
+                : head.hash !== last.hash
+                  ? 'head_mismatch'
+                  : null;
+    if (!problem) return null;
+    this.write(
+      {
+        action: 'integrity.tamper',
+        outcome: 'failure',
+        details: {
+          subject: 'audit',
+          reason: problem,
+          foundSeq: last?.seq ?? 0,
+          ...(head && head !== 'tampered' ? { sealedSeq: head.seq } : {}),
+        },
+      },
+      last,
+    );
+    return problem;
+  }
+
+  private write(event: AuditEvent, last: { seq: number; hash: string } | undefined): AuditRecord {
+    const base = {
+      seq: (last?.seq ?? 0) + 1,
+      at: this.trustedNow(),
+      deviceId: this.deviceId,
+      actorId: event.actor?.id ?? null,
+      actorName: event.actor?.name ?? null,
+      action: event.action,
+      targetId: event.target?.id ?? null,
+      targetName: event.target?.name ?? null,
+      outcome: event.outcome,
+      details: event.details ?? {},
+      prevHash: last?.hash ?? GENESIS_HASH,
+    };
+    const hash = sha256Hex(auditHashInput(base));
+    const record: AuditRecord = { ...base, hash, mac: hmacHex(this.macKey, hash) };
+    this.insert.run({ ...record, details: JSON.stringify(record.details) });
+    const head = JSON.stringify({ seq: record.seq, hash });
+    this.writeHead.run(HEAD, head, sealValue(this.macKey, HEAD, head));
+    for (const fn of this.listeners) fn(record);
+    return record;
   }
 
   /** Walks the whole chain and names the first entry that does not verify. */
@@ -102,13 +206,21 @@ export class AuditLog {
     let prevHash = GENESIS_HASH;
     let checked = 0;
     const rows = this.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as Iterable<Row>;
+    // A break found earlier stays reported: the log is never repaired.
+    let recorded: number | null = null;
     for (const row of rows) {
       const reason = this.checkRow(row, expectedSeq, prevHash);
       if (reason) return { ok: false, checked, firstBadSeq: expectedSeq, reason };
+      if (recorded === null && row.action === 'integrity.tamper') {
+        const found = auditTamperSeq(row.details);
+        if (found !== null) recorded = found + 1;
+      }
       checked += 1;
       expectedSeq = row.seq + 1;
       prevHash = row.hash;
     }
+    if (recorded !== null)
+      return { ok: false, checked, firstBadSeq: recorded, reason: 'truncated' };
     const head = this.sealedHead();
     if (head === 'tampered')
       return { ok: false, checked, firstBadSeq: expectedSeq, reason: 'truncated' };
@@ -229,6 +341,12 @@ function toRecord(row: Row): AuditRecord {
     hash: row.hash,
     mac: row.mac,
   };
+}
+
+/** The last entry that was there when an audit tamper entry was written, or null. */
+function auditTamperSeq(details: string): number | null {
+  const parsed = JSON.parse(details) as { subject?: unknown; foundSeq?: unknown };
+  return parsed.subject === 'audit' && typeof parsed.foundSeq === 'number' ? parsed.foundSeq : null;
 }
 
 /** Thrown when an action cannot be recorded; the action did not happen. */

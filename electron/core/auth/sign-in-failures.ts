@@ -16,7 +16,8 @@ export type FailureReason =
   | 'account_disabled'
   | 'temporary_password_expired'
   | 'clock_problem'
-  | 'offline_limit';
+  | 'offline_limit'
+  | 'record_untrusted';
 
 /** Key used for names that are not even valid usernames: they share one counter. */
 const INVALID_NAME_KEY = '(invalid)';

@@ -6,6 +6,8 @@ import { PasswordPolicyError, type PasswordService } from '../accounts/password.
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../db/database';
 import type { DeviceService } from '../device/device.service';
+import type { OfflineBounds } from '../device/offline-bounds';
+import type { StoreIntegrity } from '../integrity/store-integrity.service';
 import { KeyholderError } from '../errors';
 import type { PolicyService } from '../policy/policy.service';
 import type { Clock } from '../time/clock';
@@ -64,6 +66,8 @@ export interface SignInDeps {
   device: DeviceService;
   time: TrustedTime;
   clock: Clock;
+  integrity: StoreIntegrity;
+  bounds: OfflineBounds;
 }
 
 /**
@@ -85,6 +89,10 @@ export class SignInService {
     const key = parsed.success ? parsed.data : null;
     this.failures.assertOpen(key ?? '', now);
     const account = key ? this.d.accounts.byUsername(key) : null;
+    // Before the password: a record changed outside Keyholder, or a store that cannot be
+    // trusted, signs nobody in, whatever password is typed (invariant 9).
+    if (account) this.assertTrusted(account);
+    else this.assertStoreTrusted();
     // Unknown users cost one argon2id verify too, so timing does not reveal who exists.
     const verdict = await this.d.hasher.verify(
       account?.passwordHash ?? (await this.dummyHash()),
@@ -119,7 +127,7 @@ export class SignInService {
     const c = this.challenge(challengeId, 'totp');
     const now = this.d.time.now();
     this.failures.assertOpen(c.username, now, () => this.challenges.delete(c.id));
-    const result = this.d.totp.match(c.accountId, code, now);
+    const result = this.d.totp.match(this.mustAccount(c), code, now);
     if (!result.ok) {
       this.wrongCode(c);
       this.failures.record(
@@ -342,20 +350,40 @@ export class SignInService {
         'This computer’s clock was set back, so sign-in is paused. Ask an administrator to confirm the time, or connect to the sync server.',
       );
     }
-    const bound = this.d.device.offlineViolation(this.d.policies.forRole(account.role), now);
+    const bound = this.d.bounds.violation(this.d.policies.forRole(account.role), now);
     if (bound) {
       this.failures.refuse(account, 'offline_limit', { bound: bound.kind });
       throw new KeyholderError(
         'offline_limit',
         bound.kind === 'hours'
           ? `This computer has not reached the sync server for more than ${bound.limitHours} hours. Connect it to the network, then sign in.`
-          : `This computer has reached its limit of ${bound.limit} offline sign-ins. Connect it to the network, then sign in.`,
+          : bound.kind === 'sign_ins'
+            ? `This computer has reached its limit of ${bound.limit} offline sign-ins. Connect it to the network, then sign in.`
+            : 'This computer must reach the sync server before anyone signs in. Connect it to the network, then sign in.',
         { kind: bound.kind },
       );
     }
   }
 
+  /** The account's record and the store can be relied on; else refused and audited. */
+  private assertTrusted(account: AccountRow): void {
+    try {
+      this.d.integrity.assertAccount(account);
+    } catch (error) {
+      if (error instanceof KeyholderError)
+        this.failures.refuse(account, 'record_untrusted', { code: error.code });
+      throw error;
+    }
+  }
+
+  private assertStoreTrusted(): void {
+    const blocker = this.d.integrity.signInBlocker();
+    if (blocker) throw blocker;
+  }
+
   private async upgradeHash(account: AccountRow, password: string, now: number): Promise<void> {
+    // A connected PC's hash is the server's signed one: the server upgrades it at its own sign-in.
+    if (account.signedRecord !== null) return;
     const passwordHash = await this.d.hasher.hash(password);
     this.d.accounts.update(account.id, { passwordHash, updatedAt: now });
   }
@@ -394,6 +422,7 @@ export class SignInService {
     if (c.wrongCodes >= MAX_WRONG_CODES) this.challenges.delete(c.id);
   }
 
+  /** The challenge's account, read again and checked (its record may have changed since). */
   private mustAccount(c: Challenge): AccountRow {
     const account = this.d.accounts.byId(c.accountId);
     if (!account || account.status !== 'active') {
@@ -402,6 +431,12 @@ export class SignInService {
         'challenge_expired',
         'This sign-in is no longer valid. Start again.',
       );
+    }
+    try {
+      this.assertTrusted(account);
+    } catch (error) {
+      this.challenges.delete(c.id);
+      throw error;
     }
     return account;
   }

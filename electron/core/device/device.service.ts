@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { EffectivePolicy } from '../../../common/policy/policy';
 import type { Db } from '../db/database';
 
 export interface DeviceState {
@@ -12,9 +11,6 @@ export interface DeviceState {
   signInsSinceSync: number;
 }
 
-export type OfflineBoundViolation =
-  { kind: 'hours'; limitHours: number; lastSyncAt: number } | { kind: 'sign_ins'; limit: number };
-
 interface Row {
   device_id: string;
   store_name: string;
@@ -26,8 +22,10 @@ interface Row {
 }
 
 /**
- * This PC's identity and its sync bookkeeping. Offline bounds (invariant 5) apply only to a
- * device enrolled with a sync server: a standalone device has no server to come back to.
+ * This PC's identity and its sync bookkeeping. The mode is whether the PC holds a pinned server
+ * (`sync_state`), never the `mode` column alone: that column, `last_sync_at` and
+ * `sign_ins_since_sync` are mirrors, and the decisions they once made come from signed records
+ * (device/offline-bounds.ts, integrity/store-integrity.service.ts).
  */
 export class DeviceService {
   constructor(private readonly db: Db) {}
@@ -41,13 +39,17 @@ export class DeviceService {
   }
 
   state(): DeviceState {
-    const row = this.db.prepare('SELECT * FROM device WHERE id = 1').get() as Row | undefined;
+    const row = this.db
+      .prepare(
+        'SELECT *, EXISTS (SELECT 1 FROM sync_state WHERE id = 1) AS pinned FROM device WHERE id = 1',
+      )
+      .get() as (Row & { pinned: number }) | undefined;
     if (!row) throw new Error('device row missing: call ensure() first');
     return {
       deviceId: row.device_id,
       storeName: row.store_name,
       brandName: row.brand_name,
-      mode: row.mode,
+      mode: row.pinned === 1 ? 'enrolled' : 'standalone',
       serverUrl: row.server_url,
       lastSyncAt: row.last_sync_at,
       signInsSinceSync: row.sign_ins_since_sync,
@@ -69,30 +71,16 @@ export class DeviceService {
       .run(serverUrl, now);
   }
 
-  /** A successful sync resets the offline bounds. */
-  markSynced(now: number): void {
+  /** A stored sync receipt restarts the offline bounds: the mirror columns follow it. */
+  markReceipt(serverTime: number, signInsSince: number): void {
     this.db
-      .prepare('UPDATE device SET last_sync_at = ?, sign_ins_since_sync = 0 WHERE id = 1')
-      .run(now);
+      .prepare('UPDATE device SET last_sync_at = ?, sign_ins_since_sync = ? WHERE id = 1')
+      .run(serverTime, signInsSince);
   }
 
   recordSignIn(): void {
     this.db
       .prepare('UPDATE device SET sign_ins_since_sync = sign_ins_since_sync + 1 WHERE id = 1')
       .run();
-  }
-
-  /** Null when a sign-in is within the role's offline bounds (always null when standalone). */
-  offlineViolation(policy: EffectivePolicy, now: number): OfflineBoundViolation | null {
-    const state = this.state();
-    if (state.mode !== 'enrolled') return null;
-    const lastSyncAt = state.lastSyncAt ?? 0;
-    if (now - lastSyncAt > policy.offline.maxHoursSinceSync * 3_600_000) {
-      return { kind: 'hours', limitHours: policy.offline.maxHoursSinceSync, lastSyncAt };
-    }
-    if (state.signInsSinceSync >= policy.offline.maxSignInsSinceSync) {
-      return { kind: 'sign_ins', limit: policy.offline.maxSignInsSinceSync };
-    }
-    return null;
   }
 }

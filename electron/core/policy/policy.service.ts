@@ -5,9 +5,11 @@ import {
   PROFILE_WARNINGS,
   resolvePolicy,
 } from '../../../common/policy/policy';
+import type { SignedPolicy } from '../../../common/sync/protocol';
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../db/database';
 import { KeyholderError } from '../errors';
+import type { StoreIntegrity } from '../integrity/store-integrity.service';
 
 export interface Actor {
   readonly id: string;
@@ -16,7 +18,9 @@ export interface Actor {
 
 /**
  * The device's current policy document. In standalone mode an admin edits it here; once the
- * device is enrolled, only a signed bundle from the server may replace it (sync issue).
+ * device is enrolled, only a signed bundle from the server may replace it, and the document in
+ * use is the stored bundle's, checked against the pinned key whenever it is read from the store
+ * (a connected PC's policy that does not verify stops sign-in until a sync: StoreIntegrity).
  */
 export class PolicyService {
   private cache: PolicyDocument | null = null;
@@ -25,12 +29,19 @@ export class PolicyService {
     private readonly db: Db,
     private readonly audit: AuditLog,
     private readonly now: () => number,
+    private readonly integrity: StoreIntegrity,
   ) {}
 
   current(): PolicyDocument {
     if (this.cache) return this.cache;
-    const row = this.db.prepare('SELECT document FROM policy WHERE id = 1').get() as
-      { document: string } | undefined;
+    const row = this.db.prepare('SELECT document, signed_bundle FROM policy WHERE id = 1').get() as
+      { document: string; signed_bundle: string | null } | undefined;
+    const anchor = this.integrity.anchor();
+    if (anchor) {
+      const trusted = this.integrity.trustedPolicy(anchor, row);
+      // Untrusted: sign-in is stopped; the rest of the app shows the default meanwhile.
+      return trusted ? (this.cache = trusted) : defaultPolicyDocument();
+    }
     this.cache = row
       ? policyDocumentSchema.parse(JSON.parse(row.document))
       : defaultPolicyDocument();
@@ -104,15 +115,22 @@ export function applyServerPolicy(
   db: Db,
   audit: AuditLog,
   policies: PolicyService,
-  next: PolicyDocument,
+  bundle: SignedPolicy,
   now: number,
 ): void {
   const before = policies.current();
+  const next = bundle.document;
   db.prepare(
-    `INSERT INTO policy (id, version, document, updated_at, updated_by) VALUES (1, @version, @document, @at, NULL)
+    `INSERT INTO policy (id, version, document, updated_at, updated_by, signed_bundle)
+     VALUES (1, @version, @document, @at, NULL, @bundle)
      ON CONFLICT(id) DO UPDATE SET version = excluded.version, document = excluded.document,
-     updated_at = excluded.updated_at, updated_by = NULL`,
-  ).run({ version: next.version, document: JSON.stringify(next), at: now });
+     updated_at = excluded.updated_at, updated_by = NULL, signed_bundle = excluded.signed_bundle`,
+  ).run({
+    version: next.version,
+    document: JSON.stringify(next),
+    at: now,
+    bundle: JSON.stringify(bundle),
+  });
   audit.append({
     action: 'policy.change',
     outcome: 'success',

@@ -89,6 +89,7 @@ export class FirstRunService {
       lastSignInAt: null,
       serverVersion: 0,
       totpOrigin: 'local',
+      signedRecord: null,
     };
     this.d.db.transaction(() => {
       if (!this.needsSetup())

@@ -1,5 +1,8 @@
-import type { AccountRow } from '../accounts/account-repository';
+import { syncedAccountSchema } from '../../../common/sync/protocol';
+import { recordedAccountFields } from '../../../common/sync/signed-records';
+import type { AccountRepository, AccountRow } from '../accounts/account-repository';
 import type { Db } from '../db/database';
+import { NO_PASSWORD } from '../integrity/store-integrity.service';
 import { SyncStateRepository } from './sync-state';
 
 /**
@@ -29,5 +32,24 @@ export function queuePasswordChange(
     mustChangePassword: patch.mustChangePassword,
     baseVersion: account.serverVersion,
     ...(kind === 'password_reset' ? { temporaryUntil: patch.tempPasswordExpiresAt ?? null } : {}),
+  });
+}
+
+/**
+ * The server did not take a password changed here (superseded or refused) and nothing else
+ * waits for it: the account's password becomes its signed record's again, so the row agrees
+ * with the record it holds (a newer record, if any, comes with the next pull).
+ */
+export function revertToRecord(accounts: AccountRepository, accountId: string): void {
+  const account = accounts.byId(accountId);
+  if (!account?.signedRecord) return;
+  const record = syncedAccountSchema.safeParse(JSON.parse(account.signedRecord));
+  if (!record.success) return;
+  const fields = recordedAccountFields(record.data, NO_PASSWORD);
+  accounts.update(accountId, {
+    passwordHash: fields.passwordHash,
+    passwordChangedAt: fields.passwordChangedAt,
+    mustChangePassword: fields.mustChangePassword,
+    tempPasswordExpiresAt: fields.tempPasswordExpiresAt,
   });
 }

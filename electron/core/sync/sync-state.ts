@@ -1,4 +1,5 @@
 import type { AccountChange } from '../../../common/sync/protocol';
+import type { HeldAccount, SyncReceipt } from '../../../common/sync/signed-records';
 import type { Db } from '../db/database';
 
 export interface SyncState {
@@ -68,10 +69,11 @@ export class SyncStateRepository {
          ON CONFLICT(id) DO UPDATE SET server_url = excluded.server_url, store_id = excluded.store_id,
            server_public_key = excluded.server_public_key, cursor = 0, policy_version = 0,
            acknowledged_seq = 0, full_sync_pending = 1, connected_at = excluded.connected_at,
-           last_error_code = NULL, last_error_message = NULL`,
+           last_error_code = NULL, last_error_message = NULL, receipt = NULL`,
       )
       .run(serverUrl, storeId, serverPublicKey, now);
     this.db.prepare('DELETE FROM full_sync_seen').run();
+    this.db.prepare('DELETE FROM receipt_accounts').run();
   }
 
   setCursor(cursor: number, fullSyncPending: boolean): void {
@@ -114,6 +116,16 @@ export class SyncStateRepository {
       .run(code, message);
   }
 
+  /** The last receipt and the accounts it names (their digest is what the receipt signs). */
+  storeReceipt(receipt: SyncReceipt, accounts: readonly HeldAccount[]): void {
+    this.db.prepare('UPDATE sync_state SET receipt = ? WHERE id = 1').run(JSON.stringify(receipt));
+    this.db.prepare('DELETE FROM receipt_accounts').run();
+    const insert = this.db.prepare(
+      'INSERT INTO receipt_accounts (account_id, version, status) VALUES (?, ?, ?)',
+    );
+    for (const a of accounts) insert.run(a.id, a.version, a.status);
+  }
+
   markSeen(accountIds: readonly string[]): void {
     const insert = this.db.prepare('INSERT OR IGNORE INTO full_sync_seen (account_id) VALUES (?)');
     for (const id of accountIds) insert.run(id);
@@ -146,7 +158,9 @@ export class SyncStateRepository {
   }
 
   outbox(limit: number): OutboxRow[] {
-    const rows = this.db.prepare('SELECT * FROM account_outbox ORDER BY id LIMIT ?').all(limit) as {
+    const rows = this.db
+      .prepare('SELECT * FROM account_outbox WHERE applied_version IS NULL ORDER BY id LIMIT ?')
+      .all(limit) as {
       id: number;
       account_id: string;
       kind: AccountChange['kind'];
@@ -169,7 +183,11 @@ export class SyncStateRepository {
   }
 
   outboxCount(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM account_outbox').get() as { n: number }).n;
+    return (
+      this.db
+        .prepare('SELECT count(*) AS n FROM account_outbox WHERE applied_version IS NULL')
+        .get() as { n: number }
+    ).n;
   }
 
   /** The newest change of an account still waiting for the server, if any. */
@@ -178,6 +196,27 @@ export class SyncStateRepository {
       .prepare('SELECT max(changed_at) AS at FROM account_outbox WHERE account_id = ?')
       .get(accountId) as { at: number | null };
     return row.at === null ? null : { changedAt: row.at };
+  }
+
+  /**
+   * The server applied the change at `version`: the row stays, backing the password set here,
+   * until a signed record that new arrives (`settleOutbox`).
+   */
+  markApplied(id: number, version: number): void {
+    this.db.prepare('UPDATE account_outbox SET applied_version = ? WHERE id = ?').run(version, id);
+  }
+
+  /** A signed record at `version` arrived: applied changes it includes need no backing now. */
+  settleOutbox(accountId: string, version: number): void {
+    this.db
+      .prepare(
+        'DELETE FROM account_outbox WHERE account_id = ? AND applied_version IS NOT NULL AND applied_version <= ?',
+      )
+      .run(accountId, version);
+  }
+
+  hasOutbox(accountId: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM account_outbox WHERE account_id = ?').get(accountId);
   }
 
   removeFromOutbox(ids: readonly number[]): void {

@@ -14,6 +14,8 @@ import type { AccountRepository } from '../accounts/account-repository';
 import type { Authorizer } from '../rbac/authorizer';
 import type { Clock } from '../time/clock';
 import type { TrustedTime } from '../time/trusted-time';
+import type { StoreIntegrity } from '../integrity/store-integrity.service';
+import { revertToRecord } from './account-outbox';
 import { backoffDelay, RUN_BACKOFF } from './backoff';
 import { verifySignedPolicy } from './policy-verifier';
 import { applyPullPage } from './pull-applier';
@@ -38,6 +40,7 @@ export interface SyncDeps {
   auditMacKey: Buffer;
   http: AxiosInstance;
   appVersion: string;
+  integrity: StoreIntegrity;
 }
 
 export interface SyncOptions {
@@ -256,32 +259,56 @@ export class SyncService {
     );
 
     // 1. Pull every page (revocations first, inside each page's transaction).
-    let anchor: { serverTime: number; mono: number };
-    for (let pages = 1; ; pages += 1) {
-      const state = this.repo.get()!;
-      const page = await http.pull({
-        since: state.cursor,
-        policyVersion: state.policyVersion,
-        auditHead: this.auditHead(),
-        appVersion: this.d.appVersion,
-      });
-      anchor = { serverTime: page.serverTime, mono: this.d.clock.monotonicMs() };
-      const policy = page.policy ? this.checkPolicy(page.policy, state) : null;
-      applyPullPage({ ...this.d, state: this.repo, now: () => this.d.time.now() }, page, policy);
-      this.progress = { phase: 'download', done: pages, total: page.more ? pages + 1 : pages };
-      if (!page.more) break;
-    }
+    let anchor = await this.pullAll(http);
 
-    // 2. Password changes made here, then 3. the audit backlog.
-    await this.pushAccountChanges(http);
+    // 2. Password changes made here (pulled again at once when the server applied some, so
+    // their signed records arrive in this run), then 3. the audit backlog.
+    if (await this.pushAccountChanges(http)) anchor = await this.pullAll(http);
     await this.pushAudit(http);
 
-    const now = this.d.time.now();
-    this.d.db.transaction(() => {
-      this.d.device.markSynced(now);
-      this.repo.recordSuccess(now);
-    })();
+    this.repo.recordSuccess(this.d.time.now());
     this.d.time.reanchor(anchor.serverTime + (this.d.clock.monotonicMs() - anchor.mono));
+  }
+
+  /**
+   * Pulls until no page is left. The last page's receipt must match the accounts this PC then
+   * holds; when it does not (records changed outside Keyholder, or lost), the cursor goes back
+   * to 0 and everything is pulled once more, so genuine records replace the rest.
+   */
+  private async pullAll(http: SyncHttp): Promise<{ serverTime: number; mono: number }> {
+    for (let round = 0; ; round += 1) {
+      let anchor: { serverTime: number; mono: number };
+      let receipt: 'stored' | 'differs' | undefined;
+      for (let pages = 1; ; pages += 1) {
+        const state = this.repo.get()!;
+        const page = await http.pull({
+          since: state.cursor,
+          policyVersion: state.policyVersion,
+          auditHead: this.auditHead(),
+          appVersion: this.d.appVersion,
+        });
+        anchor = { serverTime: page.serverTime, mono: this.d.clock.monotonicMs() };
+        const policy = page.policy ? this.checkPolicy(page.policy, state) : null;
+        const deps = { ...this.d, state: this.repo, now: () => this.d.time.now() };
+        receipt = applyPullPage(deps, page, policy).receipt;
+        this.progress = { phase: 'download', done: pages, total: page.more ? pages + 1 : pages };
+        if (!page.more) break;
+      }
+      if (receipt === 'stored') {
+        // The store now holds what the server signed: earlier problems are answered.
+        this.d.integrity.settled();
+        this.d.policies.invalidate();
+        return anchor;
+      }
+      if (round === 1 || receipt === undefined) {
+        throw new SyncError(
+          'bad_response',
+          'The sync server’s answer did not match what this PC holds. It is tried again later.',
+          true,
+        );
+      }
+      this.d.integrity.reportProblem('account', 'set_differs_at_sync', false);
+    }
   }
 
   private checkPolicy(bundle: unknown, state: { serverPublicKey: string; policyVersion: number }) {
@@ -301,10 +328,12 @@ export class SyncService {
     }
   }
 
-  private async pushAccountChanges(http: SyncHttp): Promise<void> {
+  /** Sends the outbox; true when the server applied any change (its records are then newer). */
+  private async pushAccountChanges(http: SyncHttp): Promise<boolean> {
+    let applied = false;
     for (;;) {
       const rows = this.repo.outbox(MAX_ACCOUNT_CHANGES);
-      if (rows.length === 0) return;
+      if (rows.length === 0) return applied;
       const changes = rows.map(({ id: _id, ...change }) => change);
       // Named by content: outbox ids are rowids, reused once the outbox is empty, so an id range
       // would name other changes later and the server would refuse them (422) for ever.
@@ -318,6 +347,11 @@ export class SyncService {
             this.d.db
               .prepare('UPDATE accounts SET server_version = max(server_version, ?) WHERE id = ?')
               .run(result.version, row.accountId);
+            // Kept until the signed record with this change arrives (it backs the password).
+            this.repo.markApplied(row.id, result.version);
+            applied = true;
+          } else {
+            this.repo.removeFromOutbox([row.id]);
           }
           this.d.audit.append({
             action: 'sync.account_change',
@@ -335,7 +369,10 @@ export class SyncService {
             },
           });
         }
-        this.repo.removeFromOutbox(rows.map((r) => r.id));
+        // A change the server did not take leaves the password its signed record has.
+        for (const id of new Set(rows.map((r) => r.accountId))) {
+          if (!this.repo.hasOutbox(id)) revertToRecord(this.d.accounts, id);
+        }
       })();
     }
   }

@@ -19,6 +19,18 @@ interface SealedTime {
    * A PC whose clock is simply slow then runs on server time without counting as "moved back".
    */
   skewMs?: number;
+  /** The audit entry this seal was written with (seq and hash): binds it to the chain. */
+  auditSeq?: number;
+  auditHash?: string;
+}
+
+/** Why the stored seal cannot be trusted (a seal that cannot be trusted counts as a moved clock). */
+export type SealProblem = 'seal_missing' | 'seal_forged' | 'seal_stale';
+
+interface ChainHead {
+  seq: number;
+  hash: string;
+  at: number;
 }
 
 export type TimeStatus =
@@ -34,7 +46,13 @@ export type TimeStatus =
  * - If the wall clock is found behind trusted time by more than the tolerance (at start or
  *   while running), the device records an anomaly. The anomaly is sealed and survives restarts;
  *   offline sign-in fails closed until a re-anchor (a sync, or an admin's confirmation).
- * - A broken seal (the stored state was edited without the keychain key) is an anomaly too.
+ * - The seal is bound to the audit chain: it is written with every audit entry (in the entry's
+ *   transaction) and names that entry. A seal that is missing while the log has entries, whose
+ *   MAC fails, or that names another entry than the last (an older seal put back, or entries
+ *   added behind its back) is an anomaly, exactly like a clock set back.
+ * - The high-water mark is never below the last audit entry's time (so hours of failed sign-ins,
+ *   each audited, count even if no seal survived) nor below the last sync receipt's server time
+ *   (`raiseFloor`, which the server signed).
  * - Trusted time never goes backwards, even during an anomaly.
  */
 export class TrustedTime {
@@ -43,7 +61,7 @@ export class TrustedTime {
   private anchorMono: number;
   private persistedValue = '';
   /** Set when this run detected an anomaly that the caller has not yet audited. */
-  private unreported: { wall: number; behindMs: number } | null = null;
+  private unreported: { wall: number; behindMs: number; seal?: SealProblem } | null = null;
 
   constructor(
     private readonly db: Db,
@@ -51,14 +69,18 @@ export class TrustedTime {
     private readonly clock: Clock,
     private readonly toleranceMs = DEFAULT_TOLERANCE_MS,
   ) {
-    const loaded = this.load();
+    const head = this.chainHead();
+    const loaded = this.load(head);
     const raw = clock.nowMs();
-    if (loaded === 'tampered') {
-      this.state = { highWater: raw, anomalySince: raw, anomalyWall: raw };
-      this.unreported = { wall: raw, behindMs: 0 };
+    if (typeof loaded === 'string') {
+      const hw = Math.max(raw, head?.at ?? 0);
+      this.state = { highWater: hw, anomalySince: hw, anomalyWall: raw };
+      this.unreported = { wall: raw, behindMs: Math.max(0, hw - raw), seal: loaded };
     } else {
       this.state = loaded ?? { highWater: raw, anomalySince: null, anomalyWall: null };
     }
+    // The chain's last entry was written at trusted time: never start below it.
+    if (head && head.at > this.state.highWater) this.state = { ...this.state, highWater: head.at };
     const wall = this.wall();
     const hw = this.state.highWater;
     if (wall < hw - toleranceMs && this.state.anomalySince === null) {
@@ -97,15 +119,32 @@ export class TrustedTime {
   }
 
   /** An anomaly found since the last call, for the caller to audit once. */
-  takeUnreportedAnomaly(): { wall: number; behindMs: number } | null {
+  takeUnreportedAnomaly(): { wall: number; behindMs: number; seal?: SealProblem } | null {
     const found = this.unreported;
     this.unreported = null;
     return found;
   }
 
-  /** Writes the high-water mark (call inside write transactions; cheap when unchanged). */
-  persist(): void {
+  /**
+   * The server's signed time of the last sync (a receipt): trusted time is never below it. A
+   * wall clock far behind it is a clock set back.
+   */
+  raiseFloor(serverTimeMs: number): void {
+    const current = this.now();
+    if (serverTimeMs <= current) return;
+    this.anchorWall = serverTimeMs;
+    this.anchorMono = this.clock.monotonicMs();
+    this.state = { ...this.state, highWater: serverTimeMs };
     this.now();
+  }
+
+  /**
+   * Writes the high-water mark with the audit entry it belongs to (the audit log calls this in
+   * every append's transaction; others call it without an entry, which names the last one).
+   */
+  persist(entry: { seq: number; hash: string } | null = this.chainHead()): void {
+    this.now();
+    this.state = { ...this.state, auditSeq: entry?.seq ?? 0, auditHash: entry?.hash ?? '' };
     const value = JSON.stringify(this.state);
     if (value === this.persistedValue) return;
     this.db
@@ -142,11 +181,24 @@ export class TrustedTime {
     return this.clock.nowMs() + (this.state.skewMs ?? 0);
   }
 
-  private load(): SealedTime | null | 'tampered' {
+  private chainHead(): ChainHead | null {
+    return (
+      (this.db.prepare('SELECT seq, hash, at FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+        ChainHead | undefined) ?? null
+    );
+  }
+
+  private load(head: ChainHead | null): SealedTime | null | SealProblem {
     const row = this.db.prepare('SELECT value, mac FROM sealed_state WHERE name = ?').get(NAME) as
       { value: string; mac: string } | undefined;
-    if (!row) return null;
-    if (!hexEquals(sealValue(this.sealKey, NAME, row.value), row.mac)) return 'tampered';
-    return JSON.parse(row.value) as SealedTime;
+    if (!row) return head ? 'seal_missing' : null;
+    if (!hexEquals(sealValue(this.sealKey, NAME, row.value), row.mac)) return 'seal_forged';
+    const sealed = JSON.parse(row.value) as SealedTime;
+    if (
+      (sealed.auditSeq ?? -1) !== (head?.seq ?? 0) ||
+      (sealed.auditHash ?? '') !== (head?.hash ?? '')
+    )
+      return 'seal_stale';
+    return sealed;
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verifySync } from 'otplib';
 import QRCode from 'qrcode';
-import type { AccountRepository } from '../accounts/account-repository';
+import type { AccountRepository, AccountRow } from '../accounts/account-repository';
 import type { PasswordHasher } from '../accounts/password-hasher';
 import type { Db } from '../db/database';
 
@@ -20,6 +20,8 @@ export interface EnrollmentStart {
 }
 
 export type CodeCheck = { ok: true; step: number } | { ok: false; reason: 'invalid' | 'replayed' };
+
+type TotpAccount = Pick<AccountRow, 'id' | 'totpSecret' | 'totpLastStep'>;
 
 /** Six digits, spaces allowed ("123 456"). Anything else is simply an invalid code. */
 export function normalizeCode(code: string): string | null {
@@ -79,16 +81,18 @@ export class TotpService {
    * Verifies a code for an enrolled account. The conditional update of the last used step is
    * the decision: a code (or any earlier one) cannot be used twice, even concurrently.
    */
-  verify(accountId: string, code: string, now: number): CodeCheck {
-    const matched = this.match(accountId, code, now);
+  verify(account: TotpAccount, code: string, now: number): CodeCheck {
+    const matched = this.match(account, code, now);
     if (!matched.ok) return matched;
-    return this.claim(accountId, matched.step) ? matched : { ok: false, reason: 'replayed' };
+    return this.claim(account.id, matched.step) ? matched : { ok: false, reason: 'replayed' };
   }
 
-  /** The step a code belongs to, without using it up (see `claim`). */
-  match(accountId: string, code: string, now: number): CodeCheck {
-    const account = this.accounts.byId(accountId);
-    if (!account?.totpSecret) return { ok: false, reason: 'invalid' };
+  /**
+   * The step a code belongs to, without using it up (see `claim`). `account` is the row the
+   * caller read and checked (integrity): the secret compared is the one that was verified.
+   */
+  match(account: TotpAccount, code: string, now: number): CodeCheck {
+    if (!account.totpSecret) return { ok: false, reason: 'invalid' };
     const step = this.matchStep(account.totpSecret, code, now);
     if (step === null) return { ok: false, reason: 'invalid' };
     // Cheap early answer for an obvious replay; `claim` remains the decision.

@@ -72,34 +72,9 @@ describe('trusted time, offline bounds and sessions', () => {
     expect(await errorCode(() => h.kh.signIn.signIn('cam', CREW_PASSWORD))).toBe('clock_problem');
   });
 
-  it('offline bounds apply only to an enrolled device: hours since sync', async () => {
+  it('a standalone PC has no offline bounds (tests/core/sync/offline-bounds.test.ts: connected)', async () => {
     h.clock.advance(1000 * HOUR);
-    expectStep(await h.kh.signIn.signIn('cam', CREW_PASSWORD), 'signed_in'); // standalone: no bound
-    h.kh.device.markEnrolled('https://sync.example.test', h.kh.time.now());
-    h.clock.advance(71 * HOUR);
     expectStep(await h.kh.signIn.signIn('cam', CREW_PASSWORD), 'signed_in');
-    h.clock.advance(2 * HOUR);
-    const err = await h.kh.signIn.signIn('cam', CREW_PASSWORD).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'offline_limit', details: { kind: 'hours' } });
-    expect((err as Error).message).toContain('72 hours');
-    h.kh.device.markSynced(h.kh.time.now());
-    expectStep(await h.kh.signIn.signIn('cam', CREW_PASSWORD), 'signed_in');
-  });
-
-  it('offline bounds: sign-ins since sync, per role policy', async () => {
-    await h.kh.deviceAdmin.updatePolicy(admin, {
-      roles: {
-        admin: { profile: 'standard' },
-        manager: { profile: 'standard' },
-        viewer: { profile: 'standard', overrides: { offline: { maxSignInsSinceSync: 3 } } },
-      },
-    });
-    h.kh.device.markEnrolled('https://sync.example.test', h.kh.time.now());
-    for (let i = 0; i < 3; i += 1) {
-      expectStep(await h.kh.signIn.signIn('cam', CREW_PASSWORD), 'signed_in');
-      h.clock.advance(1_000);
-    }
-    expect(await errorCode(() => h.kh.signIn.signIn('cam', CREW_PASSWORD))).toBe('offline_limit');
   });
 
   it('sessions lock after the idle time, unlock with the password, and end at their lifetime', async () => {

@@ -2,9 +2,15 @@ import type { Migration } from './migration';
 import { migration001 } from './001-initial';
 import { migration002 } from './002-sync';
 import { migration003 } from './003-temporary-password-sync';
+import { migration004 } from './004-signed-records';
 
 /**
  * Every migration, in order, statically imported (bundlers and asar need no directory scans).
  * Append only: ids are 1..n without gaps, and released entries never change.
  */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+];

@@ -1,0 +1,348 @@
+import { canonicalJson } from '../../../common/audit/canonical-json';
+import type { PolicyDocument } from '../../../common/policy/policy';
+import type { SignedPolicy } from '../../../common/sync/protocol';
+import type { SyncReceipt } from '../../../common/sync/signed-records';
+import { recordedAccountFields } from '../../../common/sync/signed-records';
+import type { AccountRow } from '../accounts/account-repository';
+import type { AuditLog } from '../audit/audit-log';
+import type { Db } from '../db/database';
+import { KeyholderError } from '../errors';
+import { verifySignedPolicy } from '../sync/policy-verifier';
+import {
+  accountsDigest,
+  pinnedKey,
+  verifiedAccountRecord,
+  verifiedReceipt,
+  type Anchor,
+} from './signed-state';
+
+/** A password no input can match (an account the server sent without one). */
+export const NO_PASSWORD = '!';
+
+/** What a tamper event is about (the `subject` of an `integrity.tamper` audit entry). */
+export type TamperSubject = 'account' | 'anchor' | 'receipt' | 'policy' | 'device' | 'audit';
+
+/** A problem of the store as a whole that stops every sign-in until a sync settles it. */
+type Blocker = 'anchor' | 'receipt' | 'policy' | 'audit';
+
+export class AccountTampered extends KeyholderError {
+  constructor() {
+    super(
+      'account_tampered',
+      'This account’s record on this PC was changed outside Keyholder, so it cannot be used here until the PC syncs with the server again. Tell your manager.',
+    );
+  }
+}
+
+/**
+ * Invariant 9 on a connected PC: every record a sign-in decision rests on verifies against the
+ * server's key pinned at enrollment (`sync_state`), each time the PC relies on it.
+ *
+ * - An account row agrees with its signed record (signed-records.ts), except for a password
+ *   changed here and waiting in the outbox, and a TOTP secret enrolled here for an account the
+ *   server has none for. Its record is never older than the last receipt said (`floor`), and an
+ *   account the receipt did not name must be newer than the receipt's cursor: a row restored
+ *   from a copy (a disable undone) does not verify.
+ * - The receipt verifies; the accounts it names (`receipt_accounts`) hash to its digest; when no
+ *   pull ran since, the store holds exactly those accounts.
+ * - The policy is the signed bundle, no older than the receipt's policy version (policy.service).
+ * - A store that was connected keeps its anchor: without `sync_state`, any trace of a server
+ *   (signed records, a receipt, the enrolled mode) means the anchor was removed.
+ *
+ * Every problem is audited once per run (`integrity.tamper`, uploaded at the next sync), and the
+ * next pull starts again from 0, so genuine signed records replace whatever was edited. Problems
+ * of the whole store stop every sign-in until then (`signInBlocker`). A standalone PC has no
+ * anchor yet: its records are not signed (docs/SECURITY.md says what that leaves open).
+ */
+export class StoreIntegrity {
+  private readonly reported = new Set<string>();
+  private readonly blockers = new Set<Blocker>();
+  /** Account id → the lowest record version the PC may hold (receipt, then later pulls). */
+  private floor = new Map<string, number>();
+  private receiptCursor = 0;
+  /** The stored receipt last verified (its JSON), so a sign-in does not verify it again. */
+  private verified: { json: string; receipt: SyncReceipt } | null = null;
+
+  constructor(private readonly d: { db: Db; audit: AuditLog; deviceId: string }) {}
+
+  /** The pinned anchor of a connected PC; null on a standalone PC. */
+  anchor(): Anchor | null {
+    const row = this.d.db
+      .prepare('SELECT store_id, server_public_key FROM sync_state WHERE id = 1')
+      .get() as { store_id: string; server_public_key: string } | undefined;
+    if (!row) return null;
+    const publicKey = pinnedKey(row.server_public_key);
+    if (!publicKey) {
+      this.problem('anchor', 'bad_pinned_key', {}, 'anchor');
+      return null;
+    }
+    return {
+      publicKey,
+      publicKeyPem: row.server_public_key,
+      storeId: row.store_id,
+      deviceId: this.d.deviceId,
+    };
+  }
+
+  /**
+   * A connected PC's policy: the stored signed bundle, if it verifies, is no older than the
+   * receipt says and is the document in use; else the problem is reported (sign-in stops until
+   * a sync brings the bundle again) and null is returned.
+   */
+  trustedPolicy(
+    anchor: Anchor,
+    row: { document: string; signed_bundle: string | null } | undefined,
+  ): PolicyDocument | null {
+    let bundle: SignedPolicy | null;
+    try {
+      bundle = verifySignedPolicy(JSON.parse(row?.signed_bundle ?? 'null'), anchor.publicKeyPem, 0);
+    } catch {
+      bundle = null;
+    }
+    const receipt = this.receipt(anchor);
+    const reason = !bundle
+      ? 'bundle_invalid'
+      : receipt && bundle.version < receipt.policyVersion
+        ? 'bundle_rolled_back'
+        : canonicalJson(JSON.parse(row!.document)) !== canonicalJson(bundle.document)
+          ? 'document_edited'
+          : null;
+    // A PC that never completed a pull has no policy yet: nothing to report.
+    if (reason && (row || receipt)) this.problem('policy', reason, {}, 'policy');
+    return reason ? null : bundle!.document;
+  }
+
+  /** Checks the whole store (at start-up): anchor, receipt, every account, device mirror. */
+  checkStore(): void {
+    const anchor = this.anchor();
+    if (!anchor) {
+      if (!this.blockers.has('anchor') && this.tracesOfServer())
+        this.problem('anchor', 'anchor_missing', {}, 'anchor');
+      return;
+    }
+    const receipt = this.receipt(anchor);
+    // Without a receipt nobody signs in (offline bounds), and the next sync brings every record.
+    if (!receipt) return;
+    const rows = this.d.db.prepare('SELECT * FROM accounts').all() as Record<string, unknown>[];
+    const held = new Set<string>();
+    for (const raw of rows) {
+      const id = raw.id as string;
+      held.add(id);
+      const record = verifiedAccountRecord(anchor, raw.signed_record as string | null);
+      if (!record) this.problem('account', 'record_invalid', { accountId: id });
+    }
+    const state = this.d.db.prepare('SELECT cursor, full_sync_pending FROM sync_state').get() as {
+      cursor: number;
+      full_sync_pending: number;
+    };
+    if (state.cursor === receipt.cursor && state.full_sync_pending === 0) {
+      // No pull since the receipt: the store holds exactly the accounts it names.
+      const missing = [...this.floor.keys()].filter((id) => !held.has(id));
+      const extra = [...held].filter((id) => !this.floor.has(id));
+      if (missing.length || extra.length)
+        this.problem('account', 'set_differs', { missing: missing.length, extra: extra.length });
+    }
+    const mode = this.d.db.prepare('SELECT mode FROM device WHERE id = 1').get() as
+      { mode: string } | undefined;
+    if (mode && mode.mode !== 'enrolled') this.problem('device', 'mode_edited', {});
+  }
+
+  /**
+   * Throws unless the row may be relied on: the store is trusted (`signInBlocker`), a connected
+   * PC has a verified receipt, and the row agrees with its signed record (else AccountTampered,
+   * audited once). Call with a row just read, outside any transaction (the audit entry must
+   * stay), at every decision: sign-in steps, unlocking, proving a password.
+   */
+  assertAccount(row: AccountRow): void {
+    const blocker = this.signInBlocker();
+    if (blocker) throw blocker;
+    const anchor = this.anchor();
+    if (!anchor) return;
+    if (!this.receipt(anchor)) throw syncRequired();
+    const reason = this.accountProblem(anchor, row);
+    if (!reason) return;
+    this.problem('account', reason, { accountId: row.id });
+    throw new AccountTampered();
+  }
+
+  /**
+   * The version of the genuine record a row agrees with, or null (unsigned, forged, rolled back
+   * or edited): a pull replaces such a row even with a record of the same version.
+   */
+  heldVersion(row: AccountRow): number | null {
+    const anchor = this.anchor();
+    if (!anchor || this.accountProblem(anchor, row)) return null;
+    return verifiedAccountRecord(anchor, row.signedRecord)?.version ?? null;
+  }
+
+  /** The verified receipt of a connected PC, or null (none yet, or it does not verify). */
+  receipt(anchor = this.anchor()): SyncReceipt | null {
+    if (!anchor) return null;
+    const row = this.d.db
+      .prepare('SELECT receipt, last_success_at FROM sync_state WHERE id = 1')
+      .get() as { receipt: string | null; last_success_at: number | null } | undefined;
+    if (!row) return null;
+    if (this.verified && this.verified.json === row.receipt) return this.verified.receipt;
+    const receipt = verifiedReceipt(anchor, row.receipt);
+    if (!receipt) {
+      // Never synced yet: nothing to verify, and nobody to sign in. Synced before: tampering.
+      if (row.receipt !== null || row.last_success_at !== null)
+        this.problem('receipt', row.receipt === null ? 'missing' : 'invalid', {}, 'receipt');
+      return null;
+    }
+    const accounts = this.d.db
+      .prepare('SELECT account_id AS id, version, status FROM receipt_accounts')
+      .all() as { id: string; version: number; status: 'active' | 'disabled' }[];
+    if (accountsDigest(accounts) !== receipt.accountsDigest) {
+      this.problem('receipt', 'accounts_edited', {}, 'receipt');
+      return null;
+    }
+    // Floors only rise while the app runs, even if an older receipt is put back meanwhile.
+    for (const a of accounts) this.noteRecord(a.id, a.version);
+    this.receiptCursor = Math.max(this.receiptCursor, receipt.cursor);
+    this.verified = { json: row.receipt!, receipt };
+    return receipt;
+  }
+
+  /** A pull stored a signed record: the PC may never hold an older one from now on. */
+  noteRecord(accountId: string, version: number): void {
+    this.floor.set(accountId, Math.max(version, this.floor.get(accountId) ?? 0));
+  }
+
+  /** A pull settled the store: problems found before are answered by what it brought. */
+  settled(): void {
+    this.blockers.clear();
+    this.reported.clear();
+  }
+
+  /** Why nobody may sign in now, or null. A standalone PC is never blocked here. */
+  signInBlocker(): KeyholderError | null {
+    if (this.blockers.has('anchor'))
+      return new KeyholderError(
+        'store_tampered',
+        'This PC’s store was changed outside Keyholder, so nobody can sign in here. Ask your administrator to reset this device.',
+      );
+    if (this.blockers.size > 0) return syncRequired();
+    return null;
+  }
+
+  /**
+   * The audit log found its tail cut or its head gone (and recorded it itself). On a connected
+   * PC the sign-ins counted since the last receipt can no longer be trusted: nobody signs in
+   * until a sync starts a new count.
+   */
+  auditTampered(): void {
+    if (this.anchor()) this.blockers.add('audit');
+  }
+
+  /** Records a problem found elsewhere (the audit log, the policy) the same way. */
+  reportProblem(subject: TamperSubject, reason: string, blocks: boolean): void {
+    this.problem(subject, reason, {}, blocks ? (subject as Blocker) : undefined);
+  }
+
+  private accountProblem(anchor: Anchor, row: AccountRow): string | null {
+    const record = verifiedAccountRecord(anchor, row.signedRecord);
+    if (!record || record.id !== row.id) return 'record_invalid';
+    const floor = this.floor.get(row.id);
+    if (floor !== undefined ? record.version < floor : record.version <= this.receiptCursor)
+      return 'record_rolled_back';
+    const expected = recordedAccountFields(record, NO_PASSWORD);
+    if (
+      row.username !== expected.username ||
+      row.displayName !== expected.displayName ||
+      row.email !== expected.email ||
+      row.role !== expected.role ||
+      row.status !== expected.status
+    )
+      return 'fields_edited';
+    // A disabled account signs nobody in: what it keeps of its password and secret is moot.
+    if (record.status === 'disabled') return null;
+    const password = (p: typeof expected | OutboxPassword) =>
+      row.passwordHash === p.passwordHash &&
+      row.passwordChangedAt === p.passwordChangedAt &&
+      row.mustChangePassword === p.mustChangePassword &&
+      row.tempPasswordExpiresAt === p.tempPasswordExpiresAt;
+    if (!password(expected)) {
+      const pending = this.pendingPassword(row.id);
+      if (!pending || !password(pending)) return 'password_edited';
+    }
+    const totpLocal = expected.totpSecret === null && row.totpOrigin === 'local';
+    if (row.totpSecret !== expected.totpSecret && !totpLocal) return 'totp_edited';
+    return null;
+  }
+
+  /** The newest password change of the account waiting in the outbox (or for its record). */
+  private pendingPassword(accountId: string): OutboxPassword | null {
+    const row = this.d.db
+      .prepare(
+        `SELECT password_hash, changed_at, must_change_password, kind, temporary_until
+         FROM account_outbox WHERE account_id = ? ORDER BY id DESC LIMIT 1`,
+      )
+      .get(accountId) as
+      | {
+          password_hash: string;
+          changed_at: number;
+          must_change_password: number;
+          kind: string;
+          temporary_until: number | null;
+        }
+      | undefined;
+    if (!row) return null;
+    return {
+      passwordHash: row.password_hash,
+      passwordChangedAt: row.changed_at,
+      mustChangePassword: row.must_change_password === 1,
+      tempPasswordExpiresAt: row.kind === 'password_reset' ? row.temporary_until : null,
+    };
+  }
+
+  /** Whether anything on this PC says it was connected to a server. */
+  private tracesOfServer(): boolean {
+    const row = this.d.db
+      .prepare(
+        `SELECT (SELECT count(*) FROM accounts WHERE signed_record IS NOT NULL OR server_version > 0)
+            + (SELECT count(*) FROM receipt_accounts)
+            + (SELECT count(*) FROM device WHERE mode = 'enrolled' OR server_url IS NOT NULL) AS n`,
+      )
+      .get() as { n: number };
+    return row.n > 0;
+  }
+
+  /** Audits a problem once per run; a store-wide one also blocks sign-in until a sync. */
+  private problem(
+    subject: TamperSubject,
+    reason: string,
+    details: Record<string, unknown>,
+    blocks?: Blocker,
+  ): void {
+    if (blocks) this.blockers.add(blocks);
+    const key = `${subject}:${reason}:${JSON.stringify(details)}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.d.db.transaction(() => {
+      this.d.audit.append({
+        action: 'integrity.tamper',
+        outcome: 'failure',
+        details: { subject, reason, ...details },
+      });
+      // The next pull starts from 0: genuine records replace whatever was changed.
+      this.d.db
+        .prepare('UPDATE sync_state SET cursor = 0, full_sync_pending = 1, policy_version = 0')
+        .run();
+    })();
+  }
+}
+
+function syncRequired(): KeyholderError {
+  return new KeyholderError(
+    'sync_required',
+    'This PC’s records could not be verified, so nobody can sign in until it syncs with the server. Connect it to the network; it syncs on its own.',
+  );
+}
+
+interface OutboxPassword {
+  passwordHash: string;
+  passwordChangedAt: number;
+  mustChangePassword: boolean;
+  tempPasswordExpiresAt: number | null;
+}
