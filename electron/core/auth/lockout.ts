@@ -87,16 +87,6 @@ export class LockoutTracker {
     return { username, before, after, threshold, lockedNow: lock };
   }
 
-  /** Counts one failure; returns the lock it caused, if any. Call inside the audit transaction. */
-  recordFailure(
-    username: string,
-    now: number,
-    policy: EffectivePolicy,
-  ): { lockedNow: boolean; failures: number; until: number | null } {
-    const { after, lockedNow } = this.count(username, now, policy);
-    return { lockedNow, failures: after.failures, until: after.locked_until };
-  }
-
   /**
    * Undoes the provisional count of an attempt whose factor was right. When the row is still
    * exactly as that count left it, the row before the attempt comes back (last failure time
