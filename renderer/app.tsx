@@ -74,7 +74,7 @@ export function App() {
     return (
       <>
         <SignInFlow key={signIns} state={state} onSignedIn={onSignedIn} onChanged={onChanged} />
-        <SyncFooter />
+        <SyncFooter onConnected={onChanged} />
       </>
     );
   }

@@ -13,6 +13,7 @@ import { SessionService } from './auth/session.service';
 import { SignInFailures } from './auth/sign-in-failures';
 import { SignInService } from './auth/sign-in.service';
 import { openLocalStore, type LocalStore } from './db/local-store';
+import { asStoreFault } from './db/storage-faults';
 import { DeviceService } from './device/device.service';
 import { OfflineBounds } from './device/offline-bounds';
 import { StoreIntegrity } from './integrity/store-integrity.service';
@@ -54,15 +55,21 @@ function defaultHttp(): AxiosInstance {
 /**
  * The composition root of the desktop core: the one place that constructs services and wires
  * their dependencies. Electron main, the browser shell, tests and benchmarks all start here.
+ * A full or read-only disk met while opening (profile.json, the store, the start-up writes)
+ * fails with `store_unwritable`, which both hosts show as it is.
  */
 export async function openKeyholder(options: KeyholderOptions) {
   const clock = options.clock ?? systemClock;
-  const store = await openLocalStore(options.dataDir, options.secrets);
   try {
-    return await wire(store, options, clock);
+    const store = await openLocalStore(options.dataDir, options.secrets);
+    try {
+      return await wire(store, options, clock);
+    } catch (error) {
+      store.close();
+      throw error;
+    }
   } catch (error) {
-    store.close();
-    throw error;
+    throw asStoreFault(error);
   }
 }
 

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import { KeyholderError } from '../core/errors';
 import { KeytarSecretStore } from '../core/keychain/keytar-secret-store';
 import { openKeyholder } from '../core/keyholder';
 import { defaultDataDir } from './app-data';
 import { startBrowserShell } from './browser-shell';
+import { shellStartupMessage } from './startup-message';
 
 /**
  * `npm start`: the desktop app when an Electron binary is installed; otherwise the same app in
@@ -55,10 +55,8 @@ function electronAvailable(): boolean {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof KeyholderError) {
-    console.error(`Keyholder cannot start: ${error.message}`);
-  } else {
-    console.error('Keyholder cannot start because of an unexpected error.', error);
-  }
+  const { text, known } = shellStartupMessage(error);
+  if (known) console.error(text);
+  else console.error(text, error);
   process.exit(1);
 });

@@ -349,6 +349,7 @@ export const en = {
   'sync.device_name_hint': 'Admins see it in the device list, for example “Front till”.',
   'sync.connect': 'Connect',
   'sync.connecting': 'Connecting and syncing…',
+  'sync.connect_again': 'Connect again',
   'sync.replace_warning':
     'Connecting hands this computer to the server: people who exist only on this computer are removed (their history stays in the audit log), and everyone signs in with their account from the server.',
   'sync.missing': 'Fill in the server address, the enrollment code and the name of this computer.',
@@ -391,6 +392,8 @@ export const en = {
     'The sync server’s identity could not be verified, so Keyholder did not connect. Ask your IT contact to check the server’s certificate or the address.',
   'error.device_revoked':
     'An administrator disconnected this computer from the sync server. Connect it again with a new enrollment code.',
+  'error.reconnect_other_server':
+    'Without anyone signed in, this computer can only be connected again to the sync server it was connected to. Enter that address and a new enrollment code.',
   'error.audit_log_diverged':
     "This PC's audit log no longer matches the sync server's copy, usually because the PC was restored from an older backup. It keeps signing people in and recording it here. Ask an administrator: this PC must be disconnected on the sync server and set up again as a new PC.",
   'error.insecure_server_url': 'The sync server address must start with https://.',
@@ -491,6 +494,8 @@ export const en = {
   'error.policy_managed': 'This computer takes its policy from the sync server. Change it there.',
   'error.already_set_up': 'This computer is already set up.',
   'error.not_found': 'That account does not exist.',
+  'error.store_unwritable':
+    'The store on this PC cannot be written (disk full or read-only). Free up space on the PC’s disk, or ask whoever looks after the PC to make its disk writable again, then try again.',
   'error.internal': 'Something went wrong. Try again; if it keeps happening, contact support.',
   'error.network': 'Keyholder is not responding. Check that it is still running, then try again.',
   'error.unauthorized':

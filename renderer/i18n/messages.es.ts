@@ -359,6 +359,7 @@ export const es: Messages = {
     'Los administradores lo ven en la lista de equipos, por ejemplo «Caja principal».',
   'sync.connect': 'Conectar',
   'sync.connecting': 'Conectando y sincronizando…',
+  'sync.connect_again': 'Volver a conectar',
   'sync.replace_warning':
     'Al conectar, este equipo pasa a depender del servidor: se eliminan las personas que solo existen en este equipo (su historial queda en el registro de auditoría) y todos inician sesión con su cuenta del servidor.',
   'sync.missing':
@@ -404,6 +405,8 @@ export const es: Messages = {
     'No se pudo verificar la identidad del servidor de sincronización, así que Keyholder no se conectó. Pida a su contacto de informática que revise el certificado del servidor o la dirección.',
   'error.device_revoked':
     'Un administrador desconectó este equipo del servidor de sincronización. Vuelva a conectarlo con un nuevo código de inscripción.',
+  'error.reconnect_other_server':
+    'Sin nadie con la sesión iniciada, este equipo solo puede volver a conectarse al servidor de sincronización al que estaba conectado. Introduzca esa dirección y un nuevo código de inscripción.',
   'error.audit_log_diverged':
     'El registro de auditoría de este equipo ya no coincide con la copia del servidor de sincronización, normalmente porque el equipo se restauró desde una copia de seguridad antigua. Sigue iniciando sesiones y registrándolas aquí. Avise a un administrador: hay que desconectar este equipo en el servidor y configurarlo de nuevo como un equipo nuevo.',
   'error.insecure_server_url':
@@ -512,6 +515,8 @@ export const es: Messages = {
     'Este equipo recibe su política del servidor de sincronización. Cámbiela allí.',
   'error.already_set_up': 'Este equipo ya está configurado.',
   'error.not_found': 'Esa cuenta no existe.',
+  'error.store_unwritable':
+    'No se puede escribir en el almacén de este equipo (disco lleno o de solo lectura). Libere espacio en el disco del equipo, o pida a quien se ocupa del equipo que vuelva a permitir la escritura en el disco, y vuelva a intentarlo.',
   'error.internal':
     'Algo ha fallado. Vuelva a intentarlo; si sigue ocurriendo, contacte con el soporte.',
   'error.network': 'Keyholder no responde. Compruebe que sigue en marcha y vuelva a intentarlo.',

@@ -359,6 +359,7 @@ export const fr: Messages = {
     'Les administrateurs le voient dans la liste des appareils, par exemple « Caisse principale ».',
   'sync.connect': 'Se connecter',
   'sync.connecting': 'Connexion et synchronisation…',
+  'sync.connect_again': 'Reconnecter',
   'sync.replace_warning':
     'En se connectant, cet ordinateur est confié au serveur : les personnes qui n’existent que sur cet ordinateur sont supprimées (leur historique reste dans le journal d’audit) et chacun se connecte avec son compte du serveur.',
   'sync.missing':
@@ -404,6 +405,8 @@ export const fr: Messages = {
     'L’identité du serveur de synchronisation n’a pas pu être vérifiée : Keyholder ne s’est pas connecté. Demandez à votre contact informatique de vérifier le certificat du serveur ou l’adresse.',
   'error.device_revoked':
     'Un administrateur a déconnecté cet ordinateur du serveur de synchronisation. Reconnectez-le avec un nouveau code d’inscription.',
+  'error.reconnect_other_server':
+    'Sans personne de connecté, cet ordinateur ne peut être reconnecté qu’au serveur de synchronisation auquel il était connecté. Saisissez cette adresse et un nouveau code d’inscription.',
   'error.audit_log_diverged':
     'Le journal d’audit de cet ordinateur ne correspond plus à la copie du serveur de synchronisation, en général parce que l’ordinateur a été restauré depuis une ancienne sauvegarde. Il continue de connecter les personnes et de l’enregistrer ici. Prévenez un administrateur : cet ordinateur doit être déconnecté sur le serveur puis configuré de nouveau comme un nouvel ordinateur.',
   'error.insecure_server_url':
@@ -514,6 +517,8 @@ export const fr: Messages = {
     'Cet ordinateur reçoit sa politique du serveur de synchronisation. Modifiez-la là-bas.',
   'error.already_set_up': 'Cet ordinateur est déjà configuré.',
   'error.not_found': "Ce compte n'existe pas.",
+  'error.store_unwritable':
+    'Impossible d’écrire dans la base de cet ordinateur (disque plein ou en lecture seule). Libérez de la place sur le disque, ou demandez à la personne qui s’occupe de l’ordinateur de rendre le disque de nouveau accessible en écriture, puis réessayez.',
   'error.internal':
     "Une erreur s'est produite. Réessayez ; si cela se reproduit, contactez l'assistance.",
   'error.network': 'Keyholder ne répond pas. Vérifiez qu’il est toujours lancé, puis réessayez.',

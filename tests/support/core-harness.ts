@@ -15,16 +15,23 @@ import { MemorySecretStore } from './memory-secret-store';
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 
-/** A temp data folder, an in-memory keychain and a fake clock; `reopen` simulates a restart. */
+/**
+ * A temp data folder, an in-memory keychain and a fake clock; `reopen` simulates a restart.
+ * `extra.dataDir` puts the store in a folder of the caller's (kept by `dispose`).
+ */
 export class CoreHarness {
-  readonly dir = mkdtempSync(join(tmpdir(), 'keyholder-core-'));
+  readonly dir: string;
   kh!: Keyholder;
+  private readonly ownDir: boolean;
 
   constructor(
     readonly secrets: SecretStore = new MemorySecretStore(),
     readonly clock = new FakeClock(),
     private readonly extra: Partial<KeyholderOptions> = {},
-  ) {}
+  ) {
+    this.ownDir = extra.dataDir === undefined;
+    this.dir = extra.dataDir ?? mkdtempSync(join(tmpdir(), 'keyholder-core-'));
+  }
 
   async open(): Promise<Keyholder> {
     this.kh = await openKeyholder({
@@ -48,7 +55,7 @@ export class CoreHarness {
     } catch {
       /* already closed */
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.ownDir) rmSync(this.dir, { recursive: true, force: true });
   }
 
   /**

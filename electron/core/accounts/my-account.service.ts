@@ -222,13 +222,20 @@ export class MyAccountService {
     );
   }
 
+  /**
+   * The current password again (change password, 2FA, recovery codes, session unlock and
+   * resume). Counted before the hash is checked, like a sign-in (SignInFailures.verifyCounted):
+   * parallel guesses meet the delay, and a store that cannot record a failure answers nothing.
+   */
   private async provePassword(account: AccountRow, password: string): Promise<void> {
-    const now = this.d.time.now();
-    this.d.failures.assertOpen(account.username, now);
-    if (!(await this.d.hasher.verify(account.passwordHash, password)).ok) {
-      this.d.failures.record(account.username, account, 'bad_password', now);
-      throw invalidCredentials();
-    }
+    const right = await this.d.failures.verifyCounted(
+      account.username,
+      account,
+      'bad_password',
+      this.d.time.now(),
+      async () => (await this.d.hasher.verify(account.passwordHash, password)).ok,
+    );
+    if (!right) throw invalidCredentials();
   }
 
   private me(sessionId: string): { session: SessionView; account: AccountRow } {

@@ -1,5 +1,6 @@
 import type { ApiError, ApiResult, Channel } from '../../../common/ipc/contract';
 import { contract, INTERNAL_ERROR, INVALID_REQUEST } from '../../../common/ipc/contract';
+import { isStorageFault, storeUnwritable } from '../db/storage-faults';
 import { KeyholderError } from '../errors';
 import type { ApiHandlers } from './api-handlers';
 import type { WindowContext } from './window-context';
@@ -11,7 +12,8 @@ export type ErrorSink = (channel: string, error: unknown) => void;
  * The one path every UI call takes, in Electron main and in the browser shell alike:
  * known channel → request parsed by its schema → handler → response parsed by its schema
  * (stripping anything not in the contract) → result envelope. Bad input changes nothing and
- * gets a generic error; unexpected failures get a generic error and are logged.
+ * gets a generic error; unexpected failures get a generic error and are logged. A storage fault
+ * (disk full, read-only) from any handler is logged too, and the person is told what it is.
  */
 export async function dispatch(
   handlers: ApiHandlers,
@@ -36,6 +38,7 @@ export async function dispatch(
   } catch (error) {
     if (error instanceof KeyholderError) return { ok: false, error: toApiError(error) };
     onError(channel, error);
+    if (isStorageFault(error)) return { ok: false, error: toApiError(storeUnwritable()) };
     return { ok: false, error: INTERNAL_ERROR };
   }
 }

@@ -18,12 +18,36 @@ interface Row {
 }
 
 /**
+ * An attempt counted before its factor was checked (see `count`). Holds what the row was
+ * before and what the count made of it, so a right answer can take exactly its own part back.
+ */
+export interface CountedAttempt {
+  readonly username: string;
+  readonly before: Readonly<Row> | null;
+  readonly after: Readonly<Row>;
+  /** The threshold of the policy the attempt was counted under. */
+  readonly threshold: number;
+  /** This count reached the threshold and set the lock. */
+  readonly lockedNow: boolean;
+}
+
+/**
  * Failed sign-in bookkeeping per normalised username (known or not), persisted so that a
  * restart neither forgets failures nor lifts a lock. All times are trusted time.
  *
  * Invariants: an attempt while locked or throttled is refused before any password check and
  * changes nothing (so it cannot extend the lock); a lock lasts the policy's duration from the
  * failure that caused it, or until a manager/admin unlocks when the policy says so.
+ *
+ * Count first, verify after: an attempt whose factor takes time to check (argon2) is counted
+ * as a failure BEFORE the check, in the transaction that ran the gate, and a right answer
+ * takes its count back afterwards. So the row always shows the state as if every attempt still
+ * being checked were wrong, the lock included: a count that reaches the threshold locks at
+ * once, and only a right answer lifts that lock again (when what remains is below the
+ * threshold). Consequences: attempts in parallel see each other's counts, so the progressive
+ * delay and the lock hold for them as for attempts one after another; an attempt whose verdict
+ * is never written (a crash, a disk that filled meanwhile) stays counted; and a store that
+ * cannot be written refuses the attempt before the factor is looked at.
  */
 export class LockoutTracker {
   constructor(private readonly db: Db) {}
@@ -39,29 +63,64 @@ export class LockoutTracker {
     return now < retryAt ? { state: 'throttled', retryAt } : { state: 'open' };
   }
 
-  /** Counts one failure; returns the lock it caused, if any. Call inside the audit transaction. */
-  recordFailure(
-    username: string,
-    now: number,
-    policy: EffectivePolicy,
-  ): { lockedNow: boolean; failures: number; until: number | null } {
-    const row = this.row(username);
+  /**
+   * Counts one failure, locking when the count reaches the policy's threshold. Call inside the
+   * transaction that checked `check` (and that audits it). For a factor checked synchronously
+   * this is the whole record; for one checked after an await, it is the provisional count that
+   * `takeBack` undoes when the factor was right.
+   */
+  count(username: string, now: number, policy: EffectivePolicy): CountedAttempt {
+    const before = this.row(username) ?? null;
     const lockServed =
-      row?.locked_until !== null && row?.locked_until !== undefined && now >= row.locked_until;
-    const failures = row && !lockServed ? row.failures + 1 : 1;
-    const lock = failures >= policy.lockout.threshold;
-    const byAdminOnly = lock && policy.lockout.durationMinutes === null;
-    const until =
-      lock && !byAdminOnly ? now + (policy.lockout.durationMinutes ?? 0) * 60_000 : null;
-    this.db
-      .prepare(
-        `INSERT INTO sign_in_failures (username, failures, last_failure_at, locked_until, locked_by_admin_only)
-         VALUES (@username, @failures, @now, @until, @admin)
-         ON CONFLICT(username) DO UPDATE SET failures = excluded.failures, last_failure_at = excluded.last_failure_at,
-           locked_until = excluded.locked_until, locked_by_admin_only = excluded.locked_by_admin_only`,
-      )
-      .run({ username, failures, now, until, admin: byAdminOnly ? 1 : 0 });
-    return { lockedNow: lock, failures, until };
+      before !== null && before.locked_until !== null && now >= before.locked_until;
+    const failures = before && !lockServed ? before.failures + 1 : 1;
+    const { threshold, durationMinutes } = policy.lockout;
+    const lock = failures >= threshold;
+    const byAdminOnly = lock && durationMinutes === null;
+    const after: Row = {
+      failures,
+      last_failure_at: now,
+      locked_until: lock && !byAdminOnly ? now + (durationMinutes ?? 0) * 60_000 : null,
+      locked_by_admin_only: byAdminOnly ? 1 : 0,
+    };
+    this.write(username, after);
+    return { username, before, after, threshold, lockedNow: lock };
+  }
+
+  /**
+   * Undoes the provisional count of an attempt whose factor was right. When the row is still
+   * exactly as that count left it, the row before the attempt comes back (last failure time
+   * included, so a right password does not delay the next step); when other attempts counted
+   * since, only this one's failure comes off, and the lock with it once the rest is below the
+   * threshold. A row reset meanwhile (a sign-in completed, a manager unlocked) stays reset.
+   */
+  takeBack(attempt: CountedAttempt): void {
+    const row = this.row(attempt.username);
+    if (!row) return;
+    if (sameRow(row, attempt.after)) {
+      if (attempt.before) this.write(attempt.username, attempt.before);
+      else this.reset(attempt.username);
+      return;
+    }
+    const failures = Math.max(0, row.failures - 1);
+    const lockStands = failures >= attempt.threshold;
+    const next: Row = lockStands
+      ? { ...row, failures }
+      : { ...row, failures, locked_until: null, locked_by_admin_only: 0 };
+    if (failures === 0 && next.locked_until === null && next.locked_by_admin_only === 0)
+      this.reset(attempt.username);
+    else this.write(attempt.username, next);
+  }
+
+  /** Whether the lock this attempt's count set is still in place (not lifted or reset since). */
+  stillLockedBy(attempt: CountedAttempt): boolean {
+    if (!attempt.lockedNow) return false;
+    const row = this.row(attempt.username);
+    return (
+      row !== undefined &&
+      row.locked_until === attempt.after.locked_until &&
+      row.locked_by_admin_only === attempt.after.locked_by_admin_only
+    );
   }
 
   /** Clears the counter (successful sign-in, or a manager's unlock). */
@@ -75,6 +134,17 @@ export class LockoutTracker {
     return this.check(username, now).state === 'locked';
   }
 
+  private write(username: string, row: Row): void {
+    this.db
+      .prepare(
+        `INSERT INTO sign_in_failures (username, failures, last_failure_at, locked_until, locked_by_admin_only)
+         VALUES (@username, @failures, @last_failure_at, @locked_until, @locked_by_admin_only)
+         ON CONFLICT(username) DO UPDATE SET failures = excluded.failures, last_failure_at = excluded.last_failure_at,
+           locked_until = excluded.locked_until, locked_by_admin_only = excluded.locked_by_admin_only`,
+      )
+      .run({ username, ...row });
+  }
+
   private row(username: string): Row | undefined {
     return this.db
       .prepare(
@@ -82,4 +152,13 @@ export class LockoutTracker {
       )
       .get(username) as Row | undefined;
   }
+}
+
+function sameRow(a: Readonly<Row>, b: Readonly<Row>): boolean {
+  return (
+    a.failures === b.failures &&
+    a.last_failure_at === b.last_failure_at &&
+    a.locked_until === b.locked_until &&
+    a.locked_by_admin_only === b.locked_by_admin_only
+  );
 }

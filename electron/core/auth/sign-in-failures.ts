@@ -1,9 +1,10 @@
 import type { AccountRepository, AccountRow } from '../accounts/account-repository';
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../db/database';
+import { writingStore } from '../db/storage-faults';
 import { KeyholderError } from '../errors';
 import type { PolicyService } from '../policy/policy.service';
-import type { LockoutTracker } from './lockout';
+import type { CountedAttempt, LockoutTracker } from './lockout';
 
 export type FailureReason =
   | 'unknown_user'
@@ -17,6 +18,7 @@ export type FailureReason =
   | 'temporary_password_expired'
   | 'clock_problem'
   | 'offline_limit'
+  | 'device_revoked'
   | 'record_untrusted';
 
 /** Key used for names that are not even valid usernames: they share one counter. */
@@ -26,6 +28,9 @@ const INVALID_NAME_KEY = '(invalid)';
  * Records failed sign-ins: the counter, the lock it may cause, and the audit entries, in one
  * transaction (an attempt that cannot be audited is refused all the same, but nothing is
  * half-written). Also the gate in front of every attempt.
+ *
+ * Fail closed on storage faults: every write here turns a full or read-only disk into
+ * `store_unwritable`, so an attempt that cannot be counted is refused rather than answered.
  */
 export class SignInFailures {
   constructor(
@@ -43,33 +48,51 @@ export class SignInFailures {
    * are audited but counted nowhere, so they cannot extend a lock.
    */
   assertOpen(username: string, now: number, onLocked?: () => void): void {
-    const state = this.d.lockout.check(username || INVALID_NAME_KEY, now);
-    if (state.state === 'open') return;
+    const refusal = writingStore(() => this.gate(username || INVALID_NAME_KEY, now));
+    if (!refusal) return;
     onLocked?.();
-    const account = this.d.accounts.byUsername(username);
-    const reason = state.state === 'locked' ? 'locked' : 'throttled';
-    this.audit(
-      username,
-      account,
-      reason,
-      state.state === 'locked' ? { until: state.until } : { retryAt: state.retryAt },
-    );
-    if (state.state === 'locked') {
-      throw new KeyholderError(
-        'account_locked',
-        state.until === null
-          ? 'Too many failed attempts. This account is locked until a manager unlocks it.'
-          : 'Too many failed attempts. This account is locked for now; try again later or ask a manager to unlock it.',
-        { retryAt: state.until, retryAfterMs: state.until === null ? null : state.until - now },
-      );
-    }
-    throw new KeyholderError('throttled', 'Too many attempts. Wait a moment, then try again.', {
-      retryAt: state.retryAt,
-      retryAfterMs: state.retryAt - now,
-    });
+    throw refusal;
   }
 
-  /** A failed factor: counts towards the lock. */
+  /**
+   * Checks a factor that takes time to check (an argon2 hash) with the count-first rule of
+   * LockoutTracker: the gate and a provisional failure in one transaction BEFORE `check` runs,
+   * then, after it, the failure confirmed (audited, and the lock audited when this count set
+   * it) or the count taken back. Returns whether the factor was right.
+   *
+   * A store that cannot be written refuses with `store_unwritable` before `check` runs; a
+   * verdict that cannot be written refuses the same way whichever it was, so no answer tells a
+   * right factor from a wrong one without the attempt being counted. When `check` throws, the
+   * attempt stays counted.
+   */
+  async verifyCounted(
+    username: string | null,
+    account: AccountRow | null,
+    reason: FailureReason,
+    now: number,
+    check: () => Promise<boolean>,
+    onLocked?: () => void,
+  ): Promise<boolean> {
+    const key = username || INVALID_NAME_KEY;
+    const policy = this.policyFor(account);
+    const counted = writingStore(() =>
+      this.d.db.transaction(() => this.gate(key, now) ?? this.d.lockout.count(key, now, policy))(),
+    );
+    if (counted instanceof KeyholderError) {
+      onLocked?.();
+      throw counted;
+    }
+    const right = await check();
+    writingStore(() =>
+      this.d.db.transaction(() => {
+        if (right) this.d.lockout.takeBack(counted);
+        else this.confirm(counted, account, reason);
+      })(),
+    );
+    return right;
+  }
+
+  /** A failed factor checked synchronously (gate, check and this in one turn): counts it. */
   record(
     username: string | null,
     account: AccountRow | null,
@@ -77,25 +100,72 @@ export class SignInFailures {
     now: number,
   ): void {
     const key = username || INVALID_NAME_KEY;
-    // Unknown names use the crew policy, so they lock like a real crew account.
-    const policy = this.d.policies.forRole(account?.role ?? 'viewer');
-    this.d.db.transaction(() => {
-      const result = this.d.lockout.recordFailure(key, now, policy);
-      this.audit(key, account, reason, { failures: result.failures });
-      if (result.lockedNow) {
-        this.d.audit.append({
-          action: 'auth.lockout',
-          target: account ? { id: account.id, name: account.username } : { id: '', name: key },
-          outcome: 'success',
-          details: { failures: result.failures, until: result.until },
-        });
-      }
-    })();
+    const policy = this.policyFor(account);
+    writingStore(() =>
+      this.d.db.transaction(() =>
+        this.confirm(this.d.lockout.count(key, now, policy), account, reason),
+      )(),
+    );
   }
 
   /** A refusal that is not a wrong factor (disabled, clock, bounds): audited, not counted. */
   refuse(account: AccountRow, reason: FailureReason, details: Record<string, unknown> = {}): void {
-    this.audit(account.username, account, reason, details);
+    writingStore(() => this.audit(account.username, account, reason, details));
+  }
+
+  /**
+   * A refusal before any factor was looked at (this PC was revoked): audited under the name
+   * that was typed, counted nowhere.
+   */
+  refuseName(username: string | null, reason: FailureReason): void {
+    const key = username || INVALID_NAME_KEY;
+    const account = username ? this.d.accounts.byUsername(username) : null;
+    writingStore(() => this.audit(key, account, reason, {}));
+  }
+
+  /**
+   * The error for a locked or throttled name, its refusal audited (one statement, which commits
+   * with the caller's transaction if there is one); null when the name may try.
+   */
+  private gate(key: string, now: number): KeyholderError | null {
+    const state = this.d.lockout.check(key, now);
+    if (state.state === 'open') return null;
+    const account = this.d.accounts.byUsername(key);
+    if (state.state === 'locked') {
+      this.audit(key, account, 'locked', { until: state.until });
+      return new KeyholderError(
+        'account_locked',
+        state.until === null
+          ? 'Too many failed attempts. This account is locked until a manager unlocks it.'
+          : 'Too many failed attempts. This account is locked for now; try again later or ask a manager to unlock it.',
+        { retryAt: state.until, retryAfterMs: state.until === null ? null : state.until - now },
+      );
+    }
+    this.audit(key, account, 'throttled', { retryAt: state.retryAt });
+    return new KeyholderError('throttled', 'Too many attempts. Wait a moment, then try again.', {
+      retryAt: state.retryAt,
+      retryAfterMs: state.retryAt - now,
+    });
+  }
+
+  /** The audit entries of a counted failure (call inside the transaction that counted it). */
+  private confirm(attempt: CountedAttempt, account: AccountRow | null, reason: FailureReason) {
+    this.audit(attempt.username, account, reason, { failures: attempt.after.failures });
+    if (this.d.lockout.stillLockedBy(attempt)) {
+      this.d.audit.append({
+        action: 'auth.lockout',
+        target: account
+          ? { id: account.id, name: account.username }
+          : { id: '', name: attempt.username },
+        outcome: 'success',
+        details: { failures: attempt.after.failures, until: attempt.after.locked_until },
+      });
+    }
+  }
+
+  /** Unknown names use the crew policy, so they lock like a real crew account. */
+  private policyFor(account: AccountRow | null) {
+    return this.d.policies.forRole(account?.role ?? 'viewer');
   }
 
   private audit(
@@ -109,7 +179,10 @@ export class SignInFailures {
       target: account
         ? { id: account.id, name: account.username }
         : { id: '', name: name.slice(0, 64) },
-      outcome: reason === 'locked' || reason === 'throttled' ? 'denied' : 'failure',
+      outcome:
+        reason === 'locked' || reason === 'throttled' || reason === 'device_revoked'
+          ? 'denied'
+          : 'failure',
       details: { reason, ...details },
     });
   }

@@ -15,6 +15,8 @@ import type { TrustedTime } from '../time/trusted-time';
 import type { TotpService } from '../totp/totp.service';
 import type { LockoutTracker } from './lockout';
 import { SignInFailures } from './sign-in-failures';
+import { SignInGates } from './sign-in-gates';
+import { SignInChallenges, type Challenge, type Stage } from './sign-in-challenges';
 import type { SessionService, SessionView } from './session.service';
 import { queuePasswordChange } from '../sync/account-outbox';
 
@@ -33,25 +35,6 @@ export type SignInStep =
       reason: 'temporary' | 'required' | 'expired';
     }
   | { status: 'needs_totp_enrollment'; challengeId: string };
-
-type Stage = 'totp' | 'password_change' | 'totp_enrollment';
-
-export interface Challenge {
-  readonly id: string;
-  readonly accountId: string;
-  readonly username: string;
-  readonly createdMono: number;
-  stage: Stage;
-  totpPassed: boolean;
-  method: 'password' | 'password+totp' | 'password+recovery_code';
-  /** The TOTP step the code matched: recorded so the sync server can spot one code on two PCs. */
-  totpStep?: number;
-  wrongCodes: number;
-  recoveryCodesLeft?: number;
-}
-
-const CHALLENGE_TTL_MS = 5 * 60_000;
-const MAX_WRONG_CODES = 5;
 
 export interface SignInDeps {
   db: Db;
@@ -76,32 +59,48 @@ export interface SignInDeps {
  * here in main; the UI only ever sees its random id.
  */
 export class SignInService {
-  private readonly challenges = new Map<string, Challenge>();
+  private readonly challenges: SignInChallenges;
   private readonly failures: SignInFailures;
+  private readonly gates: SignInGates;
 
   constructor(private readonly d: SignInDeps) {
     this.failures = new SignInFailures(d);
+    this.gates = new SignInGates({ ...d, failures: this.failures });
+    this.challenges = new SignInChallenges({
+      ...d,
+      assertTrusted: (account) => this.gates.assertTrusted(account),
+    });
   }
 
   async signIn(rawUsername: string, password: string): Promise<SignInStep> {
     const now = this.d.time.now();
     const parsed = usernameSchema.safeParse(rawUsername);
     const key = parsed.success ? parsed.data : null;
-    this.failures.assertOpen(key ?? '', now);
+    this.gates.assertNotRevoked(key);
     const account = key ? this.d.accounts.byUsername(key) : null;
     // Before the password: a record changed outside Keyholder, or a store that cannot be
     // trusted, signs nobody in, whatever password is typed (invariant 9).
-    if (account) this.assertTrusted(account);
-    else this.assertStoreTrusted();
-    // Unknown users cost one argon2id verify too, so timing does not reveal who exists.
-    const verdict = await this.d.hasher.verify(
-      account?.passwordHash ?? (await this.dummyHash()),
-      password,
+    if (account) this.gates.assertTrusted(account);
+    else this.gates.assertStoreTrusted();
+    let needsRehash = false;
+    // Counted before the hash is checked (SignInFailures.verifyCounted): no answer without a
+    // count, and parallel guesses meet the delay. Unknown users cost one argon2id verify too,
+    // so timing does not reveal who exists.
+    const right = await this.failures.verifyCounted(
+      key,
+      account,
+      account ? 'bad_password' : 'unknown_user',
+      now,
+      async () => {
+        const verdict = await this.d.hasher.verify(
+          account?.passwordHash ?? (await this.dummyHash()),
+          password,
+        );
+        needsRehash = verdict.ok && verdict.needsRehash;
+        return account !== null && verdict.ok;
+      },
     );
-    if (!account || !verdict.ok) {
-      this.failures.record(key, account, account ? 'bad_password' : 'unknown_user', now);
-      throw invalidCredentials();
-    }
+    if (!account || !right) throw invalidCredentials();
     if (account.status !== 'active') {
       this.failures.refuse(account, 'account_disabled');
       throw new KeyholderError('account_disabled', 'This account is disabled. Ask your manager.');
@@ -113,23 +112,23 @@ export class SignInService {
         'Your temporary password has expired. Ask your manager for a new one.',
       );
     }
-    this.assertTimeAndBounds(account, now);
-    if (verdict.needsRehash) await this.upgradeHash(account, password, now);
-    return this.advance(this.newChallenge(account));
+    this.gates.assertTimeAndBounds(account, now);
+    if (needsRehash) await this.upgradeHash(account, password, now);
+    return this.advance(this.challenges.create(account));
   }
 
   /** A challenge for an account that has just proven its password (first run, unlock flows). */
   async startFor(account: AccountRow): Promise<SignInStep> {
-    return this.advance(this.newChallenge(account));
+    return this.advance(this.challenges.create(account));
   }
 
   async submitCode(challengeId: string, code: string): Promise<SignInStep> {
-    const c = this.challenge(challengeId, 'totp');
+    const c = this.challenges.get(challengeId, 'totp');
     const now = this.d.time.now();
     this.failures.assertOpen(c.username, now, () => this.challenges.delete(c.id));
-    const result = this.d.totp.match(this.mustAccount(c), code, now);
+    const result = this.d.totp.match(this.challenges.mustAccount(c), code, now);
     if (!result.ok) {
-      this.wrongCode(c);
+      this.challenges.wrongCode(c);
       this.failures.record(
         c.username,
         this.d.accounts.byId(c.accountId),
@@ -161,13 +160,20 @@ export class SignInService {
   }
 
   async submitRecoveryCode(challengeId: string, code: string): Promise<SignInStep> {
-    const c = this.challenge(challengeId, 'totp');
+    const c = this.challenges.get(challengeId, 'totp');
     const now = this.d.time.now();
-    this.failures.assertOpen(c.username, now, () => this.challenges.delete(c.id));
     const account = this.d.accounts.byId(c.accountId);
-    if (!(await this.d.totp.useRecoveryCode(c.accountId, code, now))) {
-      this.wrongCode(c);
-      this.failures.record(c.username, account, 'bad_recovery_code', now);
+    // Each recovery code is an argon2 verify: counted first, like the password.
+    const used = await this.failures.verifyCounted(
+      c.username,
+      account,
+      'bad_recovery_code',
+      now,
+      () => this.d.totp.useRecoveryCode(c.accountId, code, now),
+      () => this.challenges.delete(c.id),
+    );
+    if (!used) {
+      this.challenges.wrongCode(c);
       throw new KeyholderError(
         'invalid_recovery_code',
         'That recovery code is not valid or has been used.',
@@ -186,8 +192,8 @@ export class SignInService {
   }
 
   async submitNewPassword(challengeId: string, newPassword: string): Promise<SignInStep> {
-    const c = this.challenge(challengeId, 'password_change');
-    const account = this.mustAccount(c);
+    const c = this.challenges.get(challengeId, 'password_change');
+    const account = this.challenges.mustAccount(c);
     const now = this.d.time.now();
     const policy = this.d.policies.forRole(account.role);
     const reason = this.d.passwords.changeReason(account, policy, now);
@@ -212,8 +218,8 @@ export class SignInService {
   }
 
   async beginEnrollment(challengeId: string) {
-    const c = this.challenge(challengeId, 'totp_enrollment');
-    const account = this.mustAccount(c);
+    const c = this.challenges.get(challengeId, 'totp_enrollment');
+    const account = this.challenges.mustAccount(c);
     const start = await this.d.totp.beginEnrollment(
       account.id,
       account.username,
@@ -228,8 +234,8 @@ export class SignInService {
   }
 
   async confirmEnrollment(challengeId: string, code: string): Promise<SignInStep> {
-    const c = this.challenge(challengeId, 'totp_enrollment');
-    const account = this.mustAccount(c);
+    const c = this.challenges.get(challengeId, 'totp_enrollment');
+    const account = this.challenges.mustAccount(c);
     const now = this.d.time.now();
     if (
       !this.d.db.transaction(() => {
@@ -244,7 +250,7 @@ export class SignInService {
         return ok;
       })()
     ) {
-      this.wrongCode(c);
+      this.challenges.wrongCode(c);
       throw new KeyholderError(
         'invalid_code',
         'That code is not right. Scan the QR code again or check the time on your phone.',
@@ -275,7 +281,9 @@ export class SignInService {
    * transaction as whatever this step writes; when nothing else is written it commits alone.
    */
   private advance(c: Challenge, claim?: () => void): SignInStep {
-    const account = this.mustAccount(c);
+    // A revocation learned while this sign-in was under way stops it at its next step.
+    this.gates.assertNotRevoked(c.username, () => this.challenges.delete(c.id));
+    const account = this.challenges.mustAccount(c);
     const now = this.d.time.now();
     const policy = this.d.policies.forRole(account.role);
     if (account.totpSecret && !c.totpPassed)
@@ -339,106 +347,11 @@ export class SignInService {
     return step;
   }
 
-  /** Clock problems and offline bounds are judged after the password, per role. */
-  private assertTimeAndBounds(account: AccountRow, now: number): void {
-    const time = this.d.time.status();
-    // An admin may still sign in during a clock anomaly: someone has to confirm the time.
-    if (!time.ok && account.role !== 'admin') {
-      this.failures.refuse(account, 'clock_problem');
-      throw new KeyholderError(
-        'clock_problem',
-        'This computer’s clock was set back, so sign-in is paused. Ask an administrator to confirm the time, or connect to the sync server.',
-      );
-    }
-    const bound = this.d.bounds.violation(this.d.policies.forRole(account.role), now);
-    if (bound) {
-      this.failures.refuse(account, 'offline_limit', { bound: bound.kind });
-      throw new KeyholderError(
-        'offline_limit',
-        bound.kind === 'hours'
-          ? `This computer has not reached the sync server for more than ${bound.limitHours} hours. Connect it to the network, then sign in.`
-          : bound.kind === 'sign_ins'
-            ? `This computer has reached its limit of ${bound.limit} offline sign-ins. Connect it to the network, then sign in.`
-            : 'This computer must reach the sync server before anyone signs in. Connect it to the network, then sign in.',
-        { kind: bound.kind },
-      );
-    }
-  }
-
-  /** The account's record and the store can be relied on; else refused and audited. */
-  private assertTrusted(account: AccountRow): void {
-    try {
-      this.d.integrity.assertAccount(account);
-    } catch (error) {
-      if (error instanceof KeyholderError)
-        this.failures.refuse(account, 'record_untrusted', { code: error.code });
-      throw error;
-    }
-  }
-
-  private assertStoreTrusted(): void {
-    const blocker = this.d.integrity.signInBlocker();
-    if (blocker) throw blocker;
-  }
-
   private async upgradeHash(account: AccountRow, password: string, now: number): Promise<void> {
     // A connected PC's hash is the server's signed one: the server upgrades it at its own sign-in.
     if (account.signedRecord !== null) return;
     const passwordHash = await this.d.hasher.hash(password);
     this.d.accounts.update(account.id, { passwordHash, updatedAt: now });
-  }
-
-  private newChallenge(account: AccountRow): Challenge {
-    const c: Challenge = {
-      id: randomUUID(),
-      accountId: account.id,
-      username: account.username,
-      createdMono: this.d.clock.monotonicMs(),
-      stage: 'totp',
-      totpPassed: false,
-      method: 'password',
-      wrongCodes: 0,
-    };
-    this.challenges.set(c.id, c);
-    return c;
-  }
-
-  private challenge(id: string, stage: Stage): Challenge {
-    const c = this.challenges.get(id);
-    if (!c || this.d.clock.monotonicMs() - c.createdMono > CHALLENGE_TTL_MS) {
-      this.challenges.delete(id);
-      throw new KeyholderError('challenge_expired', 'This sign-in has timed out. Start again.');
-    }
-    if (c.stage !== stage)
-      throw new KeyholderError(
-        'challenge_expired',
-        'This sign-in step is not expected now. Start again.',
-      );
-    return c;
-  }
-
-  private wrongCode(c: Challenge): void {
-    c.wrongCodes += 1;
-    if (c.wrongCodes >= MAX_WRONG_CODES) this.challenges.delete(c.id);
-  }
-
-  /** The challenge's account, read again and checked (its record may have changed since). */
-  private mustAccount(c: Challenge): AccountRow {
-    const account = this.d.accounts.byId(c.accountId);
-    if (!account || account.status !== 'active') {
-      this.challenges.delete(c.id);
-      throw new KeyholderError(
-        'challenge_expired',
-        'This sign-in is no longer valid. Start again.',
-      );
-    }
-    try {
-      this.assertTrusted(account);
-    } catch (error) {
-      this.challenges.delete(c.id);
-      throw error;
-    }
-    return account;
   }
 
   private dummy: Promise<string> | null = null;

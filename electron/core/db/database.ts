@@ -3,6 +3,8 @@ import type { Database as Db } from 'better-sqlite3-multiple-ciphers';
 import { StoreError } from '../errors';
 import type { Migration } from './migrations/migration';
 import { MIGRATIONS } from './migrations';
+import { createOwnerOnly, restrictToOwner } from './owner-only-files';
+import { storeUnwritable } from './storage-faults';
 
 export type { Db };
 
@@ -27,6 +29,7 @@ export function openDatabase(options: OpenOptions): Db {
   if (!HEX_KEY.test(options.hexKey)) {
     throw new StoreError('store_key_invalid', 'The store key from the keychain is not valid.');
   }
+  prepareFile(options.file);
   const db = new Database(options.file);
   try {
     // Must be the first statement: the key applies to every page read after it.
@@ -44,7 +47,24 @@ export function openDatabase(options: OpenOptions): Db {
   } catch (error) {
     db.close();
     if (isSqliteCode(error, 'SQLITE_CORRUPT')) throw corrupt();
+    // How SQLite reports a store it cannot open for writing (a read-only file system: the WAL
+    // index cannot be created). The folder exists by now, so that is not the cause here.
+    if (isSqliteCode(error, 'SQLITE_CANTOPEN')) throw storeUnwritable();
     throw error;
+  }
+}
+
+/**
+ * The database file is created owner-only before SQLite opens it (SQLite would create it 0644
+ * less the umask, and its -wal and -shm copy the main file's mode); an existing one, and a WAL
+ * left by a crash, are narrowed to owner-only.
+ */
+function prepareFile(file: string): void {
+  try {
+    createOwnerOnly(file);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) restrictToOwner(f);
   }
 }
 

@@ -1,25 +1,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { StoreError } from '../errors';
 import type { SecretStore } from '../keychain/secret-store';
 import { secretName } from '../keychain/secret-store';
 import { openDatabase, type Db } from './database';
+import { copyOwnerOnly, createOwnerOnly, writeOwnerOnly } from './owner-only-files';
+import { asStoreFault } from './storage-faults';
 
 /**
  * The data folder of one Keyholder profile:
  *   profile.json   non-secret id that names this profile's keychain items
  *   keyholder.db   the encrypted store (+ -wal, -shm)
- * The database key never touches the disk: it lives only in the keychain.
+ * The database key never touches the disk: it lives only in the keychain. Every file here, and
+ * every backup, is created owner-only (0600) whatever the umask (owner-only-files.ts).
  */
 export const DB_FILE = 'keyholder.db';
 const PROFILE_FILE = 'profile.json';
@@ -56,15 +51,32 @@ export async function openLocalStore(dataDir: string, secrets: SecretStore): Pro
     await secrets.set(keyName, hexKey);
   }
   if (!existingProfile) {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    writeFileSync(
+    makeDataDir(dataDir);
+    writeOwnerOnly(
       join(dataDir, PROFILE_FILE),
       JSON.stringify({ id: profileId, createdAt: new Date().toISOString() }, null, 2),
-      { mode: 0o600 },
     );
   }
   const db = openDatabase({ file: dbFile, hexKey });
   return { db, profileId, dataDir, close: () => db.close() };
+}
+
+/**
+ * The profile's folder, owner-only. Node's recursive mkdir reports a read-only file system as
+ * ENOENT; a plain mkdir of the first missing folder then says what really failed (EROFS), so
+ * start-up can tell the person the disk cannot be written.
+ */
+function makeDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
+    let missing = dataDir;
+    while (dirname(missing) !== missing && !existsSync(dirname(missing)))
+      missing = dirname(missing);
+    mkdirSync(missing, { mode: 0o700 });
+    throw error;
+  }
 }
 
 function readProfile(dataDir: string): z.infer<typeof profileSchema> | null {
@@ -82,16 +94,27 @@ function readProfile(dataDir: string): z.infer<typeof profileSchema> | null {
 
 /**
  * Online backup: a consistent snapshot taken while the app runs, encrypted with the same key
- * (VACUUM INTO keeps the cipher of the source). Refuses to overwrite an existing file.
+ * (VACUUM INTO keeps the cipher of the source). Refuses to overwrite an existing file. The
+ * target is first created empty and owner-only (VACUUM INTO writes into an existing empty file
+ * and keeps its mode; a file it creates itself gets 0644 less the umask); that exclusive create
+ * is also the check that nothing was there. A backup that fails leaves no file behind.
  */
 export function backupTo(store: LocalStore, target: string): void {
-  if (existsSync(target)) {
+  try {
+    createOwnerOnly(target);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
     throw new StoreError(
       'backup_exists',
       'A file with that name already exists. Choose another name.',
     );
   }
-  store.db.prepare('VACUUM INTO ?').run(target);
+  try {
+    store.db.prepare('VACUUM INTO ?').run(target);
+  } catch (error) {
+    rmSync(target, { force: true });
+    throw error;
+  }
 }
 
 /**
@@ -112,11 +135,19 @@ export async function restoreFrom(
   const staging = join(store.dataDir, `${DB_FILE}.restoring`);
   rmSync(staging, { force: true });
   // Work on a copy: the user's backup file is never modified (opening migrates old schemas).
-  copyFileSync(source, staging);
+  // Owner-only whatever the backup file's mode: the copy becomes the live store.
+  try {
+    copyOwnerOnly(source, staging);
+  } catch (error) {
+    rmSync(staging, { force: true });
+    throw error;
+  }
   try {
     openDatabase({ file: staging, hexKey }).close();
   } catch (error) {
     rmSync(staging, { force: true });
+    const fault = asStoreFault(error);
+    if (fault instanceof StoreError && fault.code === 'store_unwritable') throw fault;
     const reason =
       error instanceof StoreError && error.code === 'store_schema_unknown'
         ? error.message

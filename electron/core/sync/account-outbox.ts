@@ -1,8 +1,11 @@
-import { syncedAccountSchema } from '../../../common/sync/protocol';
+import { createHash } from 'node:crypto';
+import { MAX_ACCOUNT_CHANGES, syncedAccountSchema } from '../../../common/sync/protocol';
 import { recordedAccountFields } from '../../../common/sync/signed-records';
 import type { AccountRepository, AccountRow } from '../accounts/account-repository';
+import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../db/database';
 import { NO_PASSWORD } from '../integrity/store-integrity.service';
+import type { SyncHttp } from './sync-http';
 import { SyncStateRepository } from './sync-state';
 
 /**
@@ -33,6 +36,64 @@ export function queuePasswordChange(
     baseVersion: account.serverVersion,
     ...(kind === 'password_reset' ? { temporaryUntil: patch.tempPasswordExpiresAt ?? null } : {}),
   });
+}
+
+/**
+ * Step 2 of a sync run: sends the queued changes in batches, and records per change what the
+ * server made of it, in one transaction per batch: an applied change stays in the outbox
+ * (marked with the server's version) until the signed record that carries it arrives, since it
+ * backs the password set here (integrity); a change the server did not take leaves the outbox,
+ * and the password goes back to the signed record's. Each answer is audited. Returns whether the
+ * server applied any change (its records are then newer than this PC's).
+ */
+export async function pushAccountChanges(
+  d: { db: Db; accounts: AccountRepository; audit: AuditLog },
+  repo: SyncStateRepository,
+  http: SyncHttp,
+): Promise<boolean> {
+  let applied = false;
+  for (;;) {
+    const rows = repo.outbox(MAX_ACCOUNT_CHANGES);
+    if (rows.length === 0) return applied;
+    const changes = rows.map(({ id: _id, ...change }) => change);
+    // Named by content: outbox ids are rowids, reused once the outbox is empty, so an id range
+    // would name other changes later and the server would refuse them (422) for ever.
+    const digest = createHash('sha256').update(JSON.stringify(changes)).digest('hex');
+    const answer = await http.pushAccountChanges(changes, `accounts-${digest}`);
+    d.db.transaction(() => {
+      for (const [i, row] of rows.entries()) {
+        const result = answer.results[i];
+        const account = d.accounts.byId(row.accountId);
+        if (result?.outcome === 'applied' && account) {
+          d.db
+            .prepare('UPDATE accounts SET server_version = max(server_version, ?) WHERE id = ?')
+            .run(result.version, row.accountId);
+          repo.markApplied(row.id, result.version);
+          applied = true;
+        } else {
+          repo.removeFromOutbox([row.id]);
+        }
+        d.audit.append({
+          action: 'sync.account_change',
+          target: account ? { id: account.id, name: account.username } : null,
+          outcome:
+            result?.outcome === 'applied'
+              ? 'success'
+              : result?.outcome === 'superseded'
+                ? 'failure'
+                : 'denied',
+          details: {
+            kind: row.kind,
+            result: result?.outcome ?? 'missing',
+            changedAt: row.changedAt,
+          },
+        });
+      }
+      for (const id of new Set(rows.map((r) => r.accountId))) {
+        if (!repo.hasOutbox(id)) revertToRecord(d.accounts, id);
+      }
+    })();
+  }
 }
 
 /**

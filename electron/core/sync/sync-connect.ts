@@ -41,10 +41,34 @@ export function checkServerKey(pem: string): void {
   } catch {
     // fall through
   }
-  throw new KeyholderError(
+  throw badServerKey();
+}
+
+function badServerKey(): KeyholderError {
+  return new KeyholderError(
     'bad_server_key',
     'The sync server did not identify itself correctly. Check the address; this PC was not connected.',
   );
+}
+
+/**
+ * A revoked PC connected again without a session (SyncService.connect): only to the server it
+ * was connected to (checked before the code is sent) answering with the key it pinned
+ * (checked on the answer; compared as keys, whatever the PEM's line breaks).
+ */
+export function checkSameServer(
+  pinned: { serverUrl: string; serverPublicKey: string },
+  now: { serverUrl: string; serverPublicKey?: string },
+): void {
+  if (now.serverUrl !== pinned.serverUrl) {
+    throw new KeyholderError(
+      'reconnect_other_server',
+      `Without anyone signed in, this PC can only be connected again to the sync server it was connected to (${displayUrl(pinned.serverUrl)}). Enter that address and a new enrollment code.`,
+    );
+  }
+  if (now.serverPublicKey === undefined) return;
+  const der = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'der' });
+  if (!der(now.serverPublicKey).equals(der(pinned.serverPublicKey))) throw badServerKey();
 }
 
 /** Only the origin goes into the audit log and the status (never a path with a token in it). */

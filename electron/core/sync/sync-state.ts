@@ -35,9 +35,27 @@ export interface OutboxRow extends AccountChange {
   id: number;
 }
 
-/** Plain data access for the sync bookkeeping (migration 002); rules live in the services. */
+/** The error a sync records when the server refused this PC's credential. */
+export const DEVICE_REVOKED = 'device_revoked';
+
+/**
+ * Plain data access for the sync bookkeeping (migration 002); rules live in the services.
+ *
+ * One rule lives here because every writer must keep it: `device_revoked` is sticky. Once a
+ * sync learned that an administrator revoked this PC, no later error (the server unreachable,
+ * say) and no later success replaces it; only a reconnect (`connect`) clears it. Sign-in reads
+ * it (`revoked`) to stop signing people in, also after a restart.
+ */
 export class SyncStateRepository {
   constructor(private readonly db: Db) {}
+
+  /** Whether a sync learned that this PC was revoked (and it has not been connected since). */
+  revoked(): boolean {
+    const row = this.db
+      .prepare('SELECT last_error_code AS code FROM sync_state WHERE id = 1')
+      .get() as { code: string | null } | undefined;
+    return row?.code === DEVICE_REVOKED;
+  }
 
   get(): SyncState | null {
     const row = this.db.prepare('SELECT * FROM sync_state WHERE id = 1').get() as Row | undefined;
@@ -102,18 +120,26 @@ export class SyncStateRepository {
     this.db.prepare('UPDATE sync_state SET last_attempt_at = ? WHERE id = 1').run(now);
   }
 
+  /** Clears the last error, except a revocation (sticky: see the class comment). */
   recordSuccess(now: number): void {
     this.db
       .prepare(
-        'UPDATE sync_state SET last_success_at = ?, last_error_code = NULL, last_error_message = NULL WHERE id = 1',
+        `UPDATE sync_state SET last_success_at = @now,
+           last_error_code = CASE WHEN last_error_code = @revoked THEN last_error_code END,
+           last_error_message = CASE WHEN last_error_code = @revoked THEN last_error_message END
+         WHERE id = 1`,
       )
-      .run(now);
+      .run({ now, revoked: DEVICE_REVOKED });
   }
 
+  /** Records the error of a run; never replaces a revocation (sticky: see the class comment). */
   recordError(code: string, message: string): void {
     this.db
-      .prepare('UPDATE sync_state SET last_error_code = ?, last_error_message = ? WHERE id = 1')
-      .run(code, message);
+      .prepare(
+        `UPDATE sync_state SET last_error_code = @code, last_error_message = @message
+         WHERE id = 1 AND last_error_code IS NOT @revoked`,
+      )
+      .run({ code, message, revoked: DEVICE_REVOKED });
   }
 
   /** The last receipt and the accounts it names (their digest is what the receipt signs). */

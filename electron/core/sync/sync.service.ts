@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
-import { MAX_ACCOUNT_CHANGES, MAX_AUDIT_BATCH } from '../../../common/sync/protocol';
+import { MAX_AUDIT_BATCH } from '../../../common/sync/protocol';
 import type { SyncStatusDto } from '../../../common/ipc/sync.schemas';
 import type { AuditRecord } from '../../../common/audit/audit-record';
 import type { AuditLog } from '../audit/audit-log';
@@ -15,14 +15,14 @@ import type { Authorizer } from '../rbac/authorizer';
 import type { Clock } from '../time/clock';
 import type { TrustedTime } from '../time/trusted-time';
 import type { StoreIntegrity } from '../integrity/store-integrity.service';
-import { revertToRecord } from './account-outbox';
+import { pushAccountChanges } from './account-outbox';
 import { backoffDelay, RUN_BACKOFF } from './backoff';
 import { verifySignedPolicy } from './policy-verifier';
 import { applyPullPage } from './pull-applier';
-import { checkServerKey, displayUrl, parseServerUrl } from './sync-connect';
+import { checkSameServer, checkServerKey, displayUrl, parseServerUrl } from './sync-connect';
 import { SyncError } from './sync-errors';
 import { SyncHttp, type RetryOptions } from './sync-http';
-import { SyncStateRepository } from './sync-state';
+import { DEVICE_REVOKED, SyncStateRepository } from './sync-state';
 
 export interface SyncDeps {
   db: Db;
@@ -58,6 +58,13 @@ export interface SyncOptions {
 
 /** Codes that mean "could not reach or the server is overloaded": shown as offline. */
 const OFFLINE_CODES = new Set(['server_unreachable', 'server_unavailable', 'rate_limited']);
+
+/** The state a recorded error stands for, when no run is under way. */
+function stateAfter(error: { code: string } | null | undefined): SyncStatusDto['state'] {
+  if (!error) return 'idle';
+  if (error.code === DEVICE_REVOKED) return 'revoked';
+  return OFFLINE_CODES.has(error.code) ? 'offline' : 'error';
+}
 
 /**
  * The sync engine (docs/SYNC-PROTOCOL.md): connect, then runs of pull → account changes →
@@ -105,15 +112,7 @@ export class SyncService {
       connected: state !== null,
       serverUrl: state ? displayUrl(state.serverUrl) : null,
       storeName: this.d.device.state().storeName,
-      state: this.running
-        ? 'syncing'
-        : !lastError
-          ? 'idle'
-          : lastError.code === 'device_revoked'
-            ? 'revoked'
-            : OFFLINE_CODES.has(lastError.code)
-              ? 'offline'
-              : 'error',
+      state: this.running ? 'syncing' : stateAfter(lastError),
       lastSyncAt: state?.lastSuccessAt ?? null,
       lastAttemptAt: state?.lastAttemptAt ?? null,
       nextSyncAt: state ? this.nextSyncAt : null,
@@ -129,19 +128,27 @@ export class SyncService {
    * admin. The credential goes to the keychain before anything is written locally; the first
    * sync then brings the store's accounts and policy (accounts that exist only on this PC are
    * removed by it: the server is the authority).
+   *
+   * A PC that learned it was revoked signs nobody in (SignInGates), so nobody could connect it
+   * again with a session. There a code alone is enough, but only for the server the PC was
+   * connected to, answering with the key the PC pinned: the code then comes from an admin of
+   * that server, and nobody at the PC can point it (and its audit log) at a server of their own.
    */
   async connect(
     sessionId: string | null,
     input: { serverUrl: string; code: string; deviceName: string },
   ): Promise<SyncStatusDto> {
-    const untouched = this.d.accounts.count() === 0 && !this.repo.get();
-    if (!untouched) {
+    const state = this.repo.get();
+    const untouched = this.d.accounts.count() === 0 && !state;
+    const revoked = !untouched && !sessionId && this.repo.revoked() ? state : null;
+    if (!untouched && !revoked) {
       if (!sessionId)
         throw new KeyholderError('session_ended', 'You are signed out. Sign in again.');
       this.d.authz.require(this.d.sessions.requireActive(sessionId), 'device.enroll');
     }
     if (this.running) await this.running.catch(() => undefined);
     const serverUrl = parseServerUrl(input.serverUrl);
+    if (revoked) checkSameServer(revoked, { serverUrl });
     const http = new SyncHttp(this.d.http, serverUrl, null, this.retryOptions(2));
     const answer = await http.enroll({
       code: input.code.replace(/\s+/g, '').toUpperCase(),
@@ -154,6 +161,7 @@ export class SyncService {
       throw new SyncError('bad_response', 'The sync server answered for another device.', false);
     }
     checkServerKey(answer.serverPublicKey);
+    if (revoked) checkSameServer(revoked, { serverUrl, serverPublicKey: answer.serverPublicKey });
     await this.d.secrets.set(secretName(this.d.profileId, 'device-credential'), answer.credential);
     this.credential = answer.credential;
     this.d.time.reanchor(answer.serverTime);
@@ -169,6 +177,7 @@ export class SyncService {
           server: displayUrl(serverUrl),
           storeId: answer.storeId,
           storeName: answer.storeName,
+          ...(revoked ? { afterRevocation: true } : {}),
         },
       });
     })();
@@ -189,7 +198,8 @@ export class SyncService {
   /** Starts the background schedule (the composition root calls it once the app is up). */
   start(firstDelayMs = 2_000): void {
     this.stopped = false;
-    if (this.repo.get()) this.schedule(firstDelayMs);
+    // A revoked PC does not knock again after a restart either (its credential is dead).
+    if (this.repo.get() && !this.repo.revoked()) this.schedule(firstDelayMs);
   }
 
   stop(): void {
@@ -231,19 +241,12 @@ export class SyncService {
         this.schedule(
           Math.min(Math.max(delay, 1_000), Math.max(this.o.intervalMs, retryAfter ?? 0)),
         );
-      } else if (failure.code !== 'device_revoked') {
+      } else if (failure.code !== DEVICE_REVOKED) {
         this.schedule(this.o.intervalMs);
       }
     }
     this.progress = null;
-    return { ...this.status(), state: this.statusAfterRun() };
-  }
-
-  private statusAfterRun(): SyncStatusDto['state'] {
-    const error = this.repo.get()?.lastError;
-    if (!error) return 'idle';
-    if (error.code === 'device_revoked') return 'revoked';
-    return OFFLINE_CODES.has(error.code) ? 'offline' : 'error';
+    return { ...this.status(), state: stateAfter(this.repo.get()?.lastError) };
   }
 
   private async runSteps(): Promise<void> {
@@ -263,7 +266,7 @@ export class SyncService {
 
     // 2. Password changes made here (pulled again at once when the server applied some, so
     // their signed records arrive in this run), then 3. the audit backlog.
-    if (await this.pushAccountChanges(http)) anchor = await this.pullAll(http);
+    if (await pushAccountChanges(this.d, this.repo, http)) anchor = await this.pullAll(http);
     await this.pushAudit(http);
 
     this.repo.recordSuccess(this.d.time.now());
@@ -325,55 +328,6 @@ export class SyncService {
         })();
       }
       throw error;
-    }
-  }
-
-  /** Sends the outbox; true when the server applied any change (its records are then newer). */
-  private async pushAccountChanges(http: SyncHttp): Promise<boolean> {
-    let applied = false;
-    for (;;) {
-      const rows = this.repo.outbox(MAX_ACCOUNT_CHANGES);
-      if (rows.length === 0) return applied;
-      const changes = rows.map(({ id: _id, ...change }) => change);
-      // Named by content: outbox ids are rowids, reused once the outbox is empty, so an id range
-      // would name other changes later and the server would refuse them (422) for ever.
-      const digest = createHash('sha256').update(JSON.stringify(changes)).digest('hex');
-      const answer = await http.pushAccountChanges(changes, `accounts-${digest}`);
-      this.d.db.transaction(() => {
-        for (const [i, row] of rows.entries()) {
-          const result = answer.results[i];
-          const account = this.d.accounts.byId(row.accountId);
-          if (result?.outcome === 'applied' && account) {
-            this.d.db
-              .prepare('UPDATE accounts SET server_version = max(server_version, ?) WHERE id = ?')
-              .run(result.version, row.accountId);
-            // Kept until the signed record with this change arrives (it backs the password).
-            this.repo.markApplied(row.id, result.version);
-            applied = true;
-          } else {
-            this.repo.removeFromOutbox([row.id]);
-          }
-          this.d.audit.append({
-            action: 'sync.account_change',
-            target: account ? { id: account.id, name: account.username } : null,
-            outcome:
-              result?.outcome === 'applied'
-                ? 'success'
-                : result?.outcome === 'superseded'
-                  ? 'failure'
-                  : 'denied',
-            details: {
-              kind: row.kind,
-              result: result?.outcome ?? 'missing',
-              changedAt: row.changedAt,
-            },
-          });
-        }
-        // A change the server did not take leaves the password its signed record has.
-        for (const id of new Set(rows.map((r) => r.accountId))) {
-          if (!this.repo.hasOutbox(id)) revertToRecord(this.d.accounts, id);
-        }
-      })();
     }
   }
 

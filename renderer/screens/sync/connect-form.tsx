@@ -9,14 +9,16 @@ import type { SyncStatus } from '../../state/use-sync-status';
 interface Props {
   /** Shown when the PC already has people of its own (they are replaced by the server's). */
   replacesLocalPeople: boolean;
+  /** The address to start from (a revoked PC connects again to the server it knew). */
+  initialServerUrl?: string;
   onConnected(status: SyncStatus): void;
 }
 
 /** Server address + one-time enrollment code + a name for this PC → connected and synced. */
-export function ConnectForm({ replacesLocalPeople, onConnected }: Props) {
+export function ConnectForm({ replacesLocalPeople, initialServerUrl, onConnected }: Props) {
   const api = useApi();
   const { t } = useI18n();
-  const [serverUrl, setServerUrl] = useState('https://');
+  const [serverUrl, setServerUrl] = useState(initialServerUrl ?? 'https://');
   const [code, setCode] = useState('');
   const [deviceName, setDeviceName] = useState('');
   const [error, setError] = useState<ApiError | null>(null);

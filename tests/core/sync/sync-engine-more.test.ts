@@ -86,7 +86,7 @@ describeEachDialect('sync engine: policy, reconnect, recovery', (dialect) => {
     expect(pc.kh.sync.stateRepository.get()?.policyVersion).toBe(after.version);
   });
 
-  it('a revoked PC is connected again by an admin and continues its log', async () => {
+  it('a revoked PC signs nobody in, even offline or restarted, until an admin connects it again', async () => {
     const pc = newPc();
     await pc.connect(world, maple);
     await world.api.s.database.db
@@ -95,16 +95,44 @@ describeEachDialect('sync engine: policy, reconnect, recovery', (dialect) => {
       .where('id', '=', pc.kh.deviceId)
       .execute();
     expect((await pc.kh.sync.syncNow()).state).toBe('revoked');
-    const session = await pc.signInWithCode(fran.username, PASSWORD, fran.secret);
-    const status = await pc.kh.sync.connect(session.sessionId, {
+    const signIn = () => errorCode(() => pc.kh.signIn.signIn(fran.username, PASSWORD));
+    expect(await signIn()).toBe('device_revoked');
+
+    // A later run that cannot reach the server does not make the PC forget it was revoked.
+    world.proxy.down = true;
+    try {
+      const offline = await pc.kh.sync.syncNow();
+      expect(offline.state).toBe('revoked');
+      expect(offline.lastError?.code).toBe('device_revoked');
+    } finally {
+      world.proxy.down = false;
+    }
+    await pc.reopen();
+    expect(await signIn()).toBe('device_revoked');
+
+    // With nobody able to sign in, an admin's new code connects it again, to its own server only.
+    expect(
+      await errorCode(() =>
+        pc.kh.sync.connect(null, {
+          serverUrl: 'https://elsewhere.example.test',
+          code: 'X'.repeat(16),
+          deviceName: 'Till again',
+        }),
+      ),
+    ).toBe('reconnect_other_server');
+    const status = await pc.kh.sync.connect(null, {
       serverUrl: world.url,
       code: await issueCode(world.api, maple),
       deviceName: 'Till again',
     });
     expect(status).toMatchObject({ state: 'idle', pendingEntries: 0 });
+    expect(pc.kh.audit.query({ action: 'sync.connect' }).entries[0]?.details).toMatchObject({
+      afterRevocation: true,
+    });
     const macKey = (await pc.secrets.get(secretName(pc.kh.profileId, 'audit-mac-key')))!;
     const chain = await serverChain(world, pc.kh.deviceId, macKey);
     expect(chain).toMatchObject({ count: pc.kh.audit.after(0, 10_000).length, verified: true });
+    await pc.signInWithCode(fran.username, PASSWORD, fran.secret);
   });
 
   it('a PC set up on its own hands its people over to the server when an admin connects it', async () => {

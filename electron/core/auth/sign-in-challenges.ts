@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { AccountRepository, AccountRow } from '../accounts/account-repository';
+import { KeyholderError } from '../errors';
+import type { Clock } from '../time/clock';
+
+export type Stage = 'totp' | 'password_change' | 'totp_enrollment';
+
+export interface Challenge {
+  readonly id: string;
+  readonly accountId: string;
+  readonly username: string;
+  readonly createdMono: number;
+  stage: Stage;
+  totpPassed: boolean;
+  method: 'password' | 'password+totp' | 'password+recovery_code';
+  /** The TOTP step the code matched: recorded so the sync server can spot one code on two PCs. */
+  totpStep?: number;
+  wrongCodes: number;
+  recoveryCodesLeft?: number;
+}
+
+const CHALLENGE_TTL_MS = 5 * 60_000;
+const MAX_WRONG_CODES = 5;
+
+/**
+ * The sign-ins under way, between their steps: held in memory in main, named to the UI only by
+ * a random id. A challenge lives 5 minutes (monotonic clock), answers only at its current
+ * stage, and is dropped after 5 wrong codes or once its account is no longer active.
+ */
+export class SignInChallenges {
+  private readonly live = new Map<string, Challenge>();
+
+  constructor(
+    private readonly d: {
+      accounts: AccountRepository;
+      clock: Clock;
+      /** Throws unless the account's record may be relied on (SignInGates.assertTrusted). */
+      assertTrusted: (account: AccountRow) => void;
+    },
+  ) {}
+
+  create(account: AccountRow): Challenge {
+    const c: Challenge = {
+      id: randomUUID(),
+      accountId: account.id,
+      username: account.username,
+      createdMono: this.d.clock.monotonicMs(),
+      stage: 'totp',
+      totpPassed: false,
+      method: 'password',
+      wrongCodes: 0,
+    };
+    this.live.set(c.id, c);
+    return c;
+  }
+
+  /** The challenge `id`, if alive and at `stage`. */
+  get(id: string, stage: Stage): Challenge {
+    const c = this.live.get(id);
+    if (!c || this.d.clock.monotonicMs() - c.createdMono > CHALLENGE_TTL_MS) {
+      this.live.delete(id);
+      throw new KeyholderError('challenge_expired', 'This sign-in has timed out. Start again.');
+    }
+    if (c.stage !== stage)
+      throw new KeyholderError(
+        'challenge_expired',
+        'This sign-in step is not expected now. Start again.',
+      );
+    return c;
+  }
+
+  delete(id: string): void {
+    this.live.delete(id);
+  }
+
+  wrongCode(c: Challenge): void {
+    c.wrongCodes += 1;
+    if (c.wrongCodes >= MAX_WRONG_CODES) this.live.delete(c.id);
+  }
+
+  /**
+   * The challenge's account, read again: still active and its record still the one the server
+   * signed (it may have been changed since the last step); otherwise the challenge ends.
+   */
+  mustAccount(c: Challenge): AccountRow {
+    const account = this.d.accounts.byId(c.accountId);
+    if (!account || account.status !== 'active') {
+      this.live.delete(c.id);
+      throw new KeyholderError(
+        'challenge_expired',
+        'This sign-in is no longer valid. Start again.',
+      );
+    }
+    try {
+      this.d.assertTrusted(account);
+    } catch (error) {
+      this.live.delete(c.id);
+      throw error;
+    }
+    return account;
+  }
+}
