@@ -4,7 +4,17 @@ import type {
   AuditOutcome,
   AuditRecord,
 } from '../../../common/audit/audit-record';
-import { auditHashInput, GENESIS_HASH } from '../../../common/audit/audit-record';
+import {
+  auditHashInput,
+  auditRecordSchema,
+  GENESIS_HASH,
+} from '../../../common/audit/audit-record';
+import {
+  firstJsonTextProblem,
+  textProblem,
+  truncateCodePoints,
+} from '../../../common/text/canonical-text';
+import { AUDIT_ID_MAX_LENGTH, AUDIT_NAME_MAX_LENGTH } from '../../../common/text/text-limits';
 import type { Db } from '../db/database';
 import { KeyholderError } from '../errors';
 import { hexEquals, hmacHex, sealValue, sha256Hex } from '../crypto/seal';
@@ -47,6 +57,11 @@ const HEAD = 'audit_head';
  *   if the entry cannot be written, the transaction (and so the action) is rolled back.
  * - seq is 1..n without gaps; each entry covers the previous entry's hash; each hash is MACed
  *   with a keychain key; a sealed head (last seq + hash) detects truncation of the tail.
+ * - What is hashed is exactly what SQLite stores and what the sync server accepts: every string
+ *   of an entry is canonical text (common/text/canonical-text.ts: SQLite would store a lone
+ *   surrogate as U+FFFD), actor and target names and ids are canonical names, names are cut to
+ *   AUDIT_NAME_MAX_LENGTH code points, and the entry passes the server's `auditRecordSchema`.
+ *   An event that breaks this is refused (`AuditTextRefused`), never stored altered.
  */
 export class AuditLog {
   private readonly insert;
@@ -74,21 +89,27 @@ export class AuditLog {
       const last = this.db
         .prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
         .get() as { seq: number; hash: string } | undefined;
+      const actor = party(event.actor, 'actor');
+      const target = party(event.target, 'target');
+      const details = event.details ?? {};
+      if (firstJsonTextProblem(details)) throw new AuditTextRefused('details');
       const base = {
         seq: (last?.seq ?? 0) + 1,
         at: this.trustedNow(),
         deviceId: this.deviceId,
-        actorId: event.actor?.id ?? null,
-        actorName: event.actor?.name ?? null,
+        actorId: actor.id,
+        actorName: actor.name,
         action: event.action,
-        targetId: event.target?.id ?? null,
-        targetName: event.target?.name ?? null,
+        targetId: target.id,
+        targetName: target.name,
         outcome: event.outcome,
-        details: event.details ?? {},
+        details,
         prevHash: last?.hash ?? GENESIS_HASH,
       };
       const hash = sha256Hex(auditHashInput(base));
       const record: AuditRecord = { ...base, hash, mac: hmacHex(this.macKey, hash) };
+      // The server's own check, so that nothing this PC records can stop its uploads.
+      if (!auditRecordSchema.safeParse(record).success) throw new AuditTextRefused('entry');
       this.insert.run({ ...record, details: JSON.stringify(record.details) });
       const head = JSON.stringify({ seq: record.seq, hash });
       this.writeHead.run(HEAD, head, sealValue(this.macKey, HEAD, head));
@@ -229,6 +250,36 @@ function toRecord(row: Row): AuditRecord {
     hash: row.hash,
     mac: row.mac,
   };
+}
+
+/**
+ * An actor or target as recorded: the name cut to AUDIT_NAME_MAX_LENGTH code points (a refused
+ * `staff.create` names the username exactly as typed), then both checked as canonical names.
+ * Ids are never cut: a shortened id would name someone else.
+ */
+function party(
+  who: { readonly id: string; readonly name: string } | null | undefined,
+  role: 'actor' | 'target',
+): { id: string | null; name: string | null } {
+  if (!who) return { id: null, name: null };
+  const name = truncateCodePoints(who.name, AUDIT_NAME_MAX_LENGTH);
+  if (textProblem(name, 'name') || textProblem(who.id, 'name')) throw new AuditTextRefused(role);
+  if (Array.from(who.id).length > AUDIT_ID_MAX_LENGTH) throw new AuditTextRefused(role);
+  return { id: who.id, name };
+}
+
+/**
+ * Thrown when an event holds text the audit log cannot record faithfully (a lone surrogate,
+ * NUL, a control or text-direction character in a name, a value that is not plain JSON): the
+ * action is refused with it (its transaction rolls back), rather than recorded altered.
+ */
+export class AuditTextRefused extends KeyholderError {
+  constructor(readonly part: 'actor' | 'target' | 'details' | 'entry') {
+    super(
+      'audit_text_refused',
+      'This was not done: it contains characters that cannot be recorded in the audit log (such as control or text-direction characters). Check what you entered and try again.',
+    );
+  }
 }
 
 /** Thrown when an action cannot be recorded; the action did not happen. */
