@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditRecordSchema } from '../../../common/audit/audit-record';
+import { isCanonicalName } from '../../../common/text/canonical-text';
 import type { AuditEvent } from '../../../electron/core/audit/audit-log';
 import { CoreHarness, errorCode } from '../../support/core-harness';
 
@@ -11,9 +12,10 @@ const codePoints = (s: string | null) => Array.from(s ?? '').length;
  */
 describe('audit log: canonical text', () => {
   let h: CoreHarness;
+  let admin: string;
   beforeEach(async () => {
     h = new CoreHarness();
-    await h.setUp();
+    admin = (await h.setUp()).session.sessionId;
   });
   afterEach(() => h.dispose());
 
@@ -89,5 +91,17 @@ describe('audit log: canonical text', () => {
     expect(stored.slice(-3)).toEqual([long, astral, quoted]);
     for (const entry of stored) expect(auditRecordSchema.safeParse(entry).success).toBe(true);
     expect(h.kh.audit.verify()).toMatchObject({ ok: true });
+  });
+
+  it('the CSV export shows controls escaped and keeps its formula guard', () => {
+    h.kh.audit.append(event({ target: { id: '', name: '=HYPERLINK("http://x")' } }));
+    h.kh.audit.append(event({ details: { typed: 'evil\u202egpj.exe', sep: 'x\u2029y' } }));
+    const csv = h.kh.auditLog.export(admin, 'csv');
+    for (const line of csv.split('\r\n')) expect(isCanonicalName(line), line).toBe(true);
+    expect(csv).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(csv).toContain('evil\\u202Egpj.exe');
+    expect(csv).toContain('x\\u2029y');
+    // The JSON export keeps the exact value.
+    expect(h.kh.auditLog.export(admin, 'json')).toContain('evil\u202egpj.exe');
   });
 });
