@@ -56,9 +56,17 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: hostileUnit, minLength: 190, maxLength: 270 }) },
 );
 
+/** Printable text of any script (no controls): what people really type. */
+export const printableString: fc.Arbitrary<string> = fc.string({
+  unit: 'grapheme',
+  minLength: 1,
+  maxLength: 30,
+});
+
 /** Mostly well-formed text, so that many calls get past validation and write an entry. */
 export const mostlyPlainString: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: hostileString },
+  { weight: 2, arbitrary: printableString },
   {
     weight: 1,
     arbitrary: fc
