@@ -40,6 +40,8 @@ const KNOWN_CODES = new Set([
   'tls_error',
   'device_revoked',
   'audit_log_diverged',
+  'audit_entry_refused',
+  'audit_text_refused',
   'insecure_server_url',
   'invalid_server_url',
   'enrollment_refused',
