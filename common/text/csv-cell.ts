@@ -1,7 +1,9 @@
 import { escapeForDisplay } from './canonical-text';
 
-/** A cell a spreadsheet would run as a formula: = + - @, a tab or a line break first, even
- * after leading white space (OWASP "CSV injection"). */
+/**
+ * A cell a spreadsheet would run as a formula: = + - @, a tab or a line break first, even after
+ * leading white space (OWASP "CSV injection").
+ */
 const FORMULA_START = /^[\s]*[=+\-@\t\r\n]/;
 
 /**
