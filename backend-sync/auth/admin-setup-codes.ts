@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { usernameSchema } from '../../common/identity/username';
+import { nameText } from '../../common/text/canonical-text';
+import { DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH } from '../../common/text/text-limits';
 import type { ServerClock } from '../app';
 import type { DB } from '../db/schema';
 import { nextChangeSeq } from '../services/change-seq';
@@ -40,8 +42,15 @@ export async function createAdmin(
   d: SetupCodeDeps,
   input: { email: string; name?: string },
 ): Promise<{ userId: string; setupCode: string; expiresAt: number }> {
-  const parsed = z.email().max(254).safeParse(input.email.trim());
+  const parsed = z.email().max(EMAIL_MAX_LENGTH).safeParse(input.email.trim());
   if (!parsed.success) throw new CreateAdminError('That is not a valid email address.');
+  // The name as the people routes take it (people.schemas.ts `displayNameField`).
+  const name = nameText(DISPLAY_NAME_MAX_LENGTH, { trim: true }).safeParse(input.name ?? '');
+  if (!name.success) {
+    throw new CreateAdminError(
+      `Use a name of at most ${DISPLAY_NAME_MAX_LENGTH} characters, without control or text-direction characters.`,
+    );
+  }
   const email = normalizeEmail(parsed.data);
   const now = d.clock.nowMs();
   const code = newSetupCode();
@@ -73,7 +82,7 @@ export async function createAdmin(
           id,
           email,
           username: await availableUsername(trx, email),
-          display_name: input.name?.trim() || email.split('@')[0] || email,
+          display_name: name.data || email.split('@')[0] || email,
           role: 'admin',
           status: 'pending',
           email_verified_at: null,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH_CAP } from '../../common/policy';
+import { EMAIL_MAX_LENGTH } from '../../common/text/text-limits';
 
 /**
  * Request and response bodies of /api/v1/auth. Strict objects: an unknown field is a 400, not
@@ -7,7 +8,7 @@ import { PASSWORD_MAX_LENGTH_CAP } from '../../common/policy';
  * unbounded input (passwords: the policy engine's cap).
  */
 // Surrounding spaces (a pasted address) are trimmed before the address is checked.
-const email = z.string().trim().max(254).pipe(z.email());
+const email = z.string().trim().max(EMAIL_MAX_LENGTH).pipe(z.email());
 const password = z.string().min(1).max(PASSWORD_MAX_LENGTH_CAP);
 const totpCode = z.string().min(1).max(16);
 const setupCode = z.string().min(1).max(64);

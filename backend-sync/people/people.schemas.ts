@@ -7,6 +7,12 @@ import {
 } from '../../common/admin-api/people.schemas';
 import { usernameSchema } from '../../common/identity/username';
 import { PASSWORD_MAX_LENGTH_CAP } from '../../common/policy';
+import { nameText } from '../../common/text/canonical-text';
+import {
+  DISPLAY_NAME_MAX_LENGTH,
+  EMAIL_MAX_LENGTH,
+  STORE_NAME_MAX_LENGTH,
+} from '../../common/text/text-limits';
 import { preferencesPatchSchema, preferencesSchema } from './preferences';
 
 /**
@@ -19,19 +25,13 @@ import { preferencesPatchSchema, preferencesSchema } from './preferences';
  */
 
 // Surrounding spaces (a pasted address) are trimmed before the address is checked.
-export const emailField = z.string().trim().max(254).pipe(z.email());
+export const emailField = z.string().trim().max(EMAIL_MAX_LENGTH).pipe(z.email());
 const password = z.string().min(1).max(PASSWORD_MAX_LENGTH_CAP);
 const totpCode = z.string().min(1).max(16);
 const shortCode = z.string().min(1).max(32);
 const linkToken = z.string().min(1).max(128);
-/** A person's name as shown: trimmed, 1–100 characters, no control characters. */
-export const displayNameField = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  // eslint-disable-next-line no-control-regex
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'No control characters.');
+/** A person's name as shown: a canonical name (no control or bidi control), trimmed, 1–100. */
+export const displayNameField = nameText(DISPLAY_NAME_MAX_LENGTH, { trim: true, min: 1 });
 /** Tombstones of erased people use "erased-…" usernames; nobody else may. */
 export const usernameField = usernameSchema.refine(
   (u) => !u.startsWith('erased-'),
@@ -220,7 +220,7 @@ export const resetCompleteBody = credential({
 });
 export const findAccountBody = z.strictObject({
   displayName: displayNameField,
-  storeName: z.string().trim().min(1).max(200),
+  storeName: nameText(STORE_NAME_MAX_LENGTH, { trim: true, min: 1 }),
 });
 export const confirmEmailTokenBody = z.strictObject({ token: linkToken });
 

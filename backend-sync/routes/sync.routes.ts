@@ -25,6 +25,7 @@ import { AuditIngestService } from '../sync/audit-ingest.service';
 import type { EntryVerifier } from '../sync/entry-verifier';
 import { authenticateDevice, type DevicePrincipal } from '../sync/device-auth';
 import { compiledBody } from '../plugins/compiled-body';
+import { entryTextRefusal } from '../sync/entry-text';
 import type { PendingVerdicts } from '../sync/audit-ingest.service';
 import { EnrollmentService } from '../sync/enrollment.service';
 import { PullService } from '../sync/pull.service';
@@ -175,8 +176,10 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
           ...admitted,
           // Checked in place by compiled code (plugins/compiled-body.ts), never changed: the
           // handler stores the very values the body's text parses to, which is what the
-          // verification thread checks.
+          // verification thread checks. A failure reaches the handler, which names the entry
+          // when its text is the problem (sync/entry-text.ts) and otherwise throws it as is.
           ...compiledBody,
+          attachValidation: true,
           preValidation: async (request) => {
             const entries = (request.body as { entries?: unknown } | null)?.entries;
             if (Array.isArray(entries)) {
@@ -198,13 +201,17 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
             },
           },
         },
-        async (request) =>
-          ingest.ingest(
+        async (request) => {
+          if (request.validationError) {
+            throw entryTextRefusal(request.body, request.validationError);
+          }
+          return ingest.ingest(
             deviceOf(request),
             request.headers['idempotency-key'],
             request.body.entries,
             verdicts.get(request),
-          ),
+          );
+        },
       );
     });
 

@@ -8,6 +8,7 @@ import { HttpError } from '../errors';
 import { ServerAudit } from '../services/server-audit';
 import { recordChainBreak } from './chain-breaks';
 import type { DevicePrincipal } from './device-auth';
+import { assertDetailsText } from './entry-text';
 import { inlineEntryVerifier, type EntryVerifier, type Verdicts } from './entry-verifier';
 import { IdempotencyKeys, uploadFingerprint, storedKey, type StoredKeyRow } from './idempotency';
 import { recordTotpUses } from './totp-reuse';
@@ -39,6 +40,9 @@ export interface IngestResult {
  *   first problem in seq order is the one reported, whichever check found it.
  * - Entries, the device's head (seq + hash) and the idempotency result commit together.
  * - Password + TOTP sign-ins are checked for one code used on two devices (totp-reuse.ts).
+ * - Every entry's details are plain JSON of canonical text within bounds (entry-text.ts; the
+ *   body's validator has checked ids and names): else 422 `invalid_entry` with the seq, before
+ *   anything is read or written, and not recorded as a chain break.
  */
 export class AuditIngestService {
   private readonly keys: IdempotencyKeys;
@@ -72,6 +76,7 @@ export class AuditIngestService {
     entries: AuditRecord[],
     pending?: PendingVerdicts,
   ): Promise<IngestResult> {
+    assertDetailsText(entries);
     const fingerprint = uploadFingerprint(entries);
     // Verdicts per entry, in the order sent; awaited before anything commits.
     const verifying =

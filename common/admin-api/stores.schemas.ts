@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { nameText } from '../text/canonical-text';
+import { BRAND_NAME_MAX_LENGTH, STORE_NAME_MAX_LENGTH } from '../text/text-limits';
 
 /**
  * The admin API's stores (/api/v1/stores): what the sync server answers, and what the desktop's
@@ -6,10 +8,10 @@ import { z } from 'zod';
  * drops anything not listed, and the desktop strips anything it does not know.
  */
 
-/** A store's name: trimmed, 1–100 characters. */
-export const storeNameField = z.string().trim().min(1).max(100);
-/** A store's brand: trimmed, up to 100 characters (may be empty). */
-export const storeBrandField = z.string().trim().max(100);
+/** A store's name: a canonical name, trimmed, 1–100 characters. */
+export const storeNameField = nameText(STORE_NAME_MAX_LENGTH, { trim: true, min: 1 });
+/** A store's brand: a canonical name, trimmed, up to 100 characters (may be empty). */
+export const storeBrandField = nameText(BRAND_NAME_MAX_LENGTH, { trim: true });
 
 /** POST /api/v1/stores */
 export const createStoreBody = z.strictObject({

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { nameText } from '../text/canonical-text';
+import { AUDIT_ID_MAX_LENGTH, AUDIT_NAME_MAX_LENGTH } from '../text/text-limits';
 import { canonicalJson } from './canonical-json';
 
 /** Every security-relevant action Keyholder records. Append new ones; never rename. */
@@ -48,16 +50,24 @@ export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/**
+ * Ids and names of an entry: canonical names within the shared limits, as patterns without the
+ * `u` flag (the server's compiled validator runs them so). Details are checked by the ingest and
+ * the PC's audit log (`firstJsonTextProblem`): JSON Schema cannot state it for every key.
+ */
+const auditId = nameText(AUDIT_ID_MAX_LENGTH);
+const auditName = nameText(AUDIT_NAME_MAX_LENGTH);
+
 export const auditRecordSchema = z
   .object({
     seq: z.number().int().positive(),
     at: z.number().int().nonnegative(),
-    deviceId: z.string().min(1).max(64),
-    actorId: z.string().max(64).nullable(),
-    actorName: z.string().max(200).nullable(),
+    deviceId: auditId.min(1),
+    actorId: auditId.nullable(),
+    actorName: auditName.nullable(),
     action: z.enum(AUDIT_ACTIONS),
-    targetId: z.string().max(64).nullable(),
-    targetName: z.string().max(200).nullable(),
+    targetId: auditId.nullable(),
+    targetName: auditName.nullable(),
     outcome: z.enum(AUDIT_OUTCOMES),
     details: z.record(z.string(), z.unknown()),
     prevHash: z.string().regex(/^[0-9a-f]{64}$/),

@@ -2,14 +2,17 @@
 // ' alice ' reach the same account row and — just as important — the same lockout counter.
 // Core stores and looks up only the normalised form; the UI may show what the user typed.
 import { z } from 'zod';
+import {
+  USERNAME_MAX_LENGTH,
+  USERNAME_MIN_LENGTH,
+  USERNAME_RAW_MAX_LENGTH,
+} from '../text/text-limits';
 
 /** Lower and upper bounds on the normalised username, in Unicode code points. */
-export const USERNAME_MIN_LENGTH = 3;
-export const USERNAME_MAX_LENGTH = 64;
+export { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH };
 
 // NFKC can expand a single code point into many (e.g. U+FDFA into 18), so raw input is capped
-// before normalising to keep the work bounded whatever a caller passes in.
-const RAW_MAX_LENGTH = 256;
+// (USERNAME_RAW_MAX_LENGTH) before normalising to keep the work bounded whatever a caller passes.
 
 // Letters of any script, each optionally followed by combining marks (Devanagari, Thai, ... need
 // them after NFKC), ASCII digits and . _ - @. Marks only after a letter, so a name cannot start
@@ -39,7 +42,7 @@ function codePointLength(s: string): number {
  */
 export const usernameSchema = z
   .string()
-  .max(RAW_MAX_LENGTH, { message: `Use at most ${USERNAME_MAX_LENGTH} characters.` })
+  .max(USERNAME_RAW_MAX_LENGTH, { message: `Use at most ${USERNAME_MAX_LENGTH} characters.` })
   .transform(normalizeUsername)
   .pipe(
     z

@@ -23,6 +23,12 @@ import {
 import { createStoreBody, storeSchema, storesResponse } from '../admin-api/stores.schemas';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../audit/audit-record';
 import { ROLES } from '../policy/policy';
+import { nameText } from '../text/canonical-text';
+import {
+  DISPLAY_NAME_MAX_LENGTH,
+  EMAIL_MAX_LENGTH,
+  USERNAME_MAX_LENGTH,
+} from '../text/text-limits';
 import { signedPolicySchema } from '../sync/protocol';
 
 /**
@@ -44,7 +50,7 @@ const time = z.number().int().min(0).max(8_640_000_000_000_000);
 // ---- requests ----------------------------------------------------------------------------
 
 export const adminSignInRequest = strict({
-  email: z.string().trim().min(3).max(254),
+  email: z.string().trim().min(3).max(EMAIL_MAX_LENGTH),
   password: z.string().min(1).max(1024),
   totpCode: z
     .string()
@@ -63,9 +69,9 @@ export const listPeopleRequest = strict({
   cursor: z.string().min(1).max(400).optional(),
 });
 export const createPersonRequest = strict({
-  email: z.string().trim().min(3).max(254),
-  username: z.string().trim().min(1).max(64),
-  displayName: z.string().trim().min(1).max(100),
+  email: z.string().trim().min(3).max(EMAIL_MAX_LENGTH),
+  username: nameText(USERNAME_MAX_LENGTH, { trim: true, min: 1 }),
+  displayName: nameText(DISPLAY_NAME_MAX_LENGTH, { trim: true, min: 1 }),
   role,
   storeIds,
 });
@@ -79,7 +85,7 @@ export const personTarget = strict({ personId: id });
 export const erasePersonRequest = strict({
   personId: id,
   /** The person's current email, typed again by the admin: the server checks it too. */
-  confirmEmail: z.string().trim().min(3).max(254),
+  confirmEmail: z.string().trim().min(3).max(EMAIL_MAX_LENGTH),
 });
 /** The server's PUT /policies body as it is. */
 export const publishPolicyRequest = publishPolicyBody;

@@ -14,6 +14,7 @@ import {
   newStaffSchema,
   passwordInput,
   policyViewSchema,
+  rawUsernameInput,
   roleSchema,
   sessionViewSchema,
   signInStepSchema,
@@ -51,7 +52,7 @@ export const contract = {
   'setup.createFirstAdmin': channel(firstAdminSchema, signInStepSchema),
 
   'auth.signIn': channel(
-    z.object({ username: z.string().max(256), password: passwordInput }).strict(),
+    z.object({ username: rawUsernameInput, password: passwordInput }).strict(),
     signInStepSchema,
   ),
   'auth.submitCode': channel(z.object({ ...challenge, code }).strict(), signInStepSchema),

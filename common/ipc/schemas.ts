@@ -1,14 +1,28 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../audit/audit-record';
 import { policyDocumentSchema, PROFILE_IDS, ROLES } from '../policy/policy';
+import { nameText } from '../text/canonical-text';
+import {
+  BRAND_NAME_MAX_LENGTH,
+  DISPLAY_NAME_MAX_LENGTH,
+  EMAIL_MAX_LENGTH,
+  STORE_NAME_MAX_LENGTH,
+  USERNAME_RAW_MAX_LENGTH,
+} from '../text/text-limits';
 
 /**
  * Shapes that cross the IPC boundary. Requests are strict (unknown keys refused) and bounded
  * (no megabyte passwords); responses are parsed on the way out too, which strips any field a
  * handler returned by mistake — a hash or a secret never reaches the renderer (invariant 1).
+ * Every string of a request is canonical text (dispatch checks the whole payload); names are
+ * canonical names (no control or text-direction character: they reach the audit log and the
+ * screens), with the limits the sync server uses (common/text/text-limits.ts).
  */
 const id = z.string().uuid();
-const text = (max: number) => z.string().max(max);
+/** A username as typed: normalised by core, recorded as typed when a creation is refused. */
+export const rawUsernameInput = nameText(USERNAME_RAW_MAX_LENGTH);
+const displayNameInput = nameText(DISPLAY_NAME_MAX_LENGTH, { trim: true, min: 1 });
+const emailInput = z.union([z.literal(''), z.string().trim().email().max(EMAIL_MAX_LENGTH)]);
 export const roleSchema = z.enum(ROLES);
 export const passwordInput = z.string().min(1).max(1024);
 
@@ -76,9 +90,9 @@ export type StaffSummaryDto = z.infer<typeof staffSummarySchema>;
 
 export const newStaffSchema = z
   .object({
-    username: text(256),
-    displayName: text(200).trim().min(1),
-    email: z.union([z.literal(''), z.string().trim().email().max(254)]),
+    username: rawUsernameInput,
+    displayName: displayNameInput,
+    email: emailInput,
     role: roleSchema,
   })
   .strict();
@@ -86,11 +100,11 @@ export const newStaffSchema = z
 export const firstAdminSchema = z
   .object({
     profile: z.enum(PROFILE_IDS),
-    storeName: text(200).trim().min(1),
-    brandName: text(200).trim(),
-    username: text(256),
-    displayName: text(200).trim().min(1),
-    email: z.union([z.literal(''), z.string().trim().email().max(254)]),
+    storeName: nameText(STORE_NAME_MAX_LENGTH, { trim: true, min: 1 }),
+    brandName: nameText(BRAND_NAME_MAX_LENGTH, { trim: true }),
+    username: rawUsernameInput,
+    displayName: displayNameInput,
+    email: emailInput,
     password: passwordInput,
   })
   .strict();

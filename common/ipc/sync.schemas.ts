@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { nameText } from '../text/canonical-text';
+import { DEVICE_NAME_MAX_LENGTH } from '../text/text-limits';
 
 /**
  * IPC shapes of the sync engine (electron/core/sync). The status carries no secret: the
@@ -40,6 +42,6 @@ export const connectRequestSchema = z
   .object({
     serverUrl: z.string().trim().min(1).max(2048),
     code: z.string().trim().min(8).max(64),
-    deviceName: z.string().trim().min(1).max(100),
+    deviceName: nameText(DEVICE_NAME_MAX_LENGTH, { trim: true, min: 1 }),
   })
   .strict();

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { auditRecordSchema } from '../audit/audit-record';
 import { canonicalJson } from '../audit/canonical-json';
 import { policyDocumentSchema, ROLES } from '../policy/policy';
+import { nameText } from '../text/canonical-text';
+import { DEVICE_NAME_MAX_LENGTH } from '../text/text-limits';
 import { syncReceiptSchema } from './signed-records';
 
 /**
@@ -22,7 +24,7 @@ export const enrollRequestSchema = z
     code: z.string().min(8).max(64),
     /** The PC's own device id (its audit entries already carry it). */
     deviceId: z.string().uuid(),
-    deviceName: z.string().trim().min(1).max(100),
+    deviceName: nameText(DEVICE_NAME_MAX_LENGTH, { trim: true, min: 1 }),
     appVersion: z.string().max(32),
     /** The device's audit MAC key (32 bytes, base64), so the server can verify its chain. */
     auditMacKey: base64.max(64),

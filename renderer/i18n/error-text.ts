@@ -42,6 +42,8 @@ const KNOWN_CODES = new Set([
   'device_revoked',
   'reconnect_other_server',
   'audit_log_diverged',
+  'audit_entry_refused',
+  'audit_text_refused',
   'insecure_server_url',
   'invalid_server_url',
   'enrollment_refused',

@@ -1,4 +1,5 @@
 import type { AuditAction, AuditOutcome } from '../../common/audit/audit-record';
+import { escapeForDisplay } from '../../common/text/canonical-text';
 import type { MessageKey } from '../i18n/messages.en';
 
 export const ACTION_LABEL: Record<AuditAction, MessageKey> = {
@@ -43,9 +44,22 @@ export const OUTCOME_LABEL: Record<AuditOutcome, MessageKey> = {
   denied: 'outcome.denied',
 };
 
-/** Details as short "key: value" text; values are data (names, numbers), not UI words. */
+/**
+ * Details as short "key: value" text; values are data (names, numbers), not UI words. Controls
+ * and text-direction characters are shown escaped (details may hold any canonical text).
+ */
 export function detailsText(details: Record<string, unknown>): string {
-  return Object.entries(details)
-    .map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
-    .join(' · ');
+  return escapeForDisplay(
+    Object.entries(details)
+      .map(
+        ([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`,
+      )
+      .join(' · '),
+  );
 }
+
+/**
+ * A name from an audit entry as people see it: controls and text-direction characters escaped
+ * (`\u202E`), so an entry recorded before the canonical-text rule cannot reorder its row.
+ */
+export const auditName = (name: string): string => escapeForDisplay(name);

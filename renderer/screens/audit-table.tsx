@@ -1,9 +1,9 @@
 import type { AuditEntry } from '../api/types';
 import { TableWrap } from '../components/table-wrap';
 import { useI18n } from '../i18n/i18n-context';
-import { ACTION_LABEL, OUTCOME_LABEL, detailsText } from './audit-labels';
+import { ACTION_LABEL, OUTCOME_LABEL, auditName, detailsText } from './audit-labels';
 
-/** One page of audit entries. */
+/** One page of audit entries. Names and details are shown escaped (audit-labels.ts). */
 export function AuditTable({ entries }: { entries: AuditEntry[] }) {
   const { t, dateTime } = useI18n();
   return (
@@ -26,9 +26,9 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
             <tr key={e.seq} data-action={e.action} data-outcome={e.outcome}>
               <td>{e.seq}</td>
               <td className="nowrap">{dateTime(e.at)}</td>
-              <td>{e.actorName ?? t('audit.system')}</td>
+              <td>{e.actorName === null ? t('audit.system') : auditName(e.actorName)}</td>
               <td>{t(ACTION_LABEL[e.action])}</td>
-              <td>{e.targetName ?? ''}</td>
+              <td>{auditName(e.targetName ?? '')}</td>
               <td>
                 <span className={`badge outcome-${e.outcome}`}>{t(OUTCOME_LABEL[e.outcome])}</span>
               </td>

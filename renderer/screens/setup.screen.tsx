@@ -7,6 +7,11 @@ import {
 } from '../../common/policy/policy';
 import { useApi } from '../api/api-context';
 import type { ApiError, AppState, SignInStep, SignedIn } from '../api/types';
+import {
+  BRAND_NAME_MAX_LENGTH,
+  DISPLAY_NAME_MAX_LENGTH,
+  STORE_NAME_MAX_LENGTH,
+} from '../../common/text/text-limits';
 import { Field } from '../components/field';
 import { ErrorAlert } from '../components/messages';
 import { NewPasswordFields } from '../components/new-password-fields';
@@ -144,12 +149,14 @@ function SetupForm({ onCreated }: { onCreated(step: SignInStep, username: string
             <div className="grid-2">
               <Field
                 label={t('setup.store_name')}
+                maxLength={STORE_NAME_MAX_LENGTH}
                 value={storeName}
                 onChange={(e) => setStoreName(e.target.value)}
                 required
               />
               <Field
                 label={t('setup.brand_name')}
+                maxLength={BRAND_NAME_MAX_LENGTH}
                 value={brandName}
                 onChange={(e) => setBrandName(e.target.value)}
                 hint={t('common.optional')}
@@ -162,6 +169,7 @@ function SetupForm({ onCreated }: { onCreated(step: SignInStep, username: string
               <Field
                 label={t('staff.display_name')}
                 autoComplete="name"
+                maxLength={DISPLAY_NAME_MAX_LENGTH}
                 value={displayName}
                 onChange={(e) => setDisplayName(e.target.value)}
                 required

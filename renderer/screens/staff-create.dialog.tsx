@@ -4,6 +4,7 @@ import { canManage } from '../../common/rbac/permissions';
 import { useApi } from '../api/api-context';
 import type { ApiError, StaffSummary } from '../api/types';
 import { Dialog } from '../components/dialog';
+import { DISPLAY_NAME_MAX_LENGTH } from '../../common/text/text-limits';
 import { Field, SelectField } from '../components/field';
 import { FormActions } from '../components/form-actions';
 import { ErrorAlert } from '../components/messages';
@@ -49,6 +50,7 @@ export function StaffCreateDialog({ actorRole, onCreated, onClose, onSessionErro
         <ErrorAlert error={error} />
         <Field
           label={t('staff.display_name')}
+          maxLength={DISPLAY_NAME_MAX_LENGTH}
           value={displayName}
           onChange={(e) => setDisplayName(e.target.value)}
           autoFocus

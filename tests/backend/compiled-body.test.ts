@@ -34,9 +34,28 @@ const VALUES: unknown[] = [
   '𝄞'.repeat(65),
   '𝄞'.repeat(200),
   '𝄞'.repeat(201),
-  // Lone surrogates count one each.
+  // Lone surrogates count one each (and are refused as text, not as length).
   '\uD834'.repeat(64),
   '\uD834'.repeat(65),
+  // Canonical text (common/text/canonical-text.ts), checked by patterns without the u flag:
+  // ids and names refuse lone surrogates, NUL, controls, bidi controls and separators.
+  'a\uD800',
+  '\uDC00a',
+  '\uDC00\uD800',
+  '\uD834\uDD1E',
+  'a\u0000',
+  'tab\there',
+  'line\nbreak',
+  'c1\u0085',
+  'del\u007F',
+  'evil\u202Egpj.exe',
+  '\u2066x\u2069',
+  '\u061C',
+  '\u200E',
+  'para\u2029',
+  'joiner 👩\u200D💻',
+  'Zoë Ångström 日本',
+  `${'𝄞'.repeat(199)}\uD834`,
   'a'.repeat(64).toUpperCase(),
   'f'.repeat(64),
   `${'f'.repeat(64)}\n`,
@@ -86,6 +105,19 @@ describe('compiled body validation (the audit upload)', () => {
     // The corpus has both sides in numbers, so the comparison means something.
     expect(accepted).toBeGreaterThan(20);
     expect(bodies.length - accepted).toBeGreaterThan(150);
+  });
+
+  it('refuses ids and names that are not canonical, without the u flag', () => {
+    const bodyWith = (field: string, value: string) => ({
+      entries: [valid[0], { ...valid[1]!, [field]: value }],
+    });
+    for (const field of ['deviceId', 'actorId', 'actorName', 'targetId', 'targetName']) {
+      for (const bad of ['x\uD800', 'x\u0000', 'x\u202E', 'x\u2028', 'x\t']) {
+        expect(validate(bodyWith(field, bad)), `${field} ${JSON.stringify(bad)}`).toBe(false);
+        expect(validate.errors?.[0]?.instancePath).toBe(`/entries/1/${field}`);
+      }
+    }
+    expect(validate(bodyWith('targetName', 'Zoë 𝄞 👩\u200D💻'))).toBe(true);
   });
 
   it('checks in place: the body is neither copied nor changed', () => {

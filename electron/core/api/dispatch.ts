@@ -1,5 +1,6 @@
 import type { ApiError, ApiResult, Channel } from '../../../common/ipc/contract';
 import { contract, INTERNAL_ERROR, INVALID_REQUEST } from '../../../common/ipc/contract';
+import { firstJsonTextProblem } from '../../../common/text/canonical-text';
 import { isStorageFault, storeUnwritable } from '../db/storage-faults';
 import { KeyholderError } from '../errors';
 import type { ApiHandlers } from './api-handlers';
@@ -10,10 +11,17 @@ export type ErrorSink = (channel: string, error: unknown) => void;
 
 /**
  * The one path every UI call takes, in Electron main and in the browser shell alike:
- * known channel → request parsed by its schema → handler → response parsed by its schema
- * (stripping anything not in the contract) → result envelope. Bad input changes nothing and
- * gets a generic error; unexpected failures get a generic error and are logged. A storage fault
- * (disk full, read-only) from any handler is logged too, and the person is told what it is.
+ * known channel → payload checked as canonical text → request parsed by its schema → handler →
+ * response parsed by its schema (stripping anything not in the contract) → result envelope.
+ * Bad input changes nothing and gets a generic error; unexpected failures get a generic error
+ * and are logged. A storage fault (disk full, read-only) from any handler is logged too, and the
+ * person is told what it is.
+ *
+ * Canonical text (common/text/canonical-text.ts): every string and key of the payload, whatever
+ * the channel, is well-formed Unicode without NUL, and the payload is plain JSON of bounded
+ * depth and size. Checked here, before any schema or handler, so that no text that SQLite would
+ * store altered (a lone surrogate becomes U+FFFD) reaches the store, the audit log or a hash.
+>>>>>>> canonical-text
  */
 export async function dispatch(
   handlers: ApiHandlers,
@@ -24,6 +32,7 @@ export async function dispatch(
 ): Promise<ApiResult<unknown>> {
   if (!Object.hasOwn(contract, channel)) return { ok: false, error: INVALID_REQUEST };
   const spec = contract[channel as Channel];
+  if (firstJsonTextProblem(payload ?? {})) return { ok: false, error: INVALID_REQUEST };
   const parsed = spec.request.safeParse(payload ?? {});
   if (!parsed.success) return { ok: false, error: INVALID_REQUEST };
   try {

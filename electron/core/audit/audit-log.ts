@@ -4,7 +4,17 @@ import type {
   AuditOutcome,
   AuditRecord,
 } from '../../../common/audit/audit-record';
-import { auditHashInput, GENESIS_HASH } from '../../../common/audit/audit-record';
+import {
+  auditHashInput,
+  auditRecordSchema,
+  GENESIS_HASH,
+} from '../../../common/audit/audit-record';
+import {
+  firstJsonTextProblem,
+  textProblem,
+  truncateCodePoints,
+} from '../../../common/text/canonical-text';
+import { AUDIT_ID_MAX_LENGTH, AUDIT_NAME_MAX_LENGTH } from '../../../common/text/text-limits';
 import type { Db } from '../db/database';
 import { KeyholderError } from '../errors';
 import { hexEquals, hmacHex, sealValue, sha256Hex } from '../crypto/seal';
@@ -64,6 +74,11 @@ export type AppendListener = (record: AuditRecord) => void;
  *   that was in use, is tampering too). If not, it first records an `integrity.tamper` entry
  *   (subject 'audit') chained to what is really there; that entry stays in the chain, goes to
  *   the server with the rest, and makes `verify` report the break for ever.
+ * - What is hashed is exactly what SQLite stores and what the sync server accepts: every string
+ *   of an entry is canonical text (common/text/canonical-text.ts: SQLite would store a lone
+ *   surrogate as U+FFFD), actor and target names and ids are canonical names, names are cut to
+ *   AUDIT_NAME_MAX_LENGTH code points, and the entry passes the server's `auditRecordSchema`.
+ *   An event that breaks this is refused (`AuditTextRefused`), never stored altered.
  */
 export class AuditLog {
   private readonly insert;
@@ -118,9 +133,11 @@ export class AuditLog {
 
   /** Appends one entry; throws (and so aborts the surrounding transaction) on any failure. */
   append(event: AuditEvent): AuditRecord {
+    // Refused text is refused before anything is written (a tamper entry included).
+    const checked = checkedEvent(event);
     const { record, problem } = this.db.transaction(() => {
       const found = this.guardHead(this.lastEntry(), this.hadEntries);
-      return { problem: found, record: this.write(event, this.lastEntry()) };
+      return { problem: found, record: this.write(checked, this.lastEntry()) };
     })();
     if (problem) for (const fn of this.tamperListeners) fn(problem);
     return record;
@@ -193,6 +210,8 @@ export class AuditLog {
     };
     const hash = sha256Hex(auditHashInput(base));
     const record: AuditRecord = { ...base, hash, mac: hmacHex(this.macKey, hash) };
+    // The server's own check, so that nothing this PC records can stop its uploads.
+    if (!auditRecordSchema.safeParse(record).success) throw new AuditTextRefused('entry');
     this.insert.run({ ...record, details: JSON.stringify(record.details) });
     const head = JSON.stringify({ seq: record.seq, hash });
     this.writeHead.run(HEAD, head, sealValue(this.macKey, HEAD, head));
@@ -347,6 +366,51 @@ function toRecord(row: Row): AuditRecord {
 function auditTamperSeq(details: string): number | null {
   const parsed = JSON.parse(details) as { subject?: unknown; foundSeq?: unknown };
   return parsed.subject === 'audit' && typeof parsed.foundSeq === 'number' ? parsed.foundSeq : null;
+}
+
+/** The event as it will be recorded: parties cut and checked, details checked (`party`). */
+function checkedEvent(event: AuditEvent): AuditEvent {
+  const actor = party(event.actor, 'actor');
+  const target = party(event.target, 'target');
+  const details = event.details ?? {};
+  if (firstJsonTextProblem(details)) throw new AuditTextRefused('details');
+  return {
+    action: event.action,
+    outcome: event.outcome,
+    details,
+    actor: actor.id === null ? null : { id: actor.id, name: actor.name ?? '' },
+    target: target.id === null ? null : { id: target.id, name: target.name ?? '' },
+  };
+}
+
+/**
+ * An actor or target as recorded: the name cut to AUDIT_NAME_MAX_LENGTH code points (a refused
+ * `staff.create` names the username exactly as typed), then both checked as canonical names.
+ * Ids are never cut: a shortened id would name someone else.
+ */
+function party(
+  who: { readonly id: string; readonly name: string } | null | undefined,
+  role: 'actor' | 'target',
+): { id: string | null; name: string | null } {
+  if (!who) return { id: null, name: null };
+  const name = truncateCodePoints(who.name, AUDIT_NAME_MAX_LENGTH);
+  if (textProblem(name, 'name') || textProblem(who.id, 'name')) throw new AuditTextRefused(role);
+  if (Array.from(who.id).length > AUDIT_ID_MAX_LENGTH) throw new AuditTextRefused(role);
+  return { id: who.id, name };
+}
+
+/**
+ * Thrown when an event holds text the audit log cannot record faithfully (a lone surrogate,
+ * NUL, a control or text-direction character in a name, a value that is not plain JSON): the
+ * action is refused with it (its transaction rolls back), rather than recorded altered.
+ */
+export class AuditTextRefused extends KeyholderError {
+  constructor(readonly part: 'actor' | 'target' | 'details' | 'entry') {
+    super(
+      'audit_text_refused',
+      'This was not done: it contains characters that cannot be recorded in the audit log (such as control or text-direction characters). Check what you entered and try again.',
+    );
+  }
 }
 
 /** Thrown when an action cannot be recorded; the action did not happen. */

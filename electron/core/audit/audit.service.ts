@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../../../common/audit/audit-record';
+import { csvCell } from '../../../common/text/csv-cell';
 import type { SessionService } from '../auth/session.service';
 import type { Authorizer } from '../rbac/authorizer';
 import type { AuditFilter, AuditLog, AuditVerification } from './audit-log';
@@ -57,13 +58,4 @@ export class AuditService {
     }
     return `${lines.join('\r\n')}\r\n`;
   }
-}
-
-/**
- * RFC 4180 quoting, plus a leading apostrophe for cells a spreadsheet would run as a formula
- * (names are user-supplied: "=HYPERLINK(...)" must stay text).
- */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

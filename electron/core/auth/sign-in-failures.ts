@@ -1,3 +1,5 @@
+import { USERNAME_MAX_LENGTH } from '../../../common/identity/username';
+import { truncateCodePoints } from '../../../common/text/canonical-text';
 import type { AccountRepository, AccountRow } from '../accounts/account-repository';
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../db/database';
@@ -174,11 +176,13 @@ export class SignInFailures {
     reason: FailureReason,
     details: Record<string, unknown>,
   ): void {
+    // An unknown name is a normalised username (up to 64 code points, some of them two UTF-16
+    // units) or INVALID_NAME_KEY: cut on code points, never between the halves of a pair.
     this.d.audit.append({
       action: 'auth.sign_in',
       target: account
         ? { id: account.id, name: account.username }
-        : { id: '', name: name.slice(0, 64) },
+        : { id: '', name: truncateCodePoints(name, USERNAME_MAX_LENGTH) },
       outcome:
         reason === 'locked' || reason === 'throttled' || reason === 'device_revoked'
           ? 'denied'

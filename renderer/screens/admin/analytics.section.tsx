@@ -6,6 +6,7 @@ import { SelectField } from '../../components/field';
 import { ErrorAlert } from '../../components/messages';
 import { TableWrap } from '../../components/table-wrap';
 import { useI18n } from '../../i18n/i18n-context';
+import { auditName } from '../audit-labels';
 import { DAY_MS, type Run } from './admin-run';
 import { BarChart } from './bar-chart';
 
@@ -151,8 +152,12 @@ export function AnalyticsSection({ run }: { run: Run }) {
                 <tbody>
                   {data.lockouts.lockouts.map((l, i) => (
                     <tr key={i}>
-                      <td>{l.storeName ?? '—'}</td>
-                      <td>{l.accountName ?? t('admin.analytics.unknown_name')}</td>
+                      <td>{auditName(l.storeName ?? '—')}</td>
+                      <td>
+                        {l.accountName === null
+                          ? t('admin.analytics.unknown_name')
+                          : auditName(l.accountName)}
+                      </td>
                       <td>{number(l.lockouts)}</td>
                       <td>{dateTime(l.lastAt)}</td>
                     </tr>

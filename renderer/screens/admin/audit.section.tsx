@@ -17,7 +17,7 @@ import { SelectField } from '../../components/field';
 import { ErrorAlert } from '../../components/messages';
 import { TableWrap } from '../../components/table-wrap';
 import { useI18n } from '../../i18n/i18n-context';
-import { ACTION_LABEL, OUTCOME_LABEL } from '../audit-labels';
+import { ACTION_LABEL, OUTCOME_LABEL, auditName } from '../audit-labels';
 import { DAY_MS, localDay, type Run } from './admin-run';
 import { AuditFilterFields } from '../audit-filter-fields';
 import { Pager } from '../../components/pager';
@@ -157,10 +157,12 @@ export function AuditSection({ run }: { run: Run }) {
               {data.entries.map((e) => (
                 <tr key={`${e.deviceId}-${e.seq}`}>
                   <td className="nowrap">{dateTime(e.at)}</td>
-                  <td>{e.storeName ?? '—'}</td>
+                  <td>{auditName(e.storeName ?? '—')}</td>
                   <td>
-                    {e.actorName ?? '—'}
-                    {e.targetName && e.targetName !== e.actorName ? ` → ${e.targetName}` : ''}
+                    {auditName(e.actorName ?? '—')}
+                    {e.targetName && e.targetName !== e.actorName
+                      ? ` → ${auditName(e.targetName)}`
+                      : ''}
                   </td>
                   <td>{isAction(e.action) ? t(ACTION_LABEL[e.action]) : e.action}</td>
                   <td className={`outcome-${e.outcome}`}>

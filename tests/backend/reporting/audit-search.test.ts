@@ -51,11 +51,14 @@ describe('csvCell', () => {
     expect(csvCell('+1')).toBe("'+1");
     expect(csvCell('-danger')).toBe("'-danger");
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvCell('\t=1')).toBe("'\t=1");
+    // The tab that makes it a formula is shown escaped, after the apostrophe.
+    expect(csvCell('\t=1')).toBe("'\\u0009=1");
     expect(csvCell('  =1')).toBe("'  =1");
     expect(csvCell('=HYPERLINK("x","y")')).toBe(`"'=HYPERLINK(""x"",""y"")"`);
     expect(csvCell('a,b')).toBe('"a,b"');
-    expect(csvCell('line\nbreak')).toBe('"line\nbreak"');
+    expect(csvCell('line\nbreak')).toBe('line\\u000Abreak');
+    expect(csvCell('evil\u202egpj.exe')).toBe('evil\\u202Egpj.exe');
+    expect(csvCell('\u2028=1')).toBe("'\\u2028=1");
     expect(csvCell('Maple Street')).toBe('Maple Street');
     expect(csvCell('')).toBe('');
   });

@@ -32,7 +32,6 @@ class CountingHasher extends PasswordHasher {
 describe('a revoked PC', () => {
   let h: CoreHarness;
   let hasher: CountingHasher;
-  let secret: string;
   const repo = (): SyncStateRepository => h.kh.sync.stateRepository;
   const connect = () => repo().connect(SERVER, 'store-1', 'pinned key', h.clock.nowMs());
   const revoke = () =>
@@ -49,7 +48,7 @@ describe('a revoked PC', () => {
   beforeEach(async () => {
     hasher = new CountingHasher();
     h = new CoreHarness(new MemorySecretStore(), new FakeClock(), { hasher });
-    ({ secret } = await h.setUp());
+    await h.setUp();
     connect();
     hasher.verifies = 0;
   });
