@@ -89,6 +89,13 @@ describeEachDialect('sync pull with nothing new', (dialect) => {
     return pullResponseSchema.parse(await full);
   }
 
+  /** An answer without its times (the receipt's signature covers its time). */
+  const comparable = (p: PullResponse) => ({
+    ...p,
+    serverTime: 0,
+    receipt: p.receipt && { ...p.receipt, serverTime: 0, signature: '' },
+  });
+
   const device = () =>
     api.s.database.db
       .selectFrom('devices')
@@ -104,9 +111,10 @@ describeEachDialect('sync pull with nothing new', (dialect) => {
     const full = await fullAnswer({
       since: cursor,
       policyVersion,
+      auditHead: 42,
       limit: PULL_PAGE_SIZE,
     } as PullQuery);
-    expect({ ...early, serverTime: 0 }).toEqual({ ...full, serverTime: 0 });
+    expect(comparable(early)).toEqual(comparable(full));
     expect(early).toMatchObject({ cursor, fullSync: false, policy: null, more: false });
     const row = await device();
     expect(Number(row.last_sync_at)).toBe(early.serverTime);
@@ -119,6 +127,30 @@ describeEachDialect('sync pull with nothing new', (dialect) => {
     expect(Number((await device()).reported_seq)).toBe(42);
   });
 
+  it('a PC reporting a shorter log than before (its tail cut) is told to admins, once', async () => {
+    const breaks = () =>
+      api.s.database.db
+        .selectFrom('server_audit')
+        .select(['details', 'target_id'])
+        .where('action', '=', 'audit.chain_break')
+        .execute();
+    await pull(`since=${cursor}&policyVersion=${policyVersion}&auditHead=10`);
+    await pull(`since=${cursor}&policyVersion=${policyVersion}&auditHead=10`);
+    // What it reported before stays: the head the server compares with never goes down.
+    expect(Number((await device()).reported_seq)).toBe(42);
+    const found = await breaks();
+    expect(found).toHaveLength(1);
+    expect(found[0]!.target_id).toBe(pc.deviceId);
+    expect(JSON.parse(found[0]!.details)).toEqual({
+      reason: 'head_went_back',
+      reportedSeq: 42,
+      nowSeq: 10,
+    });
+    // Reaching the old head again is not a new problem.
+    await pull(`since=${cursor}&policyVersion=${policyVersion}&auditHead=43`);
+    expect(await breaks()).toHaveLength(1);
+  });
+
   it('still sends the signed policy to a PC that holds an older one', async () => {
     const early = await pull(`since=${cursor}&policyVersion=0`);
     const full = await fullAnswer({
@@ -127,7 +159,7 @@ describeEachDialect('sync pull with nothing new', (dialect) => {
       limit: PULL_PAGE_SIZE,
     } as PullQuery);
     expect(early.policy).not.toBeNull();
-    expect({ ...early, serverTime: 0 }).toEqual({ ...full, serverTime: 0 });
+    expect(comparable(early)).toEqual(comparable(full));
   });
 
   it('a change after the cursor is never answered early', async () => {
@@ -138,7 +170,11 @@ describeEachDialect('sync pull with nothing new', (dialect) => {
     // And from the new cursor on, nothing again, with that cursor.
     const again = await pull(`since=${page.cursor}&policyVersion=${policyVersion}`);
     expect(again).toMatchObject({ cursor: page.cursor, accounts: [], more: false });
-    expect(again.revocations).toEqual({ disabledAccountIds: [], removedAccountIds: [] });
+    expect(again.revocations).toEqual({
+      disabledAccountIds: [],
+      disabledAccounts: [],
+      removedAccountIds: [],
+    });
   });
 
   it('a cursor beyond the head (a restored server) still starts over', async () => {

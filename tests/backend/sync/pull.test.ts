@@ -1,9 +1,16 @@
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   pullResponseSchema,
   SYNC_API_PREFIX,
   type PullResponse,
+  type SyncedAccount,
 } from '../../../common/sync/protocol';
+import {
+  accountSigningInput,
+  accountsDigestInput,
+  receiptSigningInput,
+} from '../../../common/sync/signed-records';
 import { PasswordHasher } from '../../../backend-sync/auth/password-hasher';
 import { verifyPolicyBundle } from '../../../backend-sync/policies/policy-bundle';
 import { expectGenericError, PASSWORD } from '../auth/support/auth-helpers';
@@ -53,6 +60,34 @@ describeEachDialect('sync pull', (dialect) => {
     return { ...pullResponseSchema.parse(r.json()), raw: r.body };
   };
   const ids = (accounts: { id: string }[]) => accounts.map((a) => a.id).sort();
+  const verifyEd25519 = (text: string, signature: string) =>
+    verify(
+      null,
+      Buffer.from(text),
+      createPublicKey(pc.serverPublicKey),
+      Buffer.from(signature, 'base64'),
+    );
+  const signedFor = (storeId: string, a: SyncedAccount) => {
+    const { signature, ...fields } = a;
+    return verifyEd25519(accountSigningInput(storeId, fields), signature);
+  };
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  /** A disabled person as a PC gets them: signed, with no password or secret. */
+  const tombstone = (p: Person) => ({
+    id: p.id,
+    username: p.username,
+    displayName: expect.any(String),
+    email: p.email,
+    role: expect.any(String),
+    status: 'disabled',
+    passwordHash: null,
+    passwordChangedAt: null,
+    mustChangePassword: false,
+    temporaryPasswordExpiresAt: null,
+    totpSecret: null,
+    version: expect.any(Number),
+    signature: expect.any(String),
+  });
   const idsOf = (...names: string[]) => names.map((n) => people[n]!.id).sort();
 
   let cursor = 0;
@@ -67,6 +102,7 @@ describeEachDialect('sync pull', (dialect) => {
     expect(ids(page.accounts)).toEqual(idsOf('manager', 'crew', 'tillAdmin', 'both'));
     expect(page.revocations).toEqual({
       disabledAccountIds: [people.disabled!.id],
+      disabledAccounts: [tombstone(people.disabled!)],
       removedAccountIds: [people.pending!.id],
     });
     const crew = page.accounts.find((a) => a.id === people.crew!.id)!;
@@ -83,7 +119,34 @@ describeEachDialect('sync pull', (dialect) => {
       temporaryPasswordExpiresAt: null,
       totpSecret: people.crew!.secret,
       version: expect.any(Number),
+      signature: expect.any(String),
     });
+    // Every record is signed for this store with the key the PC pinned, and only for it.
+    for (const a of [...page.accounts, ...page.revocations.disabledAccounts]) {
+      expect(signedFor(storeA, a)).toBe(true);
+      expect(signedFor(storeB, a)).toBe(false);
+    }
+    // The last page's receipt names the PC, where it stands, and every account it now holds.
+    const receipt = page.receipt!;
+    expect(receipt).toMatchObject({
+      deviceId: pc.deviceId,
+      storeId: storeA,
+      serverTime: api.clock.nowMs(),
+      cursor: page.cursor,
+      policyVersion: 1,
+      auditHead: 0,
+    });
+    const { signature, ...unsigned } = receipt;
+    expect(verifyEd25519(receiptSigningInput(unsigned), signature)).toBe(true);
+    const held = [
+      ...page.accounts.map((a) => ({ id: a.id, version: a.version, status: a.status })),
+      ...page.revocations.disabledAccounts.map((a) => ({
+        id: a.id,
+        version: a.version,
+        status: a.status,
+      })),
+    ];
+    expect(receipt.accountsDigest).toBe(sha256(accountsDigestInput(held)));
     // The hash is the real one: the PC can verify the password offline.
     expect(await new PasswordHasher().verify(crew.passwordHash, PASSWORD)).toBe(true);
     // Oldest change first; the cursor is past all of them.
@@ -120,8 +183,11 @@ describeEachDialect('sync pull', (dialect) => {
     const page = await pull(`since=${cursor}&policyVersion=1`);
     expect(page.revocations).toEqual({
       disabledAccountIds: [people.crew!.id],
+      disabledAccounts: [tombstone(people.crew!)],
       removedAccountIds: idsOf('tillAdmin', 'manager'),
     });
+    // A disable is signed too: its tombstone is newer than the active record the PC held.
+    expect(page.revocations.disabledAccounts[0]!.version).toBeGreaterThan(cursor);
     expect(ids(page.accounts)).toEqual([newcomer.id]);
     expect(page.cursor).toBeGreaterThan(cursor);
     cursor = page.cursor;
@@ -130,7 +196,11 @@ describeEachDialect('sync pull', (dialect) => {
     await assign(api, people.manager!.id, storeA);
     await setStatus(api, people.crew!.id, 'active');
     const back = await pull(`since=${cursor}&policyVersion=1`);
-    expect(back.revocations).toEqual({ disabledAccountIds: [], removedAccountIds: [] });
+    expect(back.revocations).toEqual({
+      disabledAccountIds: [],
+      disabledAccounts: [],
+      removedAccountIds: [],
+    });
     expect(ids(back.accounts)).toEqual(idsOf('manager', 'crew'));
     cursor = back.cursor;
   });
@@ -189,6 +259,7 @@ describeEachDialect('sync pull', (dialect) => {
     expect(b.accounts).toEqual([]);
     expect(b.revocations).toEqual({
       disabledAccountIds: [people.otherStore!.id],
+      disabledAccounts: [tombstone(people.otherStore!)],
       removedAccountIds: [people.both!.id],
     });
     for (const query of [

@@ -65,7 +65,11 @@ describeEachDialect('users API changes reach the store PCs', (dialect) => {
     const on = await users('PUT', `${crew.id}/status`, { status: 'active' });
     expect(on.statusCode, on.body).toBe(200);
     const back = await pull();
-    expect(back.revocations).toEqual({ disabledAccountIds: [], removedAccountIds: [] });
+    expect(back.revocations).toEqual({
+      disabledAccountIds: [],
+      disabledAccounts: [],
+      removedAccountIds: [],
+    });
     expect(back.accounts.map((a) => [a.id, a.status])).toEqual([[crew.id, 'active']]);
   });
 
