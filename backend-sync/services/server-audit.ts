@@ -47,6 +47,8 @@ export type ServerAuditAction =
   | 'policy.change'
   | 'sync.account_change'
   | 'totp.reuse_across_devices'
+  // A store PC reported a record changed outside Keyholder (sync/tamper-reports.ts).
+  | 'device.tamper'
   | 'audit.export'
   // The weekly digest (reporting/weekly-digest.service.ts): one per person per week.
   | 'digest.sent';

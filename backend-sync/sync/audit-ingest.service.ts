@@ -11,6 +11,7 @@ import type { DevicePrincipal } from './device-auth';
 import { assertDetailsText } from './entry-text';
 import { inlineEntryVerifier, type EntryVerifier, type Verdicts } from './entry-verifier';
 import { IdempotencyKeys, uploadFingerprint, storedKey, type StoredKeyRow } from './idempotency';
+import { recordTamperReports } from './tamper-reports';
 import { recordTotpUses } from './totp-reuse';
 
 /** Verdicts being computed for one upload's entries (`AuditIngestService.verify`). */
@@ -176,6 +177,7 @@ export class AuditIngestService {
         const headValues = [last.seq, last.hash, receivedAt, last.seq, last.seq, device.deviceId];
         const values = fresh.map((e) => toRow(e, device.storeId, receivedAt));
         await recordTotpUses(tx, this.dialect, this.audit, device, fresh, receivedAt);
+        await recordTamperReports(tx, this.audit, device, fresh);
         if (this.dialect === 'postgres') {
           await assertChain();
           // Entries, head and key in one statement: each statement is a round trip here.

@@ -15,9 +15,9 @@ import { loadConfig } from '../../backend-sync/config';
 import { openServerDatabase, type Database } from '../../backend-sync/db/database';
 import { nextChangeSeq } from '../../backend-sync/services/change-seq';
 import { ServerAudit } from '../../backend-sync/services/server-audit';
+import { EnrollmentService } from '../../backend-sync/sync/enrollment.service';
 import { screen } from './support/screens';
 import { startKeyholderApp, type KeyholderApp } from './support/keyholder-app';
-import { seedStore } from './support/seed';
 import { Authenticator } from './support/totp';
 import { alertText, go, signInWithCode, statusText } from './support/ui';
 
@@ -92,7 +92,11 @@ async function startSyncServer() {
  * A person who has finished setting up (verified, password and TOTP), written as the users
  * routes leave them, with a change_seq: the admin area's actions need an active account.
  */
-async function addActivePerson(name: string, storeName: string) {
+async function addActivePerson(
+  name: string,
+  storeName: string,
+  as: { role?: 'viewer' | 'admin'; email?: string } = {},
+) {
   const db = server.database.db;
   const store = await db
     .selectFrom('stores')
@@ -100,9 +104,11 @@ async function addActivePerson(name: string, storeName: string) {
     .where('name', '=', storeName)
     .executeTakeFirstOrThrow();
   const username = name.toLowerCase().replace(/\s+/g, '.');
-  const email = `${username}@example.com`;
+  const email = as.email ?? `${username}@example.com`;
   const now = Date.now();
-  const passwordHash = await new PasswordHasher().hash(`${name} has a long passphrase 7`);
+  const password = `${name} has a long passphrase 7`;
+  const passwordHash = await new PasswordHasher().hash(password);
+  const secret = newTotpSecret();
   const id = randomUUID();
   await db.transaction().execute(async (tx) => {
     await tx
@@ -112,12 +118,12 @@ async function addActivePerson(name: string, storeName: string) {
         email,
         username,
         display_name: name,
-        role: 'viewer',
+        role: as.role ?? 'viewer',
         status: 'active',
         email_verified_at: now,
         password_hash: passwordHash,
         password_changed_at: now,
-        totp_secret: server.totpSecrets.seal(newTotpSecret()),
+        totp_secret: server.totpSecrets.seal(secret),
         totp_last_step: 0,
         preferences: '{}',
         change_seq: await nextChangeSeq(tx, 'users'),
@@ -128,7 +134,39 @@ async function addActivePerson(name: string, storeName: string) {
       .execute();
     await tx.insertInto('user_stores').values({ user_id: id, store_id: store.id }).execute();
   });
-  return { id, username, email };
+  return { id, username, email, password, phone: new Authenticator(secret) };
+}
+
+/**
+ * A back office whose PC is connected to the server, as an admin's connect leaves it: the
+ * store, Ada (an admin who works there, so her account is on its PC) and an enrollment code.
+ */
+async function connectBackOffice(kh: KeyholderApp['kh']) {
+  const db = server.database.db;
+  const now = Date.now();
+  const storeId = randomUUID();
+  await db
+    .insertInto('stores')
+    .values({
+      id: storeId,
+      name: 'Back office',
+      brand: 'Northwind Coffee',
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  const ada = await addActivePerson('Ada Admin', 'Back office', {
+    role: 'admin',
+    email: 'ada@example.test',
+  });
+  const { code } = await new EnrollmentService(db, () => Date.now()).issueCode(storeId, ada.id);
+  const status = await kh.sync.connect(null, {
+    serverUrl: baseUrl,
+    code,
+    deviceName: 'Back office PC',
+  });
+  expect(status.lastError).toBeNull();
+  return ada;
 }
 
 /** The server's mails of one kind to `to` (no SMTP here: the server writes an outbox). */
@@ -150,12 +188,10 @@ function mailsTo(kind: string, to: string): string[] {
 test.beforeAll(async ({ browser }) => {
   await startSyncServer();
   app = await startKeyholderApp();
-  const seeded = await seedStore(app.kh);
-  // The store PC is connected to the server (what the sync engine's connect records).
-  app.kh.device.markEnrolled(baseUrl, Date.now());
+  const ada = await connectBackOffice(app.kh);
   page = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
   await page.goto(app.url);
-  await signInWithCode(page, seeded.admin.username, seeded.admin.password, seeded.admin.phone!);
+  await signInWithCode(page, ada.username, ada.password, ada.phone);
   await expect(page.getByRole('heading', { level: 1, name: 'Hello, Ada Admin' })).toBeVisible();
 });
 

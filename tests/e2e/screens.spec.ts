@@ -1,6 +1,8 @@
 import { expect, test } from './support/fixtures';
 import { screen } from './support/screens';
 import { seedStore } from './support/seed';
+import { startKeyholderApp } from './support/keyholder-app';
+import { startE2eSyncServer } from './support/sync-server';
 import {
   alertText,
   enterCode,
@@ -316,26 +318,54 @@ test('disable and enable an account, reset two-step sign-in; a disabled person c
 });
 
 test('a PC enrolled with a sync server: the policy is read-only; past the offline bound sign-in stops', async ({
-  app,
   page,
 }) => {
-  const { admin, crew } = await seedStore(app.kh);
-  app.kh.device.markEnrolled('https://sync.example.test', Date.now());
-  await page.goto(app.url);
-  await signInWithCode(page, admin.username, admin.password, admin.phone!);
-  await go(page, 'Settings');
-  await expect(
-    page.getByText('This computer takes its policy from the sync server.'),
-  ).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Save policy' })).toHaveCount(0);
-  await expect(page.getByText('Managed by the sync server')).toBeVisible();
-  await signOut(page);
+  // A real server, and a PC whose clock can be moved on (time passes: wall and monotonic).
+  const server = await startE2eSyncServer();
+  const passed = { ms: 0 };
+  const pc = await startKeyholderApp({
+    clock: {
+      nowMs: () => Date.now() + passed.ms,
+      monotonicMs: () => performance.now() + passed.ms,
+    },
+  });
+  try {
+    const store = (
+      await server.api<{ id: string }>('POST', '/api/v1/stores', {
+        name: 'Maple Street',
+        brand: 'Northwind',
+      })
+    ).body.id;
+    const manager = await server.createPerson({
+      name: 'Mia Manager',
+      role: 'manager',
+      stores: [store],
+    });
+    const crew = await server.createPerson({ name: 'Cal Crew', role: 'viewer', stores: [store] });
+    const code = (
+      await server.api<{ code: string }>('POST', `/api/v1/stores/${store}/enrollment-codes`)
+    ).body.code;
+    await pc.kh.sync.connect(null, { serverUrl: server.url, code, deviceName: 'Front till' });
+    await page.goto(pc.url);
+    await signInWithCode(page, manager.username, manager.password, manager.phone);
+    await go(page, 'Settings');
+    await expect(
+      page.getByText('This computer takes its policy from the sync server.'),
+    ).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Save policy' })).toHaveCount(0);
+    await expect(page.getByText('Managed by the sync server')).toBeVisible();
+    await signOut(page);
 
-  // Four days without reaching the server (the Standard bound is 72 hours).
-  app.kh.device.markSynced(Date.now() - 96 * 3_600_000);
-  await signIn(page, crew.username, crew.password);
-  await expect(alertText(page)).toContainText(
-    'has not reached the sync server for more than 72 hours',
-  );
-  await screen(page, 'sign-in-offline-limit');
+    // The network goes, and four days pass (the Standard bound is 72 hours).
+    server.proxy.down = true;
+    passed.ms = 96 * 3_600_000;
+    await signIn(page, crew.username, crew.password);
+    await expect(alertText(page)).toContainText(
+      'has not reached the sync server for more than 72 hours',
+    );
+    await screen(page, 'sign-in-offline-limit');
+  } finally {
+    await pc.close();
+    await server.close();
+  }
 });

@@ -123,6 +123,15 @@ export class StoreIntegrity {
     const receipt = this.receipt(anchor);
     // Without a receipt nobody signs in (offline bounds), and the next sync brings every record.
     if (!receipt) return;
+    // A break of the audit log found since the last receipt: its count of sign-ins cannot be
+    // trusted until a sync has reported the break and started a new count (restarts included).
+    const unreported = this.d.db
+      .prepare(
+        `SELECT 1 FROM audit_log WHERE seq > ? AND +action = 'integrity.tamper'
+           AND json_extract(details, '$.subject') = 'audit' LIMIT 1`,
+      )
+      .get(receipt.auditHead);
+    if (unreported) this.blockers.add('audit');
     const rows = this.d.db.prepare('SELECT * FROM accounts').all() as Record<string, unknown>[];
     const held = new Set<string>();
     for (const raw of rows) {

@@ -10,6 +10,7 @@ import type { Dialect } from '../../../../backend-sync/db/database';
 import type { DB } from '../../../../backend-sync/db/schema';
 import { CoreHarness } from '../../../support/core-harness';
 import { FaultProxy } from '../../../support/fault-proxy';
+import type { SecretStore } from '../../../../electron/core/keychain/secret-store';
 import { MemorySecretStore } from '../../../support/memory-secret-store';
 import { call, startAdminApi, type AdminApi } from '../../../backend/stores/support/admin-api';
 
@@ -67,8 +68,8 @@ export class ManualTimers {
 
 export class TestPc extends CoreHarness {
   readonly sleeps: number[] = [];
-  constructor(world: SyncWorld, timers?: ManualTimers) {
-    super(new MemorySecretStore(), world.api.clock, {
+  constructor(world: SyncWorld, timers?: ManualTimers, secrets: SecretStore = new MemorySecretStore()) {
+    super(secrets, world.api.clock, {
       sync: {
         attempts: 4,
         sleep: async (ms) => {
