@@ -68,7 +68,11 @@ export class ManualTimers {
 
 export class TestPc extends CoreHarness {
   readonly sleeps: number[] = [];
-  constructor(world: SyncWorld, timers?: ManualTimers, secrets: SecretStore = new MemorySecretStore()) {
+  constructor(
+    world: SyncWorld,
+    timers?: ManualTimers,
+    secrets: SecretStore = new MemorySecretStore(),
+  ) {
     super(secrets, world.api.clock, {
       sync: {
         attempts: 4,
