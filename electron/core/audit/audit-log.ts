@@ -9,15 +9,12 @@ import {
   auditRecordSchema,
   GENESIS_HASH,
 } from '../../../common/audit/audit-record';
-import {
-  firstJsonTextProblem,
-  textProblem,
-  truncateCodePoints,
-} from '../../../common/text/canonical-text';
-import { AUDIT_ID_MAX_LENGTH, AUDIT_NAME_MAX_LENGTH } from '../../../common/text/text-limits';
 import type { Db } from '../db/database';
 import { KeyholderError } from '../errors';
 import { hexEquals, hmacHex, sealValue, sha256Hex } from '../crypto/seal';
+import { AuditTextRefused, checkedEvent } from './audit-text';
+
+export { AuditTextRefused };
 
 export interface AuditEvent {
   readonly actor?: { readonly id: string; readonly name: string } | null;
@@ -325,6 +322,11 @@ export class AuditLog {
     return { entries: rows.map(toRecord), total };
   }
 
+  /** The highest seq in the log (0 when empty). */
+  headSeq(): number {
+    return this.lastEntry()?.seq ?? 0;
+  }
+
   /** Entries after `seq`, oldest first (for sync upload and export). */
   after(seq: number, limit: number): AuditRecord[] {
     const rows = this.db
@@ -366,51 +368,6 @@ function toRecord(row: Row): AuditRecord {
 function auditTamperSeq(details: string): number | null {
   const parsed = JSON.parse(details) as { subject?: unknown; foundSeq?: unknown };
   return parsed.subject === 'audit' && typeof parsed.foundSeq === 'number' ? parsed.foundSeq : null;
-}
-
-/** The event as it will be recorded: parties cut and checked, details checked (`party`). */
-function checkedEvent(event: AuditEvent): AuditEvent {
-  const actor = party(event.actor, 'actor');
-  const target = party(event.target, 'target');
-  const details = event.details ?? {};
-  if (firstJsonTextProblem(details)) throw new AuditTextRefused('details');
-  return {
-    action: event.action,
-    outcome: event.outcome,
-    details,
-    actor: actor.id === null ? null : { id: actor.id, name: actor.name ?? '' },
-    target: target.id === null ? null : { id: target.id, name: target.name ?? '' },
-  };
-}
-
-/**
- * An actor or target as recorded: the name cut to AUDIT_NAME_MAX_LENGTH code points (a refused
- * `staff.create` names the username exactly as typed), then both checked as canonical names.
- * Ids are never cut: a shortened id would name someone else.
- */
-function party(
-  who: { readonly id: string; readonly name: string } | null | undefined,
-  role: 'actor' | 'target',
-): { id: string | null; name: string | null } {
-  if (!who) return { id: null, name: null };
-  const name = truncateCodePoints(who.name, AUDIT_NAME_MAX_LENGTH);
-  if (textProblem(name, 'name') || textProblem(who.id, 'name')) throw new AuditTextRefused(role);
-  if (Array.from(who.id).length > AUDIT_ID_MAX_LENGTH) throw new AuditTextRefused(role);
-  return { id: who.id, name };
-}
-
-/**
- * Thrown when an event holds text the audit log cannot record faithfully (a lone surrogate,
- * NUL, a control or text-direction character in a name, a value that is not plain JSON): the
- * action is refused with it (its transaction rolls back), rather than recorded altered.
- */
-export class AuditTextRefused extends KeyholderError {
-  constructor(readonly part: 'actor' | 'target' | 'details' | 'entry') {
-    super(
-      'audit_text_refused',
-      'This was not done: it contains characters that cannot be recorded in the audit log (such as control or text-direction characters). Check what you entered and try again.',
-    );
-  }
 }
 
 /** Thrown when an action cannot be recorded; the action did not happen. */

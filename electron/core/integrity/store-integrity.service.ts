@@ -218,6 +218,14 @@ export class StoreIntegrity {
     this.floor.set(accountId, Math.max(version, this.floor.get(accountId) ?? 0));
   }
 
+  /** A new anchor (a connect): what was known of the previous one no longer applies. */
+  anchored(): void {
+    this.settled();
+    this.floor = new Map();
+    this.receiptCursor = 0;
+    this.verified = null;
+  }
+
   /** A pull settled the store: problems found before are answered by what it brought. */
   settled(): void {
     this.blockers.clear();

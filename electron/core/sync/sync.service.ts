@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
-import { MAX_AUDIT_BATCH } from '../../../common/sync/protocol';
 import type { SyncStatusDto } from '../../../common/ipc/sync.schemas';
-import type { AuditRecord } from '../../../common/audit/audit-record';
 import type { AuditLog } from '../audit/audit-log';
 import type { SessionService } from '../auth/session.service';
 import type { Db } from '../db/database';
@@ -16,6 +14,7 @@ import type { Clock } from '../time/clock';
 import type { TrustedTime } from '../time/trusted-time';
 import type { StoreIntegrity } from '../integrity/store-integrity.service';
 import { pushAccountChanges } from './account-outbox';
+import { pushAudit } from './audit-upload';
 import { backoffDelay, RUN_BACKOFF } from './backoff';
 import { verifySignedPolicy } from './policy-verifier';
 import { applyPullPage } from './pull-applier';
@@ -169,6 +168,7 @@ export class SyncService {
     this.d.db.transaction(() => {
       this.repo.connect(serverUrl, answer.storeId, answer.serverPublicKey, now);
       this.d.device.markEnrolled(serverUrl, now);
+      this.d.integrity.anchored();
       this.d.device.setStore(answer.storeName, this.d.device.state().brandName);
       this.d.audit.append({
         action: 'sync.connect',
@@ -177,6 +177,8 @@ export class SyncService {
           server: displayUrl(serverUrl),
           storeId: answer.storeId,
           storeName: answer.storeName,
+          // The key every record is checked against from now on, named in the chain.
+          serverKey: createHash('sha256').update(answer.serverPublicKey).digest('hex').slice(0, 32),
           ...(revoked ? { afterRevocation: true } : {}),
         },
       });
@@ -267,7 +269,9 @@ export class SyncService {
     // 2. Password changes made here (pulled again at once when the server applied some, so
     // their signed records arrive in this run), then 3. the audit backlog.
     if (await pushAccountChanges(this.d, this.repo, http)) anchor = await this.pullAll(http);
-    await this.pushAudit(http);
+    await pushAudit(this.d.audit, this.repo, http, (done, total) => {
+      this.progress = { phase: 'upload', done, total };
+    });
 
     this.repo.recordSuccess(this.d.time.now());
     this.d.time.reanchor(anchor.serverTime + (this.d.clock.monotonicMs() - anchor.mono));
@@ -331,55 +335,6 @@ export class SyncService {
     }
   }
 
-  private async pushAudit(http: SyncHttp): Promise<void> {
-    const start = this.repo.get()!.acknowledgedSeq;
-    // Keys are per run: a server killed mid-request leaves its key claimed ("in progress") for
-    // minutes, and retrying it would be refused until then. Stored entries are matched by seq
-    // and bytes, so a batch sent again under a new key is still stored once.
-    const run = randomBytes(6).toString('hex');
-    let gaps = 0;
-    let next: AuditRecord[] | null = null;
-    for (;;) {
-      const acknowledged = this.repo.get()!.acknowledgedSeq;
-      // The batch read while the previous upload was on the wire, if it starts right after what
-      // the server acknowledged (entries never change once written).
-      const entries =
-        next?.[0]?.seq === acknowledged + 1
-          ? next
-          : this.d.audit.after(acknowledged, MAX_AUDIT_BATCH);
-      next = null;
-      if (entries.length === 0) return;
-      const total = Math.max(0, this.auditHead() - start);
-      this.progress = { phase: 'upload', done: Math.max(0, acknowledged - start), total };
-      const key = `audit-${run}-${entries[0]!.seq}-${entries.at(-1)!.seq}`;
-      try {
-        const upload = http.pushAudit(entries, key);
-        upload.catch(() => undefined); // handled below; not unhandled while we read
-        // Read the next batch while the server verifies and stores this one (a backlog is
-        // many round trips): first let the request go out, then read.
-        await new Promise((resolve) => setImmediate(resolve));
-        next = this.d.audit.after(entries.at(-1)!.seq, MAX_AUDIT_BATCH);
-        const answer = await upload;
-        this.repo.acknowledge(answer.acknowledgedSeq);
-      } catch (error) {
-        const expected = (error as SyncError).details?.server as
-          { expectedSeq?: unknown } | undefined;
-        if (
-          error instanceof SyncError &&
-          error.code === 'sequence_gap' &&
-          typeof expected?.expectedSeq === 'number' &&
-          gaps < 3
-        ) {
-          // The server holds up to expectedSeq − 1 (our acknowledgement was lost or is ahead).
-          gaps += 1;
-          this.repo.resetAcknowledged(Math.max(0, expected.expectedSeq - 1));
-          continue;
-        }
-        throw error;
-      }
-    }
-  }
-
   private async loadCredential(): Promise<string> {
     this.credential ??= await this.d.secrets.get(secretName(this.d.profileId, 'device-credential'));
     if (!this.credential) {
@@ -393,9 +348,7 @@ export class SyncService {
   }
 
   private auditHead(): number {
-    return (
-      this.d.db.prepare('SELECT coalesce(max(seq), 0) AS n FROM audit_log').get() as { n: number }
-    ).n;
+    return this.d.audit.headSeq();
   }
 
   private schedule(ms: number): void {
