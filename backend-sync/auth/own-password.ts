@@ -5,25 +5,55 @@ import {
   type PasswordContext,
   type PasswordViolation,
 } from '../../common/policy';
+import type { Credential } from '../../common/identity/credential';
 import type { DB, UsersTable } from '../db/schema';
 import { nextChangeSeq } from '../services/change-seq';
 import { passwordRejected } from './auth-errors';
+import { credentialOf } from './credential-key';
 import type { PasswordHasher } from './password-hasher';
 import type { TokenService } from './token.service';
 
+/** What setting a password stores: its argon2id hash and its credential key. */
+export interface NewPassword {
+  hash: string;
+  credential: Credential;
+}
+
+/**
+ * Hashes a password being set and derives its credential key (common/identity/credential.ts),
+ * the two argon2id runs side by side. Every place the server sets a password uses this, so a
+ * person's record always carries the key of their current password.
+ */
+export async function preparePassword(
+  hasher: PasswordHasher,
+  password: string,
+): Promise<NewPassword> {
+  const [hash, credential] = await Promise.all([hasher.hash(password), credentialOf(password)]);
+  return { hash, credential };
+}
+
+/** The columns of a password set (`preparePassword`), for any UPDATE of `users`. */
+export function passwordColumns(next: NewPassword) {
+  return {
+    password_hash: next.hash,
+    credential_salt: next.credential.salt,
+    credential_key: next.credential.key,
+  };
+}
+
 /**
  * The columns a password the person chose themselves sets (a change, a reset by mail, the step
- * after a temporary or expired password): the new hash, and a temporary password's "change it
- * at next sign-in" and end are met. The account's change_seq moves, so store PCs pull the new
- * hash. Call inside the transaction that writes them.
+ * after a temporary or expired password): the new hash and credential, and a temporary
+ * password's "change it at next sign-in" and end are met. The account's change_seq moves, so
+ * store PCs pull the new record. Call inside the transaction that writes them.
  */
 export async function ownPasswordColumns(
   trx: Kysely<DB>,
-  hash: string,
+  next: NewPassword,
   now: number,
 ): Promise<Updateable<UsersTable>> {
   return {
-    password_hash: hash,
+    ...passwordColumns(next),
     password_changed_at: now,
     must_change_password: 0,
     temp_password_expires_at: null,
@@ -60,12 +90,12 @@ export async function setOwnPassword(
   trx: Kysely<DB>,
   tokens: TokenService,
   userId: string,
-  hash: string,
+  next: NewPassword,
   now: number,
 ): Promise<number | null> {
   const changed = await trx
     .updateTable('users')
-    .set(await ownPasswordColumns(trx, hash, now))
+    .set(await ownPasswordColumns(trx, next, now))
     .where('id', '=', userId)
     .where('status', '=', 'active')
     .executeTakeFirst();

@@ -5,7 +5,7 @@ import type { DB, UsersTable } from '../db/schema';
 import { HttpError } from '../errors';
 import type { ServerAudit } from '../services/server-audit';
 import type { LockoutService } from './lockout.service';
-import { assertNewPassword, setOwnPassword } from './own-password';
+import { assertNewPassword, preparePassword, setOwnPassword } from './own-password';
 import type { PasswordHasher } from './password-hasher';
 import type { PolicyFor } from './policy-source';
 import { sha256Hex } from './secret-tokens';
@@ -158,7 +158,7 @@ export class PasswordChangeRequiredService {
       found.password_hash,
     );
 
-    const hash = await this.d.hasher.hash(newPassword);
+    const next = await preparePassword(this.d.hasher, newPassword);
     return this.d.db.transaction().execute(async (trx) => {
       // Spending the token decides: of two requests with it, exactly one goes on.
       const spent = await trx
@@ -168,7 +168,7 @@ export class PasswordChangeRequiredService {
         .where('used_at', 'is', null)
         .executeTakeFirst();
       if (Number(spent.numUpdatedRows) !== 1) throw changeTokenInvalid();
-      const revokedSessions = await setOwnPassword(trx, this.d.tokens, found.id, hash, now);
+      const revokedSessions = await setOwnPassword(trx, this.d.tokens, found.id, next, now);
       if (revokedSessions === null) throw changeTokenInvalid();
       const details = clientDetails(meta);
       await this.d.audit.write(

@@ -1,3 +1,4 @@
+import { passwordColumns, preparePassword } from './own-password';
 import type { Kysely } from 'kysely';
 import { evaluatePassword } from '../../common/policy';
 import type { ServerClock } from '../app';
@@ -144,13 +145,13 @@ export class SetupService {
     if (step === null) {
       throw wrongTotpCode();
     }
-    const hash = await this.d.hasher.hash(input.password);
+    const next = await preparePassword(this.d.hasher, input.password);
     await this.d.db.transaction().execute(async (trx) => {
       const spent = await spendSetupCode(trx, setup.tokenId, now);
       const activated = await trx
         .updateTable('users')
         .set({
-          password_hash: hash,
+          ...passwordColumns(next),
           password_changed_at: now,
           temp_password_expires_at: null,
           totp_secret: this.box().seal(secret),

@@ -13,7 +13,7 @@ import {
   twoFactorSetupRequired,
 } from './auth-errors';
 import { lockoutSubject, lockStateOf, type LockState } from './lockout.service';
-import { ownPasswordColumns } from './own-password';
+import { ownPasswordColumns, preparePassword } from './own-password';
 import {
   assertSignInOpen,
   clientDetails,
@@ -306,11 +306,11 @@ export class SignInService {
     if (newPassword === currentPassword) violations.push({ code: 'reused', count: 1 });
     if (violations.length > 0) throw passwordRejected(violations);
 
-    const hash = await this.d.hasher.hash(newPassword);
+    const next = await preparePassword(this.d.hasher, newPassword);
     return this.d.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('users')
-        .set(await ownPasswordColumns(trx, hash, now))
+        .set(await ownPasswordColumns(trx, next, now))
         .where('id', '=', user.id)
         .execute();
       const revokedSessions = await this.d.tokens.revokeAllFor(user.id, 'password_change', {

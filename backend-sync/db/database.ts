@@ -8,6 +8,7 @@ import { PREPARED_ON_POSTGRES } from './compiled';
 import { migration001 } from './migrations/001-initial';
 import { migration002 } from './migrations/002-temporary-passwords';
 import { migration003 } from './migrations/003-rate-limit-counters';
+import { migration004 } from './migrations/004-credential-keys';
 import type { DB } from './schema';
 import { CachingSqliteDialect } from './sqlite-statement-cache';
 import {
@@ -38,6 +39,7 @@ function migrations(dialect: Dialect): Record<string, { up(db: Kysely<unknown>):
     '001-initial': migration001(dialect),
     '002-temporary-passwords': migration002(dialect),
     '003-rate-limit-counters': migration003(dialect),
+    '004-credential-keys': migration004(),
   };
 }
 

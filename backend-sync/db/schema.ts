@@ -20,6 +20,9 @@ export interface UsersTable {
   temp_password_expires_at: Generated<number | null>;
   totp_secret: string | null;
   totp_last_step: number;
+  /** The credential key of the password (base64 salt and Ed25519 public key); null before 004. */
+  credential_salt: Generated<string | null>;
+  credential_key: Generated<string | null>;
   preferences: string;
   change_seq: number;
   erased_at: number | null;

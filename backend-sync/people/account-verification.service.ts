@@ -1,3 +1,4 @@
+import { passwordColumns, preparePassword } from '../auth/own-password';
 import { evaluatePassword } from '../../common/policy';
 import { passwordRejected } from '../auth/auth-errors';
 import type { ClientMeta } from '../auth/token.service';
@@ -82,13 +83,13 @@ export class AccountVerificationService {
         throw invalidTotp();
       }
     }
-    const hash = await this.d.hasher.hash(password);
+    const next = await preparePassword(this.d.hasher, password);
     await this.d.db.transaction().execute(async (trx) => {
       await this.d.codes.spend(trx, token, 'verify_email');
       const activated = await trx
         .updateTable('users')
         .set({
-          password_hash: hash,
+          ...passwordColumns(next),
           password_changed_at: now,
           temp_password_expires_at: null,
           totp_secret: step === null || !secret ? null : this.d.totpSecrets.seal(secret),

@@ -223,6 +223,8 @@ export class GdprService {
           status: 'disabled',
           email_verified_at: null,
           password_hash: null,
+          credential_salt: null,
+          credential_key: null,
           password_changed_at: null,
           temp_password_expires_at: null,
           totp_secret: null,

@@ -1,7 +1,7 @@
 import { twoFactorSetupRequired } from '../auth/auth-errors';
 import { normalizeEmail } from '../auth/secret-tokens';
 import type { ClientMeta } from '../auth/token.service';
-import { assertNewPassword, setOwnPassword } from '../auth/own-password';
+import { assertNewPassword, preparePassword, setOwnPassword } from '../auth/own-password';
 import { claimTotpStep, matchTotpStep } from '../auth/totp';
 import { issueAudited } from './mailed-secrets';
 import { invalidOneTimeCode, type Credential } from './one-time-codes';
@@ -157,14 +157,14 @@ export class PasswordResetService {
       newPassword,
       person.password_hash,
     );
-    const hash = await this.d.hasher.hash(newPassword);
+    const next = await preparePassword(this.d.hasher, newPassword);
     await this.d.db.transaction().execute(async (trx) => {
       await this.d.codes.spend(trx, token, 'reset_password');
       if (step !== null) {
         // The authorisation decision for the code: only one request can move the step forward.
         if (!(await claimTotpStep(trx, person.id, step))) throw invalidTotp();
       }
-      const revoked = await setOwnPassword(trx, this.d.tokens, person.id, hash, now);
+      const revoked = await setOwnPassword(trx, this.d.tokens, person.id, next, now);
       if (revoked === null) throw invalidOneTimeCode();
       await this.d.audit.write(
         {

@@ -5,6 +5,9 @@ import {
   type AccountChange,
   type PushAccountChangesResponse,
 } from '../../common/sync/protocol';
+import { accountChangeSigningInput, mayAuthorize } from '../../common/identity/credential';
+import type { Role } from '../../common/policy/policy';
+import { signedByCredential } from '../auth/credential-key';
 import { ARGON2ID_PARAMS } from '../auth/password-hasher';
 import type { Dialect } from '../db/database';
 import type { DB } from '../db/schema';
@@ -15,7 +18,12 @@ import { IdempotencyKeys, requestHash } from './idempotency';
 
 type Result = PushAccountChangesResponse['results'][number];
 type Reason =
-  'applied' | 'older_than_server' | 'account_disabled' | 'unknown_account' | 'weak_hash';
+  | 'applied'
+  | 'older_than_server'
+  | 'account_disabled'
+  | 'unknown_account'
+  | 'weak_hash'
+  | 'unauthorized';
 
 /**
  * When a pushed temporary password stops working: a manager's reset ends at most
@@ -50,6 +58,12 @@ export function strongEnough(hash: string): boolean {
  *   server's clock counts as now, so a PC with a fast clock cannot win every future conflict.
  * - A disable always wins: a change for a disabled, erased or pending account is `refused`,
  *   however recent, and never re-enables it.
+ * - Someone who can edit a PC's files cannot invent a change (docs/SECURITY.md): each change
+ *   is signed with the credential key of whoever made it (common/identity/credential.ts), the
+ *   owner's current key for their own password, or the key of a manager or admin of the store
+ *   who manages them for a temporary one (`mayAuthorize`); anything else is `refused`
+ *   (`unauthorized`). Only an account whose password predates credential keys takes an
+ *   unsigned change (recorded as unverified), and the change gives it one.
  * - An applied change takes a new change_seq, so the other PCs of the store pull it.
  * - Every outcome is written to server_audit; superseded and refused ones are the conflicts.
  * - Idempotency-Key as for audit uploads; answer and changes commit together.
@@ -135,6 +149,9 @@ export class AccountChangesService {
         'u.erased_at',
         'u.password_changed_at',
         'u.change_seq',
+        'u.role',
+        'u.credential_salt',
+        'u.credential_key',
         eb
           .exists(
             eb
@@ -158,7 +175,9 @@ export class AccountChangesService {
       version = Number(user.change_seq);
       const serverChangedAt =
         user.password_changed_at === null ? null : Number(user.password_changed_at);
+      // Who made it first: a change nobody may have made is reported as such, however old.
       if (user.status !== 'active' || user.erased_at !== null) reason = 'account_disabled';
+      else if (!(await this.authorized(tx, device, change, user))) reason = 'unauthorized';
       else if (serverChangedAt !== null && changedAt <= serverChangedAt)
         reason = 'older_than_server';
       else if (!strongEnough(change.passwordHash)) reason = 'weak_hash';
@@ -171,6 +190,8 @@ export class AccountChangesService {
         .updateTable('users')
         .set({
           password_hash: change.passwordHash,
+          credential_salt: change.credential?.salt ?? null,
+          credential_key: change.credential?.key ?? null,
           password_changed_at: changedAt,
           must_change_password: change.mustChangePassword ? 1 : 0,
           temp_password_expires_at: temporaryUntil(change, changedAt),
@@ -199,6 +220,11 @@ export class AccountChangesService {
           serverChangedAt: user?.member ? (user.password_changed_at ?? null) : undefined,
           baseVersion: change.baseVersion,
           mustChange: change.mustChangePassword,
+          ...(change.authorization
+            ? { by: change.authorization.by }
+            : user?.member && reason === 'applied'
+              ? { unverified: true }
+              : {}),
           ...(reason === 'applied' && change.kind === 'password_reset'
             ? { temporaryUntil: temporaryUntil(change, changedAt) }
             : {}),
@@ -207,5 +233,58 @@ export class AccountChangesService {
       tx,
     );
     return { accountId: change.accountId, outcome, version };
+  }
+
+  /**
+   * Whether the change is signed by someone who may make it, with their current key. The
+   * signer must be active and in the device's store; the target is read in this transaction,
+   * so a second change in the same batch is checked against the key the first one set.
+   */
+  private async authorized(
+    tx: Kysely<DB>,
+    device: DevicePrincipal,
+    change: AccountChange,
+    target: {
+      id: string;
+      role: Role;
+      status: string;
+      credential_salt: string | null;
+      credential_key: string | null;
+    },
+  ): Promise<boolean> {
+    const auth = change.authorization;
+    // A password set before credential keys: nothing to check a signature with.
+    if (!auth) return target.credential_key === null;
+    const signer =
+      auth.by === target.id
+        ? target
+        : await tx
+            .selectFrom('users as u')
+            .innerJoin('user_stores as us', 'us.user_id', 'u.id')
+            .select(['u.id', 'u.role', 'u.status', 'u.credential_salt', 'u.credential_key'])
+            .where('u.id', '=', auth.by)
+            .where('us.store_id', '=', device.storeId)
+            .where('u.erased_at', 'is', null)
+            .executeTakeFirst();
+    if (!signer?.credential_salt || !signer.credential_key) return false;
+    if (!mayAuthorize(change.kind, signer, target)) return false;
+    const text = accountChangeSigningInput(
+      device.storeId,
+      {
+        accountId: change.accountId,
+        kind: change.kind,
+        passwordHash: change.passwordHash,
+        credential: change.credential ?? null,
+        changedAt: change.changedAt,
+        mustChangePassword: change.mustChangePassword,
+        temporaryUntil: change.temporaryUntil ?? null,
+      },
+      auth.by,
+    );
+    return signedByCredential(
+      { salt: signer.credential_salt, key: signer.credential_key },
+      text,
+      auth.signature,
+    );
   }
 }

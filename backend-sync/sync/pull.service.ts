@@ -200,6 +200,8 @@ export class PullService {
             'u.must_change_password',
             'u.temp_password_expires_at',
             'u.totp_secret',
+            'u.credential_salt',
+            'u.credential_key',
             'u.change_seq',
           ])
           .where('us.store_id', '=', storeId)
@@ -245,6 +247,10 @@ export class PullService {
         temporaryPasswordExpiresAt:
           u.temp_password_expires_at === null ? null : Number(u.temp_password_expires_at),
         totpSecret: this.totpSecrets.openOrNull(u.totp_secret),
+        credential:
+          u.credential_salt && u.credential_key
+            ? { salt: u.credential_salt, key: u.credential_key }
+            : null,
         version: Number(u.change_seq),
       }),
     );
@@ -264,6 +270,7 @@ export class PullService {
           mustChangePassword: false,
           temporaryPasswordExpiresAt: null,
           totpSecret: null,
+          credential: null,
           version: Number(u.change_seq),
         }),
       );

@@ -91,7 +91,8 @@ export const contract = {
     staffSummarySchema,
   ),
   'staff.resetPassword': channel(
-    staffTarget,
+    // The manager's own password: its key signs the change (common/identity/credential.ts).
+    z.object({ accountId: idSchema, password: passwordInput }).strict(),
     z.object({ account: staffSummarySchema, temporaryPassword: z.string() }),
   ),
   'staff.unlock': channel(staffTarget, staffSummarySchema),

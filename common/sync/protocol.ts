@@ -4,6 +4,7 @@ import { canonicalJson } from '../audit/canonical-json';
 import { policyDocumentSchema, ROLES } from '../policy/policy';
 import { nameText } from '../text/canonical-text';
 import { DEVICE_NAME_MAX_LENGTH } from '../text/text-limits';
+import { changeAuthorizationSchema, credentialSchema } from '../identity/credential';
 import { syncReceiptSchema } from './signed-records';
 
 /**
@@ -81,6 +82,12 @@ export const syncedAccountSchema = z.object({
    */
   temporaryPasswordExpiresAt: z.number().int().nullable().optional(),
   totpSecret: z.string().nullable(),
+  /**
+   * The credential key of the current password (common/identity/credential.ts): a change the
+   * PC makes to this account must be signed by it (or by a manager's). Null for a password set
+   * before credential keys, and for disabled accounts.
+   */
+  credential: credentialSchema.nullable().optional(),
   /** Server change sequence: the device keeps the highest it has applied per account. */
   version: z.number().int(),
   /**
@@ -198,6 +205,15 @@ export const accountChangeSchema = z
     temporaryUntil: z.number().int().nonnegative().nullable().optional(),
     /** The account version the device had when the change was made (recorded for audit). */
     baseVersion: z.number().int().nonnegative(),
+    /** The credential key of the new password (common/identity/credential.ts). */
+    credential: credentialSchema.nullable().optional(),
+    /**
+     * Who made the change, signed with their credential key over `accountChangeSigningInput`:
+     * the owner (their current key) for a password_changed, a manager or admin who manages
+     * them for a password_reset. The server refuses a change it cannot check this way, unless
+     * the account has no credential key yet (a password set before them).
+     */
+    authorization: changeAuthorizationSchema.optional(),
   })
   .strict();
 export type AccountChange = z.infer<typeof accountChangeSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canonicalJson } from '../audit/canonical-json';
+import type { Credential } from '../identity/credential';
 import { normalizeUsername } from '../identity/username';
 
 /**
@@ -38,6 +39,7 @@ export interface AccountRecordFields {
   mustChangePassword: boolean;
   temporaryPasswordExpiresAt?: number | null | undefined;
   totpSecret: string | null;
+  credential?: Credential | null | undefined;
   version: number;
 }
 
@@ -61,6 +63,7 @@ export function accountSigningInput(storeId: string, a: AccountRecordFields): st
     mustChangePassword: a.mustChangePassword,
     temporaryPasswordExpiresAt: a.temporaryPasswordExpiresAt ?? null,
     totpSecret: a.totpSecret,
+    credential: a.credential ?? null,
     version: a.version,
   });
 }

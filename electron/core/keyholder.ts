@@ -3,6 +3,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { AccountRepository } from './accounts/account-repository';
 import { MyAccountService } from './accounts/my-account.service';
 import { PasswordHasher } from './accounts/password-hasher';
+import { CredentialsService } from './accounts/credentials.service';
 import { PasswordService } from './accounts/password.service';
 import { StaffService } from './accounts/staff.service';
 import { DeviceAdminService } from './admin/device-admin.service';
@@ -28,6 +29,7 @@ import { systemClock, type Clock } from './time/clock';
 import { DEFAULT_TOLERANCE_MS, TrustedTime } from './time/trusted-time';
 import { TotpService } from './totp/totp.service';
 import { SyncService, type SyncOptions } from './sync/sync.service';
+import { SyncStateRepository } from './sync/sync-state';
 import { APP_VERSION } from './version';
 
 export interface KeyholderOptions {
@@ -121,6 +123,12 @@ async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) 
   const sessions = new SessionService(db, audit, clock, now);
   const authz = new Authorizer(audit);
   const failures = new SignInFailures({ db, accounts, lockout, audit, policies });
+  const credentials = new CredentialsService({
+    hasher,
+    failures,
+    syncState: new SyncStateRepository(db),
+    time,
+  });
   const base = {
     db,
     accounts,
@@ -136,6 +144,7 @@ async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) 
     clock,
     integrity,
     bounds,
+    credentials,
   };
 
   const signIn = new SignInService(base);

@@ -52,6 +52,11 @@ const KNOWN_CODES = new Set([
   'policy_refused',
   'credential_missing',
   'bad_response',
+  'account_tampered',
+  'store_tampered',
+  'sync_required',
+  'totp_managed',
+  'password_key_missing',
 ]);
 
 /**

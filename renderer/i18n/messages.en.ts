@@ -500,6 +500,19 @@ export const en = {
   'error.not_found': 'That account does not exist.',
   'error.store_unwritable':
     'The store on this PC cannot be written (disk full or read-only). Free up space on the PC’s disk, or ask whoever looks after the PC to make its disk writable again, then try again.',
+  'error.account_tampered':
+    'This account’s record on this PC was changed outside Keyholder, so it cannot be used here until the PC syncs with the server again. Tell your manager.',
+  'error.store_tampered':
+    'This PC’s store was changed outside Keyholder, so nobody can sign in here. Ask your administrator to reset this device.',
+  'error.sync_required':
+    'This PC’s records could not be verified, so nobody can sign in until it syncs with the server. Connect it to the network; it syncs on its own.',
+  'error.totp_managed':
+    'Two-step sign-in for your account is managed by the sync server. Ask an administrator to reset it.',
+  'error.password_key_missing':
+    'Your password was set before this version of Keyholder. Change your own password once (My account), then try again.',
+  'staff.confirm_your_password': 'Your password',
+  'staff.confirm_reset_signed':
+    'Type your own password to confirm: it signs this change, so the server and the store’s other PCs know you made it.',
   'error.internal': 'Something went wrong. Try again; if it keeps happening, contact support.',
   'error.network': 'Keyholder is not responding. Check that it is still running, then try again.',
   'error.unauthorized':

@@ -521,6 +521,19 @@ export const es: Messages = {
   'error.not_found': 'Esa cuenta no existe.',
   'error.store_unwritable':
     'No se puede escribir en el almacén de este equipo (disco lleno o de solo lectura). Libere espacio en el disco del equipo, o pida a quien se ocupa del equipo que vuelva a permitir la escritura en el disco, y vuelva a intentarlo.',
+  'error.account_tampered':
+    'El registro de esta cuenta en este PC se modificó fuera de Keyholder, así que no puede usarse aquí hasta que el PC se sincronice de nuevo con el servidor. Avisa a tu gerente.',
+  'error.store_tampered':
+    'Los datos de este PC se modificaron fuera de Keyholder, así que nadie puede iniciar sesión aquí. Pide a tu administrador que restablezca este equipo.',
+  'error.sync_required':
+    'No se pudieron verificar los registros de este PC, así que nadie puede iniciar sesión hasta que se sincronice con el servidor. Conéctalo a la red; se sincroniza solo.',
+  'error.totp_managed':
+    'La verificación en dos pasos de tu cuenta la gestiona el servidor de sincronización. Pide a un administrador que la restablezca.',
+  'error.password_key_missing':
+    'Tu contraseña se estableció antes de esta versión de Keyholder. Cambia tu propia contraseña una vez (Mi cuenta) y vuelve a intentarlo.',
+  'staff.confirm_your_password': 'Tu contraseña',
+  'staff.confirm_reset_signed':
+    'Escribe tu propia contraseña para confirmar: firma este cambio, así el servidor y los demás PC de la tienda saben que lo hiciste tú.',
   'error.internal':
     'Algo ha fallado. Vuelva a intentarlo; si sigue ocurriendo, contacte con el soporte.',
   'error.network': 'Keyholder no responde. Compruebe que sigue en marcha y vuelva a intentarlo.',

@@ -523,6 +523,19 @@ export const fr: Messages = {
   'error.not_found': "Ce compte n'existe pas.",
   'error.store_unwritable':
     'Impossible d’écrire dans la base de cet ordinateur (disque plein ou en lecture seule). Libérez de la place sur le disque, ou demandez à la personne qui s’occupe de l’ordinateur de rendre le disque de nouveau accessible en écriture, puis réessayez.',
+  'error.account_tampered':
+    'La fiche de ce compte sur ce PC a été modifiée hors de Keyholder : il ne peut pas servir ici tant que le PC ne s’est pas resynchronisé avec le serveur. Prévenez votre responsable.',
+  'error.store_tampered':
+    'Les données de ce PC ont été modifiées hors de Keyholder : personne ne peut se connecter ici. Demandez à votre administrateur de réinitialiser cet appareil.',
+  'error.sync_required':
+    'Les données de ce PC n’ont pas pu être vérifiées : personne ne peut se connecter avant sa prochaine synchronisation avec le serveur. Connectez-le au réseau ; il se synchronise tout seul.',
+  'error.totp_managed':
+    'La validation en deux étapes de votre compte est gérée par le serveur de synchronisation. Demandez à un administrateur de la réinitialiser.',
+  'error.password_key_missing':
+    'Votre mot de passe date d’avant cette version de Keyholder. Changez une fois votre propre mot de passe (Mon compte), puis réessayez.',
+  'staff.confirm_your_password': 'Votre mot de passe',
+  'staff.confirm_reset_signed':
+    'Saisissez votre propre mot de passe pour confirmer : il signe ce changement, pour que le serveur et les autres PC du magasin sachent que c’est vous.',
   'error.internal':
     "Une erreur s'est produite. Réessayez ; si cela se reproduit, contactez l'assistance.",
   'error.network': 'Keyholder ne répond pas. Vérifiez qu’il est toujours lancé, puis réessayez.',

@@ -6,7 +6,8 @@ import type { MessageKey } from '../i18n/messages.en';
 export type StaffAction =
   | { type: 'disable' }
   | { type: 'enable' }
-  | { type: 'reset_password' }
+  /** `password`: the manager's own, asked for in the confirmation (it signs the change). */
+  | { type: 'reset_password'; password: string }
   | { type: 'unlock' }
   | { type: 'reset_2fa' }
   | { type: 'role'; role: Role };
@@ -71,7 +72,7 @@ export async function runStaffAction(
     case 'enable':
       return wrap(await api.staff.setStatus({ accountId, status: 'active' }));
     case 'reset_password':
-      return api.staff.resetPassword({ accountId });
+      return api.staff.resetPassword({ accountId, password: action.password });
     case 'unlock':
       return wrap(await api.staff.unlock({ accountId }));
     case 'reset_2fa':

@@ -47,7 +47,7 @@ export function StaffManageDialog({ account, actorRole, onAction, onClose }: Pro
         <button
           type="button"
           className="button secondary"
-          onClick={() => onAction({ type: 'reset_password' })}
+          onClick={() => onAction({ type: 'reset_password', password: '' })}
         >
           {t('staff.reset_password')}
         </button>

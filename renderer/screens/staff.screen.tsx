@@ -25,7 +25,7 @@ import { StaffManageDialog } from './staff-manage.dialog';
 type DialogState =
   | { kind: 'create' }
   | { kind: 'manage'; account: StaffSummary }
-  | { kind: 'confirm'; account: StaffSummary; action: StaffAction }
+  | { kind: 'confirm'; account: StaffSummary; action: StaffAction; error?: ApiError }
   | { kind: 'secret'; account: StaffSummary; password: string };
 
 /** Staff on this PC: search, create, and the manager's actions on each account. */
@@ -69,6 +69,11 @@ export function StaffScreen({ session, onSessionError }: ScreenProps) {
     const result = await runStaffAction(api, account, action);
     setBusy(false);
     if (!result.ok) {
+      // A wrong own password is for the confirmation to show: it stays open to try again.
+      if (action.type === 'reset_password' && OWN_PASSWORD_ERRORS.has(result.error.code)) {
+        setDialog({ kind: 'confirm', account, action, error: result.error });
+        return;
+      }
       setDialog(null);
       if (!failed(result.error)) setError(result.error);
       return;
@@ -194,7 +199,8 @@ export function StaffScreen({ session, onSessionError }: ScreenProps) {
           account={dialog.account}
           action={dialog.action}
           busy={busy}
-          onConfirm={() => void perform(dialog.account, dialog.action)}
+          error={dialog.error ?? null}
+          onConfirm={(action) => void perform(dialog.account, action)}
           onCancel={() => setDialog({ kind: 'manage', account: dialog.account })}
         />
       ) : null}
@@ -210,29 +216,50 @@ export function StaffScreen({ session, onSessionError }: ScreenProps) {
   );
 }
 
+/** Errors about the manager's own password in a confirmation that asks for it. */
+const OWN_PASSWORD_ERRORS = new Set(['invalid_credentials', 'account_locked', 'throttled']);
+
 function StaffConfirm(props: {
   account: StaffSummary;
   action: StaffAction;
   busy: boolean;
-  onConfirm(): void;
+  error: ApiError | null;
+  onConfirm(action: StaffAction): void;
   onCancel(): void;
 }) {
   const { t } = useI18n();
+  const [password, setPassword] = useState('');
   const type = props.action.type;
   if (type === 'enable' || type === 'unlock') return null;
   const text = CONFIRM_TEXT[type];
   const name = props.account.displayName;
   const role = props.action.type === 'role' ? t(ROLE_LABEL[props.action.role]) : '';
+  const asksPassword = type === 'reset_password';
   return (
     <ConfirmDialog
       title={t(text.title, { name })}
       confirmLabel={t(text.button)}
       danger={type !== 'role'}
-      busy={props.busy}
-      onConfirm={props.onConfirm}
+      busy={props.busy || (asksPassword && password === '')}
+      onConfirm={() =>
+        props.onConfirm(asksPassword ? { type: 'reset_password', password } : props.action)
+      }
       onCancel={props.onCancel}
     >
       <p>{t(text.body, { name, role, from: t(ROLE_LABEL[props.account.role]) })}</p>
+      {asksPassword ? (
+        <>
+          {props.error ? <ErrorAlert error={props.error} /> : null}
+          <Field
+            label={t('staff.confirm_your_password')}
+            hint={t('staff.confirm_reset_signed')}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </>
+      ) : null}
     </ConfirmDialog>
   );
 }

@@ -183,6 +183,7 @@ describeEachDialect('server schema migrations', (dialect) => {
         '001-initial',
         '002-temporary-passwords',
         '003-rate-limit-counters',
+        '004-credential-keys',
       ]);
       // Reopening the same database applies nothing twice.
       await s.restart();

@@ -252,6 +252,11 @@ test('the new manager changes his temporary password, enrolls TOTP, adds and res
   await page.keyboard.press('Escape');
   await expect(confirm).toHaveCount(0);
   await page.getByRole('button', { name: 'Reset password' }).click();
+  // The manager confirms with her own password (it signs the change); a wrong one stays here.
+  await confirm.getByLabel('Your password').fill('not my password');
+  await confirm.getByRole('button', { name: 'Reset password' }).click();
+  await expect(confirm.getByRole('alert')).toContainText('The username or password is not right.');
+  await confirm.getByLabel('Your password').fill(MANAGER.password);
   await confirm.getByRole('button', { name: 'Reset password' }).click();
   const secret = page.getByRole('dialog', { name: `Temporary password for ${CREW.name}` });
   crewTemp = (await secret.getByTestId('temporary-password').textContent()) ?? '';

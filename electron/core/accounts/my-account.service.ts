@@ -8,6 +8,7 @@ import type { Db } from '../db/database';
 import { KeyholderError } from '../errors';
 import type { PolicyService } from '../policy/policy.service';
 import type { StoreIntegrity } from '../integrity/store-integrity.service';
+import type { CredentialsService } from './credentials.service';
 import type { TrustedTime } from '../time/trusted-time';
 import type { EnrollmentStart, TotpService } from '../totp/totp.service';
 import type { AccountRepository, AccountRow } from './account-repository';
@@ -46,6 +47,7 @@ export class MyAccountService {
       time: TrustedTime;
       failures: SignInFailures;
       integrity: StoreIntegrity;
+      credentials: CredentialsService;
     },
   ) {}
 
@@ -71,7 +73,8 @@ export class MyAccountService {
 
   async changePassword(sessionId: string, current: string, next: string): Promise<void> {
     const { session, account } = this.me(sessionId);
-    await this.provePassword(account, current);
+    // The current password's key signs the change (the server and other PCs check it).
+    const key = await this.d.credentials.prove(account, current);
     const policy = this.d.policies.forRole(account.role);
     const violations = await this.d.passwords.check(account, next, policy);
     if (current === next) violations.push({ code: 'reused', count: 1 });
@@ -81,7 +84,20 @@ export class MyAccountService {
     this.d.db.transaction(() => {
       this.d.accounts.update(account.id, prepared.patch);
       this.d.accounts.addPasswordHistory(account.id, account.passwordHash, now);
-      queuePasswordChange(this.d.db, account, 'password_changed', prepared.patch);
+      queuePasswordChange(
+        this.d.db,
+        account,
+        'password_changed',
+        prepared.patch,
+        prepared.material.credential,
+        (storeId, change) =>
+          key
+            ? this.d.credentials.authorize(storeId, change, {
+                id: account.id,
+                signingKey: key.signingKey,
+              })
+            : undefined,
+      );
       this.d.audit.append({
         actor: ref(account),
         action: 'password.change',

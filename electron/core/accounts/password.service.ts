@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { EffectivePolicy, PasswordViolation } from '../../../common/policy';
 import { evaluatePassword, passwordExpiresAt } from '../../../common/policy';
 import { TEMPORARY_PASSWORD_TTL_MS } from '../../../common/sync/protocol';
+import { newCredential } from '../crypto/credential-key';
 import type { DeviceService } from '../device/device.service';
 import { KeyholderError } from '../errors';
 import type { AccountRepository, AccountRow } from './account-repository';
@@ -64,10 +65,16 @@ export class PasswordService {
     now: number,
     temporary: boolean,
   ) {
-    const passwordHash = await this.hasher.hash(password);
+    // The hash and the credential key of the new password, side by side (two argon2id runs).
+    const [passwordHash, material] = await Promise.all([
+      this.hasher.hash(password),
+      newCredential(password),
+    ]);
     return {
       passwordHash,
       previousHash: account?.passwordHash ?? null,
+      /** What the new password yields (common/identity/credential.ts); its key signs later changes. */
+      material,
       patch: {
         passwordHash,
         passwordChangedAt: now,

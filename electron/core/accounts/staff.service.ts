@@ -11,6 +11,7 @@ import type { StoreIntegrity } from '../integrity/store-integrity.service';
 import type { TrustedTime } from '../time/trusted-time';
 import type { TotpService } from '../totp/totp.service';
 import type { AccountRepository, AccountRow } from './account-repository';
+import { credentialMissing, type CredentialsService } from './credentials.service';
 import { generateTemporaryPassword, type PasswordService } from './password.service';
 import { queuePasswordChange } from '../sync/account-outbox';
 
@@ -55,6 +56,7 @@ export class StaffService {
       authz: Authorizer;
       time: TrustedTime;
       integrity: StoreIntegrity;
+      credentials: CredentialsService;
     },
   ) {}
 
@@ -141,18 +143,42 @@ export class StaffService {
     return this.refreshed(target.id);
   }
 
+  /**
+   * A temporary password for someone this person manages. Asks for the manager's own password:
+   * its key signs the change, so the server and the store's other PCs can tell a manager gave
+   * it (common/identity/credential.ts), and a wrong one counts like a failed sign-in.
+   */
   async resetPassword(
     sessionId: string,
     accountId: string,
+    password: string,
   ): Promise<{ account: StaffSummary; temporaryPassword: string }> {
     const { me, target } = this.guard(sessionId, accountId, 'staff.reset');
+    const mine = this.d.accounts.byId(me.accountId);
+    if (!mine) throw new KeyholderError('session_ended', 'You are signed out. Sign in again.');
+    this.d.integrity.assertAccount(mine);
+    const key = await this.d.credentials.prove(mine, password);
+    if (!key && this.d.credentials.current(target) !== null) throw credentialMissing();
     const now = this.d.time.now();
     const temporaryPassword = generateTemporaryPassword();
     const prepared = await this.d.passwords.prepare(target, temporaryPassword, now, true);
     this.d.db.transaction(() => {
       this.d.accounts.update(target.id, prepared.patch);
       this.d.accounts.addPasswordHistory(target.id, target.passwordHash, now);
-      queuePasswordChange(this.d.db, target, 'password_reset', prepared.patch);
+      queuePasswordChange(
+        this.d.db,
+        target,
+        'password_reset',
+        prepared.patch,
+        prepared.material.credential,
+        (storeId, change) =>
+          key
+            ? this.d.credentials.authorize(storeId, change, {
+                id: mine.id,
+                signingKey: key.signingKey,
+              })
+            : undefined,
+      );
       this.d.audit.append({
         actor: actor(me),
         action: 'password.temporary_issued',

@@ -116,7 +116,8 @@ export function createApiHandlers(kh: Keyholder): ApiHandlers {
     'staff.list': (ctx, r) => kh.staff.list(session(ctx), r.search),
     'staff.create': (ctx, r) => kh.staff.create(session(ctx), r),
     'staff.setStatus': (ctx, r) => kh.staff.setStatus(session(ctx), r.accountId, r.status),
-    'staff.resetPassword': (ctx, r) => kh.staff.resetPassword(session(ctx), r.accountId),
+    'staff.resetPassword': (ctx, r) =>
+      kh.staff.resetPassword(session(ctx), r.accountId, r.password),
     'staff.unlock': (ctx, r) => kh.staff.unlock(session(ctx), r.accountId),
     'staff.resetTwoFactor': (ctx, r) => kh.staff.resetTwoFactor(session(ctx), r.accountId),
     'staff.changeRole': (ctx, r) => kh.staff.changeRole(session(ctx), r.accountId, r.role),

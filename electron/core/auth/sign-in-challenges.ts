@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountRepository, AccountRow } from '../accounts/account-repository';
+import type { CredentialMaterial } from '../crypto/credential-key';
 import { KeyholderError } from '../errors';
 import type { Clock } from '../time/clock';
 
@@ -17,6 +18,11 @@ export interface Challenge {
   totpStep?: number;
   wrongCodes: number;
   recoveryCodesLeft?: number;
+  /**
+   * What the password typed at the first step yields, when the sign-in goes on to a password
+   * change (its key signs the change). Memory only, gone with the challenge.
+   */
+  credential?: CredentialMaterial | null;
 }
 
 const CHALLENGE_TTL_MS = 5 * 60_000;

@@ -6,6 +6,7 @@ import { PasswordPolicyError, type PasswordService } from '../accounts/password.
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../db/database';
 import type { DeviceService } from '../device/device.service';
+import type { CredentialsService } from '../accounts/credentials.service';
 import type { OfflineBounds } from '../device/offline-bounds';
 import type { StoreIntegrity } from '../integrity/store-integrity.service';
 import { KeyholderError } from '../errors';
@@ -51,6 +52,7 @@ export interface SignInDeps {
   clock: Clock;
   integrity: StoreIntegrity;
   bounds: OfflineBounds;
+  credentials: CredentialsService;
 }
 
 /**
@@ -114,7 +116,12 @@ export class SignInService {
     }
     this.gates.assertTimeAndBounds(account, now);
     if (needsRehash) await this.upgradeHash(account, password, now);
-    return this.advance(this.challenges.create(account));
+    const c = this.challenges.create(account);
+    // A password that must change now: its key signs the change (common/identity/credential),
+    // derived here while the password is at hand (one more argon2id, for these sign-ins only).
+    if (this.d.passwords.changeReason(account, this.d.policies.forRole(account.role), now))
+      c.credential = await this.d.credentials.keyOf(account, password);
+    return this.advance(c);
   }
 
   /** A challenge for an account that has just proven its password (first run, unlock flows). */
@@ -205,7 +212,21 @@ export class SignInService {
     this.d.db.transaction(() => {
       this.d.accounts.update(account.id, prepared.patch);
       this.d.accounts.addPasswordHistory(account.id, account.passwordHash, now);
-      queuePasswordChange(this.d.db, account, 'password_changed', prepared.patch);
+      const key = c.credential;
+      queuePasswordChange(
+        this.d.db,
+        account,
+        'password_changed',
+        prepared.patch,
+        prepared.material.credential,
+        (storeId, change) =>
+          key
+            ? this.d.credentials.authorize(storeId, change, {
+                id: account.id,
+                signingKey: key.signingKey,
+              })
+            : undefined,
+      );
       this.d.audit.append({
         actor: actorOf(account),
         action: 'password.change',

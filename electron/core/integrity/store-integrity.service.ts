@@ -8,6 +8,7 @@ import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../db/database';
 import { KeyholderError } from '../errors';
 import { verifySignedPolicy } from '../sync/policy-verifier';
+import { checkHeldChanges, type HeldPassword } from './held-changes';
 import {
   accountsDigest,
   pinnedKey,
@@ -274,43 +275,18 @@ export class StoreIntegrity {
       return 'fields_edited';
     // A disabled account signs nobody in: what it keeps of its password and secret is moot.
     if (record.status === 'disabled') return null;
-    const password = (p: typeof expected | OutboxPassword) =>
+    const password = (p: HeldPassword) =>
       row.passwordHash === p.passwordHash &&
       row.passwordChangedAt === p.passwordChangedAt &&
       row.mustChangePassword === p.mustChangePassword &&
       row.tempPasswordExpiresAt === p.tempPasswordExpiresAt;
-    if (!password(expected)) {
-      const pending = this.pendingPassword(row.id);
-      if (!pending || !password(pending)) return 'password_edited';
-    }
+    // Changes made here wait in the outbox; each must be signed by whoever may make it.
+    const held = checkHeldChanges(this.d.db, anchor, row, record);
+    if (!held.ok) return held.reason;
+    if (!password(held.latest ?? expected)) return 'password_edited';
     const totpLocal = expected.totpSecret === null && row.totpOrigin === 'local';
     if (row.totpSecret !== expected.totpSecret && !totpLocal) return 'totp_edited';
     return null;
-  }
-
-  /** The newest password change of the account waiting in the outbox (or for its record). */
-  private pendingPassword(accountId: string): OutboxPassword | null {
-    const row = this.d.db
-      .prepare(
-        `SELECT password_hash, changed_at, must_change_password, kind, temporary_until
-         FROM account_outbox WHERE account_id = ? ORDER BY id DESC LIMIT 1`,
-      )
-      .get(accountId) as
-      | {
-          password_hash: string;
-          changed_at: number;
-          must_change_password: number;
-          kind: string;
-          temporary_until: number | null;
-        }
-      | undefined;
-    if (!row) return null;
-    return {
-      passwordHash: row.password_hash,
-      passwordChangedAt: row.changed_at,
-      mustChangePassword: row.must_change_password === 1,
-      tempPasswordExpiresAt: row.kind === 'password_reset' ? row.temporary_until : null,
-    };
   }
 
   /** Whether anything on this PC says it was connected to a server. */
@@ -355,11 +331,4 @@ function syncRequired(): KeyholderError {
     'sync_required',
     'This PC’s records could not be verified, so nobody can sign in until it syncs with the server. Connect it to the network; it syncs on its own.',
   );
-}
-
-interface OutboxPassword {
-  passwordHash: string;
-  passwordChangedAt: number;
-  mustChangePassword: boolean;
-  tempPasswordExpiresAt: number | null;
 }

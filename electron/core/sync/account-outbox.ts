@@ -1,4 +1,9 @@
 import { createHash } from 'node:crypto';
+import type {
+  AuthorizedChangeFields,
+  ChangeAuthorization,
+  Credential,
+} from '../../../common/identity/credential';
 import { MAX_ACCOUNT_CHANGES, syncedAccountSchema } from '../../../common/sync/protocol';
 import { recordedAccountFields } from '../../../common/sync/signed-records';
 import type { AccountRepository, AccountRow } from '../accounts/account-repository';
@@ -24,9 +29,28 @@ export function queuePasswordChange(
     /** A manager's temporary password: when it stops working (sent so every PC agrees). */
     tempPasswordExpiresAt?: number | null;
   },
+  /** The new password's credential key (null: none could be made). */
+  credential: Credential | null,
+  /**
+   * Signs the change as its maker (CredentialsService.authorize); undefined only for an account
+   * whose password predates credential keys (the server then takes it unverified, once).
+   */
+  authorize: (storeId: string, change: AuthorizedChangeFields) => ChangeAuthorization | undefined,
 ): void {
   if (account.serverVersion === 0) return;
-  if (!db.prepare('SELECT 1 FROM sync_state WHERE id = 1').get()) return;
+  const state = db.prepare('SELECT store_id FROM sync_state WHERE id = 1').get() as
+    { store_id: string } | undefined;
+  if (!state) return;
+  const fields: AuthorizedChangeFields = {
+    accountId: account.id,
+    kind,
+    passwordHash: patch.passwordHash,
+    credential,
+    changedAt: patch.passwordChangedAt,
+    mustChangePassword: patch.mustChangePassword,
+    temporaryUntil: kind === 'password_reset' ? (patch.tempPasswordExpiresAt ?? null) : null,
+  };
+  const authorization = authorize(state.store_id, fields);
   new SyncStateRepository(db).enqueue({
     accountId: account.id,
     kind,
@@ -34,7 +58,9 @@ export function queuePasswordChange(
     changedAt: patch.passwordChangedAt,
     mustChangePassword: patch.mustChangePassword,
     baseVersion: account.serverVersion,
-    ...(kind === 'password_reset' ? { temporaryUntil: patch.tempPasswordExpiresAt ?? null } : {}),
+    ...(kind === 'password_reset' ? { temporaryUntil: fields.temporaryUntil } : {}),
+    credential,
+    ...(authorization ? { authorization } : {}),
   });
 }
 

@@ -1,3 +1,4 @@
+import { changeAuthorizationSchema, credentialSchema } from '../../../common/identity/credential';
 import type { AccountChange } from '../../../common/sync/protocol';
 import type { HeldAccount, SyncReceipt } from '../../../common/sync/signed-records';
 import type { Db } from '../db/database';
@@ -33,6 +34,41 @@ interface Row {
 
 export interface OutboxRow extends AccountChange {
   id: number;
+}
+
+interface OutboxDbRow {
+  id: number;
+  account_id: string;
+  kind: AccountChange['kind'];
+  password_hash: string;
+  changed_at: number;
+  must_change_password: number;
+  base_version: number;
+  temporary_until: number | null;
+  credential: string | null;
+  authorization: string | null;
+}
+
+/** A stored change as the protocol sends it (fields a row does not have are left out). */
+function outboxRow(r: OutboxDbRow): OutboxRow {
+  const credential =
+    r.credential === null ? null : credentialSchema.safeParse(JSON.parse(r.credential));
+  const authorization =
+    r.authorization === null
+      ? null
+      : changeAuthorizationSchema.safeParse(JSON.parse(r.authorization));
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    kind: r.kind,
+    passwordHash: r.password_hash,
+    changedAt: r.changed_at,
+    mustChangePassword: r.must_change_password === 1,
+    baseVersion: r.base_version,
+    ...(r.kind === 'password_reset' ? { temporaryUntil: r.temporary_until } : {}),
+    ...(credential?.success ? { credential: credential.data } : {}),
+    ...(authorization?.success ? { authorization: authorization.data } : {}),
+  };
 }
 
 /** The error a sync records when the server refused this PC's credential. */
@@ -173,39 +209,37 @@ export class SyncStateRepository {
   enqueue(change: AccountChange): void {
     this.db
       .prepare(
-        `INSERT INTO account_outbox (account_id, kind, password_hash, changed_at, must_change_password, base_version, temporary_until)
-         VALUES (@accountId, @kind, @passwordHash, @changedAt, @must, @baseVersion, @temporaryUntil)`,
+        `INSERT INTO account_outbox (account_id, kind, password_hash, changed_at, must_change_password,
+           base_version, temporary_until, credential, authorization)
+         VALUES (@accountId, @kind, @passwordHash, @changedAt, @must, @baseVersion, @temporaryUntil,
+           @credential, @authorization)`,
       )
       .run({
-        ...change,
+        accountId: change.accountId,
+        kind: change.kind,
+        passwordHash: change.passwordHash,
+        changedAt: change.changedAt,
+        baseVersion: change.baseVersion,
         must: change.mustChangePassword ? 1 : 0,
         temporaryUntil: change.temporaryUntil ?? null,
+        credential: change.credential ? JSON.stringify(change.credential) : null,
+        authorization: change.authorization ? JSON.stringify(change.authorization) : null,
       });
+  }
+
+  /** Every change of an account still held (waiting, or applied and waiting for its record). */
+  changesOf(accountId: string): OutboxRow[] {
+    const rows = this.db
+      .prepare('SELECT * FROM account_outbox WHERE account_id = ? ORDER BY id')
+      .all(accountId) as OutboxDbRow[];
+    return rows.map(outboxRow);
   }
 
   outbox(limit: number): OutboxRow[] {
     const rows = this.db
       .prepare('SELECT * FROM account_outbox WHERE applied_version IS NULL ORDER BY id LIMIT ?')
-      .all(limit) as {
-      id: number;
-      account_id: string;
-      kind: AccountChange['kind'];
-      password_hash: string;
-      changed_at: number;
-      must_change_password: number;
-      base_version: number;
-      temporary_until: number | null;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      accountId: r.account_id,
-      kind: r.kind,
-      passwordHash: r.password_hash,
-      changedAt: r.changed_at,
-      mustChangePassword: r.must_change_password === 1,
-      baseVersion: r.base_version,
-      ...(r.kind === 'password_reset' ? { temporaryUntil: r.temporary_until } : {}),
-    }));
+      .all(limit) as OutboxDbRow[];
+    return rows.map(outboxRow);
   }
 
   outboxCount(): number {

@@ -38,13 +38,16 @@ describeEachDialect('account changes pushed by store PCs', (dialect) => {
   let bob: Person;
   let elsewhere: Person;
   let hashes: string[];
+  // People whose passwords predate credential keys: the server takes their changes unsigned
+  // (tests/backend/sync/account-change-proofs.test.ts checks signed ones), so these tests are
+  // about conflicts alone.
   beforeAll(async () => {
     api = await startAdminApi(dialect);
     store = await createStore(api, 'Maple Street');
     const other = await createStore(api, 'Oak Avenue');
-    alice = await createPerson(api, { role: 'viewer', stores: [store] });
-    bob = await createPerson(api, { role: 'viewer', stores: [store] });
-    elsewhere = await createPerson(api, { role: 'viewer', stores: [other] });
+    alice = await createPerson(api, { role: 'viewer', stores: [store], legacy: true });
+    bob = await createPerson(api, { role: 'viewer', stores: [store], legacy: true });
+    elsewhere = await createPerson(api, { role: 'viewer', stores: [other], legacy: true });
     till1 = await enrollPc(api, store, { name: 'Till 1' });
     till2 = await enrollPc(api, store, { name: 'Till 2' });
     hashes = await Promise.all(
@@ -223,7 +226,7 @@ describeEachDialect('account changes pushed by store PCs', (dialect) => {
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
     const hour = TEMPORARY_PASSWORD_TTL_MS;
-    const cara = await createPerson(api, { role: 'viewer', stores: [store] });
+    const cara = await createPerson(api, { role: 'viewer', stores: [store], legacy: true });
     api.clock.advance(60_000);
     let at = api.clock.nowMs();
     // The PC's own end is kept when it is within the hour...

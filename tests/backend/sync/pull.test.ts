@@ -20,6 +20,7 @@ import {
   createPerson,
   createStore,
   enrollPc,
+  passwordCredential,
   setStatus,
   startAdminApi,
   unassign,
@@ -85,6 +86,7 @@ describeEachDialect('sync pull', (dialect) => {
     mustChangePassword: false,
     temporaryPasswordExpiresAt: null,
     totpSecret: null,
+    credential: null,
     version: expect.any(Number),
     signature: expect.any(String),
   });
@@ -118,6 +120,8 @@ describeEachDialect('sync pull', (dialect) => {
       mustChangePassword: false,
       temporaryPasswordExpiresAt: null,
       totpSecret: people.crew!.secret,
+      // The key of the person's password, for checking changes PCs make (credential.ts).
+      credential: await passwordCredential(),
       version: expect.any(Number),
       signature: expect.any(String),
     });

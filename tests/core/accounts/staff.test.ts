@@ -68,7 +68,7 @@ describe('staff management and passwords', () => {
       await h.kh.signIn.submitNewPassword(first.challengeId, VIEWER_PASSWORD),
       'signed_in',
     ).session;
-    const reset = await h.kh.staff.resetPassword(admin, account.id);
+    const reset = await h.kh.staff.resetPassword(admin, account.id, ADMIN_PASSWORD);
     expect(reset.temporaryPassword).not.toBe(temporaryPassword);
     expect(await errorCode(() => h.kh.sessions.get(vic.sessionId))).toBe('session_ended');
     expect(await errorCode(() => h.kh.signIn.signIn('vic', VIEWER_PASSWORD))).toBe(

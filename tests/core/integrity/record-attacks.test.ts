@@ -4,7 +4,9 @@
 // server, which heals the PC; a second PC of the store is never fooled.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { accountChangeSigningInput } from '../../../common/identity/credential';
 import { PasswordHasher } from '../../../electron/core/accounts/password-hasher';
+import { newCredential, signText } from '../../../electron/core/crypto/credential-key';
 import { KeytarSecretStore } from '../../../electron/core/keychain/keytar-secret-store';
 import { secretName, type SecretKind } from '../../../electron/core/keychain/secret-store';
 import { PASSWORD } from '../../backend/auth/support/auth-helpers';
@@ -95,6 +97,68 @@ describeWithKeychain(
       );
       expect(await signInCode(pc, cam, ATTACKER_PASSWORD)).toBe('invalid_credentials');
       expect((await pc.kh.signIn.signIn(cam.username, PASSWORD)).status).toBe('needs_totp');
+    });
+
+    it('a password change written into the outbox by hand signs nobody in, here or anywhere', async () => {
+      const cam = await createPerson(world.api, { role: 'viewer', stores: [store] });
+      const dee = await createPerson(world.api, { role: 'viewer', stores: [store] });
+      const { pc, attacker } = await connectedPc();
+      const forged = await new PasswordHasher().hash(ATTACKER_PASSWORD);
+      // Signed with a key of the attacker's own: it is not Dee's.
+      const theirs = await newCredential(ATTACKER_PASSWORD);
+      pc.kh.close();
+      await attacker.edit((db) => {
+        const now = world.api.clock.nowMs() + 60_000; // later than the server's: it would win
+        const write = db.prepare(
+          `INSERT INTO account_outbox (account_id, kind, password_hash, changed_at,
+           must_change_password, base_version, credential, authorization)
+         VALUES (?, 'password_changed', ?, ?, 0, 1, ?, ?)`,
+        );
+        write.run(cam.id, forged, now, null, null);
+        const fields = {
+          accountId: dee.id,
+          kind: 'password_changed' as const,
+          passwordHash: forged,
+          credential: theirs.credential,
+          changedAt: now,
+          mustChangePassword: false,
+          temporaryUntil: null,
+        };
+        const signature = signText(
+          theirs.signingKey,
+          accountChangeSigningInput(store, fields, dee.id),
+        );
+        write.run(
+          dee.id,
+          forged,
+          now,
+          JSON.stringify(theirs.credential),
+          JSON.stringify({ by: dee.id, signature }),
+        );
+        db.prepare(
+          'UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE id IN (?, ?)',
+        ).run(forged, now, cam.id, dee.id);
+      });
+      await pc.open();
+      expect(await signInCode(pc, cam, ATTACKER_PASSWORD)).toBe('account_tampered');
+      expect(await signInCode(pc, dee, ATTACKER_PASSWORD)).toBe('account_tampered');
+      expect(tampers(pc)).toEqual(
+        expect.arrayContaining(['account:change_unsigned', 'account:change_forged']),
+      );
+      // The PC sends them at its next sync: the server takes neither, and the PC takes them back.
+      await pc.kh.sync.syncNow();
+      const results = pc.kh.audit
+        .query({ action: 'sync.account_change' })
+        .entries.map((e) => e.details.result);
+      expect(results).toEqual(['refused', 'refused']);
+      expect(await signInCode(pc, cam, ATTACKER_PASSWORD)).toBe('invalid_credentials');
+      expect((await pc.kh.signIn.signIn(dee.username, PASSWORD)).status).toBe('needs_totp');
+      const onServer = await world.api.s.database.db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('id', 'in', [cam.id, dee.id])
+        .execute();
+      expect(onServer.map((u) => u.password_hash)).not.toContain(forged);
     });
 
     it('a TOTP secret swapped, a crew role made admin: refused, audited, reported', async () => {

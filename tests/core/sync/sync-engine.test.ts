@@ -199,7 +199,11 @@ describeEachDialect('sync engine against a real server', (dialect) => {
       await till1.connect(world, maple, 'Maple till 1');
       await till2.connect(world, maple, 'Maple till 2');
       const session = await till1.signInWithCode(mia.username, PASSWORD, mia.secret);
-      const { temporaryPassword } = await till1.kh.staff.resetPassword(session.sessionId, ben.id);
+      const { temporaryPassword } = await till1.kh.staff.resetPassword(
+        session.sessionId,
+        ben.id,
+        PASSWORD,
+      );
       expect(await till1.kh.sync.syncNow()).toMatchObject({
         state: 'idle',
         pendingAccountChanges: 0,

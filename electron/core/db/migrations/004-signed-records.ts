@@ -15,6 +15,9 @@ import type { Migration } from './migration';
  * - `policy.signed_bundle`: the signed bundle a connected PC's policy came from.
  * - `account_outbox.applied_version`: the server applied the change at this version; the row
  *   stays, backing the local password, until a signed record at least that new arrives.
+ * - `account_outbox.credential` and `.authorization` (JSON): the credential key of the new
+ *   password, and who made the change, signed with their own credential key
+ *   (common/identity/credential.ts): the PC and the server both check it.
  *
  * A PC connected before this version holds no signed records: its next pull starts from 0 and
  * brings them all, with the policy bundle. Until then it has no receipt and signs nobody in.
@@ -27,6 +30,8 @@ export const migration004: Migration = {
     ALTER TABLE sync_state ADD COLUMN receipt TEXT;
     ALTER TABLE policy ADD COLUMN signed_bundle TEXT;
     ALTER TABLE account_outbox ADD COLUMN applied_version INTEGER;
+    ALTER TABLE account_outbox ADD COLUMN credential TEXT;
+    ALTER TABLE account_outbox ADD COLUMN authorization TEXT;
     CREATE TABLE receipt_accounts (
       account_id TEXT PRIMARY KEY,
       version INTEGER NOT NULL,

@@ -1,3 +1,5 @@
+import type { Credential } from '../../../../common/identity/credential';
+import { credentialOf } from '../../../../backend-sync/auth/credential-key';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
@@ -91,6 +93,8 @@ export async function createPerson(
     passwordChangedAt?: number;
     createdAt?: number;
     id?: string;
+    /** A password set before credential keys (no credential key on record). */
+    legacy?: boolean;
   },
 ): Promise<Person> {
   const db = api.s.database.db;
@@ -101,10 +105,13 @@ export async function createPerson(
   const now = api.clock.nowMs();
   const secret = newTotpSecret();
   const passwordHash = await hasher.hash(PASSWORD);
+  const credential = input.legacy ? null : await passwordCredential();
   await db.transaction().execute(async (tx) => {
     await tx
       .insertInto('users')
       .values({
+        credential_salt: credential?.salt ?? null,
+        credential_key: credential?.key ?? null,
         id,
         email,
         username,
@@ -128,6 +135,16 @@ export async function createPerson(
     }
   });
   return { id, email, username, secret };
+}
+
+/**
+ * The credential key of PASSWORD (as the server sets one with every password), made once per
+ * test process: everyone here shares that password, and deriving costs an argon2id.
+ */
+let sharedCredential: Promise<Credential> | undefined;
+export function passwordCredential(): Promise<Credential> {
+  sharedCredential ??= credentialOf(PASSWORD);
+  return sharedCredential;
 }
 
 export async function signInAs(api: AuthServer, person: Person): Promise<string> {

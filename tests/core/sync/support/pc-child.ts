@@ -89,7 +89,8 @@ function queueChanges(kh: Awaited<ReturnType<typeof openKeyholder>>): void {
           'UPDATE accounts SET password_hash = ?, password_changed_at = ?, must_change_password = 0 WHERE id = ?',
         )
         .run(hash, now, account.id);
-      queuePasswordChange(kh.db, account, 'password_changed', patch);
+      // People set up before credential keys: the server takes their change unsigned, once.
+      queuePasswordChange(kh.db, account, 'password_changed', patch, null, () => undefined);
       kh.audit.append({
         action: 'password.change',
         target: { id: account.id, name: account.id },
