@@ -5,12 +5,14 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i]!;
 }
 
-export function summarize(samples: number[]): {
+export interface Summary {
   p50: number;
   p95: number;
   mean: number;
   n: number;
-} {
+}
+
+export function summarize(samples: number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), mean, n: samples.length };

@@ -3,6 +3,7 @@ import { truncateCodePoints } from '../../../common/text/canonical-text';
 import type { AccountRepository, AccountRow } from '../accounts/account-repository';
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../db/database';
+import { lightCommit } from '../db/database';
 import { writingStore } from '../db/storage-faults';
 import { KeyholderError } from '../errors';
 import type { PolicyService } from '../policy/policy.service';
@@ -77,20 +78,30 @@ export class SignInFailures {
   ): Promise<boolean> {
     const key = username || INVALID_NAME_KEY;
     const policy = this.policyFor(account);
+    // The count proves the store can record this attempt before the password is looked at, and
+    // lets parallel attempts see each other. It skips the fsync: the answer to a wrong password
+    // waits for its failure to be committed durably (`confirm`), and a count lost to a power cut
+    // before that happened was of an attempt nobody learned the answer to.
     const counted = writingStore(() =>
-      this.d.db.transaction(() => this.gate(key, now) ?? this.d.lockout.count(key, now, policy))(),
+      lightCommit(this.d.db, () =>
+        this.d.db.transaction(
+          () => this.gate(key, now) ?? this.d.lockout.count(key, now, policy),
+        )(),
+      ),
     );
     if (counted instanceof KeyholderError) {
       onLocked?.();
       throw counted;
     }
     const right = await check();
-    writingStore(() =>
-      this.d.db.transaction(() => {
-        if (right) this.d.lockout.takeBack(counted);
-        else this.confirm(counted, account, reason);
-      })(),
-    );
+    writingStore(() => {
+      if (!right) return this.d.db.transaction(() => this.confirm(counted, account, reason))();
+      // Taking a count back need not survive a power cut either: lost, it leaves one failure
+      // too many counted (stricter, never looser).
+      return lightCommit(this.d.db, () =>
+        this.d.db.transaction(() => this.d.lockout.takeBack(counted))(),
+      );
+    });
     return right;
   }
 

@@ -156,6 +156,21 @@ export function appliedMigrations(db: Db): { id: number; name: string }[] {
   }[];
 }
 
+/**
+ * Runs `fn` (which commits) with `synchronous = NORMAL`: in WAL mode its commit skips the fsync
+ * and may be lost by a power cut (never corrupted). Only for writes whose loss leaves the store
+ * stricter than it would be, never looser; every other commit keeps FULL.
+ */
+export function lightCommit<T>(db: Db, fn: () => T): T {
+  // Prepared (and cached): `db.pragma` parses its text again on every call.
+  db.prepare('PRAGMA synchronous = NORMAL').run();
+  try {
+    return fn();
+  } finally {
+    db.prepare('PRAGMA synchronous = FULL').run();
+  }
+}
+
 export function isSqliteCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }

@@ -50,9 +50,30 @@ function signedBy(anchor: Anchor, text: string, signatureBase64: string): boolea
   }
 }
 
+/**
+ * Records already verified in this process, by anchor and exact JSON: memory is trusted, and a
+ * record someone changed on disk is another string, so it is verified again. Bounded (a PC
+ * holds its store's people, a few hundred at most; the oldest go first).
+ */
+const verifiedRecords = new Map<string, SyncedAccount>();
+const VERIFIED_RECORDS_MAX = 2_000;
+
 /** A stored account record (JSON) that parses, is for this store and verifies; else null. */
 export function verifiedAccountRecord(anchor: Anchor, json: string | null): SyncedAccount | null {
   if (json === null) return null;
+  const cacheKey = `${anchor.publicKeyPem}\n${anchor.storeId}\n${json}`;
+  const known = verifiedRecords.get(cacheKey);
+  if (known) return known;
+  const record = verifyAccountRecord(anchor, json);
+  if (record) {
+    if (verifiedRecords.size >= VERIFIED_RECORDS_MAX)
+      verifiedRecords.delete(verifiedRecords.keys().next().value!);
+    verifiedRecords.set(cacheKey, record);
+  }
+  return record;
+}
+
+function verifyAccountRecord(anchor: Anchor, json: string): SyncedAccount | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
