@@ -78,6 +78,7 @@ export async function connectedPc(clock: FakeClock, password: string): Promise<C
           password_hash: next.hash,
           credential_salt: next.credential.salt,
           credential_key: next.credential.key,
+          credential_box: next.credential.box,
           password_changed_at: now,
           totp_secret: box.seal(secret),
           totp_last_step: 0,

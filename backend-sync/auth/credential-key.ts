@@ -8,8 +8,11 @@ import {
 
 /** `Algorithm.Argon2id` (a const enum, which isolated modules cannot import). */
 const ARGON2ID_ALGORITHM = 2;
-/** DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows (RFC 8410). */
-const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+/** DER prefixes of PKCS#8 Ed25519 and X25519 private keys; the 32-byte seed follows (RFC 8410). */
+const PKCS8_PREFIX = {
+  ed25519: Buffer.from('302e020100300506032b657004220420', 'hex'),
+  x25519: Buffer.from('302e020100300506032b656e04220420', 'hex'),
+};
 
 /**
  * The credential (common/identity/credential.ts) of a password the server sets: it sees the
@@ -29,21 +32,26 @@ export async function credentialOf(
     outputLen: CREDENTIAL_KDF.outputLen,
     salt: Buffer.from(salt, 'base64'),
   });
-  const signingSeed = Buffer.from(
-    hkdfSync('sha256', seed, Buffer.alloc(0), CREDENTIAL_LABELS.signing, 32),
-  );
-  const privateKey = createPrivateKey({
-    key: Buffer.concat([ED25519_PKCS8_PREFIX, signingSeed]),
-    format: 'der',
-    type: 'pkcs8',
-  });
-  const x = createPublicKey(privateKey).export({ format: 'jwk' }).x ?? '';
-  return { salt, key: Buffer.from(x, 'base64url').toString('base64') };
+  const publicOf = (type: 'ed25519' | 'x25519', label: string) => {
+    const part = Buffer.from(hkdfSync('sha256', seed, Buffer.alloc(0), label, 32));
+    const key = createPrivateKey({
+      key: Buffer.concat([PKCS8_PREFIX[type], part]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    const x = createPublicKey(key).export({ format: 'jwk' }).x ?? '';
+    return Buffer.from(x, 'base64url').toString('base64');
+  };
+  return {
+    salt,
+    key: publicOf('ed25519', CREDENTIAL_LABELS.signing),
+    box: publicOf('x25519', CREDENTIAL_LABELS.box),
+  };
 }
 
 /** Whether `signature` over `text` is by the holder of `credential` (false for anything odd). */
 export function signedByCredential(
-  credential: Credential,
+  credential: Pick<Credential, 'key'>,
   text: string,
   signature: string,
 ): boolean {

@@ -38,6 +38,7 @@ export function passwordColumns(next: NewPassword) {
     password_hash: next.hash,
     credential_salt: next.credential.salt,
     credential_key: next.credential.key,
+    credential_box: next.credential.box,
   };
 }
 

@@ -9,6 +9,7 @@ import { migration001 } from './migrations/001-initial';
 import { migration002 } from './migrations/002-temporary-passwords';
 import { migration003 } from './migrations/003-rate-limit-counters';
 import { migration004 } from './migrations/004-credential-keys';
+import { migration005 } from './migrations/005-credential-box';
 import type { DB } from './schema';
 import { CachingSqliteDialect } from './sqlite-statement-cache';
 import {
@@ -40,6 +41,7 @@ function migrations(dialect: Dialect): Record<string, { up(db: Kysely<unknown>):
     '002-temporary-passwords': migration002(dialect),
     '003-rate-limit-counters': migration003(dialect),
     '004-credential-keys': migration004(),
+    '005-credential-box': migration005(),
   };
 }
 

@@ -23,6 +23,7 @@ export interface UsersTable {
   /** The credential key of the password (base64 salt and Ed25519 public key); null before 004. */
   credential_salt: Generated<string | null>;
   credential_key: Generated<string | null>;
+  credential_box: Generated<string | null>;
   preferences: string;
   change_seq: number;
   erased_at: number | null;

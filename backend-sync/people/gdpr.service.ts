@@ -225,6 +225,7 @@ export class GdprService {
           password_hash: null,
           credential_salt: null,
           credential_key: null,
+          credential_box: null,
           password_changed_at: null,
           temp_password_expires_at: null,
           totp_secret: null,

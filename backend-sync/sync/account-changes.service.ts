@@ -192,6 +192,7 @@ export class AccountChangesService {
           password_hash: change.passwordHash,
           credential_salt: change.credential?.salt ?? null,
           credential_key: change.credential?.key ?? null,
+          credential_box: change.credential?.box ?? null,
           password_changed_at: changedAt,
           must_change_password: change.mustChangePassword ? 1 : 0,
           temp_password_expires_at: temporaryUntil(change, changedAt),
@@ -281,10 +282,6 @@ export class AccountChangesService {
       },
       auth.by,
     );
-    return signedByCredential(
-      { salt: signer.credential_salt, key: signer.credential_key },
-      text,
-      auth.signature,
-    );
+    return signedByCredential({ key: signer.credential_key }, text, auth.signature);
   }
 }

@@ -202,6 +202,7 @@ export class PullService {
             'u.totp_secret',
             'u.credential_salt',
             'u.credential_key',
+            'u.credential_box',
             'u.change_seq',
           ])
           .where('us.store_id', '=', storeId)
@@ -248,8 +249,8 @@ export class PullService {
           u.temp_password_expires_at === null ? null : Number(u.temp_password_expires_at),
         totpSecret: this.totpSecrets.openOrNull(u.totp_secret),
         credential:
-          u.credential_salt && u.credential_key
-            ? { salt: u.credential_salt, key: u.credential_key }
+          u.credential_salt && u.credential_key && u.credential_box
+            ? { salt: u.credential_salt, key: u.credential_key, box: u.credential_box }
             : null,
         version: Number(u.change_seq),
       }),

@@ -6,7 +6,8 @@ import type { Role } from '../policy/policy';
 /**
  * A person's credential key: an Ed25519 key pair whose private half only their password
  * yields. seed = argon2id(password, salt) with CREDENTIAL_KDF; the signing key is made from the
- * seed (HKDF, CREDENTIAL_LABELS.signing). The public half and the salt travel in the person's
+ * seed (HKDF, CREDENTIAL_LABELS.signing), and so is an X25519 key (`box`). The public halves and
+ * the salt travel in the person's
  * signed account record (`credential`), so anyone can check a signature and nobody without the
  * password can make one (cracking it costs what cracking the password hash costs).
  *
@@ -28,7 +29,8 @@ export const CREDENTIAL_KDF = {
 /** HKDF-SHA256 labels for what is made from the seed; one label per purpose. */
 export const CREDENTIAL_LABELS = {
   signing: 'keyholder/credential/signing/v1',
-  wrapping: 'keyholder/credential/wrapping/v1',
+  /** An X25519 key: what is sealed to a person (`box`) only their password opens. */
+  box: 'keyholder/credential/box/v1',
 } as const;
 
 const base64Bytes = (n: number) =>
@@ -45,6 +47,11 @@ export const credentialSchema = z
     salt: base64Bytes(CREDENTIAL_KDF.saltBytes),
     /** The Ed25519 public key (32 bytes, base64). */
     key: base64Bytes(32),
+    /**
+     * The X25519 public key (32 bytes, base64): a store key can be sealed to the person without
+     * their password (a standalone PC's admin or manager keys, integrity/store-keyring.ts).
+     */
+    box: base64Bytes(32),
   })
   .strict();
 export type Credential = z.infer<typeof credentialSchema>;

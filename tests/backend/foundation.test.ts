@@ -184,6 +184,7 @@ describeEachDialect('server schema migrations', (dialect) => {
         '002-temporary-passwords',
         '003-rate-limit-counters',
         '004-credential-keys',
+        '005-credential-box',
       ]);
       // Reopening the same database applies nothing twice.
       await s.restart();

@@ -112,6 +112,7 @@ export async function createPerson(
       .values({
         credential_salt: credential?.salt ?? null,
         credential_key: credential?.key ?? null,
+        credential_box: credential?.box ?? null,
         id,
         email,
         username,
