@@ -42,6 +42,8 @@ export const AUDIT_ACTIONS = [
   // The store PC found a record it relies on changed outside Keyholder (docs/SECURITY.md):
   // details say which (`subject`: account, anchor, receipt, policy, device, audit, time).
   'integrity.tamper',
+  // A standalone PC's records signed with its store key as they were (an older store adopted).
+  'store.sign',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

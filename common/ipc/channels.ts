@@ -21,6 +21,7 @@ export const CHANNEL_NAMES = [
   'session.switchUser',
   'session.resume',
   'session.signOut',
+  'session.confirmPassword',
   'staff.list',
   'staff.create',
   'staff.setStatus',

@@ -77,6 +77,10 @@ export const contract = {
     sessionViewSchema,
   ),
   'session.signOut': channel(empty, ok),
+  // Step-up: the signed-in person's password opens the store key on a standalone PC for this
+  // session (electron/core/integrity/standalone-authority.service.ts), asked for when a change
+  // answers `password_required`.
+  'session.confirmPassword': channel(z.object({ password: passwordInput }).strict(), ok),
 
   'staff.list': channel(
     z.object({ search: z.string().max(100) }).strict(),

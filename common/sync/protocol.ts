@@ -88,6 +88,11 @@ export const syncedAccountSchema = z.object({
    * before credential keys, and for disabled accounts.
    */
   credential: credentialSchema.nullable().optional(),
+  /**
+   * On a standalone PC only (never from the server): a manager's Ed25519 public key (base64),
+   * with which they sign crew records (integrity/standalone-records.ts).
+   */
+  managerKey: base64.nullable().optional(),
   /** Server change sequence: the device keeps the highest it has applied per account. */
   version: z.number().int(),
   /**
@@ -95,6 +100,11 @@ export const syncedAccountSchema = z.object({
    * …)` (signed-records.ts): the PC verifies it whenever it relies on the account.
    */
   signature: base64,
+  /**
+   * On a standalone PC only: the manager whose key made `signature` (absent: the store key).
+   * Not covered by the signature: a wrong one names a key that does not verify it.
+   */
+  signedBy: z.string().uuid().optional(),
 });
 export type SyncedAccount = z.infer<typeof syncedAccountSchema>;
 

@@ -40,6 +40,7 @@ export interface AccountRecordFields {
   temporaryPasswordExpiresAt?: number | null | undefined;
   totpSecret: string | null;
   credential?: Credential | null | undefined;
+  managerKey?: string | null | undefined;
   version: number;
 }
 
@@ -64,6 +65,7 @@ export function accountSigningInput(storeId: string, a: AccountRecordFields): st
     temporaryPasswordExpiresAt: a.temporaryPasswordExpiresAt ?? null,
     totpSecret: a.totpSecret,
     credential: a.credential ?? null,
+    managerKey: a.managerKey ?? null,
     version: a.version,
   });
 }

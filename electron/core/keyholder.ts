@@ -18,6 +18,8 @@ import { asStoreFault } from './db/storage-faults';
 import { DeviceService } from './device/device.service';
 import { OfflineBounds } from './device/offline-bounds';
 import { StoreIntegrity } from './integrity/store-integrity.service';
+import { StoreKeyring } from './integrity/store-keyring';
+import { StandaloneAuthority } from './integrity/standalone-authority.service';
 import { StoreError } from './errors';
 import type { SecretKind, SecretStore } from './keychain/secret-store';
 import { secretName } from './keychain/secret-store';
@@ -90,7 +92,8 @@ async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) 
   const audit = new AuditLog(db, macKey, deviceId, now);
   // The time seal is written with every audit entry and names it (trusted-time.ts).
   audit.onAppend((record) => time.persist(record));
-  const integrity = new StoreIntegrity({ db, audit, deviceId });
+  const keyring = new StoreKeyring(db);
+  const integrity = new StoreIntegrity({ db, audit, deviceId, keyring });
   audit.onTamper(() => integrity.auditTampered());
   audit.setInUse(() => storeInUse(db));
   // Start-up checks, before anything else is recorded (invariant 9): the audit head, the time
@@ -129,6 +132,16 @@ async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) 
     syncState: new SyncStateRepository(db),
     time,
   });
+  const authority = new StandaloneAuthority({
+    db,
+    accounts,
+    keyring,
+    integrity,
+    credentials,
+    policies,
+    audit,
+    now,
+  });
   const base = {
     db,
     accounts,
@@ -145,6 +158,8 @@ async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) 
     integrity,
     bounds,
     credentials,
+    keyring,
+    authority,
   };
 
   const signIn = new SignInService(base);
@@ -159,7 +174,11 @@ async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) 
     http: options.http ?? defaultHttp(),
     clock,
   });
-  sessions.onLeave(() => serverAdmin.sweep());
+  sessions.onLeave((sessionId) => {
+    serverAdmin.sweep();
+    // A key opened for the session is dropped with it (lock, sign-out, end).
+    keyring.forget(sessionId);
+  });
   const sync = new SyncService(
     {
       ...base,
@@ -183,6 +202,8 @@ async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) 
     policies,
     sessions,
     signIn,
+    /** A standalone PC's store key, opened per session with a password (integrity/). */
+    authority,
     firstRun: new FirstRunService({ ...base, signIn }),
     staff: new StaffService({ ...base, authz }),
     myAccount: new MyAccountService({ ...base, failures }),

@@ -95,14 +95,25 @@ export class CoreHarness {
     };
   }
 
-  /** Full sign-in with password + TOTP for an enrolled account. */
-  async signInWithCode(username: string, password: string, secret: string) {
+  /**
+   * Full sign-in with password + TOTP for an enrolled account. An admin or manager then confirms
+   * their password once, as the app asks before their first change on a standalone PC
+   * (`password_required`, renderer/api/step-up.tsx); `stepUp: false` leaves that to the test.
+   */
+  async signInWithCode(
+    username: string,
+    password: string,
+    secret: string,
+    { stepUp = true }: { stepUp?: boolean } = {},
+  ) {
     const first = expectStep(await this.kh.signIn.signIn(username, password), 'needs_totp');
     const done = expectStep(
       await this.kh.signIn.submitCode(first.challengeId, this.code(secret)),
       'signed_in',
     );
     this.clock.advance(30_000);
+    if (stepUp && done.session.role !== 'viewer' && this.kh.authority.active())
+      await this.kh.authority.unlock(done.session, password);
     return done.session;
   }
 }

@@ -1,6 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { auditHashInput, GENESIS_HASH, type AuditRecord } from '../../common/audit/audit-record';
 import { DB_FILE } from '../../electron/core/db/local-store';
 import {
   secretName,
@@ -44,6 +45,73 @@ export class DesktopAttacker {
     }
   }
 
+  /**
+   * The whole audit chain written again through `change` (an entry, or null to drop it), every
+   * hash and MAC recomputed with the keychain's key, the head and the time seal sealed again to
+   * the new last entry: a rewrite no check on this PC alone can tell from the real log
+   * (docs/SECURITY.md, "What cannot hold"). Inside `edit`.
+   */
+  async rewriteChain(
+    db: Database.Database,
+    change: (entry: ChainEntry) => ChainEntry | null,
+  ): Promise<void> {
+    const macKey = Buffer.from(await this.secret('audit-mac-key'), 'base64');
+    const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Record<
+      string,
+      unknown
+    >[];
+    let prevHash = GENESIS_HASH;
+    let seq = 0;
+    const written: { seq: number; hash: string }[] = [];
+    db.prepare('DELETE FROM audit_log').run();
+    const insert = db.prepare(
+      `INSERT INTO audit_log (seq, at, device_id, actor_id, actor_name, action, target_id,
+         target_name, outcome, details, prev_hash, hash, mac)
+       VALUES (@seq, @at, @deviceId, @actorId, @actorName, @action, @targetId, @targetName,
+         @outcome, @details, @prevHash, @hash, @mac)`,
+    );
+    for (const row of rows) {
+      const entry = change({
+        at: row.at as number,
+        deviceId: row.device_id as string,
+        actorId: row.actor_id as string | null,
+        actorName: row.actor_name as string | null,
+        action: row.action as AuditRecord['action'],
+        targetId: row.target_id as string | null,
+        targetName: row.target_name as string | null,
+        outcome: row.outcome as AuditRecord['outcome'],
+        details: JSON.parse(row.details as string) as Record<string, unknown>,
+      });
+      if (!entry) continue;
+      seq += 1;
+      const base = { ...entry, seq, prevHash } as Omit<AuditRecord, 'hash' | 'mac'>;
+      const hash = createHash('sha256').update(auditHashInput(base), 'utf8').digest('hex');
+      const mac = createHmac('sha256', macKey).update(hash, 'utf8').digest('hex');
+      insert.run({ ...base, details: JSON.stringify(entry.details), hash, mac });
+      written.push({ seq, hash });
+      prevHash = hash;
+    }
+    const last = written[written.length - 1]!;
+    const head = JSON.stringify({ seq: last.seq, hash: last.hash });
+    db.prepare("UPDATE sealed_state SET value = ?, mac = ? WHERE name = 'audit_head'").run(
+      head,
+      await this.seal('audit-mac-key', 'audit_head', head),
+    );
+    const time = db.prepare("SELECT value FROM sealed_state WHERE name = 'trusted_time'").get() as
+      { value: string } | undefined;
+    if (time) {
+      const value = JSON.stringify({
+        ...(JSON.parse(time.value) as Record<string, unknown>),
+        auditSeq: last.seq,
+        auditHash: last.hash,
+      });
+      db.prepare("UPDATE sealed_state SET value = ?, mac = ? WHERE name = 'trusted_time'").run(
+        value,
+        await this.seal('time-seal-key', 'trusted_time', value),
+      );
+    }
+  }
+
   /** A sealed value re-sealed with the keychain's key, as Keyholder would seal it. */
   async seal(
     kind: 'audit-mac-key' | 'time-seal-key',
@@ -54,3 +122,6 @@ export class DesktopAttacker {
     return createHmac('sha256', key).update(`${name}\n${value}`, 'utf8').digest('hex');
   }
 }
+
+/** An audit entry as the rewrite sees it (its place in the chain is recomputed). */
+export type ChainEntry = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash' | 'mac'>;

@@ -7,7 +7,9 @@ import { invalidCredentials } from '../auth/sign-in.service';
 import type { Db } from '../db/database';
 import { KeyholderError } from '../errors';
 import type { PolicyService } from '../policy/policy.service';
+import type { StandaloneAuthority } from '../integrity/standalone-authority.service';
 import type { StoreIntegrity } from '../integrity/store-integrity.service';
+import type { StoreKeyring } from '../integrity/store-keyring';
 import type { CredentialsService } from './credentials.service';
 import type { TrustedTime } from '../time/trusted-time';
 import type { EnrollmentStart, TotpService } from '../totp/totp.service';
@@ -48,6 +50,8 @@ export class MyAccountService {
       failures: SignInFailures;
       integrity: StoreIntegrity;
       credentials: CredentialsService;
+      authority: StandaloneAuthority;
+      keyring: StoreKeyring;
     },
   ) {}
 
@@ -98,6 +102,8 @@ export class MyAccountService {
               })
             : undefined,
       );
+      // The key this person holds on a standalone PC follows the new password.
+      if (key) this.d.keyring.reseal(account.id, key, prepared.material.credential);
       this.d.audit.append({
         actor: ref(account),
         action: 'password.change',
@@ -152,7 +158,7 @@ export class MyAccountService {
   }
 
   async disableTotp(sessionId: string, password: string, code: string): Promise<void> {
-    const { account } = this.me(sessionId);
+    const { session, account } = this.me(sessionId);
     if (account.totpOrigin === 'server' && account.signedRecord !== null) {
       // The server's secret is in the signed record: turning it off here would only make the
       // record disagree. Only an admin's reset on the server removes it.
@@ -167,7 +173,18 @@ export class MyAccountService {
         'Your role requires two-step sign-in, so it cannot be turned off.',
       );
     }
-    await this.provePassword(account, password);
+    // A standalone PC's signed record holding the secret: only the store key signs the record
+    // without it (an admin, with the password typed here); others ask a manager to reset it.
+    const signed = this.signedSecret(account);
+    if (signed && account.role !== 'admin') {
+      throw new KeyholderError(
+        'totp_managed',
+        'Two-step sign-in for your account is kept in its signed record. Ask a manager to reset it (Staff).',
+      );
+    }
+    if (signed) await this.d.authority.unlock(session, password);
+    else await this.provePassword(account, password);
+    const signer = signed ? this.d.authority.signer(session.sessionId) : null;
     const now = this.d.time.now();
     const check = this.d.totp.verify(account, code, now);
     if (!check.ok) {
@@ -180,14 +197,23 @@ export class MyAccountService {
       throw new KeyholderError('invalid_code', 'That code is not right.');
     }
     this.d.db.transaction(() => {
+      const version = signer ? this.d.authority.write(signer, account, { totpSecret: null }) : null;
       this.d.totp.disable(account.id, now);
       this.d.audit.append({
         actor: ref(account),
         action: 'totp.disable',
         target: ref(account),
         outcome: 'success',
+        ...(version === null ? {} : { details: { recordVersion: version } }),
       });
     })();
+  }
+
+  /** Whether a standalone PC's signed record of the account holds its TOTP secret. */
+  private signedSecret(account: AccountRow): boolean {
+    const anchor = this.d.integrity.anchor();
+    if (anchor?.kind !== 'store') return false;
+    return (this.d.integrity.recordOf(anchor, account.signedRecord)?.totpSecret ?? null) !== null;
   }
 
   async regenerateRecoveryCodes(

@@ -7,11 +7,15 @@ import type { SessionService, SessionView } from '../auth/session.service';
 import type { Db } from '../db/database';
 import { KeyholderError } from '../errors';
 import type { Authorizer } from '../rbac/authorizer';
-import type { StoreIntegrity } from '../integrity/store-integrity.service';
+import { AccountTampered, type StoreIntegrity } from '../integrity/store-integrity.service';
 import type { TrustedTime } from '../time/trusted-time';
 import type { TotpService } from '../totp/totp.service';
 import type { AccountRepository, AccountRow } from './account-repository';
+import type { CredentialMaterial } from '../crypto/credential-key';
+import type { StandaloneAuthority } from '../integrity/standalone-authority.service';
+import type { Signer, StoreKeyring } from '../integrity/store-keyring';
 import { credentialMissing, type CredentialsService } from './credentials.service';
+import { StaffRecords } from './staff-records';
 import { generateTemporaryPassword, type PasswordService } from './password.service';
 import { queuePasswordChange } from '../sync/account-outbox';
 
@@ -57,8 +61,14 @@ export class StaffService {
       time: TrustedTime;
       integrity: StoreIntegrity;
       credentials: CredentialsService;
+      authority: StandaloneAuthority;
+      keyring: StoreKeyring;
     },
-  ) {}
+  ) {
+    this.records = new StaffRecords(d);
+  }
+
+  private readonly records: StaffRecords;
 
   list(sessionId: string, search = ''): StaffSummary[] {
     const me = this.d.sessions.requireActive(sessionId);
@@ -82,6 +92,7 @@ export class StaffService {
       );
     if (this.d.accounts.byUsername(parsed.data))
       throw new KeyholderError('username_taken', 'That username is already in use.');
+    const signer = this.records.signerFor(me);
     const now = this.d.time.now();
     const temporaryPassword = generateTemporaryPassword();
     const prepared = await this.d.passwords.prepare(null, temporaryPassword, now, true);
@@ -112,12 +123,15 @@ export class StaffService {
       if (this.d.accounts.byUsername(account.username))
         throw new KeyholderError('username_taken', 'That username is already in use.');
       this.d.accounts.insert(account);
+      const version = signer
+        ? this.records.created(signer, account, prepared.material.credential)
+        : null;
       this.d.audit.append({
         actor: actor(me),
         action: 'account.create',
         target: ref(account),
         outcome: 'success',
-        details: { role: account.role },
+        details: { role: account.role, ...recorded(version) },
       });
     })();
     return { account: this.summary(account, now), temporaryPassword };
@@ -128,15 +142,17 @@ export class StaffService {
     this.refuseWhenManaged();
     if (target.status === status) return this.summary(target, this.d.time.now());
     if (status === 'disabled') this.assertNotLastAdmin(target);
+    const signer = this.records.signerFor(me);
     const now = this.d.time.now();
     this.d.db.transaction(() => {
+      const version = signer ? this.records.changed(signer, target, { status }) : null;
       this.d.accounts.update(target.id, { status, updatedAt: now });
       this.d.audit.append({
         actor: actor(me),
         action: status === 'disabled' ? 'account.disable' : 'account.enable',
         target: ref(target),
         outcome: 'success',
-        details: { before: target.status, after: status },
+        details: { before: target.status, after: status, ...recorded(version) },
       });
     })();
     if (status === 'disabled') this.d.sessions.endAllFor(target.id, 'account_disabled');
@@ -157,12 +173,34 @@ export class StaffService {
     const mine = this.d.accounts.byId(me.accountId);
     if (!mine) throw new KeyholderError('session_ended', 'You are signed out. Sign in again.');
     this.d.integrity.assertAccount(mine);
-    const key = await this.d.credentials.prove(mine, password);
-    if (!key && this.d.credentials.current(target) !== null) throw credentialMissing();
+    // A standalone PC: the password opens the manager's key, which signs the new record. A
+    // connected one: its key signs the change the server is sent.
+    let key: CredentialMaterial | null = null;
+    let signer: Signer | null = null;
+    if (this.d.authority.signs(me)) {
+      await this.d.authority.unlock(me, password);
+      signer = this.records.signerFor(me);
+    } else {
+      key = await this.d.credentials.prove(mine, password);
+      if (!key && this.d.credentials.current(target) !== null) throw credentialMissing();
+    }
     const now = this.d.time.now();
     const temporaryPassword = generateTemporaryPassword();
     const prepared = await this.d.passwords.prepare(target, temporaryPassword, now, true);
     this.d.db.transaction(() => {
+      const version = signer
+        ? this.records.passwordReset(
+            signer,
+            target,
+            {
+              passwordHash: prepared.passwordHash,
+              passwordChangedAt: now,
+              mustChangePassword: true,
+              tempPasswordExpiresAt: prepared.patch.tempPasswordExpiresAt,
+            },
+            prepared.material.credential,
+          )
+        : null;
       this.d.accounts.update(target.id, prepared.patch);
       this.d.accounts.addPasswordHistory(target.id, target.passwordHash, now);
       queuePasswordChange(
@@ -184,7 +222,7 @@ export class StaffService {
         action: 'password.temporary_issued',
         target: ref(target),
         outcome: 'success',
-        details: { expiresAt: prepared.patch.tempPasswordExpiresAt },
+        details: { expiresAt: prepared.patch.tempPasswordExpiresAt, ...recorded(version) },
       });
     })();
     this.d.sessions.endAllFor(target.id, 'password_changed');
@@ -210,14 +248,17 @@ export class StaffService {
   resetTwoFactor(sessionId: string, accountId: string): StaffSummary {
     const { me, target } = this.guard(sessionId, accountId, 'staff.reset_2fa');
     this.refuseWhenManaged();
+    const signer = this.records.signerFor(me);
     const now = this.d.time.now();
     this.d.db.transaction(() => {
+      const version = signer ? this.records.changed(signer, target, { totpSecret: null }) : null;
       this.d.totp.disable(target.id, now);
       this.d.audit.append({
         actor: actor(me),
         action: 'totp.reset',
         target: ref(target),
         outcome: 'success',
+        details: recorded(version),
       });
     })();
     this.d.sessions.endAllFor(target.id, 'password_changed');
@@ -229,19 +270,42 @@ export class StaffService {
     this.refuseWhenManaged();
     if (target.role === role) return this.summary(target, this.d.time.now());
     if (target.role === 'admin') this.assertNotLastAdmin(target);
+    const signer = this.records.signerFor(me);
     const now = this.d.time.now();
     this.d.db.transaction(() => {
+      const version = signer ? this.records.changed(signer, target, { role }) : null;
       this.d.accounts.update(target.id, { role, updatedAt: now });
       this.d.audit.append({
         actor: actor(me),
         action: 'account.role_change',
         target: ref(target),
         outcome: 'success',
-        details: { before: target.role, after: role },
+        details: { before: target.role, after: role, ...recorded(version) },
       });
     })();
     this.d.sessions.endAllFor(target.id, 'role_changed');
     return this.refreshed(target.id);
+  }
+
+  /**
+   * The target as its signed record has it. On a standalone PC an account someone edited by
+   * hand can still be acted on (that is how an admin repairs it: the next record is made from
+   * what was signed, StandaloneAuthority.write), with the role and status of its record; on a
+   * connected PC the next sync repairs it, and nobody acts on it meanwhile.
+   */
+  private trustedTarget(row: AccountRow): AccountRow {
+    try {
+      this.d.integrity.assertAccount(row);
+      return row;
+    } catch (error) {
+      const anchor = this.d.integrity.anchor();
+      const record =
+        error instanceof AccountTampered && anchor?.kind === 'store'
+          ? this.d.integrity.recordOf(anchor, row.signedRecord)
+          : null;
+      if (!record) throw error;
+      return { ...row, role: record.role, status: record.status };
+    }
   }
 
   /** Active session, permission, a real target, rank, and never oneself. */
@@ -252,10 +316,10 @@ export class StaffService {
   ): { me: SessionView; target: AccountRow } {
     const me = this.d.sessions.requireActive(sessionId);
     this.d.authz.require(me, permission);
-    const target = this.d.accounts.byId(accountId);
-    if (!target) throw new KeyholderError('not_found', 'That account does not exist.');
-    // The rank check below reads the target's role: it must be the role the server signed.
-    this.d.integrity.assertAccount(target);
+    const row = this.d.accounts.byId(accountId);
+    if (!row) throw new KeyholderError('not_found', 'That account does not exist.');
+    // The rank check below reads the target's role: it must be the role that was signed.
+    const target = this.trustedTarget(row);
     if (target.id === me.accountId)
       throw new KeyholderError(
         'not_on_self',
@@ -316,6 +380,11 @@ export class StaffService {
       createdAt: a.createdAt,
     };
   }
+}
+
+/** The signed record's version, for the audit entry (a standalone PC's floor). */
+function recorded(version: number | null): Record<string, number> {
+  return version === null ? {} : { recordVersion: version };
 }
 
 function actor(s: SessionView): { id: string; name: string } {

@@ -7,6 +7,7 @@ import type { DeviceService } from '../device/device.service';
 import { KeyholderError } from '../errors';
 import type { PolicyService } from '../policy/policy.service';
 import type { Authorizer } from '../rbac/authorizer';
+import type { StandaloneAuthority } from '../integrity/standalone-authority.service';
 import type { TimeStatus, TrustedTime } from '../time/trusted-time';
 
 /** Device-level admin work in standalone mode: policy, clock confirmation, backups. */
@@ -21,6 +22,7 @@ export class DeviceAdminService {
       policies: PolicyService;
       device: DeviceService;
       time: TrustedTime;
+      authority: StandaloneAuthority;
     },
   ) {}
 
@@ -38,7 +40,14 @@ export class DeviceAdminService {
         'This computer takes its policy from the sync server. Change it there.',
       );
     }
-    return this.d.policies.replace({ id: me.accountId, name: me.username }, proposed);
+    // A standalone PC with a store key signs its policy with it (the admin's opened key).
+    const signer = this.d.authority.signerFor(me);
+    const now = this.d.time.now();
+    return this.d.policies.replace(
+      { id: me.accountId, name: me.username },
+      proposed,
+      signer ? (doc) => this.d.authority.signPolicy(signer, doc, now) : undefined,
+    );
   }
 
   timeStatus(): TimeStatus {

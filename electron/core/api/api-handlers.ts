@@ -107,6 +107,10 @@ export function createApiHandlers(kh: Keyholder): ApiHandlers {
       ctx.sessionId = view.sessionId;
       return view;
     },
+    'session.confirmPassword': async (ctx, r) => {
+      await kh.authority.unlock(kh.sessions.requireActive(session(ctx)), r.password);
+      return {};
+    },
     'session.signOut': (ctx) => {
       if (ctx.sessionId) kh.sessions.end(ctx.sessionId, 'signed_out');
       ctx.sessionId = null;

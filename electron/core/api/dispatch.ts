@@ -21,7 +21,6 @@ export type ErrorSink = (channel: string, error: unknown) => void;
  * the channel, is well-formed Unicode without NUL, and the payload is plain JSON of bounded
  * depth and size. Checked here, before any schema or handler, so that no text that SQLite would
  * store altered (a lone surrogate becomes U+FFFD) reaches the store, the audit log or a hash.
->>>>>>> canonical-text
  */
 export async function dispatch(
   handlers: ApiHandlers,

@@ -1,8 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountRepository, AccountRow } from '../accounts/account-repository';
 import type { CredentialMaterial } from '../crypto/credential-key';
+import type { Signer } from '../integrity/store-keyring';
 import { KeyholderError } from '../errors';
+import type { SessionView } from './session.service';
 import type { Clock } from '../time/clock';
+
+/** Where a sign-in stands after each step (what the UI is shown next). */
+export type SignInStep =
+  | {
+      status: 'signed_in';
+      session: SessionView;
+      clockProblem: boolean;
+      recoveryCodes?: string[];
+      recoveryCodesLeft?: number;
+    }
+  | { status: 'needs_totp'; challengeId: string }
+  | {
+      status: 'needs_password_change';
+      challengeId: string;
+      reason: 'temporary' | 'required' | 'expired';
+    }
+  | { status: 'needs_totp_enrollment'; challengeId: string };
 
 export type Stage = 'totp' | 'password_change' | 'totp_enrollment';
 
@@ -23,6 +42,12 @@ export interface Challenge {
    * change (its key signs the change). Memory only, gone with the challenge.
    */
   credential?: CredentialMaterial | null;
+  /**
+   * The key the person holds on a standalone PC, opened for the session this sign-in starts when
+   * they have just typed the password it is sealed to: the store key a first admin has just made,
+   * or their key after a forced password change. Asking again would only annoy.
+   */
+  signer?: Signer;
 }
 
 const CHALLENGE_TTL_MS = 5 * 60_000;

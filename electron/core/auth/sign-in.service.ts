@@ -8,6 +8,7 @@ import type { Db } from '../db/database';
 import type { DeviceService } from '../device/device.service';
 import type { CredentialsService } from '../accounts/credentials.service';
 import type { OfflineBounds } from '../device/offline-bounds';
+import type { Signer, StoreKeyring } from '../integrity/store-keyring';
 import type { StoreIntegrity } from '../integrity/store-integrity.service';
 import { KeyholderError } from '../errors';
 import type { PolicyService } from '../policy/policy.service';
@@ -17,25 +18,16 @@ import type { TotpService } from '../totp/totp.service';
 import type { LockoutTracker } from './lockout';
 import { SignInFailures } from './sign-in-failures';
 import { SignInGates } from './sign-in-gates';
-import { SignInChallenges, type Challenge, type Stage } from './sign-in-challenges';
-import type { SessionService, SessionView } from './session.service';
+import {
+  SignInChallenges,
+  type Challenge,
+  type SignInStep,
+  type Stage,
+} from './sign-in-challenges';
+import type { SessionService } from './session.service';
 import { queuePasswordChange } from '../sync/account-outbox';
 
-export type SignInStep =
-  | {
-      status: 'signed_in';
-      session: SessionView;
-      clockProblem: boolean;
-      recoveryCodes?: string[];
-      recoveryCodesLeft?: number;
-    }
-  | { status: 'needs_totp'; challengeId: string }
-  | {
-      status: 'needs_password_change';
-      challengeId: string;
-      reason: 'temporary' | 'required' | 'expired';
-    }
-  | { status: 'needs_totp_enrollment'; challengeId: string };
+export type { SignInStep } from './sign-in-challenges';
 
 export interface SignInDeps {
   db: Db;
@@ -53,6 +45,7 @@ export interface SignInDeps {
   integrity: StoreIntegrity;
   bounds: OfflineBounds;
   credentials: CredentialsService;
+  keyring: StoreKeyring;
 }
 
 /**
@@ -125,8 +118,10 @@ export class SignInService {
   }
 
   /** A challenge for an account that has just proven its password (first run, unlock flows). */
-  async startFor(account: AccountRow): Promise<SignInStep> {
-    return this.advance(this.challenges.create(account));
+  async startFor(account: AccountRow, signer?: Signer): Promise<SignInStep> {
+    const c = this.challenges.create(account);
+    if (signer) c.signer = signer;
+    return this.advance(c);
   }
 
   async submitCode(challengeId: string, code: string): Promise<SignInStep> {
@@ -213,6 +208,8 @@ export class SignInService {
       this.d.accounts.update(account.id, prepared.patch);
       this.d.accounts.addPasswordHistory(account.id, account.passwordHash, now);
       const key = c.credential;
+      // The key this person holds on a standalone PC follows the new password.
+      if (key) this.d.keyring.reseal(account.id, key, prepared.material.credential);
       queuePasswordChange(
         this.d.db,
         account,
@@ -235,6 +232,9 @@ export class SignInService {
         details: { reason },
       });
     })();
+    // The key this person holds on a standalone PC, just sealed to the password they typed,
+    // opens for the session this sign-in starts (no second prompt; unreadable: asked later).
+    if (c.credential) c.signer = this.d.keyring.tryOpen(account.id, prepared.material);
     return this.advance(c);
   }
 
@@ -355,6 +355,7 @@ export class SignInService {
       return created;
     })();
     const session = this.d.sessions.activate(pending);
+    if (c.signer) this.d.keyring.remember(session.sessionId, c.signer);
     return {
       status: 'signed_in',
       session,

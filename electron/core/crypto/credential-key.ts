@@ -16,15 +16,28 @@ import {
 
 /** `Algorithm.Argon2id` (a const enum, which isolated modules cannot import). */
 const ARGON2ID_ALGORITHM = 2;
-/** DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows (RFC 8410). */
+/** DER prefixes of PKCS#8 Ed25519 and X25519 private keys; the 32-byte seed follows (RFC 8410). */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 
 /** What a person's password yields (common/identity/credential.ts). Held in memory only. */
 export interface CredentialMaterial {
   readonly credential: Credential;
   readonly signingKey: KeyObject;
-  /** AES-256 key for what only this person's password may open (a store key, on a standalone PC). */
-  readonly wrappingKey: Buffer;
+  /** Opens what was sealed to the credential's `box` key (crypto/sealed-box.ts). */
+  readonly boxKey: KeyObject;
+}
+
+/** A private key of `type` from its 32-byte seed. */
+export function privateKeyFromSeed(type: 'ed25519' | 'x25519', seed: Buffer): KeyObject {
+  const prefix = type === 'ed25519' ? ED25519_PKCS8_PREFIX : X25519_PKCS8_PREFIX;
+  return createPrivateKey({ key: Buffer.concat([prefix, seed]), format: 'der', type: 'pkcs8' });
+}
+
+/** The raw 32-byte public key (base64) of an Ed25519 or X25519 key. */
+export function rawPublicKey(key: KeyObject): string {
+  const x = createPublicKey(key).export({ format: 'jwk' }).x ?? '';
+  return Buffer.from(x, 'base64url').toString('base64');
 }
 
 /** The credential of `password` with `salt` (base64): one argon2id, then two HKDFs. */
@@ -41,16 +54,12 @@ export async function deriveCredential(
     salt: Buffer.from(salt, 'base64'),
   });
   const part = (label: string) => Buffer.from(hkdfSync('sha256', seed, Buffer.alloc(0), label, 32));
-  const signingKey = createPrivateKey({
-    key: Buffer.concat([ED25519_PKCS8_PREFIX, part(CREDENTIAL_LABELS.signing)]),
-    format: 'der',
-    type: 'pkcs8',
-  });
-  const x = createPublicKey(signingKey).export({ format: 'jwk' }).x ?? '';
+  const signingKey = privateKeyFromSeed('ed25519', part(CREDENTIAL_LABELS.signing));
+  const boxKey = privateKeyFromSeed('x25519', part(CREDENTIAL_LABELS.box));
   return {
-    credential: { salt, key: Buffer.from(x, 'base64url').toString('base64') },
+    credential: { salt, key: rawPublicKey(signingKey), box: rawPublicKey(boxKey) },
     signingKey,
-    wrappingKey: part(CREDENTIAL_LABELS.wrapping),
+    boxKey,
   };
 }
 
@@ -65,7 +74,7 @@ export function signText(key: KeyObject, text: string): string {
 
 /** Whether `signature` over `text` is by the holder of `credential` (false for anything odd). */
 export function signedByCredential(
-  credential: Credential,
+  credential: Pick<Credential, 'key'>,
   text: string,
   signature: string,
 ): boolean {

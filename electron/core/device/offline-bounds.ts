@@ -34,7 +34,8 @@ export class OfflineBounds {
   /** Null when a sign-in is within the role's offline bounds. */
   violation(policy: EffectivePolicy, now: number): OfflineBoundViolation | null {
     const anchor = this.d.integrity.anchor();
-    if (!anchor) return null;
+    // A standalone PC (no anchor, or its own store key) has no server to have been away from.
+    if (anchor?.kind !== 'server') return null;
     const receipt = this.d.integrity.receipt(anchor);
     if (!receipt) return { kind: 'unverified' };
     const signIns = signInsSince(this.d.db, receipt.auditHead);

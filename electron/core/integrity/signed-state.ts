@@ -14,6 +14,8 @@ import { syncedAccountSchema, type SyncedAccount } from '../../../common/sync/pr
  * one device. Every signed record is checked against it (common/sync/signed-records.ts).
  */
 export interface Anchor {
+  /** 'server': the sync server's key, pinned at enrollment; 'store': a standalone PC's own. */
+  readonly kind: 'server' | 'store';
   readonly publicKey: KeyObject;
   readonly publicKeyPem: string;
   readonly storeId: string;
@@ -21,6 +23,11 @@ export interface Anchor {
 }
 
 const keys = new Map<string, KeyObject>();
+
+/** The short name of a pinned key (PEM) that the audit entry pinning it records. */
+export function keyFingerprint(pem: string): string {
+  return createHash('sha256').update(pem).digest('hex').slice(0, 32);
+}
 
 /** The pinned key as a KeyObject (parsed once per PEM), or null when it is not Ed25519. */
 export function pinnedKey(pem: string): KeyObject | null {

@@ -1,6 +1,7 @@
 import { canonicalJson } from '../../../common/audit/canonical-json';
 import type { PolicyDocument } from '../../../common/policy/policy';
-import type { SignedPolicy } from '../../../common/sync/protocol';
+import type { Role } from '../../../common/policy/policy';
+import type { SignedPolicy, SyncedAccount } from '../../../common/sync/protocol';
 import type { SyncReceipt } from '../../../common/sync/signed-records';
 import { recordedAccountFields } from '../../../common/sync/signed-records';
 import type { AccountRow } from '../accounts/account-repository';
@@ -9,6 +10,13 @@ import type { Db } from '../db/database';
 import { KeyholderError } from '../errors';
 import { verifySignedPolicy } from '../sync/policy-verifier';
 import { checkHeldChanges, type HeldPassword } from './held-changes';
+import {
+  auditedPolicyVersion,
+  auditedRecordVersion,
+  verifiedStandaloneRecord,
+} from './standalone-records';
+import { namedInChain, tracesOfAnchor } from './store-anchor';
+import type { StoreKeyring } from './store-keyring';
 import {
   accountsDigest,
   pinnedKey,
@@ -36,8 +44,9 @@ export class AccountTampered extends KeyholderError {
 }
 
 /**
- * Invariant 9 on a connected PC: every record a sign-in decision rests on verifies against the
- * server's key pinned at enrollment (`sync_state`), each time the PC relies on it.
+ * Invariant 9: every record a sign-in decision rests on verifies against the key this PC pinned
+ * (the server's at enrollment, or on a standalone PC its own store key at first run:
+ * integrity/standalone-records.ts), each time the PC relies on it.
  *
  * - An account row agrees with its signed record (signed-records.ts), except for a password
  *   changed here and waiting in the outbox, and a TOTP secret enrolled here for an account the
@@ -52,8 +61,8 @@ export class AccountTampered extends KeyholderError {
  *
  * Every problem is audited once per run (`integrity.tamper`, uploaded at the next sync), and the
  * next pull starts again from 0, so genuine signed records replace whatever was edited. Problems
- * of the whole store stop every sign-in until then (`signInBlocker`). A standalone PC has no
- * anchor yet: its records are not signed (docs/SECURITY.md says what that leaves open).
+ * of the whole store stop every sign-in until then (`signInBlocker`); on a standalone PC, which
+ * has no server to heal it, an admin still signs in and signs the store's state again.
  */
 export class StoreIntegrity {
   private readonly reported = new Set<string>();
@@ -61,28 +70,54 @@ export class StoreIntegrity {
   /** Account id → the lowest record version the PC may hold (receipt, then later pulls). */
   private floor = new Map<string, number>();
   private receiptCursor = 0;
+  /** The anchor last found named in the audit log (`namedInChain`). */
+  private namedPem: string | null = null;
   /** The stored receipt last verified (its JSON), so a sign-in does not verify it again. */
   private verified: { json: string; receipt: SyncReceipt } | null = null;
 
-  constructor(private readonly d: { db: Db; audit: AuditLog; deviceId: string }) {}
+  constructor(
+    private readonly d: { db: Db; audit: AuditLog; deviceId: string; keyring: StoreKeyring },
+  ) {}
 
-  /** The pinned anchor of a connected PC; null on a standalone PC. */
+  /**
+   * What this PC checks its records against: the server key pinned at enrollment, or on a
+   * standalone PC the store key pinned at first run (integrity/store-keyring.ts); null on a
+   * standalone PC set up before store keys (nothing is signed there yet).
+   */
   anchor(): Anchor | null {
     const row = this.d.db
       .prepare('SELECT store_id, server_public_key FROM sync_state WHERE id = 1')
       .get() as { store_id: string; server_public_key: string } | undefined;
-    if (!row) return null;
-    const publicKey = pinnedKey(row.server_public_key);
+    const own = row ? null : this.d.keyring.anchorKey();
+    const pem = row?.server_public_key ?? own;
+    if (!pem) return null;
+    const publicKey = pinnedKey(pem);
     if (!publicKey) {
       this.problem('anchor', 'bad_pinned_key', {}, 'anchor');
       return null;
     }
+    if (this.namedPem !== pem) {
+      if (!namedInChain(this.d.db, row ? 'serverKey' : 'storeKey', pem)) {
+        this.problem('anchor', 'anchor_replaced', {}, 'anchor');
+        return null;
+      }
+      this.namedPem = pem;
+    }
     return {
+      kind: row ? 'server' : 'store',
       publicKey,
-      publicKeyPem: row.server_public_key,
-      storeId: row.store_id,
+      publicKeyPem: pem,
+      // A standalone PC is its own store: its records are signed for its device id.
+      storeId: row?.store_id ?? this.d.deviceId,
       deviceId: this.d.deviceId,
     };
+  }
+
+  /** The verified record of an account, by the anchor's rules (null: none, or it does not verify). */
+  recordOf(anchor: Anchor, signedRecord: string | null): SyncedAccount | null {
+    return anchor.kind === 'server'
+      ? verifiedAccountRecord(anchor, signedRecord)
+      : verifiedStandaloneRecord(this.d.db, anchor, signedRecord);
   }
 
   /**
@@ -101,11 +136,13 @@ export class StoreIntegrity {
       bundle = null;
     }
     const receipt = this.receipt(anchor);
+    const floor =
+      anchor.kind === 'server' ? (receipt?.policyVersion ?? 0) : auditedPolicyVersion(this.d.db);
     const reason = !bundle
       ? 'bundle_invalid'
-      : receipt && bundle.version < receipt.policyVersion
+      : bundle.version < floor
         ? 'bundle_rolled_back'
-        : canonicalJson(JSON.parse(row!.document)) !== canonicalJson(bundle.document)
+        : !sameDocument(row!.document, bundle.document)
           ? 'document_edited'
           : null;
     // A PC that never completed a pull has no policy yet: nothing to report.
@@ -117,8 +154,18 @@ export class StoreIntegrity {
   checkStore(): void {
     const anchor = this.anchor();
     if (!anchor) {
-      if (!this.blockers.has('anchor') && this.tracesOfServer())
+      if (!this.blockers.has('anchor') && tracesOfAnchor(this.d.db))
         this.problem('anchor', 'anchor_missing', {}, 'anchor');
+      return;
+    }
+    if (anchor.kind === 'store') {
+      for (const raw of this.d.db.prepare('SELECT id, signed_record FROM accounts').all() as {
+        id: string;
+        signed_record: string | null;
+      }[]) {
+        if (!this.recordOf(anchor, raw.signed_record))
+          this.problem('account', 'record_invalid', { accountId: raw.id });
+      }
       return;
     }
     const receipt = this.receipt(anchor);
@@ -164,11 +211,11 @@ export class StoreIntegrity {
    * stay), at every decision: sign-in steps, unlocking, proving a password.
    */
   assertAccount(row: AccountRow): void {
-    const blocker = this.signInBlocker();
+    const blocker = this.signInBlocker(row.role);
     if (blocker) throw blocker;
     const anchor = this.anchor();
     if (!anchor) return;
-    if (!this.receipt(anchor)) throw syncRequired();
+    if (anchor.kind === 'server' && !this.receipt(anchor)) throw syncRequired();
     const reason = this.accountProblem(anchor, row);
     if (!reason) return;
     this.problem('account', reason, { accountId: row.id });
@@ -182,12 +229,12 @@ export class StoreIntegrity {
   heldVersion(row: AccountRow): number | null {
     const anchor = this.anchor();
     if (!anchor || this.accountProblem(anchor, row)) return null;
-    return verifiedAccountRecord(anchor, row.signedRecord)?.version ?? null;
+    return this.recordOf(anchor, row.signedRecord)?.version ?? null;
   }
 
   /** The verified receipt of a connected PC, or null (none yet, or it does not verify). */
   receipt(anchor = this.anchor()): SyncReceipt | null {
-    if (!anchor) return null;
+    if (anchor?.kind !== 'server') return null;
     const row = this.d.db
       .prepare('SELECT receipt, last_success_at FROM sync_state WHERE id = 1')
       .get() as { receipt: string | null; last_success_at: number | null } | undefined;
@@ -227,21 +274,35 @@ export class StoreIntegrity {
     this.verified = null;
   }
 
+  /** An admin signed the policy again (standalone): a policy found edited is answered. */
+  policySigned(): void {
+    this.blockers.delete('policy');
+  }
+
   /** A pull settled the store: problems found before are answered by what it brought. */
   settled(): void {
     this.blockers.clear();
     this.reported.clear();
   }
 
-  /** Why nobody may sign in now, or null. A standalone PC is never blocked here. */
-  signInBlocker(): KeyholderError | null {
+  /**
+   * Why nobody may sign in now, or null. On a standalone PC a policy that does not verify stops
+   * everyone but admins (`role`): an admin saves the policy again, and so signs it.
+   */
+  signInBlocker(role?: Role): KeyholderError | null {
     if (this.blockers.has('anchor'))
       return new KeyholderError(
         'store_tampered',
         'This PC’s store was changed outside Keyholder, so nobody can sign in here. Ask your administrator to reset this device.',
       );
-    if (this.blockers.size > 0) return syncRequired();
-    return null;
+    if (this.blockers.size === 0) return null;
+    if (this.anchor()?.kind !== 'store') return syncRequired();
+    return role === 'admin'
+      ? null
+      : new KeyholderError(
+          'store_check_failed',
+          'This PC’s records could not be verified, so only an administrator can sign in. An administrator signs in and saves the password policy again (Settings).',
+        );
   }
 
   /**
@@ -250,7 +311,7 @@ export class StoreIntegrity {
    * until a sync starts a new count.
    */
   auditTampered(): void {
-    if (this.anchor()) this.blockers.add('audit');
+    if (this.anchor()?.kind === 'server') this.blockers.add('audit');
   }
 
   /** Records a problem found elsewhere (the audit log, the policy) the same way. */
@@ -259,11 +320,16 @@ export class StoreIntegrity {
   }
 
   private accountProblem(anchor: Anchor, row: AccountRow): string | null {
-    const record = verifiedAccountRecord(anchor, row.signedRecord);
+    const record = this.recordOf(anchor, row.signedRecord);
     if (!record || record.id !== row.id) return 'record_invalid';
-    const floor = this.floor.get(row.id);
-    if (floor !== undefined ? record.version < floor : record.version <= this.receiptCursor)
-      return 'record_rolled_back';
+    if (anchor.kind === 'store') {
+      // No receipt on a standalone PC: the audit log names each record version it made.
+      if (record.version < auditedRecordVersion(this.d.db, row.id)) return 'record_rolled_back';
+    } else {
+      const floor = this.floor.get(row.id);
+      if (floor !== undefined ? record.version < floor : record.version <= this.receiptCursor)
+        return 'record_rolled_back';
+    }
     const expected = recordedAccountFields(record, NO_PASSWORD);
     if (
       row.username !== expected.username ||
@@ -287,18 +353,6 @@ export class StoreIntegrity {
     const totpLocal = expected.totpSecret === null && row.totpOrigin === 'local';
     if (row.totpSecret !== expected.totpSecret && !totpLocal) return 'totp_edited';
     return null;
-  }
-
-  /** Whether anything on this PC says it was connected to a server. */
-  private tracesOfServer(): boolean {
-    const row = this.d.db
-      .prepare(
-        `SELECT (SELECT count(*) FROM accounts WHERE signed_record IS NOT NULL OR server_version > 0)
-            + (SELECT count(*) FROM receipt_accounts)
-            + (SELECT count(*) FROM device WHERE mode = 'enrolled' OR server_url IS NOT NULL) AS n`,
-      )
-      .get() as { n: number };
-    return row.n > 0;
   }
 
   /** Audits a problem once per run; a store-wide one also blocks sign-in until a sync. */
@@ -331,4 +385,13 @@ function syncRequired(): KeyholderError {
     'sync_required',
     'This PC’s records could not be verified, so nobody can sign in until it syncs with the server. Connect it to the network; it syncs on its own.',
   );
+}
+
+/** Whether the stored document text is the signed one (text edited into non-JSON is not). */
+function sameDocument(text: string, signed: PolicyDocument): boolean {
+  try {
+    return canonicalJson(JSON.parse(text)) === canonicalJson(signed);
+  } catch {
+    return false;
+  }
 }

@@ -62,7 +62,12 @@ export class PolicyService {
    * version always goes up; the change and any profile warning are audited in the same
    * transaction.
    */
-  replace(actor: Actor | null, proposed: Omit<PolicyDocument, 'version'>): PolicyDocument {
+  replace(
+    actor: Actor | null,
+    proposed: Omit<PolicyDocument, 'version'>,
+    /** On a PC with its own store key: signs the new document (StandaloneAuthority.signPolicy). */
+    sign?: (document: PolicyDocument) => SignedPolicy,
+  ): PolicyDocument {
     const before = this.current();
     const parsed = policyDocumentSchema.safeParse({ ...proposed, version: before.version + 1 });
     if (!parsed.success) {
@@ -75,18 +80,23 @@ export class PolicyService {
     const warnings = Object.entries(next.roles)
       .filter(([, r]) => PROFILE_WARNINGS[r.profile])
       .map(([role, r]) => ({ role, profile: r.profile, warning: PROFILE_WARNINGS[r.profile] }));
+    if (!sign && this.integrity.anchor()?.kind === 'store')
+      throw new Error('a standalone PC with a store key signs its policy');
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO policy (id, version, document, updated_at, updated_by) VALUES (1, @version, @document, @at, @by)
+          `INSERT INTO policy (id, version, document, updated_at, updated_by, signed_bundle)
+           VALUES (1, @version, @document, @at, @by, @bundle)
            ON CONFLICT(id) DO UPDATE SET version = excluded.version, document = excluded.document,
-           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+           updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+           signed_bundle = excluded.signed_bundle`,
         )
         .run({
           version: next.version,
           document: JSON.stringify(next),
           at: this.now(),
           by: actor?.id ?? null,
+          bundle: sign ? JSON.stringify(sign(next)) : null,
         });
       this.audit.append({
         actor,
@@ -102,6 +112,7 @@ export class PolicyService {
       });
     })();
     this.cache = next;
+    if (sign) this.integrity.policySigned();
     return next;
   }
 }

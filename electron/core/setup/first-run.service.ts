@@ -13,6 +13,8 @@ import type { Db } from '../db/database';
 import type { DeviceService } from '../device/device.service';
 import { KeyholderError } from '../errors';
 import type { PolicyService } from '../policy/policy.service';
+import type { StandaloneAuthority } from '../integrity/standalone-authority.service';
+import type { StoreKeyring } from '../integrity/store-keyring';
 import type { TrustedTime } from '../time/trusted-time';
 
 export interface FirstAdminInput {
@@ -41,6 +43,8 @@ export class FirstRunService {
       audit: AuditLog;
       time: TrustedTime;
       signIn: SignInService;
+      authority: StandaloneAuthority;
+      keyring: StoreKeyring;
     },
   ) {}
 
@@ -91,20 +95,30 @@ export class FirstRunService {
       totpOrigin: 'local',
       signedRecord: null,
     };
-    this.d.db.transaction(() => {
+    const signer = this.d.db.transaction(() => {
       if (!this.needsSetup())
         throw new KeyholderError('already_set_up', 'This computer is already set up.');
       this.d.accounts.insert(account);
+      // The store key (integrity/store-keyring.ts): made now, pinned, sealed to this admin;
+      // it signs the admin's record and the policy, and is named in the first entry.
+      const made = this.d.authority.found(account, prepared.material, now);
       const actor = { id: account.id, name: account.username };
       this.d.audit.append({
         actor,
         action: 'setup.first_admin',
         target: actor,
         outcome: 'success',
-        details: { storeName: input.storeName.trim() },
+        details: {
+          storeName: input.storeName.trim(),
+          storeKey: this.d.keyring.fingerprint(),
+          recordVersion: 1,
+        },
       });
-      this.d.policies.replace(actor, { roles: document.roles });
+      this.d.policies.replace(actor, { roles: document.roles }, (doc) =>
+        this.d.authority.signPolicy(made, doc, now),
+      );
+      return made;
     })();
-    return this.d.signIn.startFor(account);
+    return this.d.signIn.startFor(account, signer);
   }
 }

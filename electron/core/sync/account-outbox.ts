@@ -38,9 +38,19 @@ export function queuePasswordChange(
   authorize: (storeId: string, change: AuthorizedChangeFields) => ChangeAuthorization | undefined,
 ): void {
   if (account.serverVersion === 0) return;
+  // Connected: waits for the server. Standalone with a store key: an owner's change is held
+  // until an admin or manager signs the account's next record (StandaloneAuthority.write).
   const state = db.prepare('SELECT store_id FROM sync_state WHERE id = 1').get() as
     { store_id: string } | undefined;
-  if (!state) return;
+  const standalone = state
+    ? undefined
+    : (db
+        .prepare(
+          'SELECT d.device_id AS store_id FROM device d JOIN store_anchor a ON a.id = 1 WHERE d.id = 1',
+        )
+        .get() as { store_id: string } | undefined);
+  if (!state && !(standalone && kind === 'password_changed')) return;
+  const storeId = (state ?? standalone)!.store_id;
   const fields: AuthorizedChangeFields = {
     accountId: account.id,
     kind,
@@ -50,7 +60,7 @@ export function queuePasswordChange(
     mustChangePassword: patch.mustChangePassword,
     temporaryUntil: kind === 'password_reset' ? (patch.tempPasswordExpiresAt ?? null) : null,
   };
-  const authorization = authorize(state.store_id, fields);
+  const authorization = authorize(storeId, fields);
   new SyncStateRepository(db).enqueue({
     accountId: account.id,
     kind,

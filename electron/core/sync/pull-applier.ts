@@ -249,7 +249,7 @@ function storeReceipt(d: PageDeps, receipt: SyncReceipt, cursor: number): 'store
   const anchor = d.integrity.anchor();
   const state = d.state.get()!;
   if (
-    !anchor ||
+    anchor?.kind !== 'server' ||
     !checkReceipt(anchor, receipt) ||
     receipt.cursor !== cursor ||
     receipt.policyVersion !== state.policyVersion

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import type { SyncStatusDto } from '../../../common/ipc/sync.schemas';
 import type { AuditLog } from '../audit/audit-log';
 import type { SessionService } from '../auth/session.service';
 import type { Db } from '../db/database';
 import type { DeviceService } from '../device/device.service';
+import { keyFingerprint } from '../integrity/signed-state';
 import { KeyholderError } from '../errors';
 import { secretName, type SecretStore } from '../keychain/secret-store';
 import type { PolicyService } from '../policy/policy.service';
@@ -13,6 +13,7 @@ import type { Authorizer } from '../rbac/authorizer';
 import type { Clock } from '../time/clock';
 import type { TrustedTime } from '../time/trusted-time';
 import type { StoreIntegrity } from '../integrity/store-integrity.service';
+import type { StoreKeyring } from '../integrity/store-keyring';
 import { pushAccountChanges } from './account-outbox';
 import { pushAudit } from './audit-upload';
 import { backoffDelay, RUN_BACKOFF } from './backoff';
@@ -40,6 +41,7 @@ export interface SyncDeps {
   http: AxiosInstance;
   appVersion: string;
   integrity: StoreIntegrity;
+  keyring: StoreKeyring;
 }
 
 export interface SyncOptions {
@@ -169,6 +171,8 @@ export class SyncService {
       this.repo.connect(serverUrl, answer.storeId, answer.serverPublicKey, now);
       this.d.device.markEnrolled(serverUrl, now);
       this.d.integrity.anchored();
+      // The server is the authority now: a standalone PC's own store key goes.
+      this.d.keyring.clear();
       this.d.device.setStore(answer.storeName, this.d.device.state().brandName);
       this.d.audit.append({
         action: 'sync.connect',
@@ -178,7 +182,7 @@ export class SyncService {
           storeId: answer.storeId,
           storeName: answer.storeName,
           // The key every record is checked against from now on, named in the chain.
-          serverKey: createHash('sha256').update(answer.serverPublicKey).digest('hex').slice(0, 32),
+          serverKey: keyFingerprint(answer.serverPublicKey),
           ...(revoked ? { afterRevocation: true } : {}),
         },
       });

@@ -14,6 +14,7 @@ import {
   type EnrolledPc,
 } from '../stores/support/admin-api';
 import { describeEachDialect } from '../support/server-harness';
+import { asBeforeStoreKeys } from '../../support/pre-store-keys';
 
 /**
  * Two real store PCs. Ada's account is on both (as after a sync: same account id, same TOTP
@@ -35,7 +36,9 @@ beforeAll(async () => {
       id: string;
     }
   ).id;
-  // Ada's synced copy on till B (B's own first admin, also named Ada, is another person).
+  // Ada's synced copy on till B (B's own first admin, also named Ada, is another person),
+  // written straight into a till whose records nothing signs (one from before store keys).
+  await asBeforeStoreKeys(tillB);
   tillB.kh.db
     .prepare(
       `INSERT INTO accounts (id, username, display_name, email, role, status, password_hash,

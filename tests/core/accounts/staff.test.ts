@@ -135,6 +135,7 @@ describe('staff management and passwords', () => {
     expect(
       await errorCode(() => h.kh.staff.changeRole(mia.sessionId, vicAccount.id, 'manager')),
     ).toBe('forbidden');
+    // Her change is signed with her own key, opened when she chose her password just now.
     expect(h.kh.staff.setStatus(mia.sessionId, vicAccount.id, 'disabled').status).toBe('disabled');
     expect(h.kh.audit.query({ action: 'permission.denied' }).total).toBe(5);
   });
@@ -218,30 +219,25 @@ describe('staff management and passwords', () => {
     expect(step.reason).toBe('expired');
   });
 
-  it('imported bcrypt hashes and weaker argon2id hashes are upgraded at the next sign-in', async () => {
-    const { account } = await createViewer();
-    const legacy = bcrypt.hashSync(VIEWER_PASSWORD, 10);
-    h.kh.db
-      .prepare(
-        'UPDATE accounts SET password_hash = ?, must_change_password = 0, temp_password_expires_at = NULL WHERE id = ?',
-      )
-      .run(legacy, account.id);
-    expectStep(await h.kh.signIn.signIn('vic', VIEWER_PASSWORD), 'signed_in');
-    const upgraded = (
-      h.kh.db.prepare('SELECT password_hash FROM accounts WHERE id = ?').get(account.id) as {
-        password_hash: string;
-      }
-    ).password_hash;
-    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-
+  // The upgrade at sign-in itself is for records nothing signs (a PC from before store keys):
+  // tests/core/integrity/standalone-keys.test.ts. A signed record's hash is changed by its signer.
+  it('bcrypt hashes verify, weaker argon2id hashes ask for a rehash, and bcrypt never truncates', async () => {
+    const hasher = new PasswordHasher();
+    expect(await hasher.verify(bcrypt.hashSync(VIEWER_PASSWORD, 10), VIEWER_PASSWORD)).toEqual({
+      ok: true,
+      needsRehash: true,
+    });
+    const current = await hasher.hash(VIEWER_PASSWORD);
+    expect(current).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await hasher.verify(current, VIEWER_PASSWORD)).toEqual({ ok: true, needsRehash: false });
     const stronger = new PasswordHasher({ memoryCost: 19_456, timeCost: 3, parallelism: 1 });
-    expect(await stronger.verify(upgraded, VIEWER_PASSWORD)).toEqual({
+    expect(await stronger.verify(current, VIEWER_PASSWORD)).toEqual({
       ok: true,
       needsRehash: true,
     });
     // bcrypt compares only 72 bytes; a longer password must never match a bcrypt hash.
     const long = 'a'.repeat(72);
-    expect(await new PasswordHasher().verify(bcrypt.hashSync(long, 4), `${long}anything`)).toEqual({
+    expect(await hasher.verify(bcrypt.hashSync(long, 4), `${long}anything`)).toEqual({
       ok: false,
     });
   });

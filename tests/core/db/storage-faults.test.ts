@@ -64,6 +64,10 @@ describe('storage faults', () => {
       code: h.code(secret),
     });
     expect(done).toMatchObject({ ok: true });
+    expect(await call('session.confirmPassword', { password: ADMIN_PASSWORD })).toEqual({
+      ok: true,
+      data: {},
+    });
     h.kh.db.pragma('query_only = ON');
     const created = await call('staff.create', {
       username: 'new.person',

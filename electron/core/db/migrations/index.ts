@@ -3,6 +3,7 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-sync';
 import { migration003 } from './003-temporary-password-sync';
 import { migration004 } from './004-signed-records';
+import { migration005 } from './005-store-keys';
 
 /**
  * Every migration, in order, statically imported (bundlers and asar need no directory scans).
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002,
   migration003,
   migration004,
+  migration005,
 ];

@@ -88,6 +88,8 @@ export async function fullDiskScenario(
 
     // Before the disk fills: an admin's window, a locked session to unlock, one failure.
     const admin = await signInWindow();
+    // Changes are signed with the admin's key on a standalone PC: opened once (step-up).
+    await call(admin, 'session.confirmPassword', { password: ADMIN_PASSWORD });
     const locked = await signInWindow();
     await call(locked, 'session.lock', {});
     await call(newWindowContext(), 'auth.signIn', { username: 'ada.admin', password: WRONG });
