@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApi } from './api/api-client';
-import { ApiProvider } from './api/api-context';
+import { StepUpApiProvider } from './api/step-up';
 import { App } from './app';
 import { I18nProvider, initialLanguage, loadDictionary } from './i18n/i18n-context';
 import { ThemeProvider, applyTheme, savedTheme } from './theme/theme-context';
@@ -23,9 +23,9 @@ void loadDictionary(initialLanguage()).then(() => {
     <StrictMode>
       <ThemeProvider>
         <I18nProvider>
-          <ApiProvider api={api}>
+          <StepUpApiProvider api={api}>
             <App />
-          </ApiProvider>
+          </StepUpApiProvider>
         </I18nProvider>
       </ThemeProvider>
     </StrictMode>,

@@ -1,4 +1,10 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type Ref,
+  type SelectHTMLAttributes,
+} from 'react';
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string;
@@ -6,6 +12,8 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   error?: string;
   /** Extra content under the input (password feedback). Its id should be in aria-describedby. */
   after?: ReactNode;
+  /** The input itself (to put focus back on it after an error). */
+  ref?: Ref<HTMLInputElement>;
 }
 
 function describedBy(...ids: (string | false | undefined)[]): string | undefined {
@@ -14,7 +22,7 @@ function describedBy(...ids: (string | false | undefined)[]): string | undefined
 }
 
 /** A labelled input with optional hint and error, both tied to it with aria-describedby. */
-export function Field({ label, hint, error, after, id, className, ...input }: FieldProps) {
+export function Field({ label, hint, error, after, id, className, ref, ...input }: FieldProps) {
   const autoId = useId();
   const fieldId = id ?? autoId;
   return (
@@ -27,6 +35,7 @@ export function Field({ label, hint, error, after, id, className, ...input }: Fi
       ) : null}
       <input
         id={fieldId}
+        ref={ref}
         {...input}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(

@@ -57,6 +57,9 @@ const KNOWN_CODES = new Set([
   'sync_required',
   'totp_managed',
   'password_key_missing',
+  'password_required',
+  'store_check_failed',
+  'store_key_unreadable',
 ]);
 
 /**

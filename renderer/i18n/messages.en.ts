@@ -309,6 +309,7 @@ export const en = {
   'action.sync.account_change': 'Password change sent to server',
   'action.account.remove': 'Account removed',
   'action.integrity.tamper': 'Record changed outside Keyholder',
+  'action.store.sign': 'Records signed',
 
   'account.title': 'My account',
   'account.lead': '{name} ({username}), {role}',
@@ -508,6 +509,15 @@ export const en = {
     'This PC’s records could not be verified, so nobody can sign in until it syncs with the server. Connect it to the network; it syncs on its own.',
   'error.totp_managed':
     'Two-step sign-in for your account is managed by the sync server. Ask an administrator to reset it.',
+  'error.password_required': 'Confirm your password to do this.',
+  'error.store_check_failed':
+    'This PC’s records could not be verified, so only an administrator can sign in. An administrator signs in and saves the password policy again (Settings).',
+  'error.store_key_unreadable':
+    'Your signing key on this PC cannot be opened with your password. Ask an administrator to reset your password.',
+  'stepup.title': 'Confirm your password',
+  'stepup.body':
+    'Changes on this PC are signed with your key, so a copy of the store edited by hand signs nobody in. Type your password once to open your key for this session.',
+  'stepup.confirm': 'Confirm',
   'error.password_key_missing':
     'Your password was set before this version of Keyholder. Change your own password once (My account), then try again.',
   'staff.confirm_your_password': 'Your password',

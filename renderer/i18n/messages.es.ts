@@ -317,6 +317,7 @@ export const es: Messages = {
   'action.sync.account_change': 'Cambio de contraseña enviado al servidor',
   'action.account.remove': 'Cuenta eliminada',
   'action.integrity.tamper': 'Registro modificado fuera de Keyholder',
+  'action.store.sign': 'Registros firmados',
 
   'account.title': 'Mi cuenta',
   'account.lead': '{name} ({username}), {role}',
@@ -529,6 +530,15 @@ export const es: Messages = {
     'No se pudieron verificar los registros de este PC, así que nadie puede iniciar sesión hasta que se sincronice con el servidor. Conéctalo a la red; se sincroniza solo.',
   'error.totp_managed':
     'La verificación en dos pasos de tu cuenta la gestiona el servidor de sincronización. Pide a un administrador que la restablezca.',
+  'error.password_required': 'Confirma tu contraseña para hacer esto.',
+  'error.store_check_failed':
+    'No se pudieron verificar los registros de este PC, así que solo un administrador puede iniciar sesión. Un administrador inicia sesión y guarda de nuevo la política de contraseñas (Configuración).',
+  'error.store_key_unreadable':
+    'Tu clave de firma en este PC no se puede abrir con tu contraseña. Pide a un administrador que restablezca tu contraseña.',
+  'stepup.title': 'Confirma tu contraseña',
+  'stepup.body':
+    'Los cambios en este PC se firman con tu clave, así que una copia de la tienda editada a mano no permite iniciar sesión a nadie. Escribe tu contraseña una vez para abrir tu clave en esta sesión.',
+  'stepup.confirm': 'Confirmar',
   'error.password_key_missing':
     'Tu contraseña se estableció antes de esta versión de Keyholder. Cambia tu propia contraseña una vez (Mi cuenta) y vuelve a intentarlo.',
   'staff.confirm_your_password': 'Tu contraseña',

@@ -316,6 +316,7 @@ export const fr: Messages = {
   'action.sync.account_change': 'Changement de mot de passe envoyé au serveur',
   'action.account.remove': 'Compte supprimé',
   'action.integrity.tamper': 'Donnée modifiée hors de Keyholder',
+  'action.store.sign': 'Données signées',
 
   'account.title': 'Mon compte',
   'account.lead': '{name} ({username}), {role}',
@@ -531,6 +532,15 @@ export const fr: Messages = {
     'Les données de ce PC n’ont pas pu être vérifiées : personne ne peut se connecter avant sa prochaine synchronisation avec le serveur. Connectez-le au réseau ; il se synchronise tout seul.',
   'error.totp_managed':
     'La validation en deux étapes de votre compte est gérée par le serveur de synchronisation. Demandez à un administrateur de la réinitialiser.',
+  'error.password_required': 'Confirmez votre mot de passe pour faire ceci.',
+  'error.store_check_failed':
+    'Les enregistrements de ce PC n’ont pas pu être vérifiés : seul un administrateur peut se connecter. Un administrateur se connecte et enregistre de nouveau la politique de mots de passe (Paramètres).',
+  'error.store_key_unreadable':
+    'Votre clé de signature sur ce PC ne s’ouvre pas avec votre mot de passe. Demandez à un administrateur de réinitialiser votre mot de passe.',
+  'stepup.title': 'Confirmez votre mot de passe',
+  'stepup.body':
+    'Les changements sur ce PC sont signés avec votre clé : une copie du magasin modifiée à la main ne connecte personne. Saisissez votre mot de passe une fois pour ouvrir votre clé pendant cette session.',
+  'stepup.confirm': 'Confirmer',
   'error.password_key_missing':
     'Votre mot de passe date d’avant cette version de Keyholder. Changez une fois votre propre mot de passe (Mon compte), puis réessayez.',
   'staff.confirm_your_password': 'Votre mot de passe',

@@ -36,6 +36,7 @@ export const ACTION_LABEL: Record<AuditAction, MessageKey> = {
   'sync.account_change': 'action.sync.account_change',
   'account.remove': 'action.account.remove',
   'integrity.tamper': 'action.integrity.tamper',
+  'store.sign': 'action.store.sign',
 };
 
 export const OUTCOME_LABEL: Record<AuditOutcome, MessageKey> = {

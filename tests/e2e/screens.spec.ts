@@ -12,6 +12,7 @@ import {
   signInWithCode,
   signOut,
   statusText,
+  confirmPassword,
 } from './support/ui';
 import { Authenticator } from './support/totp';
 
@@ -288,6 +289,7 @@ test('disable and enable an account, reset two-step sign-in; a disabled person c
   });
   await screen(page, 'staff-confirm');
   await confirm2fa.getByRole('button', { name: 'Reset two-step sign-in' }).click();
+  await confirmPassword(page, admin.password);
   await expect(statusText(page)).toContainText(`Two-step sign-in was reset for ${manager.name}.`);
   await expect(row).toContainText('Two-step off');
 
@@ -308,6 +310,7 @@ test('disable and enable an account, reset two-step sign-in; a disabled person c
   await go(page, 'Staff');
   await page.getByRole('button', { name: `Manage ${manager.name}` }).click();
   await page.getByRole('button', { name: 'Enable account' }).click();
+  await confirmPassword(page, admin.password); // a new session: its key is opened anew
   await expect(statusText(page)).toContainText(`The account of ${manager.name} is enabled again.`);
   await signOut(page);
   // Enabled again, and with 2FA reset a manager must enroll anew.

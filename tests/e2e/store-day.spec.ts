@@ -13,6 +13,7 @@ import {
   signInWithCode,
   signOut,
   statusText,
+  confirmPassword,
 } from './support/ui';
 
 /**
@@ -180,6 +181,16 @@ test('the admin adds a person and makes him a manager (confirmed)', async () => 
   await dialog.getByLabel('Username').fill(MANAGER.username);
   await dialog.getByLabel('Role').selectOption('viewer');
   await dialog.getByRole('button', { name: 'Create account' }).click();
+
+  // Her session began at sign-in, not at setup: the first signed change asks for her password.
+  const stepUp = page.getByRole('dialog', { name: 'Confirm your password' });
+  await expect(stepUp.getByLabel('Your password')).toBeFocused();
+  await expectAccessible(page, 'confirm your password');
+  await stepUp.getByLabel('Your password').fill('not my password at all');
+  await stepUp.getByRole('button', { name: 'Confirm' }).click();
+  await expect(stepUp.getByRole('alert')).toHaveText('The username or password is not right.');
+  await expect(stepUp.getByLabel('Your password')).toHaveValue('');
+  await confirmPassword(page, ADMIN.password);
 
   const secret = page.getByRole('dialog', { name: `Temporary password for ${MANAGER.name}` });
   managerTemp = (await secret.getByTestId('temporary-password').textContent()) ?? '';

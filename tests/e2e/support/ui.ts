@@ -72,3 +72,15 @@ export function statusText(page: Page) {
 export function alertText(page: Page) {
   return page.getByRole('alert').filter({ hasText: /\S/ });
 }
+
+/**
+ * The step-up a standalone PC asks for before the first signed change of a session
+ * (renderer/api/step-up.tsx): the password typed, the change carried on.
+ */
+export async function confirmPassword(page: Page, password: string): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: 'Confirm your password' });
+  await expect(dialog.getByLabel('Your password')).toBeFocused();
+  await dialog.getByLabel('Your password').fill(password);
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog).toBeHidden();
+}
