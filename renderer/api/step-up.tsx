@@ -1,47 +1,17 @@
 import { useCallback, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import type { ApiResult, KeyholderApi } from '../../common/ipc/contract';
-import { CHANNELS, splitChannel } from '../../common/ipc/contract';
+import type { KeyholderApi } from '../../common/ipc/contract';
 import { Dialog } from '../components/dialog';
 import { Field } from '../components/field';
 import { ErrorAlert } from '../components/messages';
 import { useI18n } from '../i18n/i18n-context';
 import { ApiProvider } from './api-context';
+import { withStepUp } from './step-up-api';
 import type { ApiError } from './types';
 
-type Verb = (request: unknown) => Promise<ApiResult<unknown>>;
-
-/** The one channel that answers a step-up itself (a wrong password is its own error). */
-const CONFIRM = 'session.confirmPassword';
-
 /**
- * Step-up for the whole app: a change that must be signed on a standalone PC answers
- * `password_required` until the signed-in person has typed their password once this session
- * (electron/core/integrity/standalone-authority.service.ts). Any call answering so opens this
- * dialog; the password goes to `session.confirmPassword`, and the call is made once more. Cancel
- * gives the screen the original error, as if no prompt had been shown.
- *
- * Concurrent calls share one prompt. Nothing here keeps the password: it leaves the field for
- * the core and the field is unmounted with the dialog.
+ * ApiProvider with the step-up prompt around `api` (step-up-api.ts). Concurrent calls share one
+ * prompt. The password leaves the field for the core; the field is unmounted with the dialog.
  */
-export function withStepUp(api: KeyholderApi, ask: () => Promise<boolean>): KeyholderApi {
-  const source = api as unknown as Record<string, Record<string, Verb>>;
-  const wrapped: Record<string, Record<string, Verb>> = {};
-  for (const channel of CHANNELS) {
-    const [ns, verb] = splitChannel(channel);
-    const call = source[ns]![verb]!;
-    (wrapped[ns] ??= {})[verb] =
-      channel === CONFIRM
-        ? call
-        : async (request) => {
-            const first = await call(request);
-            if (first.ok || first.error.code !== 'password_required') return first;
-            return (await ask()) ? call(request) : first;
-          };
-  }
-  return wrapped as unknown as KeyholderApi;
-}
-
-/** ApiProvider with the step-up prompt around `api`. */
 export function StepUpApiProvider({ api, children }: { api: KeyholderApi; children: ReactNode }) {
   const [open, setOpen] = useState(false);
   const waiting = useRef<Promise<boolean> | null>(null);
