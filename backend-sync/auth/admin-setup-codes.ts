@@ -164,6 +164,7 @@ export async function resetAdminTwoFactor(
       .set({
         totp_secret: null,
         totp_last_step: 0,
+        totp_changed_at: now,
         updated_at: now,
         change_seq: await nextChangeSeq(trx, 'users'),
       })

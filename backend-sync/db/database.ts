@@ -10,6 +10,7 @@ import { migration002 } from './migrations/002-temporary-passwords';
 import { migration003 } from './migrations/003-rate-limit-counters';
 import { migration004 } from './migrations/004-credential-keys';
 import { migration005 } from './migrations/005-credential-box';
+import { migration006 } from './migrations/006-totp-changed-at';
 import type { DB } from './schema';
 import { CachingSqliteDialect } from './sqlite-statement-cache';
 import {
@@ -42,6 +43,7 @@ function migrations(dialect: Dialect): Record<string, { up(db: Kysely<unknown>):
     '003-rate-limit-counters': migration003(dialect),
     '004-credential-keys': migration004(),
     '005-credential-box': migration005(),
+    '006-totp-changed-at': migration006(),
   };
 }
 

@@ -20,6 +20,8 @@ export interface UsersTable {
   temp_password_expires_at: Generated<number | null>;
   totp_secret: string | null;
   totp_last_step: number;
+  /** When two-step sign-in was last reset or decided here (migration 006); null: never. */
+  totp_changed_at: Generated<number | null>;
   /** The credential key of the password (base64 salt and Ed25519 public key); null before 004. */
   credential_salt: Generated<string | null>;
   credential_key: Generated<string | null>;

@@ -94,6 +94,7 @@ export class AccountVerificationService {
           temp_password_expires_at: null,
           totp_secret: step === null || !secret ? null : this.d.totpSecrets.seal(secret),
           totp_last_step: step ?? 0,
+          totp_changed_at: now,
           status: 'active',
           email_verified_at: now,
           updated_at: now,

@@ -79,7 +79,7 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     deps.totpSecrets,
     deps.recordSigner,
   );
-  const accountChanges = new AccountChangesService(db, dialect, deps.now);
+  const accountChanges = new AccountChangesService(db, dialect, deps.now, deps.totpSecrets);
   // Uploads wait their turn before their body is read (plugins/admission.ts).
   const admission = createAdmission({
     concurrency: deps.config.SYNC_UPLOAD_CONCURRENCY,

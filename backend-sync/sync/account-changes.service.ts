@@ -1,13 +1,16 @@
 import type { Kysely } from 'kysely';
 import {
   ARGON2ID_PHC,
+  signedFields,
   TEMPORARY_PASSWORD_TTL_MS,
   type AccountChange,
   type PushAccountChangesResponse,
 } from '../../common/sync/protocol';
 import { accountChangeSigningInput, mayAuthorize } from '../../common/identity/credential';
+import { totpEnrolmentColumns, totpEnrolmentReason } from './totp-enrolments';
 import type { Role } from '../../common/policy/policy';
 import { signedByCredential } from '../auth/credential-key';
+import type { TotpSecretBox } from '../auth/totp-secret-box';
 import { ARGON2ID_PARAMS } from '../auth/password-hasher';
 import type { Dialect } from '../db/database';
 import type { DB } from '../db/schema';
@@ -76,6 +79,7 @@ export class AccountChangesService {
     private readonly db: Kysely<DB>,
     private readonly dialect: Dialect,
     private readonly now: () => number,
+    private readonly totpSecrets: TotpSecretBox,
   ) {
     this.keys = new IdempotencyKeys(now);
     this.audit = new ServerAudit(db, { nowMs: now });
@@ -152,6 +156,8 @@ export class AccountChangesService {
         'u.role',
         'u.credential_salt',
         'u.credential_key',
+        'u.totp_secret',
+        'u.totp_changed_at',
         eb
           .exists(
             eb
@@ -178,13 +184,25 @@ export class AccountChangesService {
       // Who made it first: a change nobody may have made is reported as such, however old.
       if (user.status !== 'active' || user.erased_at !== null) reason = 'account_disabled';
       else if (!(await this.authorized(tx, device, change, user))) reason = 'unauthorized';
+      else if (change.kind === 'totp_enrolled') reason = totpEnrolmentReason(user, changedAt);
       else if (serverChangedAt !== null && changedAt <= serverChangedAt)
         reason = 'older_than_server';
       else if (!strongEnough(change.passwordHash)) reason = 'weak_hash';
       else reason = 'applied';
     }
 
-    if (reason === 'applied') {
+    if (reason === 'applied' && change.kind === 'totp_enrolled') {
+      version = await takeSeq();
+      await tx
+        .updateTable('users')
+        .set({
+          ...totpEnrolmentColumns(this.totpSecrets, change, changedAt),
+          change_seq: version,
+          updated_at: now,
+        })
+        .where('id', '=', change.accountId)
+        .execute();
+    } else if (reason === 'applied' && change.kind !== 'totp_enrolled') {
       version = await takeSeq();
       await tx
         .updateTable('users')
@@ -218,9 +236,13 @@ export class AccountChangesService {
           reason,
           changedAt: change.changedAt,
           ...(changedAt !== change.changedAt ? { clampedTo: changedAt } : {}),
-          serverChangedAt: user?.member ? (user.password_changed_at ?? null) : undefined,
+          ...(change.kind === 'totp_enrolled'
+            ? {}
+            : {
+                serverChangedAt: user?.member ? (user.password_changed_at ?? null) : undefined,
+                mustChange: change.mustChangePassword,
+              }),
           baseVersion: change.baseVersion,
-          mustChange: change.mustChangePassword,
           ...(change.authorization
             ? { by: change.authorization.by }
             : user?.member && reason === 'applied'
@@ -269,19 +291,7 @@ export class AccountChangesService {
             .executeTakeFirst();
     if (!signer?.credential_salt || !signer.credential_key) return false;
     if (!mayAuthorize(change.kind, signer, target)) return false;
-    const text = accountChangeSigningInput(
-      device.storeId,
-      {
-        accountId: change.accountId,
-        kind: change.kind,
-        passwordHash: change.passwordHash,
-        credential: change.credential ?? null,
-        changedAt: change.changedAt,
-        mustChangePassword: change.mustChangePassword,
-        temporaryUntil: change.temporaryUntil ?? null,
-      },
-      auth.by,
-    );
+    const text = accountChangeSigningInput(device.storeId, signedFields(change), auth.by);
     return signedByCredential({ key: signer.credential_key }, text, auth.signature);
   }
 }

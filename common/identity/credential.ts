@@ -64,7 +64,7 @@ export const changeAuthorizationSchema = z
   .strict();
 export type ChangeAuthorization = z.infer<typeof changeAuthorizationSchema>;
 
-/** The fields of a change that its authorization signs. */
+/** The fields of a password change that its authorization signs. */
 export interface AuthorizedChangeFields {
   accountId: string;
   kind: 'password_changed' | 'password_reset';
@@ -75,15 +75,34 @@ export interface AuthorizedChangeFields {
   temporaryUntil: number | null;
 }
 
+/** The fields of a TOTP enrolment made on a PC that its owner's authorization signs. */
+export interface AuthorizedTotpFields {
+  accountId: string;
+  kind: 'totp_enrolled';
+  totpSecret: string;
+  changedAt: number;
+}
+
 /**
  * The bytes a change's authorization signs. `storeId`: the store whose PC made it (null on a
  * standalone PC); `by`: the account whose key signs.
  */
 export function accountChangeSigningInput(
   storeId: string | null,
-  change: AuthorizedChangeFields,
+  change: AuthorizedChangeFields | AuthorizedTotpFields,
   by: string,
 ): string {
+  if (change.kind === 'totp_enrolled')
+    return canonicalJson({
+      kind: ACCOUNT_CHANGE_KIND,
+      v: 1,
+      storeId,
+      accountId: change.accountId,
+      change: change.kind,
+      totpSecret: change.totpSecret,
+      changedAt: change.changedAt,
+      by,
+    });
   return canonicalJson({
     kind: ACCOUNT_CHANGE_KIND,
     v: 1,
@@ -101,16 +120,16 @@ export function accountChangeSigningInput(
 
 /**
  * Whether `signer` may make `kind` for `target` (the rule the server and the PCs apply): an
- * owner changes their own password; a temporary password is given by someone who manages the
+ * owner changes their own password and enrols their own authenticator; a temporary password is given by someone who manages the
  * target's role (a manager for crew, an admin for anyone), never to themselves. Both must be
  * active; the caller checks that the signature is by the signer's current key.
  */
 export function mayAuthorize(
-  kind: AuthorizedChangeFields['kind'],
+  kind: AuthorizedChangeFields['kind'] | AuthorizedTotpFields['kind'],
   signer: { id: string; role: Role; status: string },
   target: { id: string; role: Role; status: string },
 ): boolean {
   if (signer.status !== 'active' || target.status !== 'active') return false;
-  if (kind === 'password_changed') return signer.id === target.id;
+  if (kind === 'password_changed' || kind === 'totp_enrolled') return signer.id === target.id;
   return signer.id !== target.id && canManage(signer.role, target.role);
 }

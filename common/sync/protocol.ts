@@ -4,7 +4,12 @@ import { canonicalJson } from '../audit/canonical-json';
 import { policyDocumentSchema, ROLES } from '../policy/policy';
 import { nameText } from '../text/canonical-text';
 import { DEVICE_NAME_MAX_LENGTH } from '../text/text-limits';
-import { changeAuthorizationSchema, credentialSchema } from '../identity/credential';
+import {
+  changeAuthorizationSchema,
+  credentialSchema,
+  type AuthorizedChangeFields,
+  type AuthorizedTotpFields,
+} from '../identity/credential';
 import { syncReceiptSchema } from './signed-records';
 
 /**
@@ -195,11 +200,11 @@ export const ARGON2ID_PHC =
   /^\$argon2id\$v=19\$m=(\d{1,7}),t=(\d{1,3}),p=(\d{1,3})\$[A-Za-z0-9+/]{16,128}\$[A-Za-z0-9+/]{16,256}$/;
 
 /**
- * Local account changes made offline: a password changed by its owner, or a temporary password
- * a manager set on the PC (`mustChangePassword`). Never a role or status: those are the
- * server's alone (invariant 6).
+ * Local account changes made offline: a password changed by its owner, a temporary password a
+ * manager set on the PC (`mustChangePassword`), or an authenticator its owner enrolled. Never a
+ * role or status: those are the server's alone (invariant 6).
  */
-export const accountChangeSchema = z
+export const passwordChangeSchema = z
   .object({
     accountId: z.string().uuid(),
     kind: z.enum(['password_changed', 'password_reset']),
@@ -226,6 +231,28 @@ export const accountChangeSchema = z
     authorization: changeAuthorizationSchema.optional(),
   })
   .strict();
+export type PasswordChange = z.infer<typeof passwordChangeSchema>;
+
+/**
+ * A TOTP secret its owner enrolled on a PC, for an account the server holds none for: the
+ * server takes it unless someone reset two-step sign-in since (`changedAt`), and from then on
+ * signs it into the record every PC of the store holds (so one authenticator works on all of
+ * them, and a PC whose copy is edited notices). Signed by the owner.
+ */
+export const totpEnrolledChangeSchema = z
+  .object({
+    accountId: z.string().uuid(),
+    kind: z.literal('totp_enrolled'),
+    /** Base32, as the authenticator app holds it (otplib's 160-bit secrets: 32 characters). */
+    totpSecret: z.string().regex(/^[A-Z2-7]{16,128}$/),
+    changedAt: z.number().int().nonnegative(),
+    baseVersion: z.number().int().nonnegative(),
+    authorization: changeAuthorizationSchema.optional(),
+  })
+  .strict();
+export type TotpEnrolledChange = z.infer<typeof totpEnrolledChangeSchema>;
+
+export const accountChangeSchema = z.union([passwordChangeSchema, totpEnrolledChangeSchema]);
 export type AccountChange = z.infer<typeof accountChangeSchema>;
 /** How long a temporary password a manager sets works, on the PC that set it and everywhere. */
 export const TEMPORARY_PASSWORD_TTL_MS = 60 * 60_000;
@@ -249,3 +276,23 @@ export const pushAccountChangesResponseSchema = z.object({
   ),
 });
 export type PushAccountChangesResponse = z.infer<typeof pushAccountChangesResponseSchema>;
+
+/** What a change's authorization signs (common/identity/credential.ts), by kind. */
+export function signedFields(change: AccountChange): AuthorizedChangeFields | AuthorizedTotpFields {
+  if (change.kind === 'totp_enrolled')
+    return {
+      accountId: change.accountId,
+      kind: change.kind,
+      totpSecret: change.totpSecret,
+      changedAt: change.changedAt,
+    };
+  return {
+    accountId: change.accountId,
+    kind: change.kind,
+    passwordHash: change.passwordHash,
+    credential: change.credential ?? null,
+    changedAt: change.changedAt,
+    mustChangePassword: change.mustChangePassword,
+    temporaryUntil: change.temporaryUntil ?? null,
+  };
+}

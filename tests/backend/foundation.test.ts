@@ -185,6 +185,7 @@ describeEachDialect('server schema migrations', (dialect) => {
         '003-rate-limit-counters',
         '004-credential-keys',
         '005-credential-box',
+        '006-totp-changed-at',
       ]);
       // Reopening the same database applies nothing twice.
       await s.restart();

@@ -3,8 +3,8 @@ import { DesktopAttacker } from './desktop-attacker';
 
 /**
  * Turns the harness's standalone store into one as Keyholder left it before store keys
- * (migration 005): no store key, no key anyone holds, no signed record or policy bundle, and a
- * chain that names none of them. Keyholder then runs migration 005 again at `reopen`, as it does
+ * (migration 005, and what came after it): no store key, no key anyone holds, no signed record or policy bundle, and a
+ * chain that names none of them. Keyholder then runs migrations 005 on again at `reopen`, as it does
  * on a PC upgraded from that version.
  *
  * The store is rewritten from the outside with the keychain's keys, chain included: exactly the
@@ -17,7 +17,8 @@ export async function asBeforeStoreKeys(h: CoreHarness): Promise<void> {
     db.exec(`
       DROP TABLE store_anchor;
       DROP TABLE store_keys;
-      DELETE FROM schema_migrations WHERE id = 5;
+      DROP TABLE totp_outbox;
+      DELETE FROM schema_migrations WHERE id >= 5;
       UPDATE accounts SET signed_record = NULL, server_version = 0;
       UPDATE policy SET signed_bundle = NULL;
       DELETE FROM account_outbox;

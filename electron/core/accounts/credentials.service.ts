@@ -3,6 +3,7 @@ import {
   accountChangeSigningInput,
   credentialSchema,
   type AuthorizedChangeFields,
+  type AuthorizedTotpFields,
   type ChangeAuthorization,
   type Credential,
 } from '../../../common/identity/credential';
@@ -82,10 +83,18 @@ export class CredentialsService {
     return material.credential.key === credential.key ? material : null;
   }
 
+  /** `authorize` for a change the owner makes, as the queues take it (none without a key). */
+  ownAuthorizer(accountId: string, material: CredentialMaterial | null) {
+    return (storeId: string, change: AuthorizedChangeFields | AuthorizedTotpFields) =>
+      material
+        ? this.authorize(storeId, change, { id: accountId, signingKey: material.signingKey })
+        : undefined;
+  }
+
   /** The signature that says `signer` made this change (checked by the server and by PCs). */
   authorize(
     storeId: string | null,
-    change: AuthorizedChangeFields,
+    change: AuthorizedChangeFields | AuthorizedTotpFields,
     signer: ChangeSigner,
   ): ChangeAuthorization {
     return {

@@ -17,6 +17,8 @@ import type { AccountRepository, AccountRow } from './account-repository';
 import type { PasswordHasher } from './password-hasher';
 import { PasswordPolicyError, type PasswordService } from './password.service';
 import { queuePasswordChange } from '../sync/account-outbox';
+import { dropTotpEnrolment, recordEnrolment } from '../sync/totp-outbox';
+import type { CredentialMaterial } from '../crypto/credential-key';
 
 export interface MyAccountOverview {
   username: string;
@@ -36,6 +38,9 @@ export interface MyAccountOverview {
  * lockout like a sign-in.
  */
 export class MyAccountService {
+  /** Keys of enrolments begun and not yet confirmed, by account (memory only). */
+  private readonly enrolling = new Map<string, CredentialMaterial | null>();
+
   constructor(
     private readonly d: {
       db: Db;
@@ -118,7 +123,10 @@ export class MyAccountService {
 
   async beginTotpEnrollment(sessionId: string, password: string): Promise<EnrollmentStart> {
     const { account } = this.me(sessionId);
-    await this.provePassword(account, password);
+    // The key of the password signs the enrolment the server is sent (sync/totp-outbox.ts);
+    // kept in memory until the code confirms it.
+    const key = await this.d.credentials.prove(account, password);
+    this.enrolling.set(account.id, key);
     if (account.totpSecret)
       throw new KeyholderError(
         'totp_already_enabled',
@@ -139,14 +147,9 @@ export class MyAccountService {
   ): Promise<{ recoveryCodes: string[] }> {
     const { account } = this.me(sessionId);
     const ok = this.d.db.transaction(() => {
-      const confirmed = this.d.totp.confirmEnrollment(account.id, code, this.d.time.now());
-      if (confirmed)
-        this.d.audit.append({
-          actor: ref(account),
-          action: 'totp.enroll',
-          target: ref(account),
-          outcome: 'success',
-        });
+      const now = this.d.time.now();
+      const confirmed = this.d.totp.confirmEnrollment(account.id, code, now);
+      if (confirmed) recordEnrolment(this.d, account, now, this.enrolling.get(account.id) ?? null);
       return confirmed;
     })();
     if (!ok)
@@ -154,6 +157,7 @@ export class MyAccountService {
         'invalid_code',
         'That code is not right. Scan the QR code again or check the time on your phone.',
       );
+    this.enrolling.delete(account.id);
     return { recoveryCodes: await this.newRecoveryCodes(account) };
   }
 
@@ -199,6 +203,7 @@ export class MyAccountService {
     this.d.db.transaction(() => {
       const version = signer ? this.d.authority.write(signer, account, { totpSecret: null }) : null;
       this.d.totp.disable(account.id, now);
+      dropTotpEnrolment(this.d.db, account.id);
       this.d.audit.append({
         actor: ref(account),
         action: 'totp.disable',

@@ -26,6 +26,7 @@ import {
 } from './sign-in-challenges';
 import type { SessionService } from './session.service';
 import { queuePasswordChange } from '../sync/account-outbox';
+import { recordEnrolment } from '../sync/totp-outbox';
 
 export type { SignInStep } from './sign-in-challenges';
 
@@ -110,9 +111,14 @@ export class SignInService {
     this.gates.assertTimeAndBounds(account, now);
     if (needsRehash) await this.upgradeHash(account, password, now);
     const c = this.challenges.create(account);
-    // A password that must change now: its key signs the change (common/identity/credential),
-    // derived here while the password is at hand (one more argon2id, for these sign-ins only).
-    if (this.d.passwords.changeReason(account, this.d.policies.forRole(account.role), now))
+    // A password that must change now, or an authenticator to enrol: the key signs the change
+    // (common/identity/credential), derived while the password is at hand (one more argon2id,
+    // for these sign-ins only).
+    const policy = this.d.policies.forRole(account.role);
+    if (
+      this.d.passwords.changeReason(account, policy, now) ||
+      (policy.totp.required && !account.totpSecret)
+    )
       c.credential = await this.d.credentials.keyOf(account, password);
     return this.advance(c);
   }
@@ -235,6 +241,8 @@ export class SignInService {
     // The key this person holds on a standalone PC, just sealed to the password they typed,
     // opens for the session this sign-in starts (no second prompt; unreadable: asked later).
     if (c.credential) c.signer = this.d.keyring.tryOpen(account.id, prepared.material);
+    // An enrolment that follows is signed by the new password's key (the server has it first).
+    c.credential = prepared.material;
     return this.advance(c);
   }
 
@@ -261,13 +269,7 @@ export class SignInService {
     if (
       !this.d.db.transaction(() => {
         const ok = this.d.totp.confirmEnrollment(account.id, code, now);
-        if (ok)
-          this.d.audit.append({
-            actor: actorOf(account),
-            action: 'totp.enroll',
-            target: actorOf(account),
-            outcome: 'success',
-          });
+        if (ok) recordEnrolment(this.d, account, now, c.credential ?? null);
         return ok;
       })()
     ) {

@@ -3,7 +3,7 @@ import {
   mayAuthorize,
   type Credential,
 } from '../../../common/identity/credential';
-import type { SyncedAccount } from '../../../common/sync/protocol';
+import { signedFields, type SyncedAccount } from '../../../common/sync/protocol';
 import { signedByCredential } from '../crypto/credential-key';
 import type { Db } from '../db/database';
 import { SyncStateRepository } from '../sync/sync-state';
@@ -54,15 +54,7 @@ export function checkHeldChanges(
         auth.by === account.id
           ? { ...target, key }
           : signerOf(db, anchor, auth.by, depth - 1, change.id);
-      const fields = {
-        accountId: account.id,
-        kind: change.kind,
-        passwordHash: change.passwordHash,
-        credential: change.credential ?? null,
-        changedAt: change.changedAt,
-        mustChangePassword: change.mustChangePassword,
-        temporaryUntil: change.temporaryUntil ?? null,
-      };
+      const fields = signedFields({ ...change, accountId: account.id });
       if (
         !signer?.key ||
         !mayAuthorize(change.kind, signer, target) ||

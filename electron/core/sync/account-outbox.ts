@@ -4,7 +4,11 @@ import type {
   ChangeAuthorization,
   Credential,
 } from '../../../common/identity/credential';
-import { MAX_ACCOUNT_CHANGES, syncedAccountSchema } from '../../../common/sync/protocol';
+import {
+  MAX_ACCOUNT_CHANGES,
+  syncedAccountSchema,
+  type AccountChange,
+} from '../../../common/sync/protocol';
 import { recordedAccountFields } from '../../../common/sync/signed-records';
 import type { AccountRepository, AccountRow } from '../accounts/account-repository';
 import type { AuditLog } from '../audit/audit-log';
@@ -109,21 +113,7 @@ export async function pushAccountChanges(
         } else {
           repo.removeFromOutbox([row.id]);
         }
-        d.audit.append({
-          action: 'sync.account_change',
-          target: account ? { id: account.id, name: account.username } : null,
-          outcome:
-            result?.outcome === 'applied'
-              ? 'success'
-              : result?.outcome === 'superseded'
-                ? 'failure'
-                : 'denied',
-          details: {
-            kind: row.kind,
-            result: result?.outcome ?? 'missing',
-            changedAt: row.changedAt,
-          },
-        });
+        auditAccountChange(d.audit, account, row.kind, result?.outcome, row.changedAt);
       }
       for (const id of new Set(rows.map((r) => r.accountId))) {
         if (!repo.hasOutbox(id)) revertToRecord(d.accounts, id);
@@ -148,5 +138,21 @@ export function revertToRecord(accounts: AccountRepository, accountId: string): 
     passwordChangedAt: fields.passwordChangedAt,
     mustChangePassword: fields.mustChangePassword,
     tempPasswordExpiresAt: fields.tempPasswordExpiresAt,
+  });
+}
+
+/** The server's answer to one change, in the chain (`sync.account_change`). */
+export function auditAccountChange(
+  audit: AuditLog,
+  account: Pick<AccountRow, 'id' | 'username'> | null,
+  kind: AccountChange['kind'],
+  outcome: 'applied' | 'superseded' | 'refused' | undefined,
+  changedAt: number,
+): void {
+  audit.append({
+    action: 'sync.account_change',
+    target: account ? { id: account.id, name: account.username } : null,
+    outcome: outcome === 'applied' ? 'success' : outcome === 'superseded' ? 'failure' : 'denied',
+    details: { kind, result: outcome ?? 'missing', changedAt },
   });
 }

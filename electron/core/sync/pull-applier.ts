@@ -195,8 +195,11 @@ function upsertAccount(
     }
   }
   let origin = existing.totpOrigin;
-  if (a.totpSecret !== null && a.totpSecret !== existing.totpSecret) {
-    Object.assign(patch, { totpSecret: a.totpSecret, totpEnabledAt: now, totpLastStep: 0 });
+  if (a.totpSecret !== null) {
+    // The server's secret (or the one enrolled here, now signed into the record): from now on
+    // only an admin's reset on the server removes it.
+    if (a.totpSecret !== existing.totpSecret)
+      Object.assign(patch, { totpSecret: a.totpSecret, totpEnabledAt: now, totpLastStep: 0 });
     origin = 'server';
   } else if (a.totpSecret === null && existing.totpSecret && existing.totpOrigin === 'server') {
     // An admin reset this person's 2FA on the server: the lost phone stops working here too.

@@ -1,5 +1,5 @@
 import { changeAuthorizationSchema, credentialSchema } from '../../../common/identity/credential';
-import type { AccountChange } from '../../../common/sync/protocol';
+import type { PasswordChange } from '../../../common/sync/protocol';
 import type { HeldAccount, SyncReceipt } from '../../../common/sync/signed-records';
 import type { Db } from '../db/database';
 
@@ -32,14 +32,14 @@ interface Row {
   last_error_message: string | null;
 }
 
-export interface OutboxRow extends AccountChange {
+export interface OutboxRow extends PasswordChange {
   id: number;
 }
 
 interface OutboxDbRow {
   id: number;
   account_id: string;
-  kind: AccountChange['kind'];
+  kind: PasswordChange['kind'];
   password_hash: string;
   changed_at: number;
   must_change_password: number;
@@ -206,7 +206,7 @@ export class SyncStateRepository {
 
   // --- account outbox -------------------------------------------------------------------
 
-  enqueue(change: AccountChange): void {
+  enqueue(change: PasswordChange): void {
     this.db
       .prepare(
         `INSERT INTO account_outbox (account_id, kind, password_hash, changed_at, must_change_password,

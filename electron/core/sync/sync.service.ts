@@ -12,9 +12,11 @@ import type { AccountRepository } from '../accounts/account-repository';
 import type { Authorizer } from '../rbac/authorizer';
 import type { Clock } from '../time/clock';
 import type { TrustedTime } from '../time/trusted-time';
+import type { TotpService } from '../totp/totp.service';
 import type { StoreIntegrity } from '../integrity/store-integrity.service';
 import type { StoreKeyring } from '../integrity/store-keyring';
 import { pushAccountChanges } from './account-outbox';
+import { pushTotpEnrolments } from './totp-outbox';
 import { pushAudit } from './audit-upload';
 import { backoffDelay, RUN_BACKOFF } from './backoff';
 import { verifySignedPolicy } from './policy-verifier';
@@ -42,6 +44,7 @@ export interface SyncDeps {
   appVersion: string;
   integrity: StoreIntegrity;
   keyring: StoreKeyring;
+  totp: TotpService;
 }
 
 export interface SyncOptions {
@@ -270,9 +273,13 @@ export class SyncService {
     // 1. Pull every page (revocations first, inside each page's transaction).
     let anchor = await this.pullAll(http);
 
-    // 2. Password changes made here (pulled again at once when the server applied some, so
-    // their signed records arrive in this run), then 3. the audit backlog.
-    if (await pushAccountChanges(this.d, this.repo, http)) anchor = await this.pullAll(http);
+    // 2. Password changes and authenticators enrolled here (pulled again at once when the server
+    // took some, so their signed records arrive in this run), then 3. the audit backlog.
+    const pushed = await pushAccountChanges(this.d, this.repo, http);
+    const enrolled = await pushTotpEnrolments(this.d, http, (accountId) =>
+      this.d.totp.disable(accountId, this.d.time.now()),
+    );
+    if (pushed || enrolled) anchor = await this.pullAll(http);
     await pushAudit(this.d.audit, this.repo, http, (done, total) => {
       this.progress = { phase: 'upload', done, total };
     });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   SYNC_API_PREFIX,
@@ -7,6 +7,7 @@ import {
   type PullResponse,
 } from '../../../common/sync/protocol';
 import { PasswordHasher } from '../../../backend-sync/auth/password-hasher';
+import { TotpSecretBox } from '../../../backend-sync/auth/totp-secret-box';
 import { expectGenericError } from '../auth/support/auth-helpers';
 import {
   call,
@@ -338,7 +339,12 @@ describeEachDialect('account changes pushed by store PCs', (dialect) => {
   it('stores its key in the one commit of the changes: duplicates at once get 409, nothing is left in progress', async () => {
     // A server killed mid-request must leave no claim behind (the PC's retry runs at once), so
     // the key is written only with the answer, in the changes' own transaction.
-    const service = new AccountChangesService(api.s.database.db, dialect, () => api.clock.nowMs());
+    const service = new AccountChangesService(
+      api.s.database.db,
+      dialect,
+      () => api.clock.nowMs(),
+      new TotpSecretBox(randomBytes(32)),
+    );
     const device = await authenticateDevice(api.s.database.db, till1.auth.authorization);
     api.clock.advance(60_000);
     const body = [change(bob.id, api.clock.nowMs(), hashes[1]!)] as AccountChange[];

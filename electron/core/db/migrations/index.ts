@@ -4,6 +4,7 @@ import { migration002 } from './002-sync';
 import { migration003 } from './003-temporary-password-sync';
 import { migration004 } from './004-signed-records';
 import { migration005 } from './005-store-keys';
+import { migration006 } from './006-totp-outbox';
 
 /**
  * Every migration, in order, statically imported (bundlers and asar need no directory scans).
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];

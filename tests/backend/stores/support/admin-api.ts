@@ -95,6 +95,8 @@ export async function createPerson(
     id?: string;
     /** A password set before credential keys (no credential key on record). */
     legacy?: boolean;
+    /** false: no authenticator enrolled yet. */
+    totp?: boolean;
   },
 ): Promise<Person> {
   const db = api.s.database.db;
@@ -122,7 +124,7 @@ export async function createPerson(
         email_verified_at: now,
         password_hash: passwordHash,
         password_changed_at: input.passwordChangedAt ?? now,
-        totp_secret: sealTotpSecret(api.s, secret),
+        totp_secret: input.totp === false ? null : sealTotpSecret(api.s, secret),
         totp_last_step: 0,
         preferences: '{}',
         change_seq: await nextChangeSeq(tx, 'users'),
