@@ -27,6 +27,7 @@ export {
 export type {
   PasswordContext,
   PasswordEvaluation,
+  PasswordRules,
   PasswordStrength,
   PasswordViolation,
   StrengthScore,

@@ -35,6 +35,15 @@ export interface PasswordContext {
   brandName?: string;
 }
 
+/**
+ * Everything evaluatePassword needs to judge one person's new password: the UI is given the
+ * same rules the core checks with (a forced change, My account), so its verdict is the core's.
+ */
+export interface PasswordRules {
+  policy: EffectivePolicy;
+  context: PasswordContext;
+}
+
 export type StrengthScore = 0 | 1 | 2 | 3 | 4;
 
 /** zxcvbn's estimate, before the policy's verdict: not for display (use `meter`). */
