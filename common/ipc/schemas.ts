@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../audit/audit-record';
-import { policyDocumentSchema, PROFILE_IDS, ROLES } from '../policy/policy';
+import { effectivePolicySchema, policyDocumentSchema, PROFILE_IDS, ROLES } from '../policy/policy';
 import { nameText } from '../text/canonical-text';
 import {
   BRAND_NAME_MAX_LENGTH,
@@ -25,6 +25,18 @@ const displayNameInput = nameText(DISPLAY_NAME_MAX_LENGTH, { trim: true, min: 1 
 const emailInput = z.union([z.literal(''), z.string().trim().email().max(EMAIL_MAX_LENGTH)]);
 export const roleSchema = z.enum(ROLES);
 export const passwordInput = z.string().min(1).max(1024);
+
+/** A person's password rules (common/policy PasswordRules): what the core checks a change with. */
+export const passwordRulesSchema = z.object({
+  policy: effectivePolicySchema,
+  context: z.object({
+    username: z.string().optional(),
+    displayName: z.string().optional(),
+    email: z.string().optional(),
+    storeName: z.string().optional(),
+    brandName: z.string().optional(),
+  }),
+});
 
 export const sessionViewSchema = z.object({
   sessionId: id,
@@ -52,6 +64,7 @@ export const signInStepSchema = z.discriminatedUnion('status', [
     status: z.literal('needs_password_change'),
     challengeId: id,
     reason: z.enum(['temporary', 'required', 'expired']),
+    rules: passwordRulesSchema,
   }),
   z.object({ status: z.literal('needs_totp_enrollment'), challengeId: id }),
 ]);
@@ -163,6 +176,7 @@ export const myOverviewSchema = z.object({
   recoveryCodesLeft: z.number(),
   passwordChangedAt: z.number(),
   passwordExpiresAt: z.number().nullable(),
+  passwordRules: passwordRulesSchema,
 });
 
 export const parkedSessionSchema = z.object({

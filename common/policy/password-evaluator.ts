@@ -1,8 +1,11 @@
 // Password evaluation against a resolved policy. Pure and synchronous so the UI can give live
-// feedback with exactly the rules core enforces on save. Reports every violation at once:
-// fixing one rule only to be told about the next is what makes people pick weak passwords.
+// feedback with exactly the rules core and the server enforce on save, and the strength meter
+// is derived from the same verdict (meterLevel), so the two can never disagree. Reports every
+// violation at once: fixing one rule only to be told about the next is what makes people pick
+// weak passwords.
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+import { predictablePattern } from './password-patterns';
 import type { EffectivePolicy } from './policy';
 
 export type PasswordViolation =
@@ -14,6 +17,11 @@ export type PasswordViolation =
   | { code: 'needs_lower' }
   | { code: 'common_password' }
   | { code: 'context_word'; word: string }
+  | { code: 'repetitive' }
+  | { code: 'sequential' }
+  | { code: 'keyboard_walk' }
+  // The strength estimate is below the policy's minStrength and no rule above says why.
+  | { code: 'too_guessable' }
   // Produced by core, which alone holds the previous hashes; declared here so the UI can
   // describe it with the same words as the rest.
   | { code: 'reused'; count: number };
@@ -27,8 +35,20 @@ export interface PasswordContext {
   brandName?: string;
 }
 
+/**
+ * Everything evaluatePassword needs to judge one person's new password: the UI is given the
+ * same rules the core checks with (a forced change, My account), so its verdict is the core's.
+ */
+export interface PasswordRules {
+  policy: EffectivePolicy;
+  context: PasswordContext;
+}
+
+export type StrengthScore = 0 | 1 | 2 | 3 | 4;
+
+/** zxcvbn's estimate, before the policy's verdict: not for display (use `meter`). */
 export interface PasswordStrength {
-  score: 0 | 1 | 2 | 3 | 4;
+  score: StrengthScore;
   guessesLog10: number;
 }
 
@@ -36,6 +56,30 @@ export interface PasswordEvaluation {
   ok: boolean;
   violations: PasswordViolation[];
   strength: PasswordStrength;
+  /** What the strength meter shows (0 "Very weak" … 4 "Very strong"), from `ok`: meterLevel. */
+  meter: StrengthScore;
+}
+
+/**
+ * Meter levels from here up mean "accepted", below it "refused". Equal to the lowest minStrength
+ * a policy may set (MIN_STRENGTH_FLOOR), so an accepted password's own score is always shown.
+ */
+export const METER_PASS_LEVEL = 2;
+
+/**
+ * The meter's level for a verdict. A refused password shows 0 ("Very weak") when zxcvbn also
+ * finds it trivial, else 1 ("Weak"), whatever its estimate: the meter never calls a password the
+ * policy refuses fair or strong. An accepted one shows its estimate, which is at least the
+ * policy's minStrength (≥ METER_PASS_LEVEL), so it is never shown as weak.
+ */
+export function meterLevel(ok: boolean, score: StrengthScore): StrengthScore {
+  if (!ok) return score === 0 ? 0 : 1;
+  return score < METER_PASS_LEVEL ? METER_PASS_LEVEL : score;
+}
+
+/** Whether a meter level means the password is accepted. */
+export function meterPasses(level: StrengthScore): boolean {
+  return level >= METER_PASS_LEVEL;
 }
 
 /** Context tokens shorter than this are too likely to occur by chance ('al', 'bob'). */
@@ -115,10 +159,20 @@ function matchedContextWords(foldedPassword: string, words: readonly string[]): 
     .sort((a, b) => foldedPassword.indexOf(a) - foldedPassword.indexOf(b));
 }
 
+/** Violations that already say why a password is easy to guess. */
+const GUESSABLE_REASONS: ReadonlySet<PasswordViolation['code']> = new Set([
+  'common_password',
+  'context_word',
+  'repetitive',
+  'sequential',
+  'keyboard_walk',
+]);
+
 /**
  * Checks `password` against `policy`. Length is counted in Unicode code points after NFC and
- * the password is never truncated. `ok` depends only on the policy's rules; `strength` is an
- * estimate for the meter. History ('reused') is checked by core, not here.
+ * the password is never truncated. `ok` depends only on the policy's rules (minStrength among
+ * them); `meter` is what the strength meter shows, derived from `ok` (meterLevel); `strength`
+ * is zxcvbn's raw estimate. History ('reused') is checked by core and the server, not here.
  */
 export function evaluatePassword(
   password: string,
@@ -147,11 +201,24 @@ export function evaluatePassword(
     }
   }
 
+  const pattern = rules.blocklist ? predictablePattern(folded) : null;
+  if (pattern !== null) violations.push({ code: pattern });
+
   const result = getZxcvbn().check(nfc, words);
+  const score = result.score as StrengthScore;
+  // One reason per cause: a password already refused as common, a context word or a pattern is
+  // weak for that reason, and saying "too easy to guess" as well adds nothing. An empty field is
+  // only "too short".
+  const explained = violations.some((v) => GUESSABLE_REASONS.has(v.code));
+  if (score < rules.minStrength && !explained && nfc.length > 0) {
+    violations.push({ code: 'too_guessable' });
+  }
+  const ok = violations.length === 0;
   return {
-    ok: violations.length === 0,
+    ok,
     violations,
-    strength: { score: result.score, guessesLog10: result.guessesLog10 },
+    strength: { score, guessesLog10: result.guessesLog10 },
+    meter: meterLevel(ok, score),
   };
 }
 
@@ -174,6 +241,14 @@ export function describeViolation(v: PasswordViolation): string {
       return 'This password is too common and easy to guess. Choose a less predictable one.';
     case 'context_word':
       return `Don't use "${v.word}": it is part of your name, username, email, or the store or brand name.`;
+    case 'repetitive':
+      return 'Don\'t repeat a character or a group of characters (like "aaaa" or "abcabc").';
+    case 'sequential':
+      return 'Don\'t use a sequence of letters or digits (like "abcd", "1234" or "9876").';
+    case 'keyboard_walk':
+      return 'Don\'t use keys next to each other on the keyboard (like "qwerty" or "1qaz2wsx").';
+    case 'too_guessable':
+      return 'This password is too easy to guess. Add another word or two, or make it less predictable.';
     case 'reused':
       return v.count === 1
         ? 'Choose a password different from your previous one.'

@@ -19,8 +19,17 @@ export interface EffectivePolicy {
     requireDigit: boolean;
     requireUpper: boolean;
     requireLower: boolean;
+    /**
+     * Refuses common passwords and, as NIST SP 800-63B 5.1.1.2 lists beside them, repetitive,
+     * sequential and keyboard-walk passwords (password-patterns.ts).
+     */
     blocklist: boolean;
     contextWords: boolean;
+    /**
+     * The lowest zxcvbn score (0–4) a password may have; the meter shows the same verdict
+     * (password-evaluator.ts). Set per role by DEFAULT_MIN_STRENGTH unless overridden.
+     */
+    minStrength: number;
     /** How many previous passwords may not be reused; 0 turns the check off. */
     historyCount: number;
     /** null: passwords do not expire. */
@@ -40,6 +49,8 @@ export interface EffectivePolicy {
 
 /** Lower bound for maxLength: NIST SP 800-63B requires accepting at least 64 characters. */
 export const PASSWORD_MAX_LENGTH_FLOOR = 64;
+/** Lowest minStrength a policy may set (zxcvbn score 2: about 10^6 guesses). */
+export const MIN_STRENGTH_FLOOR = 2;
 /** Upper bound for maxLength: keeps hashing input bounded (argon2 cost grows with input). */
 export const PASSWORD_MAX_LENGTH_CAP = 1024;
 
@@ -54,6 +65,9 @@ const passwordFields = {
   requireLower: z.boolean(),
   blocklist: z.boolean(),
   contextWords: z.boolean(),
+  // Not below 2: a lower floor would let through passwords the meter must call weak (levels
+  // 0–1 are the refused ones), and fewer than 10^6 guesses is little against a copied store.
+  minStrength: z.int().min(MIN_STRENGTH_FLOOR).max(4),
   historyCount: z.int().min(0).max(24),
   expiryDays: z.int().min(30).max(730).nullable(),
   expiryOnlyWithoutTotp: z.boolean(),
@@ -109,6 +123,23 @@ export const DEFAULT_TOTP_REQUIRED: Readonly<Record<Role, boolean>> = Object.fre
   viewer: false,
 });
 
+/**
+ * The strength floor per role (zxcvbn scores; the same for every profile). zxcvbn's own scale:
+ * score 2 (≥ 10^6 guesses) protects against unthrottled online guessing, score 3 (≥ 10^8) gives
+ * "moderate protection from an offline slow-hash scenario".
+ * - admins and managers: 3. Their password yields the key that signs records and opens the
+ *   store key (docs/SECURITY.md), and their hashes sit on the shared PC and the server, so it
+ *   must hold against offline guessing at argon2id's cost, not only against the lockout.
+ * - crew: 2. Their password opens nothing but their own sign-in, and guesses at the PC meet
+ *   the lockout (Standard: 10 tries per 15 minutes, so 10^6 guesses take years); 2 still
+ *   refuses everything zxcvbn finds within its first million guesses.
+ */
+export const DEFAULT_MIN_STRENGTH: Readonly<Record<Role, number>> = Object.freeze({
+  admin: 3,
+  manager: 3,
+  viewer: 2,
+});
+
 function deepFreeze<T extends object>(value: T): T {
   for (const child of Object.values(value)) {
     if (typeof child === 'object' && child !== null) deepFreeze(child as object);
@@ -119,8 +150,9 @@ function deepFreeze<T extends object>(value: T): T {
 const sessionDefaults = { idleLockMinutes: 15, maxSessionHours: 12 };
 
 /**
- * Profile bases. `totp.required` here is only a placeholder (true, the safe side):
- * resolvePolicy replaces it with DEFAULT_TOTP_REQUIRED for the role, then applies overrides.
+ * Profile bases. `totp.required` and `password.minStrength` here are only placeholders (the
+ * strict side): resolvePolicy replaces them with DEFAULT_TOTP_REQUIRED and DEFAULT_MIN_STRENGTH
+ * for the role, then applies overrides.
  * Frozen: callers get copies from resolvePolicy and must not edit the shared bases.
  */
 export const PROFILES: Record<ProfileId, EffectivePolicy> = deepFreeze({
@@ -136,6 +168,7 @@ export const PROFILES: Record<ProfileId, EffectivePolicy> = deepFreeze({
       requireLower: false,
       blocklist: true,
       contextWords: true,
+      minStrength: 3,
       historyCount: 0,
       expiryDays: null,
       expiryOnlyWithoutTotp: false,
@@ -159,6 +192,7 @@ export const PROFILES: Record<ProfileId, EffectivePolicy> = deepFreeze({
       requireLower: false,
       blocklist: true,
       contextWords: true,
+      minStrength: 3,
       historyCount: 4,
       expiryDays: 90,
       expiryOnlyWithoutTotp: true,
@@ -180,6 +214,7 @@ export const PROFILES: Record<ProfileId, EffectivePolicy> = deepFreeze({
       requireLower: true,
       blocklist: true,
       contextWords: true,
+      minStrength: 3,
       historyCount: 5,
       expiryDays: 90,
       expiryOnlyWithoutTotp: false,
@@ -248,8 +283,8 @@ function merge<T extends object>(base: T, patch: Partial<T> | undefined): T {
 }
 
 /**
- * The policy that applies to `role`: profile base, then the role's TOTP default, then the
- * document's overrides. The result is validated again (maxLength ≥ 64 and ≥ minLength,
+ * The policy that applies to `role`: profile base, then the role's TOTP and strength defaults,
+ * then the document's overrides. The result is validated again (maxLength ≥ 64 and ≥ minLength,
  * minLength ≥ 8, ...) because the document may not have come through policyDocumentSchema;
  * an unenforceable combination throws instead of silently weakening anything.
  */
@@ -259,7 +294,7 @@ export function resolvePolicy(doc: PolicyDocument, role: Role): EffectivePolicy 
   const o = entry.overrides;
   const merged: EffectivePolicy = {
     profile: entry.profile,
-    password: merge(base.password, o?.password),
+    password: merge({ ...base.password, minStrength: DEFAULT_MIN_STRENGTH[role] }, o?.password),
     lockout: merge(base.lockout, o?.lockout),
     session: merge(base.session, o?.session),
     totp: merge({ required: DEFAULT_TOTP_REQUIRED[role] }, o?.totp),

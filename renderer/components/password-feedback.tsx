@@ -3,16 +3,8 @@ import type { PasswordContext } from '../../common/policy/password-evaluator';
 import type { EffectivePolicy } from '../../common/policy/policy';
 import { violationText } from '../i18n/error-text';
 import { useI18n } from '../i18n/i18n-context';
-import type { MessageKey } from '../i18n/messages.en';
+import { strengthLabel } from './strength-label';
 import { usePasswordCheck } from './use-password-check';
-
-const STRENGTH: readonly MessageKey[] = [
-  'password.strength_0',
-  'password.strength_1',
-  'password.strength_2',
-  'password.strength_3',
-  'password.strength_4',
-];
 
 interface Props {
   id: string;
@@ -23,7 +15,8 @@ interface Props {
 
 /**
  * Live feedback for a new password: every rule still unmet, in words, and a strength meter
- * (0–4). Advisory: the core checks again on save (and also checks history, which only it can).
+ * (0–4) that says the same as the rules. Advisory: the core checks again on save (and also
+ * checks history, which only it can).
  */
 export function PasswordFeedback({ id, password, policy, context }: Props) {
   const { t } = useI18n();
@@ -36,7 +29,9 @@ export function PasswordFeedback({ id, password, policy, context }: Props) {
       </div>
     );
   }
-  const score = password ? result.strength.score : 0;
+  // The policy's own verdict as a level (common/policy/password-evaluator.ts, meterLevel): a
+  // refused password is never shown as fair or strong, an accepted one never as weak.
+  const score = password ? result.meter : 0;
   return (
     <div id={id} className="password-feedback" data-testid="password-feedback">
       <p className="strength">
@@ -49,11 +44,11 @@ export function PasswordFeedback({ id, password, policy, context }: Props) {
           optimum={4}
           value={score}
           aria-labelledby={meterLabel}
-          aria-valuetext={t(STRENGTH[score] ?? 'password.strength_0')}
+          aria-valuetext={t(strengthLabel(score))}
           data-score={score}
         />{' '}
         <span className={`strength-text score-${score}`}>
-          {password ? t(STRENGTH[score] ?? 'password.strength_0') : '—'}
+          {password ? t(strengthLabel(score)) : '—'}
         </span>
       </p>
       {result.violations.length > 0 ? (

@@ -118,6 +118,14 @@ export function violationText(t: Translate, v: PasswordViolation): string {
       return t('violation.common_password');
     case 'context_word':
       return t('violation.context_word', { word: v.word });
+    case 'repetitive':
+      return t('violation.repetitive');
+    case 'sequential':
+      return t('violation.sequential');
+    case 'keyboard_walk':
+      return t('violation.keyboard_walk');
+    case 'too_guessable':
+      return t('violation.too_guessable');
     case 'reused':
       return v.count <= 1
         ? t('violation.reused_one')

@@ -120,6 +120,14 @@ export const en = {
     'This password is too common and easy to guess. Choose a less predictable one.',
   'violation.context_word':
     'Don\'t use "{word}": it is part of your name, username, email, or the store or brand name.',
+  'violation.repetitive':
+    'Don\'t repeat a character or a group of characters (like "aaaa" or "abcabc").',
+  'violation.sequential':
+    'Don\'t use a sequence of letters or digits (like "abcd", "1234" or "9876").',
+  'violation.keyboard_walk':
+    'Don\'t use keys next to each other on the keyboard (like "qwerty" or "1qaz2wsx").',
+  'violation.too_guessable':
+    'This password is too easy to guess. Add another word or two, or make it less predictable.',
   'violation.reused_one': 'Choose a password different from your previous one.',
   'violation.reused_many': 'Choose a password different from your last {count} passwords.',
 
@@ -440,7 +448,8 @@ export const en = {
   'policy.upper': 'upper case',
   'policy.lower': 'lower case',
   'policy.none': 'none',
-  'policy.blocklist': 'Common passwords refused',
+  'policy.blocklist': 'Common and predictable passwords refused',
+  'policy.min_strength': 'Lowest strength accepted',
   'policy.expiry': 'Password expiry',
   'policy.never': 'Never',
   'policy.days': '{days} days',

@@ -121,6 +121,13 @@ export const es: Messages = {
     'Esta contraseña es demasiado común y fácil de adivinar. Elija una menos previsible.',
   'violation.context_word':
     'No use "{word}": forma parte de su nombre, nombre de usuario, correo electrónico o del nombre de la tienda o de la marca.',
+  'violation.repetitive':
+    'No repita un carácter ni un grupo de caracteres (como "aaaa" o "abcabc").',
+  'violation.sequential':
+    'No use una secuencia de letras o dígitos (como "abcd", "1234" o "9876").',
+  'violation.keyboard_walk': 'No use teclas contiguas del teclado (como "qwerty" o "1qaz2wsx").',
+  'violation.too_guessable':
+    'Esta contraseña es demasiado fácil de adivinar. Añada una o dos palabras más o hágala menos previsible.',
   'violation.reused_one': 'Elija una contraseña distinta de la anterior.',
   'violation.reused_many': 'Elija una contraseña distinta de sus {count} últimas contraseñas.',
 
@@ -454,7 +461,8 @@ export const es: Messages = {
   'policy.upper': 'mayúscula',
   'policy.lower': 'minúscula',
   'policy.none': 'ninguno',
-  'policy.blocklist': 'Contraseñas comunes rechazadas',
+  'policy.blocklist': 'Contraseñas comunes y previsibles rechazadas',
+  'policy.min_strength': 'Solidez mínima aceptada',
   'policy.expiry': 'Caducidad de la contraseña',
   'policy.never': 'Nunca',
   'policy.days': '{days} días',

@@ -121,6 +121,14 @@ export const fr: Messages = {
     'Ce mot de passe est trop courant et facile à deviner. Choisissez-en un moins prévisible.',
   'violation.context_word':
     "N'utilisez pas « {word} » : cela fait partie de votre nom, de votre nom d'utilisateur, de votre e-mail ou du nom du magasin ou de l'enseigne.",
+  'violation.repetitive':
+    'Ne répétez pas un caractère ni un groupe de caractères (comme « aaaa » ou « abcabc »).',
+  'violation.sequential':
+    "N'utilisez pas une suite de lettres ou de chiffres (comme « abcd », « 1234 » ou « 9876 »).",
+  'violation.keyboard_walk':
+    "N'utilisez pas des touches voisines sur le clavier (comme « azerty » ou « 1qaz2wsx »).",
+  'violation.too_guessable':
+    'Ce mot de passe est trop facile à deviner. Ajoutez un ou deux mots, ou rendez-le moins prévisible.',
   'violation.reused_one': 'Choisissez un mot de passe différent du précédent.',
   'violation.reused_many': 'Choisissez un mot de passe différent de vos {count} derniers.',
 
@@ -454,7 +462,8 @@ export const fr: Messages = {
   'policy.upper': 'majuscule',
   'policy.lower': 'minuscule',
   'policy.none': 'aucun',
-  'policy.blocklist': 'Mots de passe courants refusés',
+  'policy.blocklist': 'Mots de passe courants et prévisibles refusés',
+  'policy.min_strength': 'Robustesse minimale acceptée',
   'policy.expiry': 'Expiration du mot de passe',
   'policy.never': 'Jamais',
   'policy.days': '{days} jours',

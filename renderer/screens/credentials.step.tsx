@@ -11,13 +11,12 @@ import { handleStepResult, type StepHandlers } from './sign-in-steps';
 interface Props {
   state: AppState;
   initialError: ApiError | null;
-  onUsername(username: string): void;
   handlers: StepHandlers;
   onResumed(): void;
 }
 
 /** Username and password. Every refusal shows the core's words (which never say who exists). */
-export function CredentialsStep({ state, initialError, onUsername, handlers, onResumed }: Props) {
+export function CredentialsStep({ state, initialError, handlers, onResumed }: Props) {
   const api = useApi();
   const { t } = useI18n();
   const [username, setUsername] = useState('');
@@ -33,7 +32,6 @@ export function CredentialsStep({ state, initialError, onUsername, handlers, onR
     }
     setBusy(true);
     setError(null);
-    onUsername(username);
     const result = await api.auth.signIn({ username, password });
     setBusy(false);
     setPassword('');

@@ -5,14 +5,12 @@ import { Field } from '../components/field';
 import { ErrorAlert, StatusMessage } from '../components/messages';
 import { NewPasswordFields } from '../components/new-password-fields';
 import { useI18n } from '../i18n/i18n-context';
-import { useEffectivePolicy } from '../state/use-effective-policy';
 import type { SectionProps } from './my-account.screen';
 
 /** Voluntary password change: current password, then the new one with live feedback. */
-export function MyPassword({ state, session, overview, reload, sessionFailed }: SectionProps) {
+export function MyPassword({ overview, reload, sessionFailed }: SectionProps) {
   const api = useApi();
   const { t } = useI18n();
-  const policy = useEffectivePolicy(session.role);
   const [current, setCurrent] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -57,14 +55,9 @@ export function MyPassword({ state, session, overview, reload, sessionFailed }: 
           confirm={confirm}
           onPassword={setPassword}
           onConfirm={setConfirm}
-          policy={policy}
-          context={{
-            username: overview.username,
-            displayName: overview.displayName,
-            email: overview.email,
-            storeName: state.device.storeName,
-            brandName: state.device.brandName,
-          }}
+          // The rules the core checks this change with (any role may see its own).
+          policy={overview.passwordRules.policy}
+          context={overview.passwordRules.context}
         />
         <ErrorAlert error={error} />
         <StatusMessage text={status} />

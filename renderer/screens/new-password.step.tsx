@@ -1,7 +1,7 @@
-import { useMemo, useState, type FormEvent } from 'react';
-import { defaultPolicyDocument, resolvePolicy } from '../../common/policy/policy';
+import { useState, type FormEvent } from 'react';
+import type { PasswordRules } from '../../common/policy/password-evaluator';
 import { useApi } from '../api/api-context';
-import type { ApiError, AppState } from '../api/types';
+import type { ApiError } from '../api/types';
 import { ErrorAlert } from '../components/messages';
 import { NewPasswordFields } from '../components/new-password-fields';
 import { CardLayout, Page } from '../components/page';
@@ -18,31 +18,24 @@ const REASON: Record<'temporary' | 'required' | 'expired', MessageKey> = {
 interface Props {
   challengeId: string;
   reason: 'temporary' | 'required' | 'expired';
-  username: string;
-  state: AppState;
+  /** The account's policy and context, from the core: the feedback gives the core's verdict. */
+  rules: PasswordRules;
   handlers: StepHandlers;
   onCancel(): void;
 }
 
 /**
- * The forced password change inside sign-in (temporary, required or expired password). Nobody
- * is signed in yet, so the feedback uses the Standard profile; the core checks the real policy.
+ * The forced password change inside sign-in (temporary, required or expired password). The
+ * core sent the rules it will check the new password with (the role's policy, the person's
+ * names), so the live feedback and the meter say what the core will say.
  */
-export function NewPasswordStep({
-  challengeId,
-  reason,
-  username,
-  state,
-  handlers,
-  onCancel,
-}: Props) {
+export function NewPasswordStep({ challengeId, reason, rules, handlers, onCancel }: Props) {
   const api = useApi();
   const { t } = useI18n();
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const policy = useMemo(() => resolvePolicy(defaultPolicyDocument(), 'viewer'), []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -67,12 +60,8 @@ export function NewPasswordStep({
             confirm={confirm}
             onPassword={setPassword}
             onConfirm={setConfirm}
-            policy={policy}
-            context={{
-              username,
-              storeName: state.device.storeName,
-              brandName: state.device.brandName,
-            }}
+            policy={rules.policy}
+            context={rules.context}
           />
           <div className="button-row">
             <button type="submit" className="button primary" disabled={busy || !password}>

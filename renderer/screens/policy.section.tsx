@@ -11,6 +11,7 @@ import { useApi } from '../api/api-context';
 import { isSessionError, type ApiError, type PolicyView } from '../api/types';
 import { Checkbox, Field, SelectField } from '../components/field';
 import { ErrorAlert, StatusMessage } from '../components/messages';
+import { strengthLabel } from '../components/strength-label';
 import { TableWrap } from '../components/table-wrap';
 import { useI18n } from '../i18n/i18n-context';
 import type { ScreenProps } from './app-shell';
@@ -101,6 +102,7 @@ function PolicySummary({ doc }: { doc: PolicyDocument }) {
                 .join(', ') || t('policy.none'),
           )}
           {line(t('policy.blocklist'), (p) => (p.password.blocklist ? yes : no))}
+          {line(t('policy.min_strength'), (p) => t(strengthLabel(p.password.minStrength)))}
           {line(t('policy.expiry'), (p) =>
             p.password.expiryDays === null
               ? t('policy.never')

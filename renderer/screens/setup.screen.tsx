@@ -36,7 +36,7 @@ interface Props {
  * recovery codes).
  */
 export function SetupScreen({ state, onSignedIn, onChanged, onConnected }: Props) {
-  const [next, setNext] = useState<{ step: FlowStep; username: string } | null>(null);
+  const [next, setNext] = useState<FlowStep | null>(null);
   const [mode, setMode] = useState<'choose' | 'connect' | 'standalone'>('choose');
   const { t } = useI18n();
   if (mode === 'choose') return <SetupChoice onChoose={setMode} />;
@@ -61,9 +61,9 @@ export function SetupScreen({ state, onSignedIn, onChanged, onConnected }: Props
   }
   return (
     <SetupForm
-      onCreated={(step, username) => {
+      onCreated={(step) => {
         if (step.status === 'signed_in') onSignedIn(step);
-        else setNext({ step: toFlowStep(step), username });
+        else setNext(toFlowStep(step));
       }}
     />
   );
@@ -90,7 +90,7 @@ function SetupChoice({ onChoose }: { onChoose(mode: 'connect' | 'standalone'): v
   );
 }
 
-function SetupForm({ onCreated }: { onCreated(step: SignInStep, username: string): void }) {
+function SetupForm({ onCreated }: { onCreated(step: SignInStep): void }) {
   const api = useApi();
   const { t } = useI18n();
   const [profile, setProfile] = useState<ProfileId>('standard');
@@ -127,7 +127,7 @@ function SetupForm({ onCreated }: { onCreated(step: SignInStep, username: string
       password,
     });
     setBusy(false);
-    if (result.ok) onCreated(result.data, username);
+    if (result.ok) onCreated(result.data);
     else setError(result.error);
   };
 

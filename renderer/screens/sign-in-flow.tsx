@@ -10,7 +10,7 @@ import { toFlowStep, type FlowStep, type StepHandlers } from './sign-in-steps';
 interface Props {
   state: AppState;
   /** First run starts past the credentials, at the step createFirstAdmin returned. */
-  initial?: { step: FlowStep; username: string };
+  initial?: FlowStep;
   onSignedIn(step: SignedIn): void;
   onChanged(): void;
 }
@@ -21,8 +21,7 @@ interface Props {
  */
 export function SignInFlow({ state, initial, onSignedIn, onChanged }: Props) {
   const api = useApi();
-  const [step, setStep] = useState<FlowStep>(initial?.step ?? { kind: 'credentials' });
-  const [username, setUsername] = useState(initial?.username ?? '');
+  const [step, setStep] = useState<FlowStep>(initial ?? { kind: 'credentials' });
   const [restarts, setRestarts] = useState(0);
 
   const handlers: StepHandlers = {
@@ -48,7 +47,6 @@ export function SignInFlow({ state, initial, onSignedIn, onChanged }: Props) {
           key={restarts}
           state={state}
           initialError={step.error ?? null}
-          onUsername={setUsername}
           handlers={handlers}
           onResumed={onChanged}
         />
@@ -66,8 +64,7 @@ export function SignInFlow({ state, initial, onSignedIn, onChanged }: Props) {
         <NewPasswordStep
           challengeId={step.challengeId}
           reason={step.reason}
-          username={username}
-          state={state}
+          rules={step.rules}
           handlers={handlers}
           onCancel={() => cancel(step.challengeId)}
         />

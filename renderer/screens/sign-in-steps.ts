@@ -1,10 +1,16 @@
+import type { PasswordRules } from '../../common/policy/password-evaluator';
 import type { ApiError, ApiResult, SignInStep, SignedIn } from '../api/types';
 
 /** Where a sign-in stands in the window (the challenge itself lives in the core). */
 export type FlowStep =
   | { kind: 'credentials'; error?: ApiError }
   | { kind: 'code'; challengeId: string }
-  | { kind: 'password'; challengeId: string; reason: 'temporary' | 'required' | 'expired' }
+  | {
+      kind: 'password';
+      challengeId: string;
+      reason: 'temporary' | 'required' | 'expired';
+      rules: PasswordRules;
+    }
   | { kind: 'enroll'; challengeId: string };
 
 export function toFlowStep(step: Exclude<SignInStep, SignedIn>): FlowStep {
@@ -12,7 +18,12 @@ export function toFlowStep(step: Exclude<SignInStep, SignedIn>): FlowStep {
     case 'needs_totp':
       return { kind: 'code', challengeId: step.challengeId };
     case 'needs_password_change':
-      return { kind: 'password', challengeId: step.challengeId, reason: step.reason };
+      return {
+        kind: 'password',
+        challengeId: step.challengeId,
+        reason: step.reason,
+        rules: step.rules,
+      };
     case 'needs_totp_enrollment':
       return { kind: 'enroll', challengeId: step.challengeId };
   }

@@ -5,6 +5,7 @@ import {
   defaultPolicyDocument,
   describeViolation,
   evaluatePassword,
+  meterPasses,
   policyDocumentSchema,
   resolvePolicy,
   type EffectivePolicy,
@@ -54,7 +55,7 @@ describe('blocklist', () => {
     }
   });
 
-  it('can be turned off by an override', () => {
+  it('can be turned off by an override; the strength floor still refuses what zxcvbn knows', () => {
     const doc = defaultPolicyDocument();
     const parsed = policyDocumentSchema.parse({
       ...doc,
@@ -63,7 +64,11 @@ describe('blocklist', () => {
         viewer: { profile: 'standard', overrides: { password: { blocklist: false } } },
       },
     });
-    expect(codes('Password123!', resolvePolicy(parsed, 'viewer'))).toEqual([]);
+    const off = resolvePolicy(parsed, 'viewer');
+    expect(codes('Password123!', off)).toEqual(['too_guessable']);
+    // On the list but not weak by zxcvbn's estimate: accepted once the list is off.
+    expect(codes('Butterfly99!', policy())).toEqual(['common_password']);
+    expect(codes('Butterfly99!', off)).toEqual([]);
   });
 });
 
@@ -116,9 +121,12 @@ describe('length', () => {
   });
 
   it('counts every character: 128 is allowed, 129 is too long under max 128', () => {
-    const base = 'violet kettle drums at noon ';
-    const p128 = base.repeat(5).slice(0, 128);
-    const p129 = base.repeat(5).slice(0, 129);
+    // Not one phrase repeated: that would be refused as repetitive, whatever its length.
+    const base =
+      'violet kettle drums at noon, orbit lantern quietly, maple syrup on pancakes, ' +
+      'seven herons fly south over the harbour while the ferry waits at the pier';
+    const p128 = base.slice(0, 128);
+    const p129 = base.slice(0, 129);
     expect(codes(p128, policy())).toEqual([]);
     expect(evaluatePassword(p129, policy()).violations).toEqual([{ code: 'too_long', max: 128 }]);
   });
@@ -185,6 +193,83 @@ describe('strength', () => {
   });
 });
 
+describe('strength floor (zxcvbn score)', () => {
+  it('is 3 for admins and managers and 2 for crew, in every profile', () => {
+    for (const profile of ['standard', 'pci', 'classic'] as const) {
+      const doc = defaultPolicyDocument(profile);
+      expect(resolvePolicy(doc, 'admin').password.minStrength).toBe(3);
+      expect(resolvePolicy(doc, 'manager').password.minStrength).toBe(3);
+      expect(resolvePolicy(doc, 'viewer').password.minStrength).toBe(2);
+    }
+  });
+
+  it("refuses a score below the role's floor with its own reason, and accepts it at the floor", () => {
+    const roleOf = (role: 'admin' | 'manager' | 'viewer', profile: ProfileId = 'standard') =>
+      resolvePolicy(defaultPolicyDocument(profile), role);
+    // zxcvbn score 2: enough for crew, not for an admin or a manager.
+    expect(evaluatePassword('rainbowfish1', roleOf('viewer')).strength.score).toBe(2);
+    expect(codes('rainbowfish1', roleOf('viewer'))).toEqual([]);
+    expect(codes('rainbowfish1', roleOf('manager'))).toEqual(['too_guessable']);
+    expect(codes('rainbowfish1', roleOf('admin'))).toEqual(['too_guessable']);
+    // Score 3 passes everywhere; score 1 nowhere.
+    expect(codes('houseboat123', roleOf('admin'))).toEqual([]);
+    expect(codes('appleapple12', roleOf('viewer'))).toEqual(['too_guessable']);
+    // Classic's 8 characters meet its rules but not an admin's floor.
+    expect(codes('Vk7!mQ2x', roleOf('viewer', 'classic'))).toEqual([]);
+    expect(codes('Vk7!mQ2x', roleOf('admin', 'classic'))).toEqual(['too_guessable']);
+  });
+
+  it('says "too easy to guess" only when no other reason already says why', () => {
+    expect(codes('Password123!', policy())).toEqual(['common_password']);
+    expect(codes('aaaaaaaaaaaa', policy())).toEqual(['repetitive']);
+    expect(codes('', policy())).toEqual(['too_short']);
+    expect(codes('aab', policy())).toEqual(['too_short', 'too_guessable']);
+  });
+
+  it('can be raised to 4 but not lowered below 2', () => {
+    const withFloor = (minStrength: number) => {
+      const doc = defaultPolicyDocument();
+      return policyDocumentSchema.safeParse({
+        ...doc,
+        roles: {
+          ...doc.roles,
+          viewer: { profile: 'standard', overrides: { password: { minStrength } } },
+        },
+      });
+    };
+    expect(withFloor(1).success).toBe(false);
+    expect(withFloor(5).success).toBe(false);
+    const four = withFloor(4);
+    expect(four.success).toBe(true);
+    if (!four.success) return;
+    const strict = resolvePolicy(four.data, 'viewer');
+    expect(codes('houseboat123', strict)).toEqual(['too_guessable']);
+    expect(codes('violet kettle drums at noon', strict)).toEqual([]);
+  });
+});
+
+describe('meter', () => {
+  it('shows a refused password as very weak or weak, whatever zxcvbn thinks of it', () => {
+    const maple = evaluatePassword('Maple Street', policy(), ctx);
+    // The store's own name: refused, though zxcvbn alone would call it strong (score 3).
+    expect(maple.violations).toContainEqual({ code: 'context_word', word: 'maple' });
+    expect(maple.strength.score).toBe(3);
+    expect(maple.meter).toBe(1);
+    const walk = evaluatePassword('!qaz@wsx#edc', policy());
+    expect(walk.strength.score).toBe(4);
+    expect(walk.meter).toBe(1);
+    expect(evaluatePassword('aaaaaaaaaaaa', policy()).meter).toBe(0);
+  });
+
+  it('shows an accepted password at its own score, never below fair', () => {
+    const r = evaluatePassword('rainbowfish1', policy());
+    expect(r.ok).toBe(true);
+    expect(r.meter).toBe(2);
+    expect(meterPasses(r.meter)).toBe(true);
+    expect(evaluatePassword('violet kettle drums at noon', policy()).meter).toBe(4);
+  });
+});
+
 describe('describeViolation', () => {
   it('has a plain English sentence for every code', () => {
     const all: [PasswordViolation, string][] = [
@@ -196,6 +281,10 @@ describe('describeViolation', () => {
       [{ code: 'needs_lower' }, 'Include at least one lowercase letter.'],
       [{ code: 'common_password' }, 'This password is too common'],
       [{ code: 'context_word', word: 'maple' }, '"maple"'],
+      [{ code: 'repetitive' }, 'repeat'],
+      [{ code: 'sequential' }, 'sequence'],
+      [{ code: 'keyboard_walk' }, 'keyboard'],
+      [{ code: 'too_guessable' }, 'too easy to guess'],
       [{ code: 'reused', count: 4 }, 'your last 4 passwords'],
       [{ code: 'reused', count: 1 }, 'your previous one'],
     ];

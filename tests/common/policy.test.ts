@@ -32,6 +32,7 @@ describe('profiles', () => {
       requireLower: false,
       blocklist: true,
       contextWords: true,
+      minStrength: 2,
       historyCount: 0,
       expiryDays: null,
       expiryOnlyWithoutTotp: false,

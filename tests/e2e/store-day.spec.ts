@@ -89,6 +89,20 @@ test('first run: policy profile, first admin, TOTP enrollment, recovery codes', 
   const feedback = page.getByTestId('password-feedback');
   await page.getByLabel('Password', { exact: true }).fill('maple street 1');
   await expect(feedback).toContainText('Don\'t use "maple"');
+  await expect(feedback.locator('meter')).toHaveAttribute('data-score', /[01]/);
+  // A repeated character: refused with its reason, and the meter says so too (issue 13).
+  await page.getByLabel('Password', { exact: true }).fill('aaaaaaaaaaaa');
+  await expect(feedback).toContainText(
+    'Don\'t repeat a character or a group of characters (like "aaaa" or "abcabc").',
+  );
+  await expect(feedback.locator('meter')).toHaveAttribute('data-score', '0');
+  await expect(feedback.locator('.strength-text')).toHaveText('Very weak');
+  await expect(feedback).not.toContainText('This password meets the policy.');
+  // A keyboard walk zxcvbn alone would call very strong: refused, and never shown as strong.
+  await page.getByLabel('Password', { exact: true }).fill('!qaz@wsx#edc');
+  await expect(feedback).toContainText("Don't use keys next to each other on the keyboard");
+  await expect(feedback.locator('meter')).toHaveAttribute('data-score', '1');
+  await expect(feedback.locator('.strength-text')).toHaveText('Weak');
   await page.getByLabel('Password', { exact: true }).fill('password');
   await expect(feedback).toContainText('Use at least 12 characters.');
   await expect(feedback).toContainText('too common');
@@ -96,6 +110,7 @@ test('first run: policy profile, first admin, TOTP enrollment, recovery codes', 
   await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
   await expect(feedback).toContainText('This password meets the policy.');
   await expect(feedback.locator('meter')).toHaveAttribute('data-score', /[34]/);
+  await expect(feedback.locator('.strength-text')).toHaveText(/^(Strong|Very strong)$/);
   await page.getByLabel('Confirm password').fill(ADMIN.password);
   await expectAccessible(page, 'first run, filled in');
   await page.getByRole('button', { name: 'Create administrator' }).click();
@@ -228,6 +243,10 @@ test('the new manager changes his temporary password, enrolls TOTP, adds and res
   const feedback = page.getByTestId('password-feedback');
   await page.getByLabel('New password', { exact: true }).fill('max.manager!');
   await expect(feedback).toContainText('Don\'t use "manager"');
+  // A manager's floor, not crew's: the form judges with the rules the core sent for Max.
+  await page.getByLabel('New password', { exact: true }).fill('rainbowfish1');
+  await expect(feedback).toContainText('This password is too easy to guess.');
+  await expect(feedback.locator('.strength-text')).toHaveText('Weak');
   await expectAccessible(page, 'forced password change');
   await page.getByLabel('New password', { exact: true }).fill(MANAGER.password);
   await page.getByLabel('Confirm new password').fill(MANAGER.password);

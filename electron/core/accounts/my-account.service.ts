@@ -1,4 +1,5 @@
 import { passwordExpiresAt } from '../../../common/policy/policy';
+import type { PasswordRules } from '../../../common/policy';
 import type { AuditRecord } from '../../../common/audit/audit-record';
 import type { AuditLog } from '../audit/audit-log';
 import type { SessionService, SessionView } from '../auth/session.service';
@@ -30,6 +31,8 @@ export interface MyAccountOverview {
   recoveryCodesLeft: number;
   passwordChangedAt: number;
   passwordExpiresAt: number | null;
+  /** What a new password is checked with (changePassword), for the form's live feedback. */
+  passwordRules: PasswordRules;
 }
 
 /**
@@ -77,6 +80,7 @@ export class MyAccountService {
         account.passwordChangedAt,
         account.totpSecret !== null,
       ),
+      passwordRules: this.d.passwords.rules(account, policy),
     };
   }
 

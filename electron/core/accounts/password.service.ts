@@ -1,5 +1,10 @@
 import { randomInt } from 'node:crypto';
-import type { EffectivePolicy, PasswordViolation } from '../../../common/policy';
+import type {
+  EffectivePolicy,
+  PasswordContext,
+  PasswordRules,
+  PasswordViolation,
+} from '../../../common/policy';
 import { evaluatePassword, passwordExpiresAt } from '../../../common/policy';
 import { TEMPORARY_PASSWORD_TTL_MS } from '../../../common/sync/protocol';
 import { newCredential } from '../crypto/credential-key';
@@ -30,20 +35,33 @@ export class PasswordService {
     private readonly device: DeviceService,
   ) {}
 
+  /** What must not appear in this person's password: their names and the store's. */
+  context(account: Pick<AccountRow, 'username' | 'displayName' | 'email'>): PasswordContext {
+    const device = this.device.state();
+    return {
+      username: account.username,
+      displayName: account.displayName,
+      email: account.email,
+      storeName: device.storeName,
+      brandName: device.brandName,
+    };
+  }
+
+  /** The rules `check` applies, for the UI's live feedback (the same verdict, before saving). */
+  rules(
+    account: Pick<AccountRow, 'username' | 'displayName' | 'email'>,
+    policy: EffectivePolicy,
+  ): PasswordRules {
+    return { policy, context: this.context(account) };
+  }
+
   /** Policy check including history (which needs the stored hashes, so it lives in core). */
   async check(
     account: Pick<AccountRow, 'id' | 'username' | 'displayName' | 'email'>,
     password: string,
     policy: EffectivePolicy,
   ): Promise<PasswordViolation[]> {
-    const device = this.device.state();
-    const result = evaluatePassword(password, policy, {
-      username: account.username,
-      displayName: account.displayName,
-      email: account.email,
-      storeName: device.storeName,
-      brandName: device.brandName,
-    });
+    const result = evaluatePassword(password, policy, this.context(account));
     const violations = [...result.violations];
     const recent = this.accounts.passwordHistory(account.id, policy.password.historyCount);
     for (const old of recent) {

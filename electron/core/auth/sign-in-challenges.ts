@@ -5,6 +5,7 @@ import type { Signer } from '../integrity/store-keyring';
 import { KeyholderError } from '../errors';
 import type { SessionView } from './session.service';
 import type { Clock } from '../time/clock';
+import type { PasswordRules } from '../../../common/policy';
 
 /** Where a sign-in stands after each step (what the UI is shown next). */
 export type SignInStep =
@@ -20,6 +21,8 @@ export type SignInStep =
       status: 'needs_password_change';
       challengeId: string;
       reason: 'temporary' | 'required' | 'expired';
+      /** The policy and context the change is checked with, for the form's live feedback. */
+      rules: PasswordRules;
     }
   | { status: 'needs_totp_enrollment'; challengeId: string };
 

@@ -322,6 +322,7 @@ export class SignInService {
           status: 'needs_password_change',
           challengeId: c.id,
           reason,
+          rules: this.d.passwords.rules(account, policy),
         }),
       );
     if (policy.totp.required && !account.totpSecret) {

@@ -102,6 +102,19 @@ describeEachDialect('admin setup, sign-in, refresh, sign-out', (dialect) => {
     const weak = await post(s, '/setup/complete', { ...base, password: 'password1234' });
     expect(weak.statusCode).toBe(422);
     expect(weak.json().error.details.violations).toContainEqual({ code: 'common_password' });
+    // The server's first admin: a repetitive or sequential password, or a keyboard walk, is
+    // refused with the reason in words, as on the PC (one rule, in common/policy).
+    for (const [password, code, words] of [
+      ['aaaaaaaaaaaa', 'repetitive', "Don't repeat a character or a group of characters"],
+      ['abcdefgh1234', 'sequential', "Don't use a sequence of letters or digits"],
+      ['1qaz 2wsx 3edc', 'keyboard_walk', "Don't use keys next to each other"],
+    ] as const) {
+      const refused = await post(s, '/setup/complete', { ...base, password });
+      expect(refused.statusCode, password).toBe(422);
+      const details = refused.json().error.details;
+      expect(details.violations, password).toContainEqual({ code });
+      expect(details.messages.join(' '), password).toContain(words);
+    }
     const context = await post(s, '/setup/complete', {
       ...base,
       password: 'grace-hopper-rules-ok',

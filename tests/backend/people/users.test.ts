@@ -133,6 +133,21 @@ describeEachDialect('people: accounts and email verification', (dialect) => {
       body: { token, password: 'Downtown mia.manager', totpCode: totp(started.totp.secret, clock) },
     });
     expectGenericError(withName, 422, 'password_policy');
+    // The same rule as the PC's (common/policy): a repeated character is refused with its
+    // reason, and a manager's password must reach zxcvbn score 3, though crew would pass at 2.
+    for (const [password, violation, words] of [
+      ['aaaaaaaaaaaa', 'repetitive', "Don't repeat a character"],
+      ['rainbowfish1', 'too_guessable', 'too easy to guess'],
+    ] as const) {
+      const refused = await call(s, 'POST', '/account/verification/complete', {
+        body: { token, password, totpCode: totp(started.totp.secret, clock) },
+      });
+      expectGenericError(refused, 422, 'password_policy');
+      expect(refused.json().error.details).toEqual({
+        violations: [{ code: violation }],
+        messages: [expect.stringContaining(words)],
+      });
+    }
 
     const done = await call(s, 'POST', '/account/verification/complete', {
       body: { token, password: PASSWORD, totpCode: totp(started.totp.secret, clock) },

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNELS, contract } from '../../../common/ipc/contract';
+import { defaultPolicyDocument, resolvePolicy } from '../../../common/policy';
 import { createApiHandlers, type ApiHandlers } from '../../../electron/core/api/api-handlers';
 import { dispatch } from '../../../electron/core/api/dispatch';
 import { newWindowContext, type WindowContext } from '../../../electron/core/api/window-context';
@@ -137,4 +138,5 @@ const fakeOverview = {
   recoveryCodesLeft: 0,
   passwordChangedAt: 0,
   passwordExpiresAt: null,
+  passwordRules: { policy: resolvePolicy(defaultPolicyDocument(), 'viewer'), context: {} },
 };
