@@ -17,6 +17,7 @@ export const en = {
   'common.optional': 'Optional.',
   'common.retry': 'Try again',
   'common.working': 'Working…',
+  'common.table_region': '{name} (table)',
 
   'nav.label': 'Main',
   'nav.skip': 'Skip to main content',

@@ -16,6 +16,7 @@ export const es: Messages = {
   'common.optional': 'Opcional.',
   'common.retry': 'Reintentar',
   'common.working': 'Procesando…',
+  'common.table_region': '{name} (tabla)',
 
   'nav.label': 'Principal',
   'nav.skip': 'Saltar al contenido principal',

@@ -16,6 +16,7 @@ export const fr: Messages = {
   'common.optional': 'Facultatif.',
   'common.retry': 'Réessayer',
   'common.working': 'Traitement…',
+  'common.table_region': '{name} (tableau)',
 
   'nav.label': 'Principale',
   'nav.skip': 'Aller au contenu principal',
