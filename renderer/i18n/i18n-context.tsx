@@ -1,10 +1,11 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
+import { formatMessage, type Params } from './message-format';
 import { en, type MessageKey, type Messages } from './messages.en';
 
 export const LANGUAGES = ['en', 'es', 'fr'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export type Params = Record<string, string | number>;
+export type { Params };
 export type Translate = (key: MessageKey, params?: Params) => string;
 
 const STORAGE_KEY = 'keyholder.language';
@@ -59,12 +60,14 @@ export function initialLanguage(): Language {
   return isLanguage(browser) ? browser : 'en';
 }
 
-export function translate(dict: Messages, key: MessageKey, params?: Params): string {
-  const text = dict[key];
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+/** `key` in `dict`, its placeholders and plurals filled for `lang` (message-format.ts). */
+export function translate(
+  dict: Messages,
+  key: MessageKey,
+  params?: Params,
+  lang: Language = 'en',
+): string {
+  return formatMessage(dict[key], params, lang);
 }
 
 /** Shows a language only once its dictionary is loaded (English until then). */
@@ -100,7 +103,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     return {
       lang,
       setLang,
-      t: (key, params) => translate(dict, key, params),
+      t: (key, params) => translate(dict, key, params, lang),
       dateTime: (ms) => dateTimeFormat.format(ms),
       date: (ms) => dateFormat.format(ms),
       number: (n) => numberFormat.format(n),

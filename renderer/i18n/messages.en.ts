@@ -164,7 +164,7 @@ export const en = {
   'home.policy_title': 'Password policy',
   'home.policy_text': 'Password rules, lockout and idle lock for each role.',
   'home.recovery_used':
-    'You signed in with a recovery code. You have {count} recovery codes left; get new ones before they run out.',
+    'You signed in with a recovery code. You have {count, plural, =0 {no recovery codes} one {# recovery code} other {# recovery codes}} left; get new ones before they run out.',
   'home.recovery_manage': 'Manage recovery codes',
   'home.time_title': 'The clock of this computer was set back.',
   'home.time_admin':
@@ -179,7 +179,7 @@ export const en = {
   'staff.search': 'Search staff',
   'staff.search_hint': 'Name, username or email.',
   'staff.none': 'Nobody matches this search.',
-  'staff.count': '{count} people',
+  'staff.count': '{count, plural, one {# person} other {# people}}',
   'staff.col_name': 'Name',
   'staff.col_status': 'Status',
   'staff.col_last': 'Last sign-in',
@@ -264,7 +264,7 @@ export const en = {
 
   'verify.button': 'Verify chain',
   'verify.checking': 'Verifying…',
-  'verify.ok': 'The chain is intact: {count} entries checked.',
+  'verify.ok': 'The chain is intact: {count, plural, one {# entry} other {# entries}} checked.',
   'verify.broken': 'The chain is broken at entry #{seq}: {reason}',
   'verify.sequence_gap': 'an entry is missing.',
   'verify.previous_hash_mismatch': 'it does not follow the entry before it.',

@@ -169,7 +169,7 @@ export const es: Messages = {
   'home.policy_title': 'Política de contraseñas',
   'home.policy_text': 'Reglas de contraseña, bloqueo y bloqueo por inactividad de cada rol.',
   'home.recovery_used':
-    'Ha iniciado sesión con un código de recuperación. Le quedan {count} códigos de recuperación; obtenga otros nuevos antes de que se acaben.',
+    'Ha iniciado sesión con un código de recuperación. {count, plural, =0 {No le quedan códigos de recuperación} one {Le queda # código de recuperación} other {Le quedan # códigos de recuperación}}; obtenga otros nuevos antes de que se acaben.',
   'home.recovery_manage': 'Gestionar los códigos de recuperación',
   'home.time_title': 'El reloj de este equipo se atrasó.',
   'home.time_admin':
@@ -186,7 +186,7 @@ export const es: Messages = {
   'staff.search': 'Buscar personal',
   'staff.search_hint': 'Nombre, nombre de usuario o correo electrónico.',
   'staff.none': 'Nadie coincide con esta búsqueda.',
-  'staff.count': '{count} personas',
+  'staff.count': '{count, plural, one {# persona} other {# personas}}',
   'staff.col_name': 'Nombre',
   'staff.col_status': 'Estado',
   'staff.col_last': 'Último inicio de sesión',
@@ -272,7 +272,8 @@ export const es: Messages = {
 
   'verify.button': 'Verificar la cadena',
   'verify.checking': 'Verificando…',
-  'verify.ok': 'La cadena está intacta: {count} entradas comprobadas.',
+  'verify.ok':
+    'La cadena está intacta: {count, plural, one {# entrada comprobada} other {# entradas comprobadas}}.',
   'verify.broken': 'La cadena está rota en la entrada n.º {seq}: {reason}',
   'verify.sequence_gap': 'falta una entrada.',
   'verify.previous_hash_mismatch': 'no sigue a la entrada anterior.',

@@ -168,7 +168,7 @@ export const fr: Messages = {
   'home.policy_title': 'Politique de mots de passe',
   'home.policy_text': 'Règles de mot de passe, verrouillage et mise en veille pour chaque rôle.',
   'home.recovery_used':
-    "Vous vous êtes connecté avec un code de secours. Il vous reste {count} codes de secours ; obtenez-en de nouveaux avant qu'ils ne s'épuisent.",
+    "Vous vous êtes connecté avec un code de secours. {count, plural, =0 {Il ne vous reste aucun code de secours} one {Il vous reste # code de secours} other {Il vous reste # codes de secours}} ; obtenez-en de nouveaux avant qu'ils ne s'épuisent.",
   'home.recovery_manage': 'Gérer les codes de secours',
   'home.time_title': "L'horloge de cet ordinateur a été reculée.",
   'home.time_admin':
@@ -184,7 +184,7 @@ export const fr: Messages = {
   'staff.search': 'Rechercher dans le personnel',
   'staff.search_hint': "Nom, nom d'utilisateur ou e-mail.",
   'staff.none': 'Personne ne correspond à cette recherche.',
-  'staff.count': '{count} personnes',
+  'staff.count': '{count, plural, one {# personne} other {# personnes}}',
   'staff.col_name': 'Nom',
   'staff.col_status': 'État',
   'staff.col_last': 'Dernière connexion',
@@ -271,7 +271,8 @@ export const fr: Messages = {
 
   'verify.button': 'Vérifier la chaîne',
   'verify.checking': 'Vérification…',
-  'verify.ok': 'La chaîne est intacte : {count} entrées vérifiées.',
+  'verify.ok':
+    'La chaîne est intacte : {count, plural, one {# entrée vérifiée} other {# entrées vérifiées}}.',
   'verify.broken': "La chaîne est rompue à l'entrée n° {seq} : {reason}",
   'verify.sequence_gap': 'une entrée manque.',
   'verify.previous_hash_mismatch': "elle ne suit pas l'entrée précédente.",
