@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
+import { localeFormats, type LocaleFormats } from './locale-format';
 import { formatMessage, type Params } from './message-format';
 import { en, type MessageKey, type Messages } from './messages.en';
 
@@ -33,13 +34,10 @@ export async function loadDictionary(lang: Language): Promise<Messages | undefin
   return loaded[lang];
 }
 
-export interface I18n {
+export interface I18n extends LocaleFormats {
   lang: Language;
   setLang(lang: Language): void;
   t: Translate;
-  dateTime(ms: number): string;
-  date(ms: number): string;
-  number(n: number): string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -94,19 +92,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo<I18n>(() => {
     const dict = loaded[lang] ?? en;
-    const dateTimeFormat = new Intl.DateTimeFormat(lang, {
-      dateStyle: 'short',
-      timeStyle: 'medium',
-    });
-    const dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' });
-    const numberFormat = new Intl.NumberFormat(lang);
     return {
+      ...localeFormats(lang),
       lang,
       setLang,
       t: (key, params) => translate(dict, key, params, lang),
-      dateTime: (ms) => dateTimeFormat.format(ms),
-      date: (ms) => dateFormat.format(ms),
-      number: (n) => numberFormat.format(n),
     };
   }, [lang, setLang]);
 

@@ -1,3 +1,5 @@
+import { auditWordsEn } from './audit-words.en';
+
 /**
  * English: the reference dictionary. Every other language must have exactly these keys (the
  * `Messages` type enforces it). `{name}` placeholders are filled in by `t(key, params)`.
@@ -724,6 +726,9 @@ export const en = {
     "The sync server's security certificate could not be verified, so Keyholder did not connect. Ask your IT contact to check it.",
   'admin.error.server_unreachable':
     'The sync server cannot be reached. Check the internet connection and try again.',
+
+  // Audit entry details in words (common/audit/audit-details.ts).
+  ...auditWordsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,3 +1,4 @@
+import { auditWordsEs } from './audit-words.es';
 import type { Messages } from './messages.en';
 
 /** Español. Every key of the English dictionary, translated. */
@@ -758,4 +759,7 @@ export const es: Messages = {
     'No se pudo verificar el certificado de seguridad del servidor de sincronización, así que Keyholder no se conectó. Pida a su contacto de TI que lo revise.',
   'admin.error.server_unreachable':
     'No se puede contactar con el servidor de sincronización. Compruebe la conexión a internet e inténtelo de nuevo.',
+
+  // Audit entry details in words (common/audit/audit-details.ts).
+  ...auditWordsEs,
 };

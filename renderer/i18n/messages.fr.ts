@@ -1,3 +1,4 @@
+import { auditWordsFr } from './audit-words.fr';
 import type { Messages } from './messages.en';
 
 /** Français. Every key of the English dictionary, translated. */
@@ -763,4 +764,7 @@ export const fr: Messages = {
     'Le certificat de sécurité du serveur de synchronisation n’a pas pu être vérifié, donc Keyholder ne s’est pas connecté. Demandez à votre contact informatique de le vérifier.',
   'admin.error.server_unreachable':
     'Le serveur de synchronisation est injoignable. Vérifiez la connexion internet et réessayez.',
+
+  // Audit entry details in words (common/audit/audit-details.ts).
+  ...auditWordsFr,
 };

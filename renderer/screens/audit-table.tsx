@@ -1,11 +1,16 @@
 import type { AuditEntry } from '../api/types';
 import { TableWrap } from '../components/table-wrap';
 import { useI18n } from '../i18n/i18n-context';
-import { ACTION_LABEL, OUTCOME_LABEL, auditName, detailsText } from './audit-labels';
+import { auditDetailsText } from './audit-details-text';
+import { ACTION_LABEL, OUTCOME_LABEL, auditName } from './audit-labels';
 
-/** One page of audit entries. Names and details are shown escaped (audit-labels.ts). */
+/**
+ * One page of audit entries. Details in words (audit-details-text.ts); names and anything taken
+ * from an entry are shown escaped (audit-labels.ts).
+ */
 export function AuditTable({ entries }: { entries: AuditEntry[] }) {
-  const { t, dateTime } = useI18n();
+  const i18n = useI18n();
+  const { t, dateTime } = i18n;
   return (
     <TableWrap label={t('audit.title')}>
       <table className="table audit-table">
@@ -32,7 +37,7 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
               <td>
                 <span className={`badge outcome-${e.outcome}`}>{t(OUTCOME_LABEL[e.outcome])}</span>
               </td>
-              <td className="details">{detailsText(e.details)}</td>
+              <td className="details">{auditDetailsText(i18n, e)}</td>
             </tr>
           ))}
         </tbody>

@@ -19,10 +19,10 @@ describe('message format', () => {
     expect(formatMessage(people, { count: 1 }, 'en')).toBe('1 person');
     expect(formatMessage(people, { count: 1234 }, 'en')).toBe('1,234 people');
     const personnes = '{count, plural, one {# personne} other {# personnes}}';
-    // French says "one" for 0 and 1; 1 234 with a narrow no-break space.
+    // French says "one" for 0 and 1, and groups thousands with a (narrow no-break) space.
     expect(formatMessage(personnes, { count: 0 }, 'fr')).toBe('0 personne');
     expect(formatMessage(personnes, { count: 1 }, 'fr')).toBe('1 personne');
-    expect(formatMessage(personnes, { count: 1234 }, 'fr')).toBe('1\u202f234 personnes');
+    expect(formatMessage(personnes, { count: 1234 }, 'fr')).toMatch(/^1[\s\u202f]234 personnes$/);
     expect(formatMessage('{n, plural, one {# día} other {# días}}', { n: 2 }, 'es')).toBe('2 días');
   });
 
