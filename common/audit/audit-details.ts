@@ -126,7 +126,7 @@ export type AuditDetailSpec = { readonly words?: string } &
     | { readonly kind: 'profiles' }
     /** [{ role, profile }]: roles given a profile that is not recommended. */
     | { readonly kind: 'profile_warnings' }
-    /** A TOTP time step (30-second windows since 1970): shown as the time the code was for. */
+    /** A TOTP time step (30-second windows since 1970): shown as the time of day the code was for. */
     | { readonly kind: 'totp_step' }
   );
 

@@ -7,6 +7,8 @@ export interface LocaleFormats {
   dateTime(ms: number): string;
   /** A date: "14 mar 2026". */
   date(ms: number): string;
+  /** A time of day: "10:15:00". */
+  time(ms: number): string;
   number(n: number): string;
   /** A duration in the largest unit that keeps it at 1 or more: "2 hours", "90 seconds". */
   duration(ms: number): string;
@@ -38,6 +40,7 @@ function unitOf(ms: number): { unit: (typeof UNITS)[number][0]; amount: number }
 export function localeFormats(lang: string): LocaleFormats {
   const dateTime = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'medium' });
   const date = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' });
+  const time = new Intl.DateTimeFormat(lang, { timeStyle: 'medium' });
   const numbers = new Intl.NumberFormat(lang);
   const relative = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
   const list = new Intl.ListFormat(lang, { style: 'short', type: 'unit' });
@@ -54,6 +57,7 @@ export function localeFormats(lang: string): LocaleFormats {
   return {
     dateTime: (ms) => dateTime.format(ms),
     date: (ms) => date.format(ms),
+    time: (ms) => time.format(ms),
     number: (n) => numbers.format(n),
     duration: (ms) => {
       const { unit, amount } = unitOf(ms);

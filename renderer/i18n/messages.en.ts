@@ -147,7 +147,11 @@ export const en = {
   'recovery.print': 'Print',
   'recovery.saved': 'I have saved them',
   'recovery.file_title': 'Keyholder recovery codes',
-  'recovery.file_account': 'Account: {username}',
+  'recovery.file_account': 'Account: {name} ({username})',
+  'recovery.file_store': 'Store: {store}',
+  'recovery.file_date': 'Made on {date}',
+  'recovery.print_note':
+    'Each code works once. Keep this sheet somewhere safe; new codes replace it.',
   'recovery.file_note': 'Each code works once. Keep this file somewhere safe.',
 
   'lock.title': 'This computer is locked',
@@ -249,6 +253,10 @@ export const en = {
   'audit.any_outcome': 'Any outcome',
   'audit.from': 'From',
   'audit.to': 'To',
+  'date.letters_day': 'dd',
+  'date.letters_month': 'mm',
+  'date.letters_year': 'yyyy',
+  'date.invalid': 'Type a date as {pattern}.',
   'audit.clear': 'Clear filters',
   'audit.export_csv': 'Export CSV',
   'audit.export_json': 'Export JSON',

@@ -149,7 +149,11 @@ export const es: Messages = {
   'recovery.print': 'Imprimir',
   'recovery.saved': 'Los he guardado',
   'recovery.file_title': 'Códigos de recuperación de Keyholder',
-  'recovery.file_account': 'Cuenta: {username}',
+  'recovery.file_account': 'Cuenta: {name} ({username})',
+  'recovery.file_store': 'Tienda: {store}',
+  'recovery.file_date': 'Creados el {date}',
+  'recovery.print_note':
+    'Cada código sirve una sola vez. Guarde esta hoja en un lugar seguro; los códigos nuevos la sustituyen.',
   'recovery.file_note': 'Cada código sirve una sola vez. Guarde este archivo en un lugar seguro.',
 
   'lock.title': 'Este equipo está bloqueado',
@@ -256,6 +260,10 @@ export const es: Messages = {
   'audit.any_outcome': 'Cualquier resultado',
   'audit.from': 'Desde',
   'audit.to': 'Hasta',
+  'date.letters_day': 'dd',
+  'date.letters_month': 'mm',
+  'date.letters_year': 'aaaa',
+  'date.invalid': 'Escriba una fecha como {pattern}.',
   'audit.clear': 'Quitar los filtros',
   'audit.export_csv': 'Exportar CSV',
   'audit.export_json': 'Exportar JSON',

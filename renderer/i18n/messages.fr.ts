@@ -149,7 +149,11 @@ export const fr: Messages = {
   'recovery.print': 'Imprimer',
   'recovery.saved': 'Je les ai conservés',
   'recovery.file_title': 'Codes de secours Keyholder',
-  'recovery.file_account': 'Compte : {username}',
+  'recovery.file_account': 'Compte : {name} ({username})',
+  'recovery.file_store': 'Magasin : {store}',
+  'recovery.file_date': 'Créés le {date}',
+  'recovery.print_note':
+    'Chaque code ne sert qu’une fois. Gardez cette feuille en lieu sûr ; de nouveaux codes la remplacent.',
   'recovery.file_note': "Chaque code ne sert qu'une fois. Gardez ce fichier en lieu sûr.",
 
   'lock.title': 'Cet ordinateur est verrouillé',
@@ -255,6 +259,10 @@ export const fr: Messages = {
   'audit.any_outcome': "N'importe quel résultat",
   'audit.from': 'Du',
   'audit.to': 'Au',
+  'date.letters_day': 'jj',
+  'date.letters_month': 'mm',
+  'date.letters_year': 'aaaa',
+  'date.invalid': 'Saisissez une date au format {pattern}.',
   'audit.clear': 'Effacer les filtres',
   'audit.export_csv': 'Exporter en CSV',
   'audit.export_json': 'Exporter en JSON',

@@ -64,7 +64,7 @@ function params(w: DetailWords, spec: AuditDetailSpec, value: unknown, at: numbe
       };
     }
     case 'totp_step':
-      return { value: w.dateTime((value as number) * 30_000) };
+      return { value: w.time((value as number) * 30_000) };
   }
 }
 

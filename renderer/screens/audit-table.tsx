@@ -17,20 +17,28 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
         <caption className="visually-hidden">{t('audit.title')}</caption>
         <thead>
           <tr>
-            <th scope="col">#</th>
-            <th scope="col">{t('audit.col_time')}</th>
+            <th scope="col" className="audit-seq">
+              #
+            </th>
+            <th scope="col" className="audit-time">
+              {t('audit.col_time')}
+            </th>
             <th scope="col">{t('audit.col_who')}</th>
             <th scope="col">{t('audit.action')}</th>
             <th scope="col">{t('audit.col_target')}</th>
-            <th scope="col">{t('audit.outcome')}</th>
-            <th scope="col">{t('audit.col_details')}</th>
+            <th scope="col" className="audit-outcome">
+              {t('audit.outcome')}
+            </th>
+            <th scope="col" className="details">
+              {t('audit.col_details')}
+            </th>
           </tr>
         </thead>
         <tbody>
           {entries.map((e) => (
             <tr key={e.seq} data-action={e.action} data-outcome={e.outcome}>
               <td>{e.seq}</td>
-              <td className="nowrap">{dateTime(e.at)}</td>
+              <td className="audit-time">{dateTime(e.at)}</td>
               <td>{e.actorName === null ? t('audit.system') : auditName(e.actorName)}</td>
               <td>{t(ACTION_LABEL[e.action])}</td>
               <td>{auditName(e.targetName ?? '')}</td>

@@ -148,18 +148,24 @@ export function AuditSection({ run }: { run: Run }) {
           <table className="table audit-table">
             <thead>
               <tr>
-                <th scope="col">{t('admin.audit.time')}</th>
+                <th scope="col" className="audit-time">
+                  {t('admin.audit.time')}
+                </th>
                 <th scope="col">{t('admin.audit.store')}</th>
                 <th scope="col">{t('admin.audit.who')}</th>
                 <th scope="col">{t('audit.action')}</th>
-                <th scope="col">{t('audit.outcome')}</th>
-                <th scope="col">{t('audit.col_details')}</th>
+                <th scope="col" className="audit-outcome">
+                  {t('audit.outcome')}
+                </th>
+                <th scope="col" className="details">
+                  {t('audit.col_details')}
+                </th>
               </tr>
             </thead>
             <tbody>
               {data.entries.map((e) => (
                 <tr key={`${e.deviceId}-${e.seq}`}>
-                  <td className="nowrap">{dateTime(e.at)}</td>
+                  <td className="audit-time">{dateTime(e.at)}</td>
                   <td>{auditName(e.storeName ?? '—')}</td>
                   <td>
                     {auditName(e.actorName ?? '—')}
