@@ -67,3 +67,27 @@ export function parseLocalDate(text: string, lang: string): string | null {
     return null;
   return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
 }
+
+const dayMonth = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A day named yyyy-mm-dd (as the server names days) → day and month in the language's order,
+ * for chart ticks: "14/3" in Spanish, "3/14" in US English.
+ */
+export function formatDayMonth(iso: string, lang: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return iso;
+  let format = dayMonth.get(lang);
+  if (!format)
+    dayMonth.set(
+      lang,
+      (format = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'numeric' })),
+    );
+  return format.format(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+}
+
+/** yyyy-mm-dd → local midnight in ms (NaN when it is not such a day). */
+export function isoDayStart(iso: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime() : NaN;
+}

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { datePattern, formatLocalDate, parseLocalDate } from '../../renderer/i18n/local-date';
+import {
+  datePattern,
+  formatDayMonth,
+  formatLocalDate,
+  parseLocalDate,
+} from '../../renderer/i18n/local-date';
 
 /** Dates in the audit filters as each language writes them (renderer/i18n/local-date.ts). */
 describe('dates typed in the reader’s order', () => {
@@ -27,5 +32,11 @@ describe('dates typed in the reader’s order', () => {
     for (const text of ['', '14/03', '31/02/2026', '00/01/2026', '14/13/2026', 'abc', '1/1/202'])
       expect(parseLocalDate(text, 'es'), text).toBeNull();
     expect(parseLocalDate('29/02/2028', 'fr')).toBe('2028-02-29');
+  });
+
+  it('names a chart day as the language does', () => {
+    expect(formatDayMonth('2026-03-14', 'es')).toBe('14/3');
+    expect(formatDayMonth('2026-03-14', 'fr')).toBe('14/03');
+    expect(formatDayMonth('2026-03-14', 'en')).toBe('3/14');
   });
 });
