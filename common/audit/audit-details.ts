@@ -54,7 +54,8 @@ export const AUDIT_CODE_SETS = {
   confirmed_by: ['admin'],
   permission: PERMISSIONS,
   policy_refusal: ['malformed', 'bad_signature', 'version_mismatch', 'not_newer'],
-  account_change_kind: ['password_changed', 'password_reset'],
+  // totp_enrolled: an authenticator enrolled on a connected PC, sent to the server to sign.
+  account_change_kind: ['password_changed', 'password_reset', 'totp_enrolled'],
   account_change_result: ['applied', 'superseded', 'refused', 'missing'],
   removal: ['removed_by_server', 'not_in_store'],
   tamper_subject: ['account', 'anchor', 'receipt', 'policy', 'device', 'audit', 'time'],

@@ -157,6 +157,7 @@ export const auditWordsEn = {
   'audit.code.policy_refusal.not_newer': 'it is not newer than the policy in use',
   'audit.code.account_change_kind.password_changed': 'password changed on this computer',
   'audit.code.account_change_kind.password_reset': 'temporary password given on this computer',
+  'audit.code.account_change_kind.totp_enrolled': 'two-step sign-in turned on at this computer',
   'audit.code.account_change_result.applied': 'applied',
   'audit.code.account_change_result.superseded': 'a newer change was kept',
   'audit.code.account_change_result.refused': 'refused',

@@ -148,6 +148,8 @@ export const auditWordsEs: AuditWords = {
   'audit.code.policy_refusal.not_newer': 'no es más reciente que la política en uso',
   'audit.code.account_change_kind.password_changed': 'contraseña cambiada en este equipo',
   'audit.code.account_change_kind.password_reset': 'contraseña temporal dada en este equipo',
+  'audit.code.account_change_kind.totp_enrolled':
+    'verificación en dos pasos activada en este equipo',
   'audit.code.account_change_result.applied': 'aplicado',
   'audit.code.account_change_result.superseded': 'se mantuvo un cambio más reciente',
   'audit.code.account_change_result.refused': 'rechazado',

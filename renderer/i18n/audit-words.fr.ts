@@ -154,6 +154,8 @@ export const auditWordsFr: AuditWords = {
   'audit.code.account_change_kind.password_changed': 'mot de passe changé sur cet ordinateur',
   'audit.code.account_change_kind.password_reset':
     'mot de passe temporaire donné sur cet ordinateur',
+  'audit.code.account_change_kind.totp_enrolled':
+    'validation en deux étapes activée sur cet ordinateur',
   'audit.code.account_change_result.applied': 'appliquée',
   'audit.code.account_change_result.superseded': 'une modification plus récente a été gardée',
   'audit.code.account_change_result.refused': 'refusée',
