@@ -24,7 +24,7 @@ export function App() {
   const { state, error, refresh, patch } = useAppState();
   const { t } = useI18n();
   const [inSetup, setInSetup] = useState(false);
-  const [codes, setCodes] = useState<{ codes: string[]; username: string } | null>(null);
+  const [codes, setCodes] = useState<string[] | null>(null);
   const [notice, setNotice] = useState<SignInNotice | null>(null);
   const [signIns, setSignIns] = useState(0);
   // Where the person was, kept across a lock/unlock of the same session.
@@ -49,8 +49,7 @@ export function App() {
   const onSignedIn = (step: SignedIn) => {
     setInSetup(false);
     setSignIns((n) => n + 1);
-    if (step.recoveryCodes?.length)
-      setCodes({ codes: step.recoveryCodes, username: step.session.username });
+    if (step.recoveryCodes?.length) setCodes(step.recoveryCodes);
     setNotice({ clockProblem: step.clockProblem, recoveryCodesLeft: step.recoveryCodesLeft });
     patch((s) => ({ ...s, needsSetup: false, session: step.session }));
   };
@@ -84,8 +83,9 @@ export function App() {
   if (codes) {
     return (
       <RecoveryCodesScreen
-        codes={codes.codes}
-        username={codes.username}
+        codes={codes}
+        person={session}
+        storeName={state.device.storeName}
         onDone={() => setCodes(null)}
       />
     );

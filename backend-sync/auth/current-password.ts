@@ -63,7 +63,7 @@ export async function proveCurrentPassword(
       await d.audit.write(
         {
           action: 'auth.lockout',
-          outcome: 'success',
+          outcome: 'failure',
           targetId: c.targetId,
           details: { failures: result.failures, until: result.until },
         },

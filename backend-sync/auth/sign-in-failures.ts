@@ -87,7 +87,7 @@ export async function recordSignInFailure(
       await d.audit.write(
         {
           action: 'auth.lockout',
-          outcome: 'success',
+          outcome: 'failure',
           targetId: a.user?.id ?? null,
           details: { failures: result.failures, until: result.until, ...who },
         },

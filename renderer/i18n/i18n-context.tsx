@@ -1,10 +1,12 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
+import { localeFormats, type LocaleFormats } from './locale-format';
+import { formatMessage, type Params } from './message-format';
 import { en, type MessageKey, type Messages } from './messages.en';
 
 export const LANGUAGES = ['en', 'es', 'fr'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export type Params = Record<string, string | number>;
+export type { Params };
 export type Translate = (key: MessageKey, params?: Params) => string;
 
 const STORAGE_KEY = 'keyholder.language';
@@ -32,13 +34,10 @@ export async function loadDictionary(lang: Language): Promise<Messages | undefin
   return loaded[lang];
 }
 
-export interface I18n {
+export interface I18n extends LocaleFormats {
   lang: Language;
   setLang(lang: Language): void;
   t: Translate;
-  dateTime(ms: number): string;
-  date(ms: number): string;
-  number(n: number): string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -59,12 +58,14 @@ export function initialLanguage(): Language {
   return isLanguage(browser) ? browser : 'en';
 }
 
-export function translate(dict: Messages, key: MessageKey, params?: Params): string {
-  const text = dict[key];
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+/** `key` in `dict`, its placeholders and plurals filled for `lang` (message-format.ts). */
+export function translate(
+  dict: Messages,
+  key: MessageKey,
+  params?: Params,
+  lang: Language = 'en',
+): string {
+  return formatMessage(dict[key], params, lang);
 }
 
 /** Shows a language only once its dictionary is loaded (English until then). */
@@ -91,19 +92,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo<I18n>(() => {
     const dict = loaded[lang] ?? en;
-    const dateTimeFormat = new Intl.DateTimeFormat(lang, {
-      dateStyle: 'short',
-      timeStyle: 'medium',
-    });
-    const dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' });
-    const numberFormat = new Intl.NumberFormat(lang);
     return {
+      ...localeFormats(lang),
       lang,
       setLang,
-      t: (key, params) => translate(dict, key, params),
-      dateTime: (ms) => dateTimeFormat.format(ms),
-      date: (ms) => dateFormat.format(ms),
-      number: (n) => numberFormat.format(n),
+      t: (key, params) => translate(dict, key, params, lang),
     };
   }, [lang, setLang]);
 

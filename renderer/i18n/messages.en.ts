@@ -1,3 +1,5 @@
+import { auditWordsEn } from './audit-words.en';
+
 /**
  * English: the reference dictionary. Every other language must have exactly these keys (the
  * `Messages` type enforces it). `{name}` placeholders are filled in by `t(key, params)`.
@@ -17,6 +19,7 @@ export const en = {
   'common.optional': 'Optional.',
   'common.retry': 'Try again',
   'common.working': 'Working…',
+  'common.table_region': '{name} (table)',
 
   'nav.label': 'Main',
   'nav.skip': 'Skip to main content',
@@ -152,7 +155,11 @@ export const en = {
   'recovery.print': 'Print',
   'recovery.saved': 'I have saved them',
   'recovery.file_title': 'Keyholder recovery codes',
-  'recovery.file_account': 'Account: {username}',
+  'recovery.file_account': 'Account: {name} ({username})',
+  'recovery.file_store': 'Store: {store}',
+  'recovery.file_date': 'Made on {date}',
+  'recovery.print_note':
+    'Each code works once. Keep this sheet somewhere safe; new codes replace it.',
   'recovery.file_note': 'Each code works once. Keep this file somewhere safe.',
 
   'lock.title': 'This computer is locked',
@@ -171,7 +178,7 @@ export const en = {
   'home.policy_title': 'Password policy',
   'home.policy_text': 'Password rules, lockout and idle lock for each role.',
   'home.recovery_used':
-    'You signed in with a recovery code. You have {count} recovery codes left; get new ones before they run out.',
+    'You signed in with a recovery code. You have {count, plural, =0 {no recovery codes} one {# recovery code} other {# recovery codes}} left; get new ones before they run out.',
   'home.recovery_manage': 'Manage recovery codes',
   'home.time_title': 'The clock of this computer was set back.',
   'home.time_admin':
@@ -186,7 +193,7 @@ export const en = {
   'staff.search': 'Search staff',
   'staff.search_hint': 'Name, username or email.',
   'staff.none': 'Nobody matches this search.',
-  'staff.count': '{count} people',
+  'staff.count': '{count, plural, one {# person} other {# people}}',
   'staff.col_name': 'Name',
   'staff.col_status': 'Status',
   'staff.col_last': 'Last sign-in',
@@ -254,6 +261,10 @@ export const en = {
   'audit.any_outcome': 'Any outcome',
   'audit.from': 'From',
   'audit.to': 'To',
+  'date.letters_day': 'dd',
+  'date.letters_month': 'mm',
+  'date.letters_year': 'yyyy',
+  'date.invalid': 'Type a date as {pattern}.',
   'audit.clear': 'Clear filters',
   'audit.export_csv': 'Export CSV',
   'audit.export_json': 'Export JSON',
@@ -271,7 +282,7 @@ export const en = {
 
   'verify.button': 'Verify chain',
   'verify.checking': 'Verifying…',
-  'verify.ok': 'The chain is intact: {count} entries checked.',
+  'verify.ok': 'The chain is intact: {count, plural, one {# entry} other {# entries}} checked.',
   'verify.broken': 'The chain is broken at entry #{seq}: {reason}',
   'verify.sequence_gap': 'an entry is missing.',
   'verify.previous_hash_mismatch': 'it does not follow the entry before it.',
@@ -732,6 +743,9 @@ export const en = {
     "The sync server's security certificate could not be verified, so Keyholder did not connect. Ask your IT contact to check it.",
   'admin.error.server_unreachable':
     'The sync server cannot be reached. Check the internet connection and try again.',
+
+  // Audit entry details in words (common/audit/audit-details.ts).
+  ...auditWordsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

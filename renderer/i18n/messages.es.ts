@@ -1,3 +1,4 @@
+import { auditWordsEs } from './audit-words.es';
 import type { Messages } from './messages.en';
 
 /** Español. Every key of the English dictionary, translated. */
@@ -16,6 +17,7 @@ export const es: Messages = {
   'common.optional': 'Opcional.',
   'common.retry': 'Reintentar',
   'common.working': 'Procesando…',
+  'common.table_region': '{name} (tabla)',
 
   'nav.label': 'Principal',
   'nav.skip': 'Saltar al contenido principal',
@@ -154,7 +156,11 @@ export const es: Messages = {
   'recovery.print': 'Imprimir',
   'recovery.saved': 'Los he guardado',
   'recovery.file_title': 'Códigos de recuperación de Keyholder',
-  'recovery.file_account': 'Cuenta: {username}',
+  'recovery.file_account': 'Cuenta: {name} ({username})',
+  'recovery.file_store': 'Tienda: {store}',
+  'recovery.file_date': 'Creados el {date}',
+  'recovery.print_note':
+    'Cada código sirve una sola vez. Guarde esta hoja en un lugar seguro; los códigos nuevos la sustituyen.',
   'recovery.file_note': 'Cada código sirve una sola vez. Guarde este archivo en un lugar seguro.',
 
   'lock.title': 'Este equipo está bloqueado',
@@ -175,7 +181,7 @@ export const es: Messages = {
   'home.policy_title': 'Política de contraseñas',
   'home.policy_text': 'Reglas de contraseña, bloqueo y bloqueo por inactividad de cada rol.',
   'home.recovery_used':
-    'Ha iniciado sesión con un código de recuperación. Le quedan {count} códigos de recuperación; obtenga otros nuevos antes de que se acaben.',
+    'Ha iniciado sesión con un código de recuperación. {count, plural, =0 {No le quedan códigos de recuperación} one {Le queda # código de recuperación} other {Le quedan # códigos de recuperación}}; obtenga otros nuevos antes de que se acaben.',
   'home.recovery_manage': 'Gestionar los códigos de recuperación',
   'home.time_title': 'El reloj de este equipo se atrasó.',
   'home.time_admin':
@@ -192,7 +198,7 @@ export const es: Messages = {
   'staff.search': 'Buscar personal',
   'staff.search_hint': 'Nombre, nombre de usuario o correo electrónico.',
   'staff.none': 'Nadie coincide con esta búsqueda.',
-  'staff.count': '{count} personas',
+  'staff.count': '{count, plural, one {# persona} other {# personas}}',
   'staff.col_name': 'Nombre',
   'staff.col_status': 'Estado',
   'staff.col_last': 'Último inicio de sesión',
@@ -261,6 +267,10 @@ export const es: Messages = {
   'audit.any_outcome': 'Cualquier resultado',
   'audit.from': 'Desde',
   'audit.to': 'Hasta',
+  'date.letters_day': 'dd',
+  'date.letters_month': 'mm',
+  'date.letters_year': 'aaaa',
+  'date.invalid': 'Escriba una fecha como {pattern}.',
   'audit.clear': 'Quitar los filtros',
   'audit.export_csv': 'Exportar CSV',
   'audit.export_json': 'Exportar JSON',
@@ -278,7 +288,8 @@ export const es: Messages = {
 
   'verify.button': 'Verificar la cadena',
   'verify.checking': 'Verificando…',
-  'verify.ok': 'La cadena está intacta: {count} entradas comprobadas.',
+  'verify.ok':
+    'La cadena está intacta: {count, plural, one {# entrada comprobada} other {# entradas comprobadas}}.',
   'verify.broken': 'La cadena está rota en la entrada n.º {seq}: {reason}',
   'verify.sequence_gap': 'falta una entrada.',
   'verify.previous_hash_mismatch': 'no sigue a la entrada anterior.',
@@ -764,4 +775,7 @@ export const es: Messages = {
     'No se pudo verificar el certificado de seguridad del servidor de sincronización, así que Keyholder no se conectó. Pida a su contacto de TI que lo revise.',
   'admin.error.server_unreachable':
     'No se puede contactar con el servidor de sincronización. Compruebe la conexión a internet e inténtelo de nuevo.',
+
+  // Audit entry details in words (common/audit/audit-details.ts).
+  ...auditWordsEs,
 };

@@ -1,3 +1,4 @@
+import { auditWordsFr } from './audit-words.fr';
 import type { Messages } from './messages.en';
 
 /** Français. Every key of the English dictionary, translated. */
@@ -16,6 +17,7 @@ export const fr: Messages = {
   'common.optional': 'Facultatif.',
   'common.retry': 'Réessayer',
   'common.working': 'Traitement…',
+  'common.table_region': '{name} (tableau)',
 
   'nav.label': 'Principale',
   'nav.skip': 'Aller au contenu principal',
@@ -155,7 +157,11 @@ export const fr: Messages = {
   'recovery.print': 'Imprimer',
   'recovery.saved': 'Je les ai conservés',
   'recovery.file_title': 'Codes de secours Keyholder',
-  'recovery.file_account': 'Compte : {username}',
+  'recovery.file_account': 'Compte : {name} ({username})',
+  'recovery.file_store': 'Magasin : {store}',
+  'recovery.file_date': 'Créés le {date}',
+  'recovery.print_note':
+    'Chaque code ne sert qu’une fois. Gardez cette feuille en lieu sûr ; de nouveaux codes la remplacent.',
   'recovery.file_note': "Chaque code ne sert qu'une fois. Gardez ce fichier en lieu sûr.",
 
   'lock.title': 'Cet ordinateur est verrouillé',
@@ -175,7 +181,7 @@ export const fr: Messages = {
   'home.policy_title': 'Politique de mots de passe',
   'home.policy_text': 'Règles de mot de passe, verrouillage et mise en veille pour chaque rôle.',
   'home.recovery_used':
-    "Vous vous êtes connecté avec un code de secours. Il vous reste {count} codes de secours ; obtenez-en de nouveaux avant qu'ils ne s'épuisent.",
+    "Vous vous êtes connecté avec un code de secours. {count, plural, =0 {Il ne vous reste aucun code de secours} one {Il vous reste # code de secours} other {Il vous reste # codes de secours}} ; obtenez-en de nouveaux avant qu'ils ne s'épuisent.",
   'home.recovery_manage': 'Gérer les codes de secours',
   'home.time_title': "L'horloge de cet ordinateur a été reculée.",
   'home.time_admin':
@@ -191,7 +197,7 @@ export const fr: Messages = {
   'staff.search': 'Rechercher dans le personnel',
   'staff.search_hint': "Nom, nom d'utilisateur ou e-mail.",
   'staff.none': 'Personne ne correspond à cette recherche.',
-  'staff.count': '{count} personnes',
+  'staff.count': '{count, plural, one {# personne} other {# personnes}}',
   'staff.col_name': 'Nom',
   'staff.col_status': 'État',
   'staff.col_last': 'Dernière connexion',
@@ -261,6 +267,10 @@ export const fr: Messages = {
   'audit.any_outcome': "N'importe quel résultat",
   'audit.from': 'Du',
   'audit.to': 'Au',
+  'date.letters_day': 'jj',
+  'date.letters_month': 'mm',
+  'date.letters_year': 'aaaa',
+  'date.invalid': 'Saisissez une date au format {pattern}.',
   'audit.clear': 'Effacer les filtres',
   'audit.export_csv': 'Exporter en CSV',
   'audit.export_json': 'Exporter en JSON',
@@ -278,7 +288,8 @@ export const fr: Messages = {
 
   'verify.button': 'Vérifier la chaîne',
   'verify.checking': 'Vérification…',
-  'verify.ok': 'La chaîne est intacte : {count} entrées vérifiées.',
+  'verify.ok':
+    'La chaîne est intacte : {count, plural, one {# entrée vérifiée} other {# entrées vérifiées}}.',
   'verify.broken': "La chaîne est rompue à l'entrée n° {seq} : {reason}",
   'verify.sequence_gap': 'une entrée manque.',
   'verify.previous_hash_mismatch': "elle ne suit pas l'entrée précédente.",
@@ -770,4 +781,7 @@ export const fr: Messages = {
     'Le certificat de sécurité du serveur de synchronisation n’a pas pu être vérifié, donc Keyholder ne s’est pas connecté. Demandez à votre contact informatique de le vérifier.',
   'admin.error.server_unreachable':
     'Le serveur de synchronisation est injoignable. Vérifiez la connexion internet et réessayez.',
+
+  // Audit entry details in words (common/audit/audit-details.ts).
+  ...auditWordsFr,
 };

@@ -4,7 +4,9 @@ import {
   type AuditAction,
   type AuditOutcome,
 } from '../../common/audit/audit-record';
-import { Field, SelectField } from '../components/field';
+import { useState } from 'react';
+import { DateField } from '../components/date-field';
+import { SelectField } from '../components/field';
 import { useI18n } from '../i18n/i18n-context';
 import { ACTION_LABEL, OUTCOME_LABEL } from './audit-labels';
 
@@ -13,7 +15,7 @@ export interface CommonAuditFilters {
   person: string;
   action: AuditAction | '';
   outcome: AuditOutcome | '';
-  /** yyyy-mm-dd from the date inputs, '' for none. */
+  /** yyyy-mm-dd from the date fields (typed in the reader's order), '' for none. */
   from: string;
   to: string;
 }
@@ -32,6 +34,7 @@ interface Props {
 /** Person, action, outcome, date range and "Clear": the fields inside an audit filter form. */
 export function AuditFilterFields({ filters, people, onChange, onClear }: Props) {
   const { t } = useI18n();
+  const [cleared, setCleared] = useState(0);
   return (
     <>
       <SelectField
@@ -70,20 +73,28 @@ export function AuditFilterFields({ filters, people, onChange, onClear }: Props)
           </option>
         ))}
       </SelectField>
-      <Field
+      <DateField
+        key={`from-${cleared}`}
         label={t('audit.from')}
-        type="date"
         value={filters.from}
-        onChange={(e) => onChange('from', e.target.value)}
+        onChange={(iso) => onChange('from', iso)}
       />
-      <Field
+      <DateField
+        key={`to-${cleared}`}
         label={t('audit.to')}
-        type="date"
         value={filters.to}
-        onChange={(e) => onChange('to', e.target.value)}
+        onChange={(iso) => onChange('to', iso)}
       />
       <div className="filter-actions">
-        <button type="button" className="button secondary" onClick={onClear}>
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() => {
+            // A date still being typed (not yet a date) goes too.
+            setCleared((n) => n + 1);
+            onClear();
+          }}
+        >
           {t('audit.clear')}
         </button>
       </div>

@@ -17,7 +17,7 @@ const REASON: Record<Extract<AuditVerification, { ok: false }>['reason'], Messag
 /** "Verify chain": checks every entry's hash, link and MAC in the core and says what it found. */
 export function AuditVerify({ onSessionError }: { onSessionError(e: ApiError): boolean }) {
   const api = useApi();
-  const { t, number } = useI18n();
+  const { t } = useI18n();
   const [result, setResult] = useState<AuditVerification | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -44,7 +44,7 @@ export function AuditVerify({ onSessionError }: { onSessionError(e: ApiError): b
       </button>
       <div role="status" className="verify-result" data-testid="verify-result">
         {result?.ok ? (
-          <span className="ok-text">{t('verify.ok', { count: number(result.checked) })}</span>
+          <span className="ok-text">{t('verify.ok', { count: result.checked })}</span>
         ) : null}
       </div>
       {result && !result.ok ? (

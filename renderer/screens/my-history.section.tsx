@@ -3,13 +3,15 @@ import { useApi } from '../api/api-context';
 import type { AuditEntry } from '../api/types';
 import { TableWrap } from '../components/table-wrap';
 import { useI18n } from '../i18n/i18n-context';
-import { OUTCOME_LABEL, detailsText } from './audit-labels';
+import { auditDetailsText } from './audit-details-text';
+import { OUTCOME_LABEL } from './audit-labels';
 import type { SectionProps } from './my-account.screen';
 
 /** My recent sign-ins on this PC, successful or not (someone else may have tried my name). */
 export function MyHistory({ sessionFailed }: SectionProps) {
   const api = useApi();
-  const { t, dateTime } = useI18n();
+  const i18n = useI18n();
+  const { t, dateTime } = i18n;
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   useEffect(() => {
     void api.me.signInHistory({}).then((r) => {
@@ -44,7 +46,7 @@ export function MyHistory({ sessionFailed }: SectionProps) {
                       {t(OUTCOME_LABEL[e.outcome])}
                     </span>
                   </td>
-                  <td className="details">{detailsText(e.details)}</td>
+                  <td className="details">{auditDetailsText(i18n, e)}</td>
                 </tr>
               ))}
             </tbody>

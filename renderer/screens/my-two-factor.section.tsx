@@ -16,7 +16,7 @@ type Mode =
   | { kind: 'disable' };
 
 /** Two-step sign-in: turn on (password → QR → code → recovery codes), new codes, turn off. */
-export function MyTwoFactor({ overview, reload, sessionFailed }: SectionProps) {
+export function MyTwoFactor({ overview, reload, sessionFailed, state }: SectionProps) {
   const api = useApi();
   const { t } = useI18n();
   const [mode, setMode] = useState<Mode>({ kind: 'idle' });
@@ -116,7 +116,8 @@ export function MyTwoFactor({ overview, reload, sessionFailed }: SectionProps) {
           <h3>{t('recovery.title')}</h3>
           <RecoveryCodes
             codes={mode.codes}
-            username={overview.username}
+            person={overview}
+            storeName={state.device.storeName}
             onDone={() => done(t('account.codes_saved'))}
             doneLabel={t('common.done')}
           />

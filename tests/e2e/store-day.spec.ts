@@ -405,7 +405,7 @@ test('my account: voluntary password change with feedback, history and sessions'
 
   const history = page.getByRole('table', { name: 'My recent sign-ins' });
   await expect(history).toContainText('Failure');
-  await expect(history).toContainText('reason: bad_password');
+  await expect(history).toContainText('Why: wrong password');
   await expect(history).toContainText('Success');
   await expect(page.getByTestId('my-sessions')).toContainText('This session');
   await signOut(page);
@@ -427,7 +427,7 @@ test('the audit log shows all of it, filters, pages, verifies and exports', asyn
   // The replayed code.
   await page.getByLabel('Action').selectOption('auth.sign_in');
   await page.getByLabel('Outcome').selectOption('failure');
-  await expect(rows.filter({ hasText: 'reason: replayed_code' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'Why: an authenticator code already used' })).toHaveCount(1);
   // The crew member's story: reset, forced change, lockout, unlock, idle lock (all pages).
   await page.getByLabel('Action').selectOption('');
   await page.getByLabel('Outcome').selectOption('');
@@ -450,14 +450,18 @@ test('the audit log shows all of it, filters, pages, verifies and exports', asyn
     ).toBe(true);
   }
   // Three wrong passwords at sign-in and one at the lock screen.
-  expect(story.filter((row) => row.includes('reason: bad_password'))).toHaveLength(4);
-  expect(story.filter((row) => row.includes('reason: locked'))).toHaveLength(1);
+  expect(story.filter((row) => row.includes('Why: wrong password'))).toHaveLength(4);
+  expect(story.filter((row) => row.includes('Why: the account is locked'))).toHaveLength(1);
   await page.getByLabel('Person').selectOption('');
   await page.getByLabel('Action').selectOption('account.role_change');
   await expect(rows).toHaveCount(1);
-  await expect(rows).toContainText('before: viewer · after: manager');
+  await expect(rows).toContainText('From: Crew · To: Manager');
   // A date range that ends yesterday has nothing.
-  const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('en-CA');
+  const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('en-US', {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+  });
   await page.getByLabel('To').fill(yesterday);
   await expect(page.getByTestId('audit-count')).toHaveText('No entries match these filters.');
   await page.getByRole('button', { name: 'Clear filters' }).click();

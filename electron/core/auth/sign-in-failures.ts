@@ -170,7 +170,8 @@ export class SignInFailures {
         target: account
           ? { id: account.id, name: account.username }
           : { id: '', name: attempt.username },
-        outcome: 'success',
+        // A lock is a refusal, not something that went well: filtering failures must find it.
+        outcome: 'failure',
         details: { failures: attempt.after.failures, until: attempt.after.locked_until },
       });
     }

@@ -17,6 +17,7 @@ import { SelectField } from '../../components/field';
 import { ErrorAlert } from '../../components/messages';
 import { TableWrap } from '../../components/table-wrap';
 import { useI18n } from '../../i18n/i18n-context';
+import { auditDetailsText } from '../audit-details-text';
 import { ACTION_LABEL, OUTCOME_LABEL, auditName } from '../audit-labels';
 import { DAY_MS, localDay, type Run } from './admin-run';
 import { AuditFilterFields } from '../audit-filter-fields';
@@ -53,7 +54,8 @@ const isOutcome = (o: string): o is AuditOutcome =>
 /** The audit trail of every store: filters, pages, and export of the whole result. */
 export function AuditSection({ run }: { run: Run }) {
   const api = useApi();
-  const { t, dateTime, number } = useI18n();
+  const i18n = useI18n();
+  const { t, dateTime, number } = i18n;
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [page, setPage] = useState(0);
   const [data, setData] = useState<{ total: number; entries: ServerAuditEntryDto[] } | null>(null);
@@ -146,17 +148,24 @@ export function AuditSection({ run }: { run: Run }) {
           <table className="table audit-table">
             <thead>
               <tr>
-                <th scope="col">{t('admin.audit.time')}</th>
+                <th scope="col" className="audit-time">
+                  {t('admin.audit.time')}
+                </th>
                 <th scope="col">{t('admin.audit.store')}</th>
                 <th scope="col">{t('admin.audit.who')}</th>
                 <th scope="col">{t('audit.action')}</th>
-                <th scope="col">{t('audit.outcome')}</th>
+                <th scope="col" className="audit-outcome">
+                  {t('audit.outcome')}
+                </th>
+                <th scope="col" className="details">
+                  {t('audit.col_details')}
+                </th>
               </tr>
             </thead>
             <tbody>
               {data.entries.map((e) => (
                 <tr key={`${e.deviceId}-${e.seq}`}>
-                  <td className="nowrap">{dateTime(e.at)}</td>
+                  <td className="audit-time">{dateTime(e.at)}</td>
                   <td>{auditName(e.storeName ?? '—')}</td>
                   <td>
                     {auditName(e.actorName ?? '—')}
@@ -164,10 +173,11 @@ export function AuditSection({ run }: { run: Run }) {
                       ? ` → ${auditName(e.targetName)}`
                       : ''}
                   </td>
-                  <td>{isAction(e.action) ? t(ACTION_LABEL[e.action]) : e.action}</td>
+                  <td>{isAction(e.action) ? t(ACTION_LABEL[e.action]) : auditName(e.action)}</td>
                   <td className={`outcome-${e.outcome}`}>
-                    {isOutcome(e.outcome) ? t(OUTCOME_LABEL[e.outcome]) : e.outcome}
+                    {isOutcome(e.outcome) ? t(OUTCOME_LABEL[e.outcome]) : auditName(e.outcome)}
                   </td>
+                  <td className="details">{auditDetailsText(i18n, e)}</td>
                 </tr>
               ))}
             </tbody>

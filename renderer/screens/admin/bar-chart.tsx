@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { useI18n } from '../../i18n/i18n-context';
+import { formatDayMonth, isoDayStart } from '../../i18n/local-date';
 
 export interface Series {
   label: string;
@@ -15,7 +16,7 @@ const PAD = { top: 12, right: 8, bottom: 28, left: 36 };
 /**
  * Grouped bars, one group per day, drawn as SVG (no chart library). The picture is described
  * by its title and summary; the same figures are in a table under it for screen readers and
- * for anyone who wants the numbers.
+ * for anyone who wants the numbers. Days are named as the reader's language does ("14/3").
  */
 export function BarChart(props: {
   title: string;
@@ -24,7 +25,7 @@ export function BarChart(props: {
   series: Series[];
 }) {
   const { labels, series } = props;
-  const { t, number } = useI18n();
+  const { t, number, date, lang } = useI18n();
   const id = useId();
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const plotW = W - PAD.left - PAD.right;
@@ -73,7 +74,7 @@ export function BarChart(props: {
                 y={H - 8}
                 textAnchor="middle"
               >
-                {label.slice(5)}
+                {formatDayMonth(label, lang)}
               </text>
             ) : null}
           </g>
@@ -103,7 +104,9 @@ export function BarChart(props: {
           <tbody>
             {labels.map((label, i) => (
               <tr key={label}>
-                <th scope="row">{label}</th>
+                <th scope="row">
+                  {Number.isNaN(isoDayStart(label)) ? label : date(isoDayStart(label))}
+                </th>
                 {series.map((s) => (
                   <td key={s.label}>{number(s.values[i] ?? 0)}</td>
                 ))}

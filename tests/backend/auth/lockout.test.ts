@@ -97,7 +97,7 @@ describeEachDialect('sign-in lockout', (dialect) => {
     expect((await attempt()).statusCode).not.toBe(429);
 
     const actions = await auditActions(server.s, userId);
-    expect(actions.filter((a) => a === 'auth.lockout:success:')).toHaveLength(1);
+    expect(actions.filter((a) => a === 'auth.lockout:failure:')).toHaveLength(1);
     expect(actions).toContain('auth.sign_in:denied:locked');
     expect(actions).toContain('auth.sign_in:denied:throttled');
   });

@@ -112,5 +112,9 @@ describe('lockout and progressive delay', () => {
       details: { wasLocked: true },
     });
     expect(h.kh.audit.query({ action: 'auth.lockout' }).total).toBe(1);
+    // A lock is a refusal: searching for failures finds it.
+    const failures = h.kh.audit.query({ outcome: 'failure' }).entries.map((e) => e.action);
+    expect(failures).toContain('auth.lockout');
+    expect(h.kh.audit.query({ action: 'auth.lockout', outcome: 'success' }).total).toBe(0);
   });
 });

@@ -17,6 +17,7 @@ import {
   type Person,
 } from '../../backend/stores/support/admin-api';
 import { DesktopAttacker } from '../../support/desktop-attacker';
+import { expectDetailsInCatalogue } from '../../support/audit-details-check';
 import { describeWithKeychain } from '../../support/keyring';
 import { errorCode } from '../../support/core-harness';
 import { startSyncWorld, TestPc, type SyncWorld } from '../sync/support/sync-world';
@@ -63,6 +64,8 @@ describeWithKeychain(
     });
     afterEach(async () => {
       for (const pc of pcs.splice(0)) {
+        // What was audited about the tampering reads in words on the audit screen.
+        expectDetailsInCatalogue(pc.kh);
         const profile = pc.kh.profileId;
         pc.dispose();
         for (const kind of KINDS) await keychain.delete(secretName(profile, kind));

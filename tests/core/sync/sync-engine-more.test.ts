@@ -15,6 +15,7 @@ import {
   type Person,
 } from '../../backend/stores/support/admin-api';
 import { describeEachDialect } from '../../backend/support/server-harness';
+import { expectDetailsInCatalogue } from '../../support/audit-details-check';
 import { ADMIN_PASSWORD, errorCode } from '../../support/core-harness';
 import {
   issueCode,
@@ -177,6 +178,11 @@ describeEachDialect('sync engine: policy, reconnect, recovery', (dialect) => {
     expect((await pc.kh.sync.syncNow()).state).toBe('idle');
     const macKey = (await pc.secrets.get(secretName(pc.kh.profileId, 'audit-mac-key')))!;
     expect((await serverChain(world, pc.kh.deviceId, macKey)).verified).toBe(true);
+  });
+
+  it('every entry these PCs wrote is one the catalogue of entry details knows', () => {
+    // Connects, pulls, a refused policy, a revocation, a hand-over: all shown in words.
+    for (const pc of pcs) expectDetailsInCatalogue(pc.kh);
   });
 });
 

@@ -6,7 +6,7 @@ import { expectAccessible } from './a11y';
 import { expectUsableLayout } from './layout';
 
 /**
- * A screen checked with axe (no serious or critical violation), for 44 px touch targets and
+ * A screen checked with axe (no violation of any impact), for 44 px touch targets and
  * for no sideways scrolling, and photographed at its viewport into test-results/screenshots.
  * With KEYHOLDER_SCREENSHOTS=docs/screenshots the main screens are also written there (the
  * README shows them).
