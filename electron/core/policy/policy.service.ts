@@ -24,6 +24,8 @@ export interface Actor {
  */
 export class PolicyService {
   private cache: PolicyDocument | null = null;
+  /** Keyed by the document object itself: a new document (or none cached) resolves afresh. */
+  private readonly resolved = new WeakMap<PolicyDocument, Map<Role, EffectivePolicy>>();
 
   constructor(
     private readonly db: Db,
@@ -53,8 +55,18 @@ export class PolicyService {
     this.cache = null;
   }
 
+  /**
+   * The role's effective policy under the current document. Resolved once per document and
+   * role (a sign-in asks several times, and resolving validates the merged policy), and frozen,
+   * so the one shared object cannot be changed by a caller.
+   */
   forRole(role: Role): EffectivePolicy {
-    return resolvePolicy(this.current(), role);
+    const doc = this.current();
+    let byRole = this.resolved.get(doc);
+    if (!byRole) this.resolved.set(doc, (byRole = new Map()));
+    let policy = byRole.get(role);
+    if (!policy) byRole.set(role, (policy = deepFreeze(resolvePolicy(doc, role))));
+    return policy;
   }
 
   /**
@@ -158,4 +170,12 @@ export function applyServerPolicy(
 
 function profiles(doc: PolicyDocument): Record<string, string> {
   return Object.fromEntries(Object.entries(doc.roles).map(([role, r]) => [role, r.profile]));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
