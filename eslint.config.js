@@ -13,23 +13,39 @@ const message = 'Layer rule: not allowed in this layer.';
 // Restrict imports for a layer: `paths` are exact module names; `patterns` are gitignore-style
 // globs or `{ regex }` objects. A folder glob '**/x/**' also gets its bare form '**/x', because
 // `import '../backend-sync'` (the folder's index) has nothing after the folder name.
-function layer(files, { paths = [], patterns = [] }) {
+// `packages` is the layer's allowlist of npm packages: any other bare specifier (a package,
+// or a Node builtin without its `node:` prefix) is refused; `builtins: true` lets `node:*` in.
+// ESLint keeps one set of options per rule, so a layer's restrictions all live in one call.
+function layer(files, { paths = [], patterns = [], packages, builtins = false }) {
   const globs = patterns.flatMap((p) =>
     typeof p === 'string' && p.endsWith('/**') ? [p, p.slice(0, -3)] : [p],
   );
+  const restricted = globs.map((p) =>
+    typeof p === 'string' ? { group: [p], message } : { ...p, message },
+  );
+  if (packages) restricted.push(allowlistPattern(packages, builtins));
   return {
     files,
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: paths.map((name) => ({ name, message })),
-          patterns: globs.map((p) =>
-            typeof p === 'string' ? { group: [p], message } : { ...p, message },
-          ),
-        },
+        { paths: paths.map((name) => ({ name, message })), patterns: restricted },
       ],
     },
+  };
+}
+
+const escape = (name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** Matches every bare specifier that is not one of `packages` (or a subpath of one). */
+function allowlistPattern(packages, builtins) {
+  const allowed = packages.map(escape);
+  if (builtins) allowed.push('node:');
+  const names = allowed.length ? `(?!(?:${allowed.join('|')})(?:/|$))` : '';
+  const prefix = builtins ? '(?!node:)' : '';
+  return {
+    regex: `^(?![./])${prefix}${names}`,
+    message: `Layer rule: this layer's packages are ${packages.join(', ') || 'none'}${builtins ? ' and node:* builtins' : ''} (eslint.config.js).`,
   };
 }
 
@@ -54,7 +70,6 @@ export default tseslint.config(
       'coverage/**',
       'test-results/**',
       'playwright-report/**',
-      'tests/lint/fixtures/**',
     ],
   },
   js.configs.recommended,
@@ -86,6 +101,7 @@ export default tseslint.config(
       '**/backend-sync/**',
       'node:*',
     ],
+    packages: ['zod', '@zxcvbn-ts/core', '@zxcvbn-ts/language-common'],
   }),
   // electron/core: plain Node; never Electron, never the shells above it.
   layer(['electron/core/**/*.ts'], {
@@ -98,20 +114,76 @@ export default tseslint.config(
       '**/backend-sync/**',
       '**/shell/**',
     ],
+    packages: [
+      'zod',
+      'axios',
+      'better-sqlite3-multiple-ciphers',
+      '@node-rs/argon2',
+      'bcryptjs',
+      'otplib',
+      'qrcode',
+      'keytar',
+    ],
+    builtins: true,
   }),
-  // electron/main and preload: core + common only.
-  layer(['electron/main/**/*.ts', 'electron/preload/**/*.ts'], {
-    patterns: ['**/renderer/**', '**/backend-sync/**'],
+  // electron/main: Electron around the core; never the preload, the browser shell or the UI.
+  layer(['electron/main/**/*.ts'], {
+    patterns: ['**/renderer/**', '**/backend-sync/**', '**/shell/**', '**/preload/**'],
+    packages: ['electron', 'electron-updater'],
+    builtins: true,
+  }),
+  // electron/preload: the IPC contract in common/ and contextBridge, nothing else. It runs in
+  // the renderer's process: importing the core or main would put secrets' code beside the page.
+  layer(['electron/preload/**/*.ts'], {
+    patterns: ['**/renderer/**', '**/backend-sync/**', '**/core/**', '**/main/**', '**/shell/**'],
+    packages: ['electron'],
+  }),
+  // electron/shell: the browser shell, the core over loopback HTTP; never Electron, never main.
+  layer(['electron/shell/**/*.ts'], {
+    paths: [...notElectron],
+    patterns: [
+      electronSubpaths,
+      '**/renderer/**',
+      '**/backend-sync/**',
+      '**/main/**',
+      '**/preload/**',
+    ],
+    packages: [],
+    builtins: true,
   }),
   // renderer/: the typed API and common/ only.
   layer(['renderer/**/*.{ts,tsx}'], {
     paths: [...nodeBuiltins, ...notElectron],
     patterns: [electronSubpaths, '**/electron/**', '**/backend-sync/**', 'node:*'],
+    packages: ['react', 'react-dom'],
   }),
   // backend-sync/: common/ only.
   layer(['backend-sync/**/*.ts'], {
     paths: [...notElectron],
     patterns: [electronSubpaths, '**/electron/**', '**/renderer/**'],
+    packages: [
+      'fastify',
+      'fastify-type-provider-zod',
+      '@fastify/cors',
+      '@fastify/helmet',
+      '@fastify/rate-limit',
+      '@fastify/swagger',
+      '@fastify/swagger-ui',
+      'zod',
+      'kysely',
+      'pg',
+      'better-sqlite3-multiple-ciphers',
+      '@node-rs/argon2',
+      'otplib',
+      'jose',
+      'nodemailer',
+      'prom-client',
+      'close-with-grace',
+      'ajv',
+      '@sentry/node',
+      'qrcode',
+    ],
+    builtins: true,
   }),
   // The statement runner (backend-sync/db/statement-runner.ts) takes the connection itself: called
   // inside a Kysely transaction's callback it waits for ever on SQLite (the transaction holds

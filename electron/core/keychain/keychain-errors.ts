@@ -68,7 +68,8 @@ export function keychainLibraryMissing(cause: unknown): KeychainUnavailable {
 
 // Order matters only where patterns could overlap; each is anchored on the stable part of the
 // libsecret/GLib text (the variable tail is an address or object path). Sources of the texts:
-// RECIPES.md "Keychain" and what keytar 7.9 + libsecret really print (see the tests).
+// what keytar 7.9 + libsecret really print, each produced for real by
+// tests/core/keychain/keychain-failure-modes.test.ts.
 const PATTERNS: ReadonlyArray<readonly [RegExp, KeychainFailure]> = [
   // "Cannot autolaunch D-Bus without X11 $DISPLAY" (GLib), older GLib: "Unable to autolaunch a
   // dbus-daemon without a $DISPLAY for X11": no session bus address at all.

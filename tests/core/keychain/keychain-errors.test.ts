@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { KeychainUnavailable, type KeychainFailure } from '../../../electron/core/errors';
 import { keychainTimeout, toKeychainError } from '../../../electron/core/keychain/keychain-errors';
 
-// The exact texts keytar 7.9 + libsecret print (RECIPES.md "Keychain"; the failure-mode tests
-// reproduce each of them for real).
+// The exact texts keytar 7.9 + libsecret print (keychain-failure-modes.test.ts reproduces each
+// of them for real).
 const KNOWN: ReadonlyArray<readonly [string, KeychainFailure]> = [
   ['Cannot autolaunch D-Bus without X11 $DISPLAY', 'no-dbus'],
   ['Could not connect: No such file or directory', 'dbus-unreachable'],

@@ -14,7 +14,8 @@ import {
 } from '../../support/keyring-sandbox';
 
 /**
- * Each failure mode of RECIPES.md "Keychain", produced for real: a fresh Node process runs
+ * Each failure mode of the keychain (no bus, a dead bus, no Secret Service, a locked or missing
+ * login keyring), produced for real: a fresh Node process runs
  * KeytarSecretStore in a deliberately broken environment (a child, because libsecret caches its
  * bus connection per process) and must come back with the typed error and a clean message.
  */
