@@ -101,7 +101,8 @@ export default tseslint.config(
       '**/backend-sync/**',
       'node:*',
     ],
-    packages: ['zod', '@zxcvbn-ts/core', '@zxcvbn-ts/language-common'],
+    // Pure JavaScript that runs anywhere: schemas, the strength estimator, TOTP's reference.
+    packages: ['zod', '@zxcvbn-ts/core', '@zxcvbn-ts/language-common', 'otplib'],
   }),
   // electron/core: plain Node; never Electron, never the shells above it.
   layer(['electron/core/**/*.ts'], {

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
+import { ARGON2ID_FLOOR } from '../../common/auth/argon2-floor';
 
 /** `Algorithm.Argon2id` (a const enum, which isolated modules cannot import). */
 const ARGON2ID_ALGORITHM = 2;
 
-/**
- * The same argon2id parameters as the desktop (OWASP floor: 19 MiB, 2 iterations, 1 lane),
- * so hashes set here verify offline on store PCs after sync, and the other way round.
- */
-export const ARGON2ID_PARAMS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+/** The desktop's parameters: hashes set here verify offline on store PCs after a sync. */
+export const ARGON2ID_PARAMS = ARGON2ID_FLOOR;
 
 /**
  * Passwords are hashed exactly as typed: no trimming, no truncation. A malformed stored hash

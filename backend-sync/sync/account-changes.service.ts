@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import {
-  ARGON2ID_PHC,
   signedFields,
   TEMPORARY_PASSWORD_TTL_MS,
   type AccountChange,
@@ -11,7 +10,7 @@ import { totpEnrolmentColumns, totpEnrolmentReason } from './totp-enrolments';
 import type { Role } from '../../common/policy/policy';
 import { signedByCredential } from '../auth/credential-key';
 import type { TotpSecretBox } from '../auth/totp-secret-box';
-import { ARGON2ID_PARAMS } from '../auth/password-hasher';
+import { argon2idParamsOf, belowArgon2Floor } from '../../common/auth/argon2-floor';
 import type { Dialect } from '../db/database';
 import type { DB } from '../db/schema';
 import { nextChangeSeq } from '../services/change-seq';
@@ -41,14 +40,8 @@ export function temporaryUntil(change: AccountChange, changedAt: number): number
 
 /** Whether a pushed hash costs at least what the server itself would spend. */
 export function strongEnough(hash: string): boolean {
-  const m = ARGON2ID_PHC.exec(hash);
-  if (!m) return false;
-  const [memory, time, lanes] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return (
-    memory >= ARGON2ID_PARAMS.memoryCost &&
-    time >= ARGON2ID_PARAMS.timeCost &&
-    lanes >= ARGON2ID_PARAMS.parallelism
-  );
+  const params = argon2idParamsOf(hash);
+  return params !== null && !belowArgon2Floor(params);
 }
 
 /**

@@ -1,21 +1,19 @@
 import { hash, verify } from '@node-rs/argon2';
+import bcrypt from 'bcryptjs';
+import {
+  ARGON2ID_FLOOR,
+  argon2idParamsOf,
+  belowArgon2Floor,
+  type Argon2Params,
+} from '../../../common/auth/argon2-floor';
 
 /** `Algorithm.Argon2id` (a const enum, which isolated modules cannot import). */
 const ARGON2ID_ALGORITHM = 2;
-import bcrypt from 'bcryptjs';
 
-/** OWASP Password Storage Cheat Sheet floor for argon2id: 19 MiB, 2 iterations, 1 lane. */
-export const OWASP_ARGON2ID = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
-
-export interface Argon2Params {
-  readonly memoryCost: number;
-  readonly timeCost: number;
-  readonly parallelism: number;
-}
+export type { Argon2Params };
 
 export type VerifyResult = { ok: false } | { ok: true; needsRehash: boolean };
 
-const ARGON2ID = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/;
 const BCRYPT = /^\$2[aby]\$\d{2}\$/;
 /** bcrypt only reads the first 72 bytes; longer passwords cannot be verified exactly. */
 const BCRYPT_MAX_BYTES = 72;
@@ -30,12 +28,8 @@ const BCRYPT_MAX_BYTES = 72;
  * first 72 bytes, which is exactly the truncation we refuse.
  */
 export class PasswordHasher {
-  constructor(private readonly params: Argon2Params = OWASP_ARGON2ID) {
-    if (
-      params.memoryCost < OWASP_ARGON2ID.memoryCost ||
-      params.timeCost < OWASP_ARGON2ID.timeCost ||
-      params.parallelism !== 1
-    ) {
+  constructor(private readonly params: Argon2Params = ARGON2ID_FLOOR) {
+    if (belowArgon2Floor(params) || params.parallelism !== 1) {
       throw new Error('argon2id parameters below the OWASP floor');
     }
   }
@@ -45,14 +39,16 @@ export class PasswordHasher {
   }
 
   async verify(stored: string, password: string): Promise<VerifyResult> {
-    const argon = ARGON2ID.exec(stored);
+    const argon = argon2idParamsOf(stored);
     if (argon) {
       // A malformed stored hash is a non-match, never an exception at the sign-in screen.
       const ok = await verify(stored, password).catch(() => false);
       if (!ok) return { ok: false };
-      const [m, t, p] = [Number(argon[1]), Number(argon[2]), Number(argon[3])];
+      const p = this.params;
       const weaker =
-        m < this.params.memoryCost || t < this.params.timeCost || p !== this.params.parallelism;
+        argon.memoryCost < p.memoryCost ||
+        argon.timeCost < p.timeCost ||
+        argon.parallelism !== p.parallelism;
       return { ok: true, needsRehash: weaker };
     }
     if (BCRYPT.test(stored)) {
@@ -65,6 +61,6 @@ export class PasswordHasher {
 
   /** True when `stored` is a hash this hasher can verify (used to validate imports). */
   static isSupported(stored: string): boolean {
-    return ARGON2ID.test(stored) || BCRYPT.test(stored);
+    return argon2idParamsOf(stored) !== null || BCRYPT.test(stored);
   }
 }

@@ -1,40 +1,53 @@
 import { createPublicKey, verify } from 'node:crypto';
-import {
-  policySigningInput,
-  signedPolicySchema,
-  type SignedPolicy,
-} from '../../../common/sync/protocol';
+import { checkPolicyBundle, type PolicyCheck } from '../../../common/sync/policy-check';
+import type { SignedPolicy } from '../../../common/sync/protocol';
 import { SyncError } from './sync-errors';
 
 /**
- * The checks of docs/SYNC-PROTOCOL.md "Checking a policy bundle", in order: strict shape,
- * Ed25519 signature with the key pinned at enrollment (never one that came with the bundle),
- * signed version = document version, and a version strictly above the one held — so even a
- * genuinely signed older bundle cannot be replayed to weaken the policy (invariant 6).
+ * An Ed25519 check bound to the key pinned at enrollment. Anything but an Ed25519 public key
+ * (a damaged or swapped pin) verifies nothing.
  */
+export function pinnedKeyVerifier(pinnedPublicKeyPem: string) {
+  let key: ReturnType<typeof createPublicKey> | null = null;
+  try {
+    const parsed = createPublicKey(pinnedPublicKeyPem);
+    if (parsed.asymmetricKeyType === 'ed25519') key = parsed;
+  } catch {
+    key = null;
+  }
+  return (signingInput: string, signatureBase64: string): boolean => {
+    if (!key) return false;
+    try {
+      return verify(
+        null,
+        Buffer.from(signingInput, 'utf8'),
+        key,
+        Buffer.from(signatureBase64, 'base64'),
+      );
+    } catch {
+      return false;
+    }
+  };
+}
+
+/** common/sync/policy-check.ts with the pinned key: the verdict, for callers that want one. */
+export function checkSignedPolicy(
+  bundle: unknown,
+  pinnedPublicKeyPem: string,
+  heldVersion?: number,
+): PolicyCheck {
+  return checkPolicyBundle(bundle, pinnedKeyVerifier(pinnedPublicKeyPem), heldVersion);
+}
+
+/** The bundle, once every check of common/sync/policy-check.ts passed; else `policy_refused`. */
 export function verifySignedPolicy(
   bundle: unknown,
   pinnedPublicKeyPem: string,
   heldVersion: number,
 ): SignedPolicy {
-  const parsed = signedPolicySchema.safeParse(bundle);
-  if (!parsed.success) throw refused('malformed');
-  const policy = parsed.data;
-  let valid: boolean;
-  try {
-    valid = verify(
-      null,
-      Buffer.from(policySigningInput(policy), 'utf8'),
-      createPublicKey(pinnedPublicKeyPem),
-      Buffer.from(policy.signature, 'base64'),
-    );
-  } catch {
-    valid = false;
-  }
-  if (!valid) throw refused('bad_signature');
-  if (policy.document.version !== policy.version) throw refused('version_mismatch');
-  if (policy.version <= heldVersion) throw refused('not_newer');
-  return policy;
+  const verdict = checkSignedPolicy(bundle, pinnedPublicKeyPem, heldVersion);
+  if (!verdict.ok) throw refused(verdict.reason);
+  return verdict.bundle;
 }
 
 function refused(reason: string): SyncError {

@@ -1,13 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { generateSecret, generateURI, verifySync } from 'otplib';
+import { createHmac, randomBytes } from 'node:crypto';
+import { generateSecret, generateURI } from 'otplib';
 import QRCode from 'qrcode';
+import {
+  manualKeyOf,
+  matchTotpStep,
+  TOTP_ISSUER,
+  type HmacSha1,
+} from '../../../common/auth/totp-rules';
 import type { AccountRepository, AccountRow } from '../accounts/account-repository';
 import type { PasswordHasher } from '../accounts/password-hasher';
 import type { Db } from '../db/database';
 
-/** RFC 6238 with the brief's parameters: SHA-1, 6 digits, 30 s step, ±1 step. */
-export const TOTP_STEP_SECONDS = 30;
-const ISSUER = 'Keyholder';
+// RFC 6238 as common/auth/totp-rules.ts defines it for the PC and the server alike.
 const PENDING_TTL_MS = 15 * 60_000;
 export const RECOVERY_CODE_COUNT = 10;
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i
@@ -23,11 +27,7 @@ export type CodeCheck = { ok: true; step: number } | { ok: false; reason: 'inval
 
 type TotpAccount = Pick<AccountRow, 'id' | 'totpSecret' | 'totpLastStep'>;
 
-/** Six digits, spaces allowed ("123 456"). Anything else is simply an invalid code. */
-export function normalizeCode(code: string): string | null {
-  const digits = code.replace(/\s+/g, '');
-  return /^\d{6}$/.test(digits) ? digits : null;
-}
+const hmacSha1: HmacSha1 = (key, message) => createHmac('sha1', key).update(message).digest();
 
 /**
  * TOTP secrets and recovery codes. Secrets leave core only during a pending enrollment;
@@ -47,13 +47,13 @@ export class TotpService {
       totpPendingAt: now,
       updatedAt: now,
     });
-    const otpauthUri = generateURI({ issuer: ISSUER, label, secret });
+    const otpauthUri = generateURI({ issuer: TOTP_ISSUER, label, secret });
     const qrDataUrl = await QRCode.toDataURL(otpauthUri, {
       errorCorrectionLevel: 'M',
       margin: 2,
       scale: 6,
     });
-    return { manualKey: secret.replace(/(.{4})(?=.)/g, '$1 '), otpauthUri, qrDataUrl };
+    return { manualKey: manualKeyOf(secret), otpauthUri, qrDataUrl };
   }
 
   /**
@@ -105,18 +105,7 @@ export class TotpService {
   }
 
   private matchStep(secret: string, code: string, now: number): number | null {
-    const token = normalizeCode(code);
-    if (!token) return null;
-    const epoch = Math.floor(now / 1000);
-    const result = verifySync({
-      secret,
-      token,
-      epoch,
-      period: TOTP_STEP_SECONDS,
-      epochTolerance: TOTP_STEP_SECONDS,
-    });
-    // The matched step is the current step plus the window offset otplib reports.
-    return result.valid ? Math.floor(epoch / TOTP_STEP_SECONDS) + result.delta : null;
+    return matchTotpStep(secret, code, now, hmacSha1);
   }
 
   disable(accountId: string, now: number): void {

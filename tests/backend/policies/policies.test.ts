@@ -6,7 +6,7 @@ import {
   SYNC_API_PREFIX,
   type SignedPolicy,
 } from '../../../common/sync/protocol';
-import { verifyPolicyBundle } from '../../../backend-sync/policies/policy-bundle';
+import { checkSignedPolicy } from '../../../electron/core/sync/policy-verifier';
 import { expectGenericError } from '../auth/support/auth-helpers';
 import { describeEachDialect } from '../support/server-harness';
 import {
@@ -87,7 +87,7 @@ describeEachDialect('policies', (dialect) => {
     expect(v.publicKey.pem).toBe(pc.serverPublicKey);
     expect(v.warnings).toEqual([]);
     expect(v.history).toMatchObject([{ version: 1, createdBy: null }]);
-    expect(verifyPolicyBundle(v.current, pc.serverPublicKey)).toEqual({
+    expect(checkSignedPolicy(v.current, pc.serverPublicKey)).toEqual({
       ok: true,
       bundle: v.current,
     });
@@ -132,8 +132,8 @@ describeEachDialect('policies', (dialect) => {
 
     // The bundle verifies with the pinned key, only as a newer version, and only untouched.
     const pem = pc.serverPublicKey;
-    expect(verifyPolicyBundle(body.policy, pem, { newerThan: 1 }).ok).toBe(true);
-    expect(verifyPolicyBundle(body.policy, pem, { newerThan: 2 })).toEqual({
+    expect(checkSignedPolicy(body.policy, pem, 1).ok).toBe(true);
+    expect(checkSignedPolicy(body.policy, pem, 2)).toEqual({
       ok: false,
       reason: 'not_newer',
     });
@@ -150,7 +150,7 @@ describeEachDialect('policies', (dialect) => {
       },
     ];
     for (const bundle of tampered) {
-      expect(verifyPolicyBundle(bundle, pem)).toEqual({ ok: false, reason: 'bad_signature' });
+      expect(checkSignedPolicy(bundle, pem)).toEqual({ ok: false, reason: 'bad_signature' });
     }
     // Signed by another key (an attacker's server): refused with the pinned key.
     const other = generateKeyPairSync('ed25519');
@@ -161,16 +161,16 @@ describeEachDialect('policies', (dialect) => {
         'base64',
       ),
     };
-    expect(verifyPolicyBundle(forged, pem).ok).toBe(false);
+    expect(checkSignedPolicy(forged, pem).ok).toBe(false);
     expect(
-      verifyPolicyBundle(forged, other.publicKey.export({ type: 'spki', format: 'pem' }).toString())
+      checkSignedPolicy(forged, other.publicKey.export({ type: 'spki', format: 'pem' }).toString())
         .ok,
     ).toBe(true);
-    expect(verifyPolicyBundle({ ...body.policy, signature: undefined }, pem)).toEqual({
+    expect(checkSignedPolicy({ ...body.policy, signature: undefined }, pem)).toEqual({
       ok: false,
       reason: 'malformed',
     });
-    expect(verifyPolicyBundle({ ...body.policy, extra: 1 }, pem)).toEqual({
+    expect(checkSignedPolicy({ ...body.policy, extra: 1 }, pem)).toEqual({
       ok: false,
       reason: 'malformed',
     });

@@ -12,7 +12,7 @@ import {
   receiptSigningInput,
 } from '../../../common/sync/signed-records';
 import { PasswordHasher } from '../../../backend-sync/auth/password-hasher';
-import { verifyPolicyBundle } from '../../../backend-sync/policies/policy-bundle';
+import { checkSignedPolicy } from '../../../electron/core/sync/policy-verifier';
 import { expectGenericError, PASSWORD } from '../auth/support/auth-helpers';
 import {
   assign,
@@ -157,7 +157,7 @@ describeEachDialect('sync pull', (dialect) => {
     const versions = page.accounts.map((a) => a.version);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
     expect(page.cursor).toBeGreaterThanOrEqual(Math.max(...versions));
-    expect(verifyPolicyBundle(page.policy, pc.serverPublicKey).ok).toBe(true);
+    expect(checkSignedPolicy(page.policy, pc.serverPublicKey).ok).toBe(true);
     // Revocations come before accounts in the answer itself.
     expect(page.raw.indexOf('"revocations"')).toBeLessThan(page.raw.indexOf('"accounts"'));
     cursor = page.cursor;
