@@ -36,10 +36,7 @@ import { policyRoutes } from './routes/policies.routes';
 import { storeRoutes } from './routes/stores.routes';
 import { UNSUBSCRIBE_KEY_LABEL, UnsubscribeLinks } from './people/unsubscribe';
 import { unsubscribeRoutes } from './routes/unsubscribe.routes';
-
-export interface ServerClock {
-  nowMs(): number;
-}
+import { systemClock, type ServerClock } from './clock';
 
 export interface AppDeps {
   config: Config;
@@ -77,8 +74,6 @@ export const REDACTED_PATHS = [
   'req.body.totpCode',
   'req.body.token',
 ];
-
-export const systemClock: ServerClock = { nowMs: () => Date.now() };
 
 /**
  * Builds the server (the composition root of backend-sync): config validated before this is

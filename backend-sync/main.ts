@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace';
-import { buildApp, systemClock } from './app';
+import { buildApp } from './app';
+import { systemClock } from './clock';
 import { PasswordHasher } from './auth/password-hasher';
 import { defaultPolicyFor } from './auth/policy-source';
 import { resetAdminTwoFactorCommand } from './auth/reset-admin-2fa.command';

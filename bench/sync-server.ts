@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { generateSync } from 'otplib';
-import { buildApp, REDACTED_PATHS, systemClock } from '../backend-sync/app';
+import { buildApp, REDACTED_PATHS } from '../backend-sync/app';
+import { systemClock } from '../backend-sync/clock';
 import { PasswordHasher } from '../backend-sync/auth/password-hasher';
 import { defaultPolicyFor } from '../backend-sync/auth/policy-source';
 import { SetupService } from '../backend-sync/auth/setup.service';

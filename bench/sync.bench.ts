@@ -8,7 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import axios from 'axios';
 import pg from 'pg';
-import type { Dialect } from '../backend-sync/db/database';
+import type { Dialect } from '../backend-sync/db/dialect';
 import { GENESIS_HASH, type AuditRecord } from '../common/audit/audit-record';
 import type { AuditEvent } from '../electron/core/audit/audit-log';
 import { openKeyholder } from '../electron/core/keyholder';

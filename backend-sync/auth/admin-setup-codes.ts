@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { usernameSchema } from '../../common/identity/username';
 import { nameText } from '../../common/text/canonical-text';
 import { DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH } from '../../common/text/text-limits';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { DB } from '../db/schema';
 import { nextChangeSeq } from '../services/change-seq';
 import type { ServerAudit } from '../services/server-audit';

@@ -1,4 +1,4 @@
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { SigningKeys } from '../keys/signing-keys';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { can, type Permission, type StaffRole } from '../../common/rbac/permissions';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import { forbidden, unauthorized } from '../errors';
 import type { AccessTokens } from './access-tokens';
 import type { TokenService } from './token.service';

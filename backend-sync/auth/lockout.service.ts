@@ -2,7 +2,7 @@ import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { throttleDelayMs } from '../../common/auth/lockout-schedule';
 import type { EffectivePolicy } from '../../common/policy';
 import { statement } from '../db/compiled';
-import type { Dialect } from '../db/database';
+import type { Dialect } from '../db/dialect';
 import type { DB, SignInFailuresTable } from '../db/schema';
 
 const clearCounter = statement('delete from sign_in_failures where subject = ?');

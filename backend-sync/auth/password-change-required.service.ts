@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { DB, UsersTable } from '../db/schema';
 import { HttpError } from '../errors';
 import type { ServerAudit } from '../services/server-audit';

@@ -1,4 +1,4 @@
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { Database } from '../db/database';
 import { ServerAudit } from '../services/server-audit';
 import { PasswordHasher } from './password-hasher';

@@ -1,7 +1,7 @@
 import { passwordColumns, preparePassword } from './own-password';
 import type { Kysely } from 'kysely';
 import { evaluatePassword } from '../../common/policy';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
 import { nextChangeSeq } from '../services/change-seq';

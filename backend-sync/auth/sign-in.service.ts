@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { evaluatePassword, passwordExpiresAt, type PasswordViolation } from '../../common/policy';
 import { statement } from '../db/compiled';
-import type { Dialect } from '../db/database';
+import type { Dialect } from '../db/dialect';
 import type { SignInFailuresTable, UsersTable } from '../db/schema';
 import type { StatementRunner } from '../db/statement-runner';
 import { HttpError } from '../errors';

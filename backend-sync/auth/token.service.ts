@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { Config } from '../config';
 import { statement } from '../db/compiled';
-import type { Dialect } from '../db/database';
+import type { Dialect } from '../db/dialect';
 import type { StatementRunner } from '../db/statement-runner';
 import type { DB, UsersTable } from '../db/schema';
 import { unauthorized } from '../errors';

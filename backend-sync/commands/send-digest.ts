@@ -1,4 +1,5 @@
-import { systemClock, unsubscribeLinks } from '../app';
+import { unsubscribeLinks } from '../app';
+import { systemClock } from '../clock';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { createMailer, type Mailer } from '../email/mailer';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
-import type { Dialect } from './database';
+import type { Dialect } from './dialect';
 
 /**
  * Hand-compiled statements for the sync hot paths (an upload of 500 entries, 500 PCs pulling at

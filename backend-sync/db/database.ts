@@ -20,7 +20,9 @@ import {
 } from './statement-runner';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
 
-export type Dialect = 'sqlite' | 'postgres';
+// Re-exported for the frozen migrations, which import it from here.
+export type { Dialect } from './dialect';
+import type { Dialect } from './dialect';
 
 export interface Database {
   readonly db: Kysely<DB>;

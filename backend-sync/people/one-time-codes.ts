@@ -1,6 +1,6 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import { normalizeEmail, sha256Hex } from '../auth/secret-tokens';
 import type { DB, OneTimeTokensTable } from '../db/schema';
 import { HttpError } from '../errors';

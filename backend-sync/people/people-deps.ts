@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { StaffRole } from '../../common/rbac/permissions';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { Principal } from '../auth/auth.plugin';
 import type { LockoutService } from '../auth/lockout.service';
 import type { PasswordHasher } from '../auth/password-hasher';
 import type { PolicyFor } from '../auth/policy-source';
 import type { TotpSecretBox } from '../auth/totp-secret-box';
 import type { ClientMeta, TokenService } from '../auth/token.service';
-import type { Dialect } from '../db/database';
+import type { Dialect } from '../db/dialect';
 import type { DB } from '../db/schema';
 import { conflict } from '../errors';
 import type { ServerAudit } from '../services/server-audit';

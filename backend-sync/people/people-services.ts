@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { AuthServices } from '../auth/auth-services';
 import type { PolicyFor } from '../auth/policy-source';
 import type { ClientMeta } from '../auth/token.service';

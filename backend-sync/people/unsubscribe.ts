@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { ClientMeta } from '../auth/token.service';
 import type { DB } from '../db/schema';
 import type { ServerAudit } from '../services/server-audit';

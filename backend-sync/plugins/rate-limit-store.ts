@@ -1,5 +1,5 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import { sha256Hex } from '../auth/secret-tokens';
 import { statement } from '../db/compiled';
 import type { Database } from '../db/database';

@@ -11,7 +11,7 @@ import {
   type Role,
 } from '../../common/policy';
 import type { SignedPolicy } from '../../common/sync/protocol';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { PolicyFor } from '../auth/policy-source';
 import type { Principal } from '../auth/auth.plugin';
 import type { DB } from '../db/schema';

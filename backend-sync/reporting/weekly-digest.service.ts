@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { DB } from '../db/schema';
 import type { Mailer } from '../email/mailer';
 import { inQuietHours, readPreferences } from '../people/preferences';

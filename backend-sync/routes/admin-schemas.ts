@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { Database } from '../db/database';
 import type { PolicyService } from '../policies/policy.service';
 import type { ServerAudit } from '../services/server-audit';

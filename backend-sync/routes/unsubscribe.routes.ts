@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { escapeHtml } from '../email/templates';

@@ -1,7 +1,7 @@
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import { statement } from '../db/compiled';
-import type { Dialect } from '../db/database';
+import type { Dialect } from '../db/dialect';
 import type { DB } from '../db/schema';
 
 /** Security events of the server itself (sign-ins, lockouts, token revocations, …). */

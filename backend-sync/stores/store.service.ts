@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/auth.plugin';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { DB } from '../db/schema';
 import { conflict, notFound } from '../errors';
 import type { ServerAudit } from '../services/server-audit';

@@ -11,7 +11,7 @@ import type { Role } from '../../common/policy/policy';
 import { signedByCredential } from '../auth/credential-key';
 import type { TotpSecretBox } from '../auth/totp-secret-box';
 import { argon2idParamsOf, belowArgon2Floor } from '../../common/auth/argon2-floor';
-import type { Dialect } from '../db/database';
+import type { Dialect } from '../db/dialect';
 import type { DB } from '../db/schema';
 import { nextChangeSeq } from '../services/change-seq';
 import { ServerAudit } from '../services/server-audit';

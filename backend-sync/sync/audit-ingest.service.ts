@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AuditRecord } from '../../common/audit/audit-record';
 import { ENTRY_HASH_MISMATCH, ENTRY_OK } from './audit-hash';
 import { batchInserts, statement } from '../db/compiled';
-import type { Dialect } from '../db/database';
+import type { Dialect } from '../db/dialect';
 import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
 import { ServerAudit } from '../services/server-audit';

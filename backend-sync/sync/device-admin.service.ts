@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/auth.plugin';
-import type { ServerClock } from '../app';
+import type { ServerClock } from '../clock';
 import type { DB } from '../db/schema';
 import { notFound } from '../errors';
 import type { ServerAudit } from '../services/server-audit';

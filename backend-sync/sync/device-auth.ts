@@ -1,7 +1,7 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { statement } from '../db/compiled';
-import type { Dialect } from '../db/database';
+import type { Dialect } from '../db/dialect';
 import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
 

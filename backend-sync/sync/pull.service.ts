@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PullQuery, PullResponse, SyncedAccount } from '../../common/sync/protocol';
 import type { HeldAccount, SyncReceipt } from '../../common/sync/signed-records';
 import { statement } from '../db/compiled';
-import type { Dialect } from '../db/database';
+import type { Dialect } from '../db/dialect';
 import type { DB } from '../db/schema';
 import type { PolicyService } from '../policies/policy.service';
 import type { TotpSecretBox } from '../auth/totp-secret-box';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditRecord } from '../../common/audit/audit-record';
 import { batchInserts, statement } from '../db/compiled';
-import type { Dialect } from '../db/database';
+import type { Dialect } from '../db/dialect';
 import type { DB } from '../db/schema';
 import type { ServerAudit } from '../services/server-audit';
 import { TOTP_STEP_SECONDS } from '../auth/totp';

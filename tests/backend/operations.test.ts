@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServerDatabase } from '../../backend-sync/db/database';
 import { KEY_DIR_NAME, KEY_FILE_NAME } from '../../backend-sync/keys/signing-keys';
-import { systemClock } from '../../backend-sync/app';
+import { systemClock } from '../../backend-sync/clock';
 import { ServerAudit } from '../../backend-sync/services/server-audit';
 import { createStore, startAdminApi, type AdminApi } from './stores/support/admin-api';
 import { TEST_DATABASE_URL } from './support/server-harness';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { statement } from '../../../backend-sync/db/compiled';
-import type { Dialect } from '../../../backend-sync/db/database';
+import type { Dialect } from '../../../backend-sync/db/dialect';
 import { describeEachDialect, startTestServer, type TestServer } from '../support/server-harness';
 
 const insertStore = statement(

@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { describe } from 'vitest';
-import { buildApp, type ServerClock } from '../../../backend-sync/app';
+import { buildApp } from '../../../backend-sync/app';
+import { type ServerClock } from '../../../backend-sync/clock';
 import { loadConfig, type Config } from '../../../backend-sync/config';
-import { openServerDatabase, type Database, type Dialect } from '../../../backend-sync/db/database';
+import { openServerDatabase, type Database } from '../../../backend-sync/db/database';
+import type { Dialect } from '../../../backend-sync/db/dialect';
 
 /** PostgreSQL for tests: CI sets this; elsewhere those suites are skipped with a notice. */
 export const TEST_DATABASE_URL = process.env.KEYHOLDER_TEST_DATABASE_URL;

@@ -1,10 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Dialect } from '../../../backend-sync/db/dialect';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { buildApp, systemClock } from '../../../backend-sync/app';
+import { buildApp } from '../../../backend-sync/app';
+import { systemClock } from '../../../backend-sync/clock';
 import { PasswordHasher } from '../../../backend-sync/auth/password-hasher';
 import { defaultPolicyFor } from '../../../backend-sync/auth/policy-source';
 import { SetupService } from '../../../backend-sync/auth/setup.service';
@@ -28,7 +30,7 @@ export interface E2eSyncServer {
   proxy: FaultProxy;
   /** What store PCs are given (the proxy). */
   url: string;
-  dialect: 'sqlite' | 'postgres';
+  dialect: Dialect;
   api<T = unknown>(
     method: string,
     path: string,

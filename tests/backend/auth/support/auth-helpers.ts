@@ -8,7 +8,7 @@ import type { DB } from '../../../../backend-sync/db/schema';
 import { ServerAudit } from '../../../../backend-sync/services/server-audit';
 import { FakeClock } from '../../../support/fake-clock';
 import { startTestServer, type TestServer } from '../../support/server-harness';
-import type { Dialect } from '../../../../backend-sync/db/database';
+import type { Dialect } from '../../../../backend-sync/db/dialect';
 
 export const AUTH = '/api/v1/auth';
 export const PASSWORD = 'correct horse battery staple 42';

@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { expect } from 'vitest';
-import type { Dialect } from '../../../../backend-sync/db/database';
+import type { Dialect } from '../../../../backend-sync/db/dialect';
 import type { DB } from '../../../../backend-sync/db/schema';
 import type { TestServer } from '../../support/server-harness';
 import {

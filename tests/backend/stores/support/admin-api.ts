@@ -7,7 +7,7 @@ import type { StaffRole } from '../../../../common/rbac/permissions';
 import { SYNC_API_PREFIX } from '../../../../common/sync/protocol';
 import { PasswordHasher } from '../../../../backend-sync/auth/password-hasher';
 import { newTotpSecret } from '../../../../backend-sync/auth/totp';
-import type { Dialect } from '../../../../backend-sync/db/database';
+import type { Dialect } from '../../../../backend-sync/db/dialect';
 import type { DB } from '../../../../backend-sync/db/schema';
 import { nextChangeSeq } from '../../../../backend-sync/services/change-seq';
 import {

@@ -8,11 +8,8 @@ import pg from 'pg';
 import { buildApp } from '../../../../backend-sync/app';
 import { PasswordHasher } from '../../../../backend-sync/auth/password-hasher';
 import { loadConfig, type Config } from '../../../../backend-sync/config';
-import {
-  openServerDatabase,
-  type Database,
-  type Dialect,
-} from '../../../../backend-sync/db/database';
+import { openServerDatabase, type Database } from '../../../../backend-sync/db/database';
+import type { Dialect } from '../../../../backend-sync/db/dialect';
 import { nextChangeSeq } from '../../../../backend-sync/services/change-seq';
 import { EnrollmentService } from '../../../../backend-sync/sync/enrollment.service';
 import { PASSWORD, NO_LIMITS } from '../../../backend/auth/support/auth-helpers';

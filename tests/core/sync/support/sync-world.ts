@@ -6,7 +6,7 @@ import {
   GENESIS_HASH,
   type AuditRecord,
 } from '../../../../common/audit/audit-record';
-import type { Dialect } from '../../../../backend-sync/db/database';
+import type { Dialect } from '../../../../backend-sync/db/dialect';
 import type { DB } from '../../../../backend-sync/db/schema';
 import { CoreHarness } from '../../../support/core-harness';
 import { FaultProxy } from '../../../support/fault-proxy';
