@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../../common/ipc/error-codes';
+
 /**
  * Errors that cross the core boundary. Every error a user can reach carries a stable `code`
  * (for the UI and tests) and a message written for a store manager: no stack, no SQL, no paths.
@@ -5,7 +7,8 @@
  */
 export class KeyholderError extends Error {
   constructor(
-    readonly code: string,
+    /** Listed in common/ipc/error-codes.ts, where the renderer finds its words. */
+    readonly code: ErrorCode,
     message: string,
     readonly details: Readonly<Record<string, unknown>> = {},
   ) {

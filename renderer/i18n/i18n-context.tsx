@@ -4,10 +4,10 @@ import { localeFormats, type LocaleFormats } from './locale-format';
 import { formatMessage, type Params } from './message-format';
 import { en, type MessageKey, type Messages } from './messages.en';
 
-export const LANGUAGES = ['en', 'es', 'fr'] as const;
-export type Language = (typeof LANGUAGES)[number];
-export type { Params };
-export type Translate = (key: MessageKey, params?: Params) => string;
+import { LANGUAGES, type Language, type Translate } from './language';
+
+export { LANGUAGES };
+export type { Language, Params, Translate };
 
 const STORAGE_KEY = 'keyholder.language';
 

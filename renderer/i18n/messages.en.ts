@@ -543,6 +543,38 @@ export const en = {
   'staff.confirm_your_password': 'Your password',
   'staff.confirm_reset_signed':
     'Type your own password to confirm: it signs this change, so the server and the store’s other PCs know you made it.',
+  'error.offline_limit':
+    'This computer must reach the sync server before anyone signs in. Connect it to the network, then sign in.',
+  'error.store_corrupt':
+    'The local store is damaged. Restore the latest backup, or ask your administrator for help.',
+  'error.store_schema_unknown':
+    'This store was written by a newer or different version of Keyholder. Update Keyholder on this computer, then try again.',
+  'error.store_profile_invalid':
+    'This computer’s Keyholder profile file is damaged. Ask your administrator for help.',
+  'error.store_key_missing':
+    'The key for this computer’s store is missing from the keychain (or the keychain is locked), so the store cannot be opened. Restore the keychain, or ask your administrator to reset this device.',
+  'error.store_key_invalid':
+    'The store key in the keychain is not valid. Ask your administrator to reset this device.',
+  'error.store_key_mismatch':
+    'The local store cannot be unlocked with the key in this computer’s keychain. Restore a backup made on this computer, or ask your administrator to reset this device.',
+  'error.keychain_key_missing':
+    'A key this computer needs is missing from the keychain. Ask your administrator to reset this device.',
+  'error.keychain_unavailable':
+    'The system keychain is unavailable, so Keyholder cannot open its store. Sign in to the desktop again or restart the computer; if it keeps happening, ask IT to check the keychain.',
+  'error.backup_exists': 'A file with that name already exists. Choose another name.',
+  'error.backup_unreadable':
+    'That backup cannot be read on this computer. Choose a backup made on this computer.',
+  'error.sync_failed': 'Syncing failed unexpectedly. It is tried again later.',
+  'error.bad_server_key':
+    'The sync server did not identify itself correctly. Check the address; this PC was not connected.',
+  'error.audit_chain_broken':
+    "The sync server found that this PC's audit log does not verify, so it was not uploaded. This PC keeps signing people in and recording it here. Tell your administrator.",
+  'error.sequence_gap':
+    'The sync server and this PC disagree on which audit entries were uploaded. It is tried again later.',
+  'error.sync_refused':
+    'The sync server refused the request. If it keeps happening, tell your administrator.',
+  'error.audit_unavailable':
+    'This action could not be recorded in the audit log, so it was not carried out.',
   'error.internal': 'Something went wrong. Try again; if it keeps happening, contact support.',
   'error.network': 'Keyholder is not responding. Check that it is still running, then try again.',
   'error.unauthorized':
@@ -725,6 +757,8 @@ export const en = {
   'admin.error.server_person_disabled': "This person's account is disabled. Enable it first.",
   'admin.error.server_person_pending':
     'This person has not confirmed their email address yet, so there is nothing to reset.',
+  'admin.error.server_person_confirmed':
+    'This person has already confirmed their email address: there is no invitation to send.',
   'admin.error.server_stores_required': 'Choose at least one store for this person.',
   'admin.error.server_unknown_store': 'One of the chosen stores no longer exists.',
   'admin.error.server_invalid_range': 'Choose a time range of at most a year, from before to.',

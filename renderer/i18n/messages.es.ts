@@ -563,6 +563,39 @@ export const es: Messages = {
   'staff.confirm_your_password': 'Tu contraseña',
   'staff.confirm_reset_signed':
     'Escribe tu propia contraseña para confirmar: firma este cambio, así el servidor y los demás PC de la tienda saben que lo hiciste tú.',
+  'error.offline_limit':
+    'Este equipo debe contactar con el servidor de sincronización antes de que nadie inicie sesión. Conéctelo a la red y luego inicie sesión.',
+  'error.store_corrupt':
+    'El almacén local está dañado. Restaure la última copia de seguridad o pida ayuda a su administrador.',
+  'error.store_schema_unknown':
+    'Este almacén lo escribió una versión más nueva o distinta de Keyholder. Actualice Keyholder en este equipo y vuelva a intentarlo.',
+  'error.store_profile_invalid':
+    'El archivo de perfil de Keyholder de este equipo está dañado. Pida ayuda a su administrador.',
+  'error.store_key_missing':
+    'Falta la clave del almacén de este equipo en el llavero (o el llavero está bloqueado), así que no se puede abrir. Restaure el llavero o pida a su administrador que restablezca este dispositivo.',
+  'error.store_key_invalid':
+    'La clave del almacén en el llavero no es válida. Pida a su administrador que restablezca este dispositivo.',
+  'error.store_key_mismatch':
+    'El almacén local no se puede desbloquear con la clave del llavero de este equipo. Restaure una copia de seguridad hecha en este equipo o pida a su administrador que restablezca este dispositivo.',
+  'error.keychain_key_missing':
+    'Falta en el llavero una clave que este equipo necesita. Pida a su administrador que restablezca este dispositivo.',
+  'error.keychain_unavailable':
+    'El llavero del sistema no está disponible, así que Keyholder no puede abrir su almacén. Vuelva a iniciar sesión en el escritorio o reinicie el equipo; si sigue ocurriendo, pida al servicio informático que revise el llavero.',
+  'error.backup_exists': 'Ya existe un archivo con ese nombre. Elija otro nombre.',
+  'error.backup_unreadable':
+    'Esa copia de seguridad no se puede leer en este equipo. Elija una copia hecha en este equipo.',
+  'error.sync_failed':
+    'La sincronización falló de forma inesperada. Se volverá a intentar más tarde.',
+  'error.bad_server_key':
+    'El servidor de sincronización no se identificó correctamente. Compruebe la dirección; este equipo no se ha conectado.',
+  'error.audit_chain_broken':
+    'El servidor de sincronización comprobó que el registro de auditoría de este equipo no es íntegro, así que no se ha subido. Este equipo sigue permitiendo iniciar sesión y registrándolo aquí. Avise a su administrador.',
+  'error.sequence_gap':
+    'El servidor de sincronización y este equipo no coinciden en qué entradas de auditoría se subieron. Se volverá a intentar más tarde.',
+  'error.sync_refused':
+    'El servidor de sincronización rechazó la solicitud. Si sigue ocurriendo, avise a su administrador.',
+  'error.audit_unavailable':
+    'Esta acción no se pudo anotar en el registro de auditoría, así que no se ha realizado.',
   'error.internal':
     'Algo ha fallado. Vuelva a intentarlo; si sigue ocurriendo, contacte con el soporte.',
   'error.network': 'Keyholder no responde. Compruebe que sigue en marcha y vuelva a intentarlo.',
@@ -754,6 +787,8 @@ export const es: Messages = {
     'La cuenta de esta persona está desactivada. Actívela primero.',
   'admin.error.server_person_pending':
     'Esta persona aún no ha confirmado su correo electrónico, así que no hay nada que restablecer.',
+  'admin.error.server_person_confirmed':
+    'Esta persona ya confirmó su correo electrónico: no hay invitación que enviar.',
   'admin.error.server_stores_required': 'Elija al menos una tienda para esta persona.',
   'admin.error.server_unknown_store': 'Una de las tiendas elegidas ya no existe.',
   'admin.error.server_invalid_range':

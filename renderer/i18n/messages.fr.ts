@@ -566,6 +566,39 @@ export const fr: Messages = {
   'staff.confirm_your_password': 'Votre mot de passe',
   'staff.confirm_reset_signed':
     'Saisissez votre propre mot de passe pour confirmer : il signe ce changement, pour que le serveur et les autres PC du magasin sachent que c’est vous.',
+  'error.offline_limit':
+    'Cet ordinateur doit joindre le serveur de synchronisation avant toute connexion. Connectez-le au réseau, puis connectez-vous.',
+  'error.store_corrupt':
+    'Le magasin local est endommagé. Restaurez la dernière sauvegarde ou demandez de l’aide à votre administrateur.',
+  'error.store_schema_unknown':
+    'Ce magasin a été écrit par une version plus récente ou différente de Keyholder. Mettez Keyholder à jour sur cet ordinateur, puis réessayez.',
+  'error.store_profile_invalid':
+    'Le fichier de profil Keyholder de cet ordinateur est endommagé. Demandez de l’aide à votre administrateur.',
+  'error.store_key_missing':
+    'La clé du magasin de cet ordinateur manque dans le trousseau (ou le trousseau est verrouillé) : il ne peut pas être ouvert. Restaurez le trousseau ou demandez à votre administrateur de réinitialiser cet appareil.',
+  'error.store_key_invalid':
+    'La clé du magasin dans le trousseau n’est pas valide. Demandez à votre administrateur de réinitialiser cet appareil.',
+  'error.store_key_mismatch':
+    'Le magasin local ne peut pas être déverrouillé avec la clé du trousseau de cet ordinateur. Restaurez une sauvegarde faite sur cet ordinateur ou demandez à votre administrateur de réinitialiser cet appareil.',
+  'error.keychain_key_missing':
+    'Une clé dont cet ordinateur a besoin manque dans le trousseau. Demandez à votre administrateur de réinitialiser cet appareil.',
+  'error.keychain_unavailable':
+    'Le trousseau du système est indisponible : Keyholder ne peut pas ouvrir son magasin. Reconnectez-vous au bureau ou redémarrez l’ordinateur ; si cela continue, demandez au service informatique de vérifier le trousseau.',
+  'error.backup_exists': 'Un fichier de ce nom existe déjà. Choisissez un autre nom.',
+  'error.backup_unreadable':
+    'Cette sauvegarde ne peut pas être lue sur cet ordinateur. Choisissez une sauvegarde faite sur cet ordinateur.',
+  'error.sync_failed':
+    'La synchronisation a échoué de façon inattendue. Elle sera retentée plus tard.',
+  'error.bad_server_key':
+    'Le serveur de synchronisation ne s’est pas identifié correctement. Vérifiez l’adresse ; cet ordinateur n’a pas été connecté.',
+  'error.audit_chain_broken':
+    'Le serveur de synchronisation a constaté que le journal d’audit de cet ordinateur n’est pas intègre : il n’a pas été envoyé. Cet ordinateur continue d’accepter les connexions et de les enregistrer ici. Prévenez votre administrateur.',
+  'error.sequence_gap':
+    'Le serveur de synchronisation et cet ordinateur ne s’accordent pas sur les entrées d’audit envoyées. Ce sera retenté plus tard.',
+  'error.sync_refused':
+    'Le serveur de synchronisation a refusé la demande. Si cela continue, prévenez votre administrateur.',
+  'error.audit_unavailable':
+    'Cette action n’a pas pu être inscrite au journal d’audit : elle n’a donc pas été effectuée.',
   'error.internal':
     "Une erreur s'est produite. Réessayez ; si cela se reproduit, contactez l'assistance.",
   'error.network': 'Keyholder ne répond pas. Vérifiez qu’il est toujours lancé, puis réessayez.',
@@ -760,6 +793,8 @@ export const fr: Messages = {
     'Le compte de cette personne est désactivé. Activez-le d’abord.',
   'admin.error.server_person_pending':
     'Cette personne n’a pas encore confirmé son adresse e-mail : il n’y a rien à réinitialiser.',
+  'admin.error.server_person_confirmed':
+    'Cette personne a déjà confirmé son adresse e-mail : il n’y a pas d’invitation à envoyer.',
   'admin.error.server_stores_required': 'Choisissez au moins un magasin pour cette personne.',
   'admin.error.server_unknown_store': 'Un des magasins choisis n’existe plus.',
   'admin.error.server_invalid_range':

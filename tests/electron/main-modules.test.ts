@@ -19,7 +19,7 @@ describe('startupFailure', () => {
   });
 
   it('shows the store message', () => {
-    const box = startupFailure(new StoreError('store_damaged', 'The local store is damaged.'));
+    const box = startupFailure(new StoreError('store_corrupt', 'The local store is damaged.'));
     expect(box).toEqual({
       title: 'Keyholder cannot open its local store',
       message: 'The local store is damaged.',
@@ -31,7 +31,7 @@ describe('startupFailure', () => {
     expect(box.message).not.toMatch(/SQLITE|\/home/);
     expect(box.message).toMatch(/unexpected problem/);
     expect(startupFailure('boom').message).toMatch(/unexpected problem/);
-    expect(startupFailure(new KeyholderError('x', 'Readable.')).message).toBe('Readable.');
+    expect(startupFailure(new KeyholderError('internal', 'Readable.')).message).toBe('Readable.');
   });
 });
 

@@ -1,3 +1,4 @@
+import type { ServerAdminErrorCode } from '../../../common/ipc/error-codes';
 import { KeyholderError } from '../errors';
 
 /**
@@ -6,7 +7,7 @@ import { KeyholderError } from '../errors';
  * status class. The server's message, request id and details never reach the renderer: they
  * could describe the server's internals, and we do not translate them.
  */
-const SERVER_CODES: Readonly<Record<string, readonly [string, string]>> = {
+const SERVER_CODES: Readonly<Record<string, readonly [ServerAdminErrorCode, string]>> = {
   invalid_credentials: [
     'server_invalid_credentials',
     'The email, password or code is not right for the sync server.',
@@ -48,7 +49,7 @@ const SERVER_CODES: Readonly<Record<string, readonly [string, string]>> = {
  * Codes that mean something else when the server answers 409 about the person being changed
  * (at sign-in, `account_disabled` is the admin's own account; here it is the person's).
  */
-const CONFLICT_CODES: Readonly<Record<string, readonly [string, string]>> = {
+const CONFLICT_CODES: Readonly<Record<string, readonly [ServerAdminErrorCode, string]>> = {
   account_disabled: [
     'server_person_disabled',
     "This person's account is disabled. Enable it first.",
@@ -63,7 +64,7 @@ const CONFLICT_CODES: Readonly<Record<string, readonly [string, string]>> = {
   ],
 };
 
-const BY_STATUS: Readonly<Record<number, readonly [string, string]>> = {
+const BY_STATUS: Readonly<Record<number, readonly [ServerAdminErrorCode, string]>> = {
   400: [
     'server_invalid_request',
     'The sync server refused what was entered. Check it and try again.',
@@ -89,7 +90,7 @@ const BY_STATUS: Readonly<Record<number, readonly [string, string]>> = {
 export class ServerAdminError extends KeyholderError {}
 
 export function signInRequired(): ServerAdminError {
-  const [code, message] = BY_STATUS[401] as readonly [string, string];
+  const [code, message] = BY_STATUS[401] as readonly [ServerAdminErrorCode, string];
   return new ServerAdminError(code, message);
 }
 

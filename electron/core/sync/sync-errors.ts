@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../../common/ipc/error-codes';
 import { KeyholderError } from '../errors';
 
 /**
@@ -7,7 +8,7 @@ import { KeyholderError } from '../errors';
  */
 export class SyncError extends KeyholderError {
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     readonly retryable: boolean,
     readonly retryAfterMs: number | null = null,

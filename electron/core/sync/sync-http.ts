@@ -12,6 +12,7 @@ import {
 } from '../../../common/sync/protocol';
 import type { AuditRecord } from '../../../common/audit/audit-record';
 import { backoffDelay, parseRetryAfter, REQUEST_BACKOFF } from './backoff';
+import { isAppErrorCode } from '../../../common/ipc/error-codes';
 import { SyncError, tlsError, unreachable } from './sync-errors';
 
 export interface RetryOptions {
@@ -134,7 +135,7 @@ export class SyncHttp {
     }
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.retry.nowMs());
     const body = (response.data ?? {}) as { error?: { code?: unknown; message?: unknown } };
-    const code = typeof body.error?.code === 'string' ? body.error.code : `http_${status}`;
+    const serverCode = typeof body.error?.code === 'string' ? body.error.code : `http_${status}`;
     if (status === 429)
       throw new SyncError(
         'rate_limited',
@@ -142,7 +143,7 @@ export class SyncHttp {
         true,
         retryAfterMs,
       );
-    if (status >= 500 || (status === 409 && code === 'request_in_progress'))
+    if (status >= 500 || (status === 409 && serverCode === 'request_in_progress'))
       throw new SyncError(
         'server_unavailable',
         `The sync server is not available right now (HTTP ${status}). This PC keeps working offline and tries again automatically.`,
@@ -155,7 +156,7 @@ export class SyncHttp {
         'This PC is no longer connected to the sync server: an administrator revoked it. Connect it again with a new enrollment code.',
         false,
       );
-    if (status === 409 && code === 'sequence_conflict')
+    if (status === 409 && serverCode === 'sequence_conflict')
       throw new SyncError(
         'audit_log_diverged',
         "This PC's audit log no longer matches the sync server's copy, usually because the PC was restored from an older backup. It keeps signing people in and recording it here. Ask an administrator: this PC must be disconnected on the sync server and set up again as a new PC.",
@@ -163,7 +164,7 @@ export class SyncHttp {
         null,
         { status, ...extraDetails(response.data) },
       );
-    if (status === 422 && code === 'invalid_entry') {
+    if (status === 422 && serverCode === 'invalid_entry') {
       // Entries written before the canonical-text rule (common/text/canonical-text.ts): this
       // version records none, but an older one may have. The log is append-only, so the PC
       // cannot upload past it.
@@ -182,7 +183,19 @@ export class SyncHttp {
       typeof body.error?.message === 'string' && body.error.message.length <= 300
         ? body.error.message
         : `The sync server refused the request (HTTP ${status}).`;
-    throw new SyncError(code, message, false, null, { status, ...extraDetails(response.data) });
+    // A code of our catalogue keeps its name (enrollment_refused, audit_chain_broken, …); any
+    // other is `sync_refused`, with the server's code kept for support and the logic below.
+    throw new SyncError(
+      isAppErrorCode(serverCode) ? serverCode : 'sync_refused',
+      message,
+      false,
+      null,
+      {
+        status,
+        serverCode,
+        ...extraDetails(response.data),
+      },
+    );
   }
 
   private fromTransport(error: unknown): SyncError {

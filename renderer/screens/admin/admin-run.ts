@@ -1,12 +1,18 @@
+import type { ServerAdminErrorCode } from '../../../common/ipc/error-codes';
 import type { ApiError, ApiResult } from '../../api/types';
 import { isSessionError } from '../../api/types';
-import type { Translate } from '../../i18n/i18n-context';
+import type { Translate } from '../../i18n/language';
 import { en, type MessageKey } from '../../i18n/messages.en';
 
 /** Codes after which the admin must sign in to the server again (the prompt comes back). */
 const SIGNED_OUT = new Set(['server_sign_in_required', 'server_not_connected']);
 
-/** The admin area's errors in the person's language (core's English words otherwise). */
+// Every admin-area code of common/ipc/error-codes.ts has its words: compile-time, as error-text.ts.
+type Unworded = Exclude<`admin.error.${ServerAdminErrorCode}`, MessageKey>;
+const everyCodeWorded: [Unworded] extends [never] ? true : Unworded = true;
+void everyCodeWorded;
+
+/** The admin area's errors in the person's language (the app's own words for the rest). */
 export function adminError(t: Translate, error: ApiError): ApiError {
   const key = `admin.error.${error.code}`;
   return key in en ? { ...error, message: t(key as MessageKey) } : error;
