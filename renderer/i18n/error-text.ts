@@ -49,6 +49,7 @@ const KNOWN_CODES = new Set([
   'enrollment_refused',
   'device_exists',
   'managed_by_server',
+  'server_admin_only',
   'policy_refused',
   'credential_missing',
   'bad_response',
