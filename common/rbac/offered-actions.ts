@@ -126,6 +126,8 @@ export function isRelevant(action: StaffActionKind, state: StaffTargetState): bo
     case 'reset_2fa':
       return state.totpEnabled;
     case 'create':
+      // Not an action on an existing account: ask decideStaffAction with a null target.
+      return false;
     case 'reset_password':
     case 'change_role':
       return true;
