@@ -7,11 +7,11 @@ import {
   type PcMode,
   type StaffActionKind,
 } from '../../../common/rbac/offered-actions';
-import type { SignInStep } from '../../../electron/core/auth/sign-in.service';
 import type { Keyholder } from '../../../electron/core/keyholder';
 import { PASSWORD } from '../../backend/auth/support/auth-helpers';
 import { createPerson, createStore } from '../../backend/stores/support/admin-api';
 import { ADMIN_PASSWORD, CoreHarness } from '../../support/core-harness';
+import { signInFully } from '../../support/sign-in-fully';
 import { startSyncWorld, TestPc, type SyncWorld } from '../sync/support/sync-world';
 
 /**
@@ -38,26 +38,6 @@ interface Actor {
   sessionId: string;
   accountId: string;
   password: string;
-}
-
-/** Signs a person in through every step the policy asks for; returns the session. */
-async function signInFully(h: CoreHarness, username: string, password: string, next: string) {
-  let step: SignInStep = await h.kh.signIn.signIn(username, password);
-  let current = password;
-  for (;;) {
-    if (step.status === 'signed_in') break;
-    if (step.status === 'needs_password_change') {
-      current = next;
-      step = await h.kh.signIn.submitNewPassword(step.challengeId, next);
-    } else if (step.status === 'needs_totp_enrollment') {
-      const enrollment = await h.kh.signIn.beginEnrollment(step.challengeId);
-      step = await h.kh.signIn.confirmEnrollment(step.challengeId, h.code(enrollment.manualKey));
-    } else throw new Error(`unexpected step ${step.status}`);
-    h.clock.advance(30_000);
-  }
-  if (step.session.role !== 'viewer' && h.kh.authority.active())
-    await h.kh.authority.unlock(step.session, current);
-  return { session: step.session, password: current };
 }
 
 async function attempt(
