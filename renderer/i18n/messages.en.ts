@@ -263,7 +263,7 @@ export const en = {
   'staff.done_reset_unlocked':
     'A temporary password was issued for {name}, and their account is unlocked.',
   'staff.confirm_reset_unlocks':
-    'The account is locked after too many failed attempts: resetting the password unlocks it.',
+    'This account is locked because of too many failed attempts: resetting the password also unlocks it.',
   'staff.temp_unlocked':
     'The account of {name} was locked after too many failed attempts. This reset unlocked it, so the temporary password works now.',
   'audit.title': 'Audit log',

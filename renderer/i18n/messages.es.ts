@@ -268,7 +268,7 @@ export const es: Messages = {
   'staff.done_reset_unlocked':
     'Se emitió una contraseña temporal para {name} y su cuenta está desbloqueada.',
   'staff.confirm_reset_unlocks':
-    'La cuenta está bloqueada tras demasiados intentos fallidos: restablecer la contraseña la desbloquea.',
+    'Esta cuenta está bloqueada por demasiados intentos fallidos: restablecer la contraseña también la desbloquea.',
   'staff.temp_unlocked':
     'La cuenta de {name} estaba bloqueada tras demasiados intentos fallidos. Este restablecimiento la desbloqueó, así que la contraseña temporal ya funciona.',
   'audit.title': 'Registro de auditoría',

@@ -268,7 +268,7 @@ export const fr: Messages = {
   'staff.done_reset_unlocked':
     'Un mot de passe temporaire a été émis pour {name}, et son compte est déverrouillé.',
   'staff.confirm_reset_unlocks':
-    'Le compte est verrouillé après trop de tentatives échouées : réinitialiser le mot de passe le déverrouille.',
+    'Ce compte est verrouillé à cause de trop nombreuses tentatives échouées : réinitialiser le mot de passe le déverrouille aussi.',
   'staff.temp_unlocked':
     'Le compte de {name} était verrouillé après trop de tentatives échouées. Cette réinitialisation l’a déverrouillé : le mot de passe temporaire fonctionne dès maintenant.',
   'audit.title': "Journal d'audit",
