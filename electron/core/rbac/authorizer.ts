@@ -51,8 +51,8 @@ export class Authorizer {
     if (decision.allowed) return;
     const permission = STAFF_ACTION_PERMISSION[action];
     switch (decision.reason) {
+      // Named in the entry as `require` names it (a create's target is the name asked for).
       case 'no_permission':
-        return this.denied(session, permission);
       case 'outranked':
         return this.denied(session, permission, target ?? undefined);
       case 'own_account':
