@@ -195,6 +195,7 @@ export function StaffScreen({ state, session, onSessionError }: ScreenProps) {
       {dialog?.kind === 'create' ? (
         <StaffCreateDialog
           actorRole={session.role}
+          mode={mode}
           onClose={() => setDialog(null)}
           onSessionError={failed}
           onCreated={(account, password) => {
