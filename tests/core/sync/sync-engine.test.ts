@@ -411,6 +411,7 @@ describeEachDialect('sync engine against a real server', (dialect) => {
         role: 'viewer',
       }),
     );
-    expect(code).toBe('managed_by_server');
+    // A manager is told an administrator does it on the server (an admin: the Admin area).
+    expect(code).toBe('server_admin_only');
   });
 });
