@@ -411,7 +411,6 @@ describeEachDialect('sync engine against a real server', (dialect) => {
         role: 'viewer',
       }),
     );
-    // A manager is told an administrator does it on the server (an admin: the Admin area).
-    expect(code).toBe('server_admin_only');
+    expect(code).toBe('server_admin_only'); // a manager: an administrator does it on the server
   });
 });
