@@ -115,6 +115,16 @@ test('a manager on a connected PC is not offered what the server does, and reads
       'les personnes sont ajoutées par un administrateur sur le serveur',
     );
     await expectAccessible(page, 'staff, connected, French');
+    // The words in the dark theme too.
+    await nav(page, 'Paramètres');
+    await page.getByRole('radio', { name: 'Sombre' }).check();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await nav(page, 'Personnel');
+    await page.getByRole('button', { name: 'Gérer Vic Viewer' }).click();
+    await expect(page.getByTestId('staff-elsewhere')).toContainText(
+      'un administrateur désactive les personnes',
+    );
+    await expectAccessible(page, 'manage dialog, connected, French, dark');
   } finally {
     await server.close();
   }
