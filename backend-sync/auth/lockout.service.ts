@@ -45,6 +45,24 @@ export function lockStateOf(row: SignInFailuresTable | undefined, now: number): 
   return now < retryAt ? { state: 'throttled', retryAt } : { state: 'open' };
 }
 
+/**
+ * Lifts an account's lockout (counter and lock) inside the caller's transaction, for a
+ * password reset someone was allowed to make (common/auth/lockout-schedule.ts, UNLOCK_REASONS;
+ * the store PC does the same in electron/core/accounts/staff.service.ts). Returns whether the
+ * account was locked at `now`, for the caller's audit entry.
+ */
+export async function liftLockoutIn(tx: Kysely<DB>, userId: string, now: number): Promise<boolean> {
+  const subject = lockoutSubject({ id: userId }, '');
+  const row = await tx
+    .selectFrom('sign_in_failures')
+    .selectAll()
+    .where('subject', '=', subject)
+    .executeTakeFirst();
+  if (!row) return false;
+  await tx.deleteFrom('sign_in_failures').where('subject', '=', subject).execute();
+  return lockStateOf(row, now).state === 'locked';
+}
+
 export class LockoutService {
   constructor(private readonly db: Kysely<DB>) {}
 

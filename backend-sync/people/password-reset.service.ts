@@ -1,6 +1,7 @@
 import { twoFactorSetupRequired } from '../auth/auth-errors';
 import { normalizeEmail } from '../auth/secret-tokens';
 import type { ClientMeta } from '../auth/token.service';
+import { liftLockoutIn } from '../auth/lockout.service';
 import { assertNewPassword, preparePassword, setOwnPassword } from '../auth/own-password';
 import { claimTotpStep, matchTotpStep } from '../auth/totp';
 import { issueAudited } from './mailed-secrets';
@@ -166,6 +167,19 @@ export class PasswordResetService {
       }
       const revoked = await setOwnPassword(trx, this.d.tokens, person.id, next, now);
       if (revoked === null) throw invalidOneTimeCode();
+      // The mailbox (and the 2FA code) proved the person: the reset lifts a lockout with it
+      // (common/auth/lockout-schedule.ts, UNLOCK_REASONS), as a manager's reset does on a PC.
+      if (await liftLockoutIn(trx, person.id, now))
+        await this.d.audit.write(
+          {
+            action: 'user.unlock',
+            outcome: 'success',
+            actorId: person.id,
+            targetId: person.id,
+            details: { wasLocked: true, reason: 'password_reset', via: via(credential) },
+          },
+          trx,
+        );
       await this.d.audit.write(
         {
           action: 'password.reset',

@@ -14,6 +14,7 @@ import { argon2idParamsOf, belowArgon2Floor } from '../../common/auth/argon2-flo
 import type { Dialect } from '../db/dialect';
 import type { DB } from '../db/schema';
 import { nextChangeSeq } from '../services/change-seq';
+import { liftLockoutIn } from '../auth/lockout.service';
 import { ServerAudit } from '../services/server-audit';
 import type { DevicePrincipal } from './device-auth';
 import { IdempotencyKeys, requestHash } from './idempotency';
@@ -212,6 +213,10 @@ export class AccountChangesService {
         })
         .where('id', '=', change.accountId)
         .execute();
+      // A temporary password signed by a manager or admin who may give it lifts the server's
+      // lockout too, as it does on the PC that made it; an unsigned (legacy) one does not.
+      if (change.kind === 'password_reset' && change.authorization)
+        await this.liftLockout(tx, device, change.accountId, change.authorization.by, now);
     }
     const outcome =
       reason === 'applied' ? 'applied' : reason === 'older_than_server' ? 'superseded' : 'refused';
@@ -249,6 +254,27 @@ export class AccountChangesService {
       tx,
     );
     return { accountId: change.accountId, outcome, version };
+  }
+
+  private async liftLockout(
+    tx: Kysely<DB>,
+    device: DevicePrincipal,
+    accountId: string,
+    by: string,
+    now: number,
+  ): Promise<void> {
+    if (!(await liftLockoutIn(tx, accountId, now))) return;
+    await this.audit.write(
+      {
+        action: 'user.unlock',
+        outcome: 'success',
+        actorId: by,
+        targetId: accountId,
+        storeId: device.storeId,
+        details: { wasLocked: true, reason: 'password_reset', deviceId: device.deviceId },
+      },
+      tx,
+    );
   }
 
   /**

@@ -1,4 +1,5 @@
 import { PROFILE_IDS, ROLES, type ProfileId, type Role } from '../policy/policy';
+import { UNLOCK_REASONS } from '../auth/lockout-schedule';
 import { PERMISSIONS } from '../rbac/permissions';
 import { AUDIT_ACTIONS, type AuditAction } from './audit-record';
 
@@ -93,6 +94,7 @@ export const AUDIT_CODE_SETS = {
     'head_mismatch',
   ],
   store_sign: ['adopted'],
+  unlock_reason: UNLOCK_REASONS,
 } as const satisfies Record<string, readonly string[]>;
 export type AuditCodeSet = keyof typeof AUDIT_CODE_SETS;
 export type AuditCode<S extends AuditCodeSet> = (typeof AUDIT_CODE_SETS)[S][number];
@@ -162,7 +164,11 @@ export const AUDIT_DETAILS = {
     until: { kind: 'time', words: 'locked_until', never: 'locked_until_unlocked' },
   },
   'account.create': { role: { kind: 'role' }, recordVersion },
-  'account.unlock': { wasLocked: { kind: 'flag', words: 'was_locked' } },
+  'account.unlock': {
+    wasLocked: { kind: 'flag', words: 'was_locked' },
+    // Absent: a manager's unlock; password_reset: lifted by a temporary password's reset.
+    reason: { kind: 'code', set: 'unlock_reason', words: 'unlock_reason' },
+  },
   'account.disable': {
     before: { kind: 'code', set: 'account_status', words: 'status_before' },
     after: { kind: 'code', set: 'account_status', words: 'status_after' },

@@ -97,7 +97,12 @@ export const contract = {
   'staff.resetPassword': channel(
     // The manager's own password: its key signs the change (common/identity/credential.ts).
     z.object({ accountId: idSchema, password: passwordInput }).strict(),
-    z.object({ account: staffSummarySchema, temporaryPassword: z.string() }),
+    // unlocked: the account was locked out and the reset lifted the lock (audited).
+    z.object({
+      account: staffSummarySchema,
+      temporaryPassword: z.string(),
+      unlocked: z.boolean(),
+    }),
   ),
   'staff.unlock': channel(staffTarget, staffSummarySchema),
   'staff.resetTwoFactor': channel(staffTarget, staffSummarySchema),

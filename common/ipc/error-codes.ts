@@ -36,6 +36,8 @@ export const APP_ERROR_CODES = [
   'invalid_username',
   'not_found',
   'managed_by_server',
+  /** A manager on a connected PC: people are added and changed by an admin on the server. */
+  'server_admin_only',
   // Policy and setup
   'invalid_policy',
   'policy_managed',

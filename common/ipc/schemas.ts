@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PC_MODES } from '../rbac/offered-actions';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../audit/audit-record';
 import { effectivePolicySchema, policyDocumentSchema, PROFILE_IDS, ROLES } from '../policy/policy';
 import { nameText } from '../text/canonical-text';
@@ -195,6 +196,8 @@ export const appStateSchema = z.object({
     storeName: z.string(),
     brandName: z.string(),
     mode: z.enum(['standalone', 'enrolled']),
+    /** What the staff screens offer depends on it (common/rbac/offered-actions.ts). */
+    pcMode: z.enum(PC_MODES),
   }),
 });
 export type AppStateDto = z.infer<typeof appStateSchema>;

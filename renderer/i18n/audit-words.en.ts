@@ -80,6 +80,7 @@ export const auditWordsEn = {
   'audit.detail.last_entry_found': 'Last entry found: no. {value}',
   'audit.detail.last_entry_sealed': 'Last entry sealed: no. {value}',
   'audit.detail.store_sign': 'Why: {value}',
+  'audit.detail.unlock_reason': 'Why: {value}',
 
   'audit.code.sign_in_method.password': 'a password',
   'audit.code.sign_in_method.password+totp': 'a password and an authenticator code',
@@ -197,4 +198,5 @@ export const auditWordsEn = {
   'audit.code.tamper_reason.appended_behind': 'entries added outside Keyholder',
   'audit.code.tamper_reason.head_mismatch': 'the last entry replaced',
   'audit.code.store_sign.adopted': 'records of an older store signed as they were',
+  'audit.code.unlock_reason.password_reset': 'a temporary password was given',
 } as const satisfies AuditWords;

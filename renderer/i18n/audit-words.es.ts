@@ -70,6 +70,7 @@ export const auditWordsEs: AuditWords = {
   'audit.detail.last_entry_found': 'Última entrada encontrada: n.º {value}',
   'audit.detail.last_entry_sealed': 'Última entrada sellada: n.º {value}',
   'audit.detail.store_sign': 'Motivo: {value}',
+  'audit.detail.unlock_reason': 'Motivo: {value}',
 
   'audit.code.sign_in_method.password': 'contraseña',
   'audit.code.sign_in_method.password+totp': 'contraseña y código del autenticador',
@@ -192,4 +193,5 @@ export const auditWordsEs: AuditWords = {
   'audit.code.tamper_reason.appended_behind': 'entradas añadidas fuera de Keyholder',
   'audit.code.tamper_reason.head_mismatch': 'se sustituyó la última entrada',
   'audit.code.store_sign.adopted': 'registros de una tienda anterior firmados tal como estaban',
+  'audit.code.unlock_reason.password_reset': 'se dio una contraseña temporal',
 };

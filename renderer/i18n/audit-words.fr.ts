@@ -72,6 +72,7 @@ export const auditWordsFr: AuditWords = {
   'audit.detail.last_entry_found': 'Dernière entrée trouvée : nᵒ {value}',
   'audit.detail.last_entry_sealed': 'Dernière entrée scellée : nᵒ {value}',
   'audit.detail.store_sign': 'Motif : {value}',
+  'audit.detail.unlock_reason': 'Motif : {value}',
 
   'audit.code.sign_in_method.password': 'un mot de passe',
   'audit.code.sign_in_method.password+totp': 'un mot de passe et un code de l’authentificateur',
@@ -196,4 +197,5 @@ export const auditWordsFr: AuditWords = {
   'audit.code.tamper_reason.appended_behind': 'des entrées ajoutées hors de Keyholder',
   'audit.code.tamper_reason.head_mismatch': 'la dernière entrée remplacée',
   'audit.code.store_sign.adopted': 'fiches d’un magasin plus ancien signées telles quelles',
+  'audit.code.unlock_reason.password_reset': 'un mot de passe temporaire a été donné',
 };

@@ -250,6 +250,22 @@ export const en = {
   'staff.temp_label': 'Temporary password',
   'staff.temp_once': 'It is shown only now. If it is lost, reset the password again.',
 
+  'staff.elsewhere_admin_area':
+    'This computer is connected to a sync server: adding people, disabling them, changing roles and resetting two-step sign-in are done in the Admin area.',
+  'staff.elsewhere_server_admin':
+    'This computer is connected to a sync server: an administrator disables people, changes roles and resets two-step sign-in on the server. Ask your administrator.',
+  'staff.elsewhere_revoked':
+    'An administrator disconnected this computer from the sync server: no account can be changed here until it is connected again.',
+  'staff.create_elsewhere_admin_area':
+    'On a computer connected to a sync server, people are added in the Admin area.',
+  'staff.create_elsewhere_server_admin':
+    'On a computer connected to a sync server, people are added by an administrator on the server. Ask your administrator.',
+  'staff.done_reset_unlocked':
+    'A temporary password was issued for {name}, and their account is unlocked.',
+  'staff.confirm_reset_unlocks':
+    'This account is locked because of too many failed attempts: resetting the password also unlocks it.',
+  'staff.temp_unlocked':
+    'The account of {name} was locked after too many failed attempts. This reset unlocked it, so the temporary password works now.',
   'audit.title': 'Audit log',
   'audit.lead': 'Every security event on this computer, newest first. Entries cannot be changed.',
   'audit.filters': 'Filters',
@@ -427,6 +443,8 @@ export const en = {
     'This enrollment code is not valid or has expired. Ask your administrator for a new one.',
   'error.device_exists':
     'This computer is already enrolled. An administrator must revoke it before it can be enrolled again.',
+  'error.server_admin_only':
+    'This computer is connected to a sync server: an administrator adds people, disables them, changes roles and resets two-step sign-in on the server.',
   'error.managed_by_server':
     'This computer is connected to a sync server: add people, disable them, change roles and reset two-step sign-in in the admin area.',
   'error.policy_refused':

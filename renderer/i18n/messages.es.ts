@@ -255,6 +255,22 @@ export const es: Messages = {
   'staff.temp_label': 'Contraseña temporal',
   'staff.temp_once': 'Solo se muestra ahora. Si se pierde, vuelva a restablecer la contraseña.',
 
+  'staff.elsewhere_admin_area':
+    'Este equipo está conectado a un servidor de sincronización: las altas, bajas, cambios de rol y el restablecimiento de la verificación en dos pasos se hacen en el área de administración.',
+  'staff.elsewhere_server_admin':
+    'Este equipo está conectado a un servidor de sincronización: un administrador da de baja a las personas, cambia roles y restablece la verificación en dos pasos en el servidor. Pídaselo a su administrador.',
+  'staff.elsewhere_revoked':
+    'Un administrador desconectó este equipo del servidor de sincronización: no se puede cambiar ninguna cuenta aquí hasta que se vuelva a conectar.',
+  'staff.create_elsewhere_admin_area':
+    'En un equipo conectado a un servidor de sincronización, las personas se añaden en el área de administración.',
+  'staff.create_elsewhere_server_admin':
+    'En un equipo conectado a un servidor de sincronización, las personas las añade un administrador en el servidor. Pídaselo a su administrador.',
+  'staff.done_reset_unlocked':
+    'Se emitió una contraseña temporal para {name} y su cuenta está desbloqueada.',
+  'staff.confirm_reset_unlocks':
+    'Esta cuenta está bloqueada por demasiados intentos fallidos: restablecer la contraseña también la desbloquea.',
+  'staff.temp_unlocked':
+    'La cuenta de {name} estaba bloqueada tras demasiados intentos fallidos. Este restablecimiento la desbloqueó, así que la contraseña temporal ya funciona.',
   'audit.title': 'Registro de auditoría',
   'audit.lead':
     'Todos los eventos de seguridad de este equipo, del más reciente al más antiguo. Las entradas no se pueden modificar.',
@@ -440,6 +456,8 @@ export const es: Messages = {
     'Este código de inscripción no es válido o ha caducado. Pida uno nuevo a su administrador.',
   'error.device_exists':
     'Este equipo ya está inscrito. Un administrador debe revocarlo antes de volver a inscribirlo.',
+  'error.server_admin_only':
+    'Este equipo está conectado a un servidor de sincronización: un administrador añade personas, las da de baja, cambia roles y restablece la verificación en dos pasos en el servidor.',
   'error.managed_by_server':
     'Este equipo está conectado a un servidor de sincronización: las altas, bajas, roles y el restablecimiento de la verificación en dos pasos se hacen en el área de administración.',
   'error.policy_refused':

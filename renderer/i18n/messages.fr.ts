@@ -255,6 +255,22 @@ export const fr: Messages = {
   'staff.temp_once':
     "Il n'est affiché que maintenant. S'il est perdu, réinitialisez de nouveau le mot de passe.",
 
+  'staff.elsewhere_admin_area':
+    'Cet ordinateur est connecté à un serveur de synchronisation : ajouts, désactivations, changements de rôle et réinitialisation de la validation en deux étapes se font dans l’espace d’administration.',
+  'staff.elsewhere_server_admin':
+    'Cet ordinateur est connecté à un serveur de synchronisation : un administrateur désactive les personnes, change les rôles et réinitialise la validation en deux étapes sur le serveur. Demandez-le à votre administrateur.',
+  'staff.elsewhere_revoked':
+    'Un administrateur a déconnecté cet ordinateur du serveur de synchronisation : aucun compte ne peut être modifié ici tant qu’il n’est pas reconnecté.',
+  'staff.create_elsewhere_admin_area':
+    'Sur un ordinateur connecté à un serveur de synchronisation, les personnes sont ajoutées dans l’espace d’administration.',
+  'staff.create_elsewhere_server_admin':
+    'Sur un ordinateur connecté à un serveur de synchronisation, les personnes sont ajoutées par un administrateur sur le serveur. Demandez-le à votre administrateur.',
+  'staff.done_reset_unlocked':
+    'Un mot de passe temporaire a été émis pour {name}, et son compte est déverrouillé.',
+  'staff.confirm_reset_unlocks':
+    'Ce compte est verrouillé à cause de trop nombreuses tentatives échouées : réinitialiser le mot de passe le déverrouille aussi.',
+  'staff.temp_unlocked':
+    'Le compte de {name} était verrouillé après trop de tentatives échouées. Cette réinitialisation l’a déverrouillé : le mot de passe temporaire fonctionne dès maintenant.',
   'audit.title': "Journal d'audit",
   'audit.lead':
     'Tous les événements de sécurité de cet ordinateur, du plus récent au plus ancien. Les entrées ne peuvent pas être modifiées.',
@@ -441,6 +457,8 @@ export const fr: Messages = {
     'Ce code d’inscription n’est pas valide ou a expiré. Demandez-en un nouveau à votre administrateur.',
   'error.device_exists':
     'Cet ordinateur est déjà inscrit. Un administrateur doit le révoquer avant de pouvoir l’inscrire à nouveau.',
+  'error.server_admin_only':
+    'Cet ordinateur est connecté à un serveur de synchronisation : un administrateur ajoute les personnes, les désactive, change les rôles et réinitialise la validation en deux étapes sur le serveur.',
   'error.managed_by_server':
     'Cet ordinateur est connecté à un serveur de synchronisation : ajouts, désactivations, rôles et réinitialisation de la validation en deux étapes se font dans l’espace d’administration.',
   'error.policy_refused':

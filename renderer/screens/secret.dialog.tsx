@@ -6,14 +6,19 @@ interface Props {
   name: string;
   username: string;
   password: string;
+  /** The reset also lifted the account's lockout: said, so nobody waits for the lock to end. */
+  unlocked?: boolean;
   onClose(): void;
 }
 
 /** A temporary password, shown this once: the manager hands it over; it is never shown again. */
-export function TemporaryPasswordDialog({ name, username, password, onClose }: Props) {
+export function TemporaryPasswordDialog({ name, username, password, unlocked, onClose }: Props) {
   const { t } = useI18n();
   return (
     <Dialog title={t('staff.temp_title', { name })} onClose={onClose}>
+      {unlocked ? (
+        <p data-testid="temporary-unlocked">{t('staff.temp_unlocked', { name })}</p>
+      ) : null}
       <p>{t('staff.temp_explain', { username })}</p>
       <p className="label" id="temp-label">
         {t('staff.temp_label')}

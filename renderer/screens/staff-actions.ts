@@ -1,5 +1,6 @@
 import type { KeyholderApi } from '../../common/ipc/contract';
 import type { Role } from '../../common/policy/policy';
+import type { StaffActionKind } from '../../common/rbac/offered-actions';
 import type { ApiResult, StaffSummary } from '../api/types';
 import type { MessageKey } from '../i18n/messages.en';
 
@@ -11,6 +12,11 @@ export type StaffAction =
   | { type: 'unlock' }
   | { type: 'reset_2fa' }
   | { type: 'role'; role: Role };
+
+/** The action as common/rbac/offered-actions.ts names it (what is offered, what core accepts). */
+export function actionKind(action: StaffAction): StaffActionKind {
+  return action.type === 'role' ? 'change_role' : action.type;
+}
 
 /** Actions that take something away from the person: confirmed first. */
 export function needsConfirmation(action: StaffAction): boolean {
@@ -56,7 +62,12 @@ export const DONE_TEXT: Record<StaffAction['type'], MessageKey> = {
   role: 'staff.done_role',
 };
 
-export type ActionResult = ApiResult<{ account: StaffSummary; temporaryPassword?: string }>;
+/** `unlocked`: a password reset also lifted the account's lockout. */
+export type ActionResult = ApiResult<{
+  account: StaffSummary;
+  temporaryPassword?: string;
+  unlocked?: boolean;
+}>;
 
 export async function runStaffAction(
   api: KeyholderApi,

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ROLES, type Role } from '../../common/policy/policy';
-import { canManage } from '../../common/rbac/permissions';
+import { decideStaffAction, type PcMode } from '../../common/rbac/offered-actions';
 import { useApi } from '../api/api-context';
 import type { ApiError, StaffSummary } from '../api/types';
 import { Dialog } from '../components/dialog';
@@ -13,16 +13,22 @@ import { ROLE_LABEL } from './role-label';
 
 interface Props {
   actorRole: Role;
+  mode: PcMode;
   onCreated(account: StaffSummary, temporaryPassword: string): void;
   onClose(): void;
   onSessionError(error: ApiError): boolean;
 }
 
-/** New staff account: name, username, optional email, role (only roles the actor may manage). */
-export function StaffCreateDialog({ actorRole, onCreated, onClose, onSessionError }: Props) {
+/**
+ * New staff account: name, username, optional email, role (only roles the core would let the
+ * actor create on this PC: common/rbac/offered-actions.ts).
+ */
+export function StaffCreateDialog({ actorRole, mode, onCreated, onClose, onSessionError }: Props) {
   const api = useApi();
   const { t } = useI18n();
-  const roles = ROLES.filter((r) => canManage(actorRole, r));
+  const roles = ROLES.filter(
+    (r) => decideStaffAction(actorRole, 'create', { role: r, self: false }, mode).allowed,
+  );
   const [displayName, setDisplayName] = useState('');
   const [username, setUsername] = useState('');
   const [email, setEmail] = useState('');

@@ -1,10 +1,16 @@
 import { useState } from 'react';
 import { ROLES, type Role } from '../../common/policy/policy';
-import { can } from '../../common/rbac/permissions';
+import {
+  isElsewhere,
+  offeredStaffActions,
+  type PcMode,
+  type StaffActionKind,
+} from '../../common/rbac/offered-actions';
 import type { StaffSummary } from '../api/types';
 import { Dialog } from '../components/dialog';
 import { SelectField } from '../components/field';
 import { useI18n } from '../i18n/i18n-context';
+import type { MessageKey } from '../i18n/messages.en';
 import { ROLE_LABEL } from './role-label';
 import type { StaffAction } from './staff-actions';
 import { StaffBadges } from './staff-badges';
@@ -12,14 +18,46 @@ import { StaffBadges } from './staff-badges';
 interface Props {
   account: StaffSummary;
   actorRole: Role;
+  mode: PcMode;
   onAction(action: StaffAction): void;
   onClose(): void;
 }
 
-/** What the actor may do to one account; each button leads to a confirmation or the result. */
-export function StaffManageDialog({ account, actorRole, onAction, onClose }: Props) {
+/** Where an action withheld on this PC is done instead, in words. */
+export const ELSEWHERE_TEXT: Record<
+  'in_admin_area' | 'ask_server_admin' | 'pc_revoked',
+  MessageKey
+> = {
+  in_admin_area: 'staff.elsewhere_admin_area',
+  ask_server_admin: 'staff.elsewhere_server_admin',
+  pc_revoked: 'staff.elsewhere_revoked',
+};
+
+/** The buttons in the order they are shown; `role` is the form below them. */
+const BUTTONS: { kind: StaffActionKind; action: StaffAction; label: MessageKey }[] = [
+  { kind: 'disable', action: { type: 'disable' }, label: 'staff.disable' },
+  { kind: 'enable', action: { type: 'enable' }, label: 'staff.enable' },
+  {
+    kind: 'reset_password',
+    action: { type: 'reset_password', password: '' },
+    label: 'staff.reset_password',
+  },
+  { kind: 'unlock', action: { type: 'unlock' }, label: 'staff.unlock' },
+  { kind: 'reset_2fa', action: { type: 'reset_2fa' }, label: 'staff.reset_2fa' },
+];
+
+/**
+ * What the actor may do to one account on this PC (common/rbac/offered-actions.ts, the same
+ * decision the core makes); each button leads to a confirmation or the result. An action that
+ * lives elsewhere (the server, for a connected PC) is not offered: the dialog says where.
+ */
+export function StaffManageDialog({ account, actorRole, mode, onAction, onClose }: Props) {
   const { t } = useI18n();
   const [role, setRole] = useState<Role>(account.role);
+  const offers = offeredStaffActions(actorRole, { ...account, self: false }, mode);
+  const elsewhere = new Set(
+    Object.values(offers).flatMap((o) => (!o.offered && isElsewhere(o.reason) ? [o.reason] : [])),
+  );
   return (
     <Dialog title={t('staff.manage_title', { name: account.displayName })} onClose={onClose}>
       <p>
@@ -27,50 +65,23 @@ export function StaffManageDialog({ account, actorRole, onAction, onClose }: Pro
       </p>
       <StaffBadges account={account} />
       <div className="action-list">
-        {account.status === 'active' ? (
+        {BUTTONS.filter((b) => offers[b.kind].offered).map((b) => (
           <button
+            key={b.kind}
             type="button"
             className="button secondary"
-            onClick={() => onAction({ type: 'disable' })}
+            onClick={() => onAction(b.action)}
           >
-            {t('staff.disable')}
+            {t(b.label)}
           </button>
-        ) : (
-          <button
-            type="button"
-            className="button secondary"
-            onClick={() => onAction({ type: 'enable' })}
-          >
-            {t('staff.enable')}
-          </button>
-        )}
-        <button
-          type="button"
-          className="button secondary"
-          onClick={() => onAction({ type: 'reset_password', password: '' })}
-        >
-          {t('staff.reset_password')}
-        </button>
-        {account.locked ? (
-          <button
-            type="button"
-            className="button secondary"
-            onClick={() => onAction({ type: 'unlock' })}
-          >
-            {t('staff.unlock')}
-          </button>
-        ) : null}
-        {account.totpEnabled ? (
-          <button
-            type="button"
-            className="button secondary"
-            onClick={() => onAction({ type: 'reset_2fa' })}
-          >
-            {t('staff.reset_2fa')}
-          </button>
-        ) : null}
+        ))}
       </div>
-      {can(actorRole, 'staff.change_role') ? (
+      {[...elsewhere].map((reason) => (
+        <p key={reason} className="hint" data-testid="staff-elsewhere">
+          {t(ELSEWHERE_TEXT[reason])}
+        </p>
+      ))}
+      {offers.change_role.offered ? (
         <div className="inline-form">
           <SelectField
             label={t('staff.new_role')}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { can, canManage } from '../../common/rbac/permissions';
+import { decideStaffAction, isElsewhere } from '../../common/rbac/offered-actions';
 import { useApi } from '../api/api-context';
 import { isSessionError, type ApiError, type StaffSummary } from '../api/types';
 import { ConfirmDialog } from '../components/confirm-dialog';
@@ -20,16 +20,16 @@ import {
 } from './staff-actions';
 import { StaffBadges } from './staff-badges';
 import { StaffCreateDialog } from './staff-create.dialog';
-import { StaffManageDialog } from './staff-manage.dialog';
+import { StaffManageDialog, type ELSEWHERE_TEXT } from './staff-manage.dialog';
 
 type DialogState =
   | { kind: 'create' }
   | { kind: 'manage'; account: StaffSummary }
   | { kind: 'confirm'; account: StaffSummary; action: StaffAction; error?: ApiError }
-  | { kind: 'secret'; account: StaffSummary; password: string };
+  | { kind: 'secret'; account: StaffSummary; password: string; unlocked?: boolean };
 
 /** Staff on this PC: search, create, and the manager's actions on each account. */
-export function StaffScreen({ session, onSessionError }: ScreenProps) {
+export function StaffScreen({ state, session, onSessionError }: ScreenProps) {
   const api = useApi();
   const { t, dateTime } = useI18n();
   const [search, setSearch] = useState('');
@@ -80,9 +80,11 @@ export function StaffScreen({ session, onSessionError }: ScreenProps) {
     }
     const name = account.displayName;
     const role = action.type === 'role' ? t(ROLE_LABEL[action.role]) : '';
-    setStatus(t(DONE_TEXT[action.type], { name, role }));
-    const password = result.data.temporaryPassword;
-    setDialog(password ? { kind: 'secret', account: result.data.account, password } : null);
+    const { temporaryPassword: password, unlocked } = result.data;
+    setStatus(t(unlocked ? 'staff.done_reset_unlocked' : DONE_TEXT[action.type], { name, role }));
+    setDialog(
+      password ? { kind: 'secret', account: result.data.account, password, unlocked } : null,
+    );
     void load(search);
   };
 
@@ -91,15 +93,26 @@ export function StaffScreen({ session, onSessionError }: ScreenProps) {
     else void perform(account, action);
   };
 
-  const manageable = (a: StaffSummary) =>
-    a.id !== session.accountId && canManage(session.role, a.role);
+  // The same decision the core makes (common/rbac/offered-actions.ts), for this PC's mode.
+  const mode = state.device.pcMode;
+  const create = decideStaffAction(session.role, 'create', null, mode);
+  // Someone this person may act on at all: a higher rank or oneself is never manageable here.
+  const manageable = (a: StaffSummary) => {
+    const d = decideStaffAction(
+      session.role,
+      'reset_password',
+      { role: a.role, self: a.id === session.accountId },
+      mode,
+    );
+    return d.allowed || isElsewhere(d.reason);
+  };
 
   return (
     <Page
       title={t('staff.title')}
       lead={t('staff.lead')}
       actions={
-        can(session.role, 'staff.create') ? (
+        create.allowed ? (
           <button
             type="button"
             className="button primary"
@@ -119,6 +132,11 @@ export function StaffScreen({ session, onSessionError }: ScreenProps) {
           hint={t('staff.search_hint')}
         />
       </div>
+      {!create.allowed && isElsewhere(create.reason) ? (
+        <p className="hint" data-testid="staff-create-elsewhere">
+          {t(CREATE_ELSEWHERE_TEXT[create.reason])}
+        </p>
+      ) : null}
       <StatusMessage text={status} />
       <ErrorAlert error={error} />
       {staff === null ? (
@@ -177,6 +195,7 @@ export function StaffScreen({ session, onSessionError }: ScreenProps) {
       {dialog?.kind === 'create' ? (
         <StaffCreateDialog
           actorRole={session.role}
+          mode={mode}
           onClose={() => setDialog(null)}
           onSessionError={failed}
           onCreated={(account, password) => {
@@ -190,6 +209,7 @@ export function StaffScreen({ session, onSessionError }: ScreenProps) {
         <StaffManageDialog
           account={dialog.account}
           actorRole={session.role}
+          mode={mode}
           onClose={() => setDialog(null)}
           onAction={(action) => choose(dialog.account, action)}
         />
@@ -209,12 +229,20 @@ export function StaffScreen({ session, onSessionError }: ScreenProps) {
           name={dialog.account.displayName}
           username={dialog.account.username}
           password={dialog.password}
+          unlocked={dialog.unlocked ?? false}
           onClose={() => setDialog(null)}
         />
       ) : null}
     </Page>
   );
 }
+
+/** Where people are added when this PC does not add them. */
+const CREATE_ELSEWHERE_TEXT: typeof ELSEWHERE_TEXT = {
+  in_admin_area: 'staff.create_elsewhere_admin_area',
+  ask_server_admin: 'staff.create_elsewhere_server_admin',
+  pc_revoked: 'staff.elsewhere_revoked',
+};
 
 /** Errors about the manager's own password in a confirmation that asks for it. */
 const OWN_PASSWORD_ERRORS = new Set(['invalid_credentials', 'account_locked', 'throttled']);
@@ -247,6 +275,7 @@ function StaffConfirm(props: {
       onCancel={props.onCancel}
     >
       <p>{t(text.body, { name, role, from: t(ROLE_LABEL[props.account.role]) })}</p>
+      {asksPassword && props.account.locked ? <p>{t('staff.confirm_reset_unlocks')}</p> : null}
       {asksPassword ? (
         <>
           {props.error ? <ErrorAlert error={props.error} /> : null}

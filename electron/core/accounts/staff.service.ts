@@ -7,7 +7,8 @@ import type { SessionService, SessionView } from '../auth/session.service';
 import type { Db } from '../db/database';
 import { KeyholderError } from '../errors';
 import type { Authorizer } from '../rbac/authorizer';
-import { AccountTampered, type StoreIntegrity } from '../integrity/store-integrity.service';
+import type { StoreIntegrity } from '../integrity/store-integrity.service';
+import type { DeviceService } from '../device/device.service';
 import type { TrustedTime } from '../time/trusted-time';
 import type { TotpService } from '../totp/totp.service';
 import type { AccountRepository, AccountRow } from './account-repository';
@@ -15,6 +16,7 @@ import type { CredentialMaterial } from '../crypto/credential-key';
 import type { StandaloneAuthority } from '../integrity/standalone-authority.service';
 import type { Signer, StoreKeyring } from '../integrity/store-keyring';
 import { credentialMissing, type CredentialsService } from './credentials.service';
+import { StaffGuard } from './staff-guard';
 import { StaffRecords } from './staff-records';
 import { generateTemporaryPassword, type PasswordService } from './password.service';
 import { queuePasswordChange } from '../sync/account-outbox';
@@ -63,12 +65,15 @@ export class StaffService {
       credentials: CredentialsService;
       authority: StandaloneAuthority;
       keyring: StoreKeyring;
+      device: DeviceService;
     },
   ) {
     this.records = new StaffRecords(d);
+    this.checks = new StaffGuard(d);
   }
 
   private readonly records: StaffRecords;
+  private readonly checks: StaffGuard;
 
   list(sessionId: string, search = ''): StaffSummary[] {
     const me = this.d.sessions.requireActive(sessionId);
@@ -81,9 +86,7 @@ export class StaffService {
     sessionId: string,
     input: NewStaff,
   ): Promise<{ account: StaffSummary; temporaryPassword: string }> {
-    const me = this.d.sessions.requireActive(sessionId);
-    this.d.authz.require(me, 'staff.create', { id: '', name: input.username, role: input.role });
-    this.refuseWhenManaged();
+    const me = this.checks.creating(sessionId, input);
     const parsed = usernameSchema.safeParse(input.username);
     if (!parsed.success)
       throw new KeyholderError(
@@ -138,8 +141,8 @@ export class StaffService {
   }
 
   setStatus(sessionId: string, accountId: string, status: 'active' | 'disabled'): StaffSummary {
-    const { me, target } = this.guard(sessionId, accountId, 'staff.disable');
-    this.refuseWhenManaged();
+    const action = status === 'disabled' ? 'disable' : 'enable';
+    const { me, target } = this.checks.guard(sessionId, accountId, action);
     if (target.status === status) return this.summary(target, this.d.time.now());
     if (status === 'disabled') this.assertNotLastAdmin(target);
     const signer = this.records.signerFor(me);
@@ -168,8 +171,8 @@ export class StaffService {
     sessionId: string,
     accountId: string,
     password: string,
-  ): Promise<{ account: StaffSummary; temporaryPassword: string }> {
-    const { me, target } = this.guard(sessionId, accountId, 'staff.reset');
+  ): Promise<{ account: StaffSummary; temporaryPassword: string; unlocked: boolean }> {
+    const { me, target } = this.checks.guard(sessionId, accountId, 'reset_password');
     const mine = this.d.accounts.byId(me.accountId);
     if (!mine) throw new KeyholderError('session_ended', 'You are signed out. Sign in again.');
     this.d.integrity.assertAccount(mine);
@@ -187,6 +190,7 @@ export class StaffService {
     const now = this.d.time.now();
     const temporaryPassword = generateTemporaryPassword();
     const prepared = await this.d.passwords.prepare(target, temporaryPassword, now, true);
+    let unlocked = false;
     this.d.db.transaction(() => {
       const version = signer
         ? this.records.passwordReset(
@@ -224,13 +228,34 @@ export class StaffService {
         outcome: 'success',
         details: { expiresAt: prepared.patch.tempPasswordExpiresAt, ...recorded(version) },
       });
+      unlocked = this.liftLockout(me, target, now);
     })();
     this.d.sessions.endAllFor(target.id, 'password_changed');
-    return { account: this.refreshed(target.id), temporaryPassword };
+    return { account: this.refreshed(target.id), temporaryPassword, unlocked };
+  }
+
+  /**
+   * Inside a password reset's transaction: the reset lifts the lockout (counter and lock,
+   * common/auth/lockout-schedule.ts, UNLOCK_REASONS), so the temporary password works at once.
+   * Only reached after the reset's own checks (permission, rank, the manager's password), so it
+   * opens nothing those would not. Audited as an unlock when there was a lock to lift.
+   */
+  private liftLockout(me: SessionView, target: AccountRow, now: number): boolean {
+    const wasLocked = this.d.lockout.isLocked(target.username, now);
+    this.d.lockout.reset(target.username);
+    if (!wasLocked) return false;
+    this.d.audit.append({
+      actor: actor(me),
+      action: 'account.unlock',
+      target: ref(target),
+      outcome: 'success',
+      details: { wasLocked, reason: 'password_reset' },
+    });
+    return true;
   }
 
   unlock(sessionId: string, accountId: string): StaffSummary {
-    const { me, target } = this.guard(sessionId, accountId, 'staff.unlock');
+    const { me, target } = this.checks.guard(sessionId, accountId, 'unlock');
     this.d.db.transaction(() => {
       const wasLocked = this.d.lockout.isLocked(target.username, this.d.time.now());
       this.d.lockout.reset(target.username);
@@ -246,8 +271,7 @@ export class StaffService {
   }
 
   resetTwoFactor(sessionId: string, accountId: string): StaffSummary {
-    const { me, target } = this.guard(sessionId, accountId, 'staff.reset_2fa');
-    this.refuseWhenManaged();
+    const { me, target } = this.checks.guard(sessionId, accountId, 'reset_2fa');
     const signer = this.records.signerFor(me);
     const now = this.d.time.now();
     this.d.db.transaction(() => {
@@ -266,8 +290,7 @@ export class StaffService {
   }
 
   changeRole(sessionId: string, accountId: string, role: Role): StaffSummary {
-    const { me, target } = this.guard(sessionId, accountId, 'staff.change_role');
-    this.refuseWhenManaged();
+    const { me, target } = this.checks.guard(sessionId, accountId, 'change_role');
     if (target.role === role) return this.summary(target, this.d.time.now());
     if (target.role === 'admin') this.assertNotLastAdmin(target);
     const signer = this.records.signerFor(me);
@@ -285,66 +308,6 @@ export class StaffService {
     })();
     this.d.sessions.endAllFor(target.id, 'role_changed');
     return this.refreshed(target.id);
-  }
-
-  /**
-   * The target as its signed record has it. On a standalone PC an account someone edited by
-   * hand can still be acted on (that is how an admin repairs it: the next record is made from
-   * what was signed, StandaloneAuthority.write), with the role and status of its record; on a
-   * connected PC the next sync repairs it, and nobody acts on it meanwhile.
-   */
-  private trustedTarget(row: AccountRow): AccountRow {
-    try {
-      this.d.integrity.assertAccount(row);
-      return row;
-    } catch (error) {
-      const anchor = this.d.integrity.anchor();
-      const record =
-        error instanceof AccountTampered && anchor?.kind === 'store'
-          ? this.d.integrity.recordOf(anchor, row.signedRecord)
-          : null;
-      if (!record) throw error;
-      return { ...row, role: record.role, status: record.status };
-    }
-  }
-
-  /** Active session, permission, a real target, rank, and never oneself. */
-  private guard(
-    sessionId: string,
-    accountId: string,
-    permission: Parameters<Authorizer['require']>[1],
-  ): { me: SessionView; target: AccountRow } {
-    const me = this.d.sessions.requireActive(sessionId);
-    this.d.authz.require(me, permission);
-    const row = this.d.accounts.byId(accountId);
-    if (!row) throw new KeyholderError('not_found', 'That account does not exist.');
-    // The rank check below reads the target's role: it must be the role that was signed.
-    const target = this.trustedTarget(row);
-    if (target.id === me.accountId)
-      throw new KeyholderError(
-        'not_on_self',
-        'You cannot do this to your own account. Use My account instead.',
-      );
-    this.d.authz.require(me, permission, {
-      id: target.id,
-      name: target.username,
-      role: target.role,
-    });
-    return { me, target };
-  }
-
-  /**
-   * On a PC connected to a sync server, the server is the authority for who exists, their role,
-   * status and 2FA (invariant 6): those changes are made in the admin area. Password resets and
-   * unlocks stay local (a reset is sent to the server; lockouts are per PC).
-   */
-  private refuseWhenManaged(): void {
-    if (this.d.db.prepare('SELECT 1 FROM sync_state WHERE id = 1').get()) {
-      throw new KeyholderError(
-        'managed_by_server',
-        'This PC is connected to a sync server: add people, disable them, change roles and reset two-step sign-in in the admin area.',
-      );
-    }
   }
 
   private assertNotLastAdmin(target: AccountRow): void {

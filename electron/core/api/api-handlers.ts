@@ -65,7 +65,12 @@ export function createApiHandlers(kh: Keyholder): ApiHandlers {
         session: current,
         parked: parkedViews(ctx),
         time: kh.time.status(),
-        device: { storeName: device.storeName, brandName: device.brandName, mode: device.mode },
+        device: {
+          storeName: device.storeName,
+          brandName: device.brandName,
+          mode: device.mode,
+          pcMode: kh.device.pcMode(),
+        },
       };
     },
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { PcMode } from '../../../common/rbac/offered-actions';
 import type { Db } from '../db/database';
+import { DEVICE_REVOKED } from '../sync/sync-state';
 
 export interface DeviceState {
   deviceId: string;
@@ -54,6 +56,18 @@ export class DeviceService {
       lastSyncAt: row.last_sync_at,
       signInsSinceSync: row.sign_ins_since_sync,
     };
+  }
+
+  /**
+   * Standalone, connected, or revoked (a sync learned an admin revoked this PC; sticky until it
+   * is connected again, sync-state.ts). Read from `sync_state`, like `mode`.
+   */
+  pcMode(): PcMode {
+    const row = this.db
+      .prepare('SELECT last_error_code AS code FROM sync_state WHERE id = 1')
+      .get() as { code: string | null } | undefined;
+    if (!row) return 'standalone';
+    return row.code === DEVICE_REVOKED ? 'revoked' : 'connected';
   }
 
   setStore(storeName: string, brandName: string): void {

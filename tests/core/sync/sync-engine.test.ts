@@ -411,6 +411,6 @@ describeEachDialect('sync engine against a real server', (dialect) => {
         role: 'viewer',
       }),
     );
-    expect(code).toBe('managed_by_server');
+    expect(code).toBe('server_admin_only'); // a manager: an administrator does it on the server
   });
 });
