@@ -39,6 +39,8 @@ export function useIdleLock(
       lastTouch.current = now;
       void api.session.touch({}).then((r) => {
         if (!r.ok && isSessionError(r.error)) changed.current();
+        // The policy's idle time changed since this window read it: read the session again.
+        else if (r.ok && r.data.idleLockMinutes !== idleLockMinutes) changed.current();
       });
     };
     const check = () => {
