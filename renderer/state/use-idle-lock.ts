@@ -43,10 +43,23 @@ export function useIdleLock(
         else if (r.ok && r.data.idleLockMinutes !== idleLockMinutes) changed.current();
       });
     };
+    // While nobody touches this window, the session is read (not touched) now and then: a
+    // policy changed since sign-in (edited here or pulled from the server) applies at once,
+    // and a session the core locked or ended shows so without waiting for a click.
+    let lastLook = Date.now();
     const check = () => {
-      if (locking || Date.now() - lastActivity.current < idleMs) return;
-      locking = true;
-      void api.session.lock({ reason: 'idle' }).then(() => changed.current());
+      const now = Date.now();
+      if (!locking && now - lastActivity.current >= idleMs) {
+        locking = true;
+        void api.session.lock({ reason: 'idle' }).then(() => changed.current());
+        return;
+      }
+      if (locking || now - lastLook < TOUCH_EVERY_MS) return;
+      lastLook = now;
+      void api.app.state({}).then((r) => {
+        const s = r.ok ? r.data.session : null;
+        if (!s || s.state !== 'active' || s.idleLockMinutes !== idleLockMinutes) changed.current();
+      });
     };
 
     for (const type of ACTIVITY_EVENTS)
