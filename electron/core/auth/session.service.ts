@@ -123,11 +123,7 @@ export class SessionService {
     const s = this.live.get(sessionId);
     if (!s) throw sessionEnded();
     const mono = this.clock.monotonicMs();
-    // The policy as it is now, not as it was at sign-in.
-    const { idleLockMinutes, maxSessionHours } = this.policyFor(s.view.role).session;
-    const lifetimeMs = maxSessionHours * 3_600_000;
-    s.view.idleLockMinutes = idleLockMinutes;
-    s.view.expiresAt = s.view.startedAt + lifetimeMs;
+    const { idleLockMinutes, lifetimeMs } = this.followPolicy(s);
     if (mono - s.startedMono >= lifetimeMs) {
       this.end(sessionId, 'expired');
       throw new KeyholderError('session_expired', 'Your session has ended. Sign in again.');
@@ -142,6 +138,15 @@ export class SessionService {
       });
     }
     return { ...s.view };
+  }
+
+  /** The policy as it is now, not as it was at sign-in, written into the session's view. */
+  private followPolicy(s: LiveSession): { idleLockMinutes: number; lifetimeMs: number } {
+    const { idleLockMinutes, maxSessionHours } = this.policyFor(s.view.role).session;
+    const lifetimeMs = maxSessionHours * 3_600_000;
+    s.view.idleLockMinutes = idleLockMinutes;
+    s.view.expiresAt = s.view.startedAt + lifetimeMs;
+    return { idleLockMinutes, lifetimeMs };
   }
 
   /** An active (unlocked) session, refreshed as activity. Throws when locked or gone. */
@@ -228,7 +233,10 @@ export class SessionService {
   listFor(accountId: string): SessionView[] {
     return [...this.live.values()]
       .filter((s) => s.view.accountId === accountId)
-      .map((s) => ({ ...s.view }));
+      .map((s) => {
+        this.followPolicy(s);
+        return { ...s.view };
+      });
   }
 }
 

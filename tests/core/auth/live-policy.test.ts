@@ -52,6 +52,9 @@ describe('policy changes apply to open sessions at once', () => {
     crewSession({ idleLockMinutes: 5 });
     // The session shows the new idle time; four minutes idle is still under five.
     expect(h.kh.sessions.get(crew)).toMatchObject({ state: 'active', idleLockMinutes: 5 });
+    // "My account → sessions" shows the same.
+    const vic = h.kh.sessions.get(crew).accountId;
+    expect(h.kh.sessions.listFor(vic)[0]).toMatchObject({ idleLockMinutes: 5 });
     h.clock.advance(MINUTE + 1_000);
     expect(h.kh.sessions.get(crew).state).toBe('locked');
     const lock = h.kh.audit.query({ action: 'auth.session_lock' }).entries[0];
