@@ -25,11 +25,17 @@ export function useIdleLock(
   const changed = useRef(onSessionChanged);
   changed.current = onSessionChanged;
 
+  // Idle time counts from the last activity or unlock, not from a policy change: a shorter idle
+  // time read mid-session locks when the person has been idle that long already.
+  useEffect(() => {
+    if (!active) return;
+    lastActivity.current = Date.now();
+    lastTouch.current = Date.now();
+  }, [active]);
+
   useEffect(() => {
     if (!active) return;
     const idleMs = idleLockMinutes * 60_000;
-    lastActivity.current = Date.now();
-    lastTouch.current = Date.now();
     let locking = false;
 
     const onActivity = () => {

@@ -1,8 +1,10 @@
 import type { Page } from '@playwright/test';
+import { defaultPolicyDocument } from '../../common/policy/policy';
+import type { Keyholder } from '../../electron/core/keyholder';
 import { expectAccessible } from './support/a11y';
 import { expect, test } from './support/fixtures';
 import { screen } from './support/screens';
-import { seedStore } from './support/seed';
+import { seedStore, type SeededPerson } from './support/seed';
 import { startE2eSyncServer } from './support/sync-server';
 import { go, signIn, signInWithCode } from './support/ui';
 
@@ -28,6 +30,46 @@ async function confirmIfAsked(page: Page, password: string): Promise<void> {
     await dialog.getByRole('button', { name: 'Confirm' }).click();
   }
 }
+
+/** An admin elsewhere (through the real core) sets crew's idle lock to `minutes`. */
+async function setCrewIdle(kh: Keyholder, admin: SeededPerson, minutes: number): Promise<void> {
+  const first = await kh.signIn.signIn(admin.username, admin.password);
+  if (first.status !== 'needs_totp') throw new Error(`unexpected ${first.status}`);
+  const done = await kh.signIn.submitCode(first.challengeId, (await admin.phone!.nextCode()).code);
+  if (done.status !== 'signed_in') throw new Error(`unexpected ${done.status}`);
+  await kh.authority.unlock(done.session, admin.password);
+  const { roles } = defaultPolicyDocument();
+  kh.deviceAdmin.updatePolicy(done.session.sessionId, {
+    roles: {
+      ...roles,
+      viewer: { profile: 'standard', overrides: { session: { idleLockMinutes: minutes } } },
+    },
+  });
+  kh.sessions.end(done.session.sessionId, 'signed_out');
+}
+
+test('a shorter idle time set while crew is signed in locks her window at the new time', async ({
+  app,
+  page,
+}) => {
+  test.setTimeout(150_000);
+  const { admin, crew } = await seedStore(app.kh);
+  await page.goto(app.url);
+  await signIn(page, crew.username, crew.password);
+  await expect(page.getByRole('heading', { level: 1, name: `Hello, ${crew.name}` })).toBeVisible();
+  const idleSince = Date.now();
+  // Her session started under 15 minutes; the policy now says 1.
+  await setCrewIdle(app.kh, admin, 1);
+  await expect(
+    page.getByRole('heading', { level: 1, name: 'This computer is locked' }),
+  ).toBeVisible({ timeout: 90_000 });
+  const waited = Date.now() - idleSince;
+  expect(waited).toBeGreaterThanOrEqual(55_000);
+  expect(waited).toBeLessThan(90_000);
+  const [lock] = app.kh.audit.query({ action: 'auth.session_lock' }).entries;
+  expect(lock).toMatchObject({ actorName: crew.username, details: { reason: 'idle' } });
+  await expectAccessible(page, 'locked after the new idle time');
+});
 
 test('signing in again instead of Resume leaves one parked session per person', async ({
   app,
