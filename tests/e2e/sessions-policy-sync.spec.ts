@@ -199,6 +199,7 @@ test('sync status: what waits and why, the next try never past, and a revoked PC
     await page.getByRole('button', { name: 'Sync now' }).click();
     await expect(page.getByTestId('sync-state')).toHaveText(/Offline/);
     await expect(page.getByText('Next try')).toBeVisible();
+    await expect(page.getByTestId('sync-next')).toHaveText(/\(in \d+ seconds?\)$/);
     for (let i = 0; i < 6; i++) {
       const facts = (await page.getByTestId('sync-facts').textContent()) ?? '';
       expect(facts).not.toMatch(/ ago\)/);

@@ -98,35 +98,34 @@ export class SyncService {
     return this.repo;
   }
 
-  /**
-   * What is true now. A revoked PC has no next sync (it never knocks again: only a new
-   * enrollment code connects it); the next sync is never a time already past (a run due but
-   * not started yet, or one under way, shows none); entries still count as waiting, and the
-   * UI says why they wait (a revoked PC keeps them until it is connected again).
-   */
   status(): SyncStatusDto {
+    return this.statusNow(this.running !== null);
+  }
+
+  /**
+   * What is true now (`running`: false for the answer a run gives as it ends). A revoked PC has
+   * no next sync (only a new enrollment code connects it); the next sync is never a time past
+   * (none while a run is due or under way); waiting entries still count, and the UI says why.
+   */
+  private statusNow(running: boolean): SyncStatusDto {
     const state = this.repo.get();
-    const head = this.auditHead();
     const lastError = state?.lastError ?? null;
-    const now = this.d.time.now();
+    const [now, due] = [this.d.time.now(), this.nextSyncAt];
     const revoked = lastError?.code === DEVICE_REVOKED;
-    const next =
-      state && !revoked && !this.running && this.nextSyncAt !== null && this.nextSyncAt > now
-        ? this.nextSyncAt
-        : null;
+    const next = state && !revoked && !running && due !== null && due > now ? due : null;
     return {
       connected: state !== null,
       serverUrl: state ? displayUrl(state.serverUrl) : null,
       storeName: this.d.device.state().storeName,
-      state: this.running ? 'syncing' : stateAfter(lastError),
+      state: running ? 'syncing' : stateAfter(lastError),
       lastSyncAt: state?.lastSuccessAt ?? null,
       lastAttemptAt: state?.lastAttemptAt ?? null,
       nextSyncAt: next,
       checkedAt: now,
-      pendingEntries: state ? Math.max(0, head - state.acknowledgedSeq) : 0,
+      pendingEntries: state ? Math.max(0, this.auditHead() - state.acknowledgedSeq) : 0,
       pendingAccountChanges: this.repo.outboxCount(),
       lastError,
-      progress: this.running ? this.progress : null,
+      progress: running ? this.progress : null,
     };
   }
 
@@ -261,7 +260,7 @@ export class SyncService {
       }
     }
     this.progress = null;
-    return { ...this.status(), state: stateAfter(this.repo.get()?.lastError) };
+    return this.statusNow(false);
   }
 
   private async runSteps(): Promise<void> {

@@ -105,6 +105,11 @@ describeEachDialect('sync status that is always true', (dialect) => {
     await waitForRun(pc);
     const again = pc.kh.sync.status();
     expect(again.nextSyncAt).toBeGreaterThan(again.checkedAt);
+    // What Sync now answers (the run's own last word) names the next try too.
+    const answer = await pc.kh.sync.syncNow();
+    expect(answer.state).toBe('offline');
+    expect(answer.nextSyncAt).toBeGreaterThan(answer.checkedAt);
+    expect(answer.nextSyncAt).toBe(answer.checkedAt + timers.pending!.ms);
 
     world.proxy.down = false;
     pc.kh.sync.networkChanged(true);
