@@ -10,6 +10,7 @@ import {
   type ProfileId,
   type Role,
 } from '../../common/policy';
+import { policyChanges } from '../../common/policy/policy-diff';
 import type { SignedPolicy } from '../../common/sync/protocol';
 import type { ServerClock } from '../clock';
 import type { PolicyFor } from '../auth/policy-source';
@@ -179,6 +180,8 @@ export class PolicyService {
               profiles: Object.fromEntries(ROLES.map((r) => [r, document.roles[r].profile])),
               overriddenRoles: ROLES.filter((r) => document.roles[r].overrides !== undefined),
               warningsShown: warnings.map((w) => ({ profile: w.profile, roles: w.roles })),
+              // Each setting that moved, role by role, before and after (as the PCs record it).
+              ...(previous ? { changes: policyChanges(previous.document, document) } : {}),
             },
           },
           tx,

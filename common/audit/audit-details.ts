@@ -1,5 +1,6 @@
 import { PROFILE_IDS, ROLES, type ProfileId, type Role } from '../policy/policy';
 import { UNLOCK_REASONS } from '../auth/lockout-schedule';
+import { fitsPolicyValue, isPolicyField } from '../policy/policy-diff';
 import { PERMISSIONS } from '../rbac/permissions';
 import { AUDIT_ACTIONS, type AuditAction } from './audit-record';
 
@@ -46,6 +47,8 @@ export const AUDIT_CODE_SETS = {
     'account_removed',
     'role_changed',
     'password_changed',
+    // The same person signed in again on this PC (one session per person: SessionService).
+    'replaced',
   ],
   account_status: ['active', 'disabled'],
   change_source: ['sync'],
@@ -129,6 +132,11 @@ export type AuditDetailSpec = { readonly words?: string } &
     | { readonly kind: 'profiles' }
     /** [{ role, profile }]: roles given a profile that is not recommended. */
     | { readonly kind: 'profile_warnings' }
+    /**
+     * [{ role, field, before, after }] (common/policy/policy-diff.ts): each setting a policy
+     * change moved, "Crew: idle lock 15 minutes → 5 minutes".
+     */
+    | { readonly kind: 'policy_changes' }
     /** A TOTP time step (30-second windows since 1970): shown as the time of day the code was for. */
     | { readonly kind: 'totp_step' }
   );
@@ -206,6 +214,8 @@ export const AUDIT_DETAILS = {
     profilesBefore: { kind: 'profiles', words: 'profiles_before' },
     profilesAfter: { kind: 'profiles', words: 'profiles_after' },
     warnings: { kind: 'profile_warnings', words: 'profile_warnings' },
+    // Written since policy changes name what they changed (before: only profiles, above).
+    changes: { kind: 'policy_changes', words: 'policy_changes' },
   },
   'time.anomaly': {
     wallClock: { kind: 'time', words: 'clock_said' },
@@ -321,6 +331,18 @@ export function fitsSpec(spec: AuditDetailSpec, value: unknown): boolean {
       return (
         Array.isArray(value) &&
         value.every((w) => isRecord(w) && isRole(w.role) && isProfile(w.profile))
+      );
+    case 'policy_changes':
+      return (
+        Array.isArray(value) &&
+        value.every(
+          (c) =>
+            isRecord(c) &&
+            isRole(c.role) &&
+            isPolicyField(c.field) &&
+            fitsPolicyValue(c.field, c.before) &&
+            fitsPolicyValue(c.field, c.after),
+        )
       );
   }
 }

@@ -21,7 +21,13 @@ export const syncStatusSchema = z.object({
   state: z.enum(['idle', 'syncing', 'offline', 'error', 'revoked']),
   lastSyncAt: z.number().nullable(),
   lastAttemptAt: z.number().nullable(),
+  /**
+   * When the next automatic run starts (after a failure: the next try), never a time already
+   * past; null while a run is under way, when none is scheduled, and on a revoked PC.
+   */
   nextSyncAt: z.number().nullable(),
+  /** The PC's trusted time when this status was read (the UI counts down from it). */
+  checkedAt: z.number(),
   /** Audit entries not yet acknowledged by the server. */
   pendingEntries: z.number().int().nonnegative(),
   /** Password changes made on this PC not yet accepted by the server. */

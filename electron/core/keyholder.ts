@@ -123,7 +123,7 @@ async function wire(store: LocalStore, options: KeyholderOptions, clock: Clock) 
   const passwords = new PasswordService(accounts, hasher, device);
   const totp = new TotpService(db, accounts, hasher);
   const lockout = new LockoutTracker(db);
-  const sessions = new SessionService(db, audit, clock, now);
+  const sessions = new SessionService(db, audit, clock, now, (role) => policies.forRole(role));
   const authz = new Authorizer(audit);
   const failures = new SignInFailures({ db, accounts, lockout, audit, policies });
   const credentials = new CredentialsService({

@@ -1,10 +1,24 @@
 import { useI18n } from '../i18n/i18n-context';
+import type { MessageKey } from '../i18n/messages.en';
 import { SYNC_STATE_LABEL } from '../screens/sync/sync-status-view';
 import type { SyncStatus } from '../state/use-sync-status';
 
 /**
+ * How the pill tells entries not uploaded yet, true to the state: after a good sync they are
+ * simply new (recorded since, they go with the next run); offline or refused they wait; on a
+ * revoked PC they stay here until it is connected again.
+ */
+export const WAITING_LABEL: Record<SyncStatus['state'], MessageKey> = {
+  idle: 'sync.indicator_next',
+  syncing: 'sync.indicator_waiting',
+  offline: 'sync.indicator_waiting',
+  error: 'sync.indicator_waiting',
+  revoked: 'sync.indicator_held',
+};
+
+/**
  * The header's sync pill: a coloured dot (never colour alone: the state is in words too) and
- * how many entries wait. Pressing it opens Settings, where "Sync now" is.
+ * how many entries are not uploaded yet, in words that say why. Pressing it opens Settings.
  */
 export function SyncIndicator({ status, onOpen }: { status: SyncStatus | null; onOpen(): void }) {
   const { t, number } = useI18n();
@@ -25,7 +39,7 @@ export function SyncIndicator({ status, onOpen }: { status: SyncStatus | null; o
       </span>
       {waiting > 0 ? (
         <span className="sync-waiting">
-          {t('sync.indicator_waiting', { count: number(waiting) })}
+          {t(WAITING_LABEL[status.state], { count: number(waiting) })}
         </span>
       ) : null}
     </button>

@@ -1,4 +1,5 @@
 import type { AuditCodeWords, AuditDetailWords } from '../../common/audit/audit-details';
+import type { PolicyField, PolicyNullWords, PolicyUnit } from '../../common/policy/policy-diff';
 
 /**
  * The words of audit entry details (the catalogue in common/audit/audit-details.ts): one phrase
@@ -6,7 +7,14 @@ import type { AuditCodeWords, AuditDetailWords } from '../../common/audit/audit-
  * the words of every code. The type makes each language hold every one of them; the phrases are
  * spread into the language's dictionary.
  */
-export type AuditWordKey = `audit.detail.${AuditDetailWords}` | `audit.code.${AuditCodeWords}`;
+export type AuditWordKey =
+  | `audit.detail.${AuditDetailWords}`
+  | `audit.code.${AuditCodeWords}`
+  // The settings a policy change names (common/policy/policy-diff.ts) and their values.
+  | 'audit.policy_setting'
+  | `audit.policy_field.${PolicyField}`
+  | `audit.policy_unit.${Exclude<PolicyUnit, 'profile' | 'flag'>}`
+  | `audit.policy_value.${PolicyNullWords | 'on' | 'off'}`;
 export type AuditWords = Record<AuditWordKey, string>;
 
 export const auditWordsEn = {
@@ -117,6 +125,7 @@ export const auditWordsEn = {
   'audit.code.session_end.account_removed': 'the account was removed',
   'audit.code.session_end.role_changed': 'the role changed',
   'audit.code.session_end.password_changed': 'the password changed',
+  'audit.code.session_end.replaced': 'the same person signed in again',
   'audit.code.account_status.active': 'active',
   'audit.code.account_status.disabled': 'disabled',
   'audit.code.change_source.sync': 'the sync server',
@@ -199,4 +208,38 @@ export const auditWordsEn = {
   'audit.code.tamper_reason.head_mismatch': 'the last entry replaced',
   'audit.code.store_sign.adopted': 'records of an older store signed as they were',
   'audit.code.unlock_reason.password_reset': 'a temporary password was given',
+  'audit.detail.policy_changes': 'Changed: {value}',
+  'audit.policy_setting': '{setting} {before} → {after}',
+  'audit.policy_field.profile': 'profile',
+  'audit.policy_field.password.minLength': 'shortest password',
+  'audit.policy_field.password.maxLength': 'longest password',
+  'audit.policy_field.password.requireLetter': 'a letter required',
+  'audit.policy_field.password.requireDigit': 'a digit required',
+  'audit.policy_field.password.requireUpper': 'a capital letter required',
+  'audit.policy_field.password.requireLower': 'a small letter required',
+  'audit.policy_field.password.blocklist': 'common and patterned passwords refused',
+  'audit.policy_field.password.contextWords': 'names and store words refused',
+  'audit.policy_field.password.minStrength': 'lowest strength',
+  'audit.policy_field.password.historyCount': 'earlier passwords refused',
+  'audit.policy_field.password.expiryDays': 'password expiry',
+  'audit.policy_field.password.expiryOnlyWithoutTotp': 'expiry only without an authenticator',
+  'audit.policy_field.lockout.threshold': 'lockout after',
+  'audit.policy_field.lockout.durationMinutes': 'lockout length',
+  'audit.policy_field.session.idleLockMinutes': 'idle lock after',
+  'audit.policy_field.session.maxSessionHours': 'session ends after',
+  'audit.policy_field.totp.required': 'authenticator required',
+  'audit.policy_field.offline.maxHoursSinceSync': 'sign-in offline for at most',
+  'audit.policy_field.offline.maxSignInsSinceSync': 'sign-ins offline at most',
+  'audit.policy_unit.characters': '{value, plural, one {# character} other {# characters}}',
+  'audit.policy_unit.score': '{value} of 4',
+  'audit.policy_unit.passwords': '{value, plural, one {# password} other {# passwords}}',
+  'audit.policy_unit.days': '{value, plural, one {# day} other {# days}}',
+  'audit.policy_unit.attempts': '{value, plural, one {# failed attempt} other {# failed attempts}}',
+  'audit.policy_unit.minutes': '{value, plural, one {# minute} other {# minutes}}',
+  'audit.policy_unit.hours': '{value, plural, one {# hour} other {# hours}}',
+  'audit.policy_unit.sign_ins': '{value, plural, one {# sign-in} other {# sign-ins}}',
+  'audit.policy_value.on': 'on',
+  'audit.policy_value.off': 'off',
+  'audit.policy_value.no_expiry': 'none',
+  'audit.policy_value.until_unlocked': 'until unlocked',
 } as const satisfies AuditWords;

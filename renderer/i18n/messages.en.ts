@@ -409,6 +409,18 @@ export const en = {
   'sync.progress_download': 'Downloading: page {done}',
   'sync.indicator_label': 'Sync status: ',
   'sync.indicator_waiting': '{count} waiting',
+  'sync.indicator_next': '{count} for the next sync',
+  'sync.indicator_held': '{count} not uploaded',
+  'sync.next_try': 'Next try',
+  'sync.next_at': '{time} ({relative})',
+  'sync.next_when_online': 'As soon as the network is back',
+  'sync.next_none_revoked': 'None: this computer no longer syncs',
+  'sync.pending_held': 'Audit entries kept on this computer',
+  'sync.changes_held': 'Password changes kept on this computer',
+  'sync.revoked_explained':
+    'An administrator disconnected this computer, so it no longer syncs. What it recorded and was not uploaded stays here; it uploads only after an administrator connects this computer again with a new enrollment code.',
+  'sync.pending_after_sync':
+    '{count, plural, one {# entry was} other {# entries were}} recorded after the last sync (a sign-in, for example) and will upload at the next one.',
   'sync.standalone':
     'This computer is not connected to a sync server: it keeps its own people and password policy.',
   'setup.choose_title': 'How will this computer be used?',

@@ -420,6 +420,18 @@ export const es: Messages = {
   'sync.progress_download': 'Descargando: página {done}',
   'sync.indicator_label': 'Estado de sincronización: ',
   'sync.indicator_waiting': '{count} pendientes',
+  'sync.indicator_next': '{count} para la próxima sincronización',
+  'sync.indicator_held': '{count} sin subir',
+  'sync.next_try': 'Próximo intento',
+  'sync.next_at': '{time} ({relative})',
+  'sync.next_when_online': 'En cuanto vuelva la red',
+  'sync.next_none_revoked': 'Ninguna: este equipo ya no se sincroniza',
+  'sync.pending_held': 'Entradas de auditoría guardadas en este equipo',
+  'sync.changes_held': 'Cambios de contraseña guardados en este equipo',
+  'sync.revoked_explained':
+    'Un administrador desconectó este equipo, así que ya no se sincroniza. Lo que registró y no se subió se queda aquí; solo se sube cuando un administrador vuelva a conectar este equipo con un nuevo código de registro.',
+  'sync.pending_after_sync':
+    '{count, plural, one {# entrada se registró} other {# entradas se registraron}} después de la última sincronización (un inicio de sesión, por ejemplo) y se subirán en la próxima.',
   'sync.standalone':
     'Este equipo no está conectado a un servidor de sincronización: guarda sus propias personas y política de contraseñas.',
   'setup.choose_title': '¿Cómo se usará este equipo?',

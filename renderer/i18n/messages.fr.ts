@@ -421,6 +421,18 @@ export const fr: Messages = {
   'sync.progress_download': 'Réception : page {done}',
   'sync.indicator_label': 'État de la synchronisation : ',
   'sync.indicator_waiting': '{count} en attente',
+  'sync.indicator_next': '{count} pour la prochaine synchronisation',
+  'sync.indicator_held': '{count} non envoyées',
+  'sync.next_try': 'Prochain essai',
+  'sync.next_at': '{time} ({relative})',
+  'sync.next_when_online': 'Dès que le réseau revient',
+  'sync.next_none_revoked': 'Aucune : cet ordinateur ne se synchronise plus',
+  'sync.pending_held': 'Entrées d’audit conservées sur cet ordinateur',
+  'sync.changes_held': 'Changements de mot de passe conservés sur cet ordinateur',
+  'sync.revoked_explained':
+    'Un administrateur a déconnecté cet ordinateur : il ne se synchronise plus. Ce qu’il a enregistré sans l’envoyer reste ici ; ce ne sera envoyé qu’après qu’un administrateur l’aura reconnecté avec un nouveau code d’inscription.',
+  'sync.pending_after_sync':
+    '{count, plural, one {# entrée a été enregistrée} other {# entrées ont été enregistrées}} après la dernière synchronisation (une connexion, par exemple) et {count, plural, one {sera envoyée} other {seront envoyées}} à la prochaine.',
   'sync.standalone':
     'Cet ordinateur n’est pas connecté à un serveur de synchronisation : il garde ses propres personnes et sa politique de mots de passe.',
   'setup.choose_title': 'Comment cet ordinateur sera-t-il utilisé ?',

@@ -4,6 +4,12 @@ import {
   type DescribedDetail,
 } from '../../common/audit/audit-details';
 import { ROLES, type ProfileId, type Role } from '../../common/policy/policy';
+import {
+  POLICY_FIELDS,
+  POLICY_NULL_WORDS,
+  type PolicyFieldChange,
+  type PolicyValue,
+} from '../../common/policy/policy-diff';
 import { escapeForDisplay } from '../../common/text/canonical-text';
 import type { LocaleFormats } from '../i18n/locale-format';
 import type { Params } from '../i18n/message-format';
@@ -63,9 +69,34 @@ function params(w: DetailWords, spec: AuditDetailSpec, value: unknown, at: numbe
         value: w.list(list.map((x) => `${role(x.role)} (${w.t(PROFILE_LABEL[x.profile])})`)),
       };
     }
+    case 'policy_changes':
+      return {
+        value: (value as PolicyFieldChange[])
+          .map((c) => `${role(c.role)}: ${policySetting(w, c)}`)
+          .join('; '),
+      };
     case 'totp_step':
       return { value: w.time((value as number) * 30_000) };
   }
+}
+
+/** "idle lock 15 minutes → 5 minutes": one setting a policy change moved, in words. */
+function policySetting(w: DetailWords, c: PolicyFieldChange): string {
+  const said = (v: PolicyValue): string => {
+    const unit = POLICY_FIELDS[c.field];
+    if (v === null)
+      return w.t(
+        `audit.policy_value.${POLICY_NULL_WORDS[c.field as keyof typeof POLICY_NULL_WORDS]}`,
+      );
+    if (unit === 'profile') return w.t(PROFILE_LABEL[v as ProfileId]);
+    if (unit === 'flag') return w.t(v ? 'audit.policy_value.on' : 'audit.policy_value.off');
+    return w.t(`audit.policy_unit.${unit}`, { value: v as number });
+  };
+  return w.t('audit.policy_setting', {
+    setting: w.t(`audit.policy_field.${c.field}`),
+    before: said(c.before),
+    after: said(c.after),
+  });
 }
 
 function phrase(w: DetailWords, detail: DescribedDetail, at: number): string {

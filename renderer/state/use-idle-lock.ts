@@ -25,11 +25,17 @@ export function useIdleLock(
   const changed = useRef(onSessionChanged);
   changed.current = onSessionChanged;
 
+  // Idle time counts from the last activity or unlock, not from a policy change: a shorter idle
+  // time read mid-session locks when the person has been idle that long already.
+  useEffect(() => {
+    if (!active) return;
+    lastActivity.current = Date.now();
+    lastTouch.current = Date.now();
+  }, [active]);
+
   useEffect(() => {
     if (!active) return;
     const idleMs = idleLockMinutes * 60_000;
-    lastActivity.current = Date.now();
-    lastTouch.current = Date.now();
     let locking = false;
 
     const onActivity = () => {
@@ -39,12 +45,27 @@ export function useIdleLock(
       lastTouch.current = now;
       void api.session.touch({}).then((r) => {
         if (!r.ok && isSessionError(r.error)) changed.current();
+        // The policy's idle time changed since this window read it: read the session again.
+        else if (r.ok && r.data.idleLockMinutes !== idleLockMinutes) changed.current();
       });
     };
+    // While nobody touches this window, the session is read (not touched) now and then: a
+    // policy changed since sign-in (edited here or pulled from the server) applies at once,
+    // and a session the core locked or ended shows so without waiting for a click.
+    let lastLook = Date.now();
     const check = () => {
-      if (locking || Date.now() - lastActivity.current < idleMs) return;
-      locking = true;
-      void api.session.lock({ reason: 'idle' }).then(() => changed.current());
+      const now = Date.now();
+      if (!locking && now - lastActivity.current >= idleMs) {
+        locking = true;
+        void api.session.lock({ reason: 'idle' }).then(() => changed.current());
+        return;
+      }
+      if (locking || now - lastLook < TOUCH_EVERY_MS) return;
+      lastLook = now;
+      void api.app.state({}).then((r) => {
+        const s = r.ok ? r.data.session : null;
+        if (!s || s.state !== 'active' || s.idleLockMinutes !== idleLockMinutes) changed.current();
+      });
     };
 
     for (const type of ACTIVITY_EVENTS)

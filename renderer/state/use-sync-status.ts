@@ -44,6 +44,15 @@ export function useSyncStatus(): {
     return () => window.clearInterval(timer);
   }, [busy, refresh]);
 
+  // When the next run is due before the next poll, look again just after it: the time shown
+  // never stays in the past (counted on the core's clock, not this window's).
+  const dueIn = status?.nextSyncAt ? status.nextSyncAt - status.checkedAt : null;
+  useEffect(() => {
+    if (dueIn === null || dueIn > 15_000) return;
+    const timer = window.setTimeout(() => void refresh(), Math.max(dueIn, 0) + 1_000);
+    return () => window.clearTimeout(timer);
+  }, [dueIn, refresh]);
+
   const syncNow = useCallback(async () => {
     setSyncing(true);
     const result = await api.sync.syncNow({});

@@ -135,6 +135,36 @@ describe('audit details in words', () => {
     expect(auditDetailPhrases(words('en'), forever)[1]).toBe('Locked until a manager unlocks it');
   });
 
+  it('a policy change: each setting it moved, before → after, in words and units', () => {
+    const change = {
+      action: 'policy.change',
+      at: AT,
+      details: {
+        versionBefore: 2,
+        versionAfter: 3,
+        changes: [
+          { role: 'viewer', field: 'session.idleLockMinutes', before: 15, after: 1 },
+          { role: 'manager', field: 'profile', before: 'standard', after: 'pci' },
+          { role: 'manager', field: 'password.requireDigit', before: false, after: true },
+          { role: 'manager', field: 'password.expiryDays', before: null, after: 90 },
+        ],
+      },
+    };
+    expect(auditDetailPhrases(words('en'), change)[2]).toBe(
+      'Changed: Crew: idle lock after 15 minutes → 1 minute; ' +
+        'Manager: profile Standard → PCI DSS; Manager: a digit required off → on; ' +
+        'Manager: password expiry none → 90 days',
+    );
+    expect(auditDetailPhrases(words('es'), change)[2]).toMatch(
+      /^Cambios: Equipo: bloqueo por inactividad tras 15 minutos → 1 minuto; /,
+    );
+    expect(auditDetailPhrases(words('fr'), change)[2]).toMatch(
+      /^Modifié : Équipier: verrouillage après inactivité de 15 minutes → 1 minute; /,
+    );
+    for (const lang of ['en', 'es', 'fr'] as const)
+      expect(auditDetailsText(words(lang), change)).not.toMatch(/[{}]|session\.|changes:/);
+  });
+
   it('what the catalogue does not know stays "key: value", escaped', () => {
     const odd = {
       action: 'auth.sign_in',

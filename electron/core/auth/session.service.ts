@@ -27,22 +27,36 @@ export interface SessionView {
 
 export interface PendingSession {
   view: SessionView;
-  idleMs: number;
-  lifetimeMs: number;
+  /** Sessions of the same person this one replaces (ended in the sign-in's transaction). */
+  replaces: string[];
 }
 
 interface LiveSession {
   view: SessionView;
   startedMono: number;
   lastActivityMono: number;
-  idleMs: number;
-  lifetimeMs: number;
 }
+
+/** Why a session ends (`sessions.end_reason`, and the audit entry's `reason`). */
+export type SessionEndReason =
+  | 'signed_out'
+  | 'expired'
+  | 'account_disabled'
+  | 'account_removed'
+  | 'role_changed'
+  | 'password_changed'
+  | 'replaced';
 
 /**
  * Signed-in sessions on this PC. Held in memory (a restart signs everyone out) and mirrored to
  * the `sessions` table for history. Idle lock and absolute lifetime are measured on the
  * monotonic clock, so changing the wall clock neither extends nor shortens them.
+ *
+ * Invariants:
+ * - one live session per person on this PC: a new sign-in ends the person's earlier session
+ *   (audited with the reason `replaced`), so "switch user" never lists anyone twice;
+ * - idle time and lifetime are read from the policy as it is now (`policyFor`), at every look,
+ *   so a changed policy (edited here or pulled from the server) applies to open sessions at once.
  */
 export class SessionService {
   private readonly live = new Map<string, LiveSession>();
@@ -53,6 +67,7 @@ export class SessionService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly now: () => number,
+    private readonly policyFor: (role: Role) => EffectivePolicy,
   ) {
     // Sessions of a previous run ended when it stopped.
     db.prepare(
@@ -61,13 +76,18 @@ export class SessionService {
   }
 
   /**
-   * Records a new session. Call inside the sign-in transaction, then `activate` the result
-   * after it commits: a session whose sign-in could not be recorded must never exist.
+   * Records a new session, and ends the person's earlier session on this PC (replaced). Call
+   * inside the sign-in transaction, then `activate` the result after it commits: a session whose
+   * sign-in could not be recorded must never exist, and a rolled-back sign-in replaces nothing.
    */
   create(actor: SessionActor, displayName: string, policy: EffectivePolicy): PendingSession {
     const id = randomUUID();
     const startedAt = this.now();
     const lifetimeMs = policy.session.maxSessionHours * 3_600_000;
+    const replaces = [...this.live.values()]
+      .filter((s) => s.view.accountId === actor.id)
+      .map((s) => s.view);
+    for (const old of replaces) this.recordEnd(old, 'replaced');
     const view: SessionView = {
       sessionId: id,
       accountId: actor.id,
@@ -82,13 +102,15 @@ export class SessionService {
     this.db
       .prepare('INSERT INTO sessions (id, account_id, started_at) VALUES (?, ?, ?)')
       .run(id, actor.id, startedAt);
-    return { view, idleMs: policy.session.idleLockMinutes * 60_000, lifetimeMs };
+    return { view, replaces: replaces.map((r) => r.sessionId) };
   }
 
   activate(pending: PendingSession): SessionView {
+    for (const old of pending.replaces) {
+      if (this.live.delete(old)) this.left(old);
+    }
     const mono = this.clock.monotonicMs();
     this.live.set(pending.view.sessionId, {
-      ...pending,
       view: { ...pending.view },
       startedMono: mono,
       lastActivityMono: mono,
@@ -101,11 +123,12 @@ export class SessionService {
     const s = this.live.get(sessionId);
     if (!s) throw sessionEnded();
     const mono = this.clock.monotonicMs();
-    if (mono - s.startedMono >= s.lifetimeMs) {
+    const { idleLockMinutes, lifetimeMs } = this.followPolicy(s);
+    if (mono - s.startedMono >= lifetimeMs) {
       this.end(sessionId, 'expired');
       throw new KeyholderError('session_expired', 'Your session has ended. Sign in again.');
     }
-    if (s.view.state === 'active' && mono - s.lastActivityMono >= s.idleMs) {
+    if (s.view.state === 'active' && mono - s.lastActivityMono >= idleLockMinutes * 60_000) {
       s.view.state = 'locked';
       this.audit.append({
         actor: actorOf(s.view),
@@ -115,6 +138,15 @@ export class SessionService {
       });
     }
     return { ...s.view };
+  }
+
+  /** The policy as it is now, not as it was at sign-in, written into the session's view. */
+  private followPolicy(s: LiveSession): { idleLockMinutes: number; lifetimeMs: number } {
+    const { idleLockMinutes, maxSessionHours } = this.policyFor(s.view.role).session;
+    const lifetimeMs = maxSessionHours * 3_600_000;
+    s.view.idleLockMinutes = idleLockMinutes;
+    s.view.expiresAt = s.view.startedAt + lifetimeMs;
+    return { idleLockMinutes, lifetimeMs };
   }
 
   /** An active (unlocked) session, refreshed as activity. Throws when locked or gone. */
@@ -167,34 +199,21 @@ export class SessionService {
     return { ...s.view };
   }
 
-  end(
-    sessionId: string,
-    reason:
-      | 'signed_out'
-      | 'expired'
-      | 'account_disabled'
-      | 'account_removed'
-      | 'role_changed'
-      | 'password_changed',
-  ): void {
+  end(sessionId: string, reason: Exclude<SessionEndReason, 'replaced'>): void {
     const s = this.live.get(sessionId);
     if (!s) return;
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          'UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
-        )
-        .run(this.now(), reason, sessionId);
-      const action = reason === 'signed_out' ? 'auth.sign_out' : 'auth.session_expired';
-      this.audit.append({
-        actor: actorOf(s.view),
-        action,
-        outcome: 'success',
-        details: { reason },
-      });
-    })();
+    this.db.transaction(() => this.recordEnd(s.view, reason))();
     this.live.delete(sessionId);
     this.left(sessionId);
+  }
+
+  /** The row and the audit entry of an ending session (in the caller's transaction). */
+  private recordEnd(view: SessionView, reason: SessionEndReason): void {
+    this.db
+      .prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL')
+      .run(this.now(), reason, view.sessionId);
+    const action = reason === 'signed_out' ? 'auth.sign_out' : 'auth.session_expired';
+    this.audit.append({ actor: actorOf(view), action, outcome: 'success', details: { reason } });
   }
 
   /** Ends every session of an account (disable, role change, password reset). */
@@ -214,7 +233,10 @@ export class SessionService {
   listFor(accountId: string): SessionView[] {
     return [...this.live.values()]
       .filter((s) => s.view.accountId === accountId)
-      .map((s) => ({ ...s.view }));
+      .map((s) => {
+        this.followPolicy(s);
+        return { ...s.view };
+      });
   }
 }
 

@@ -5,6 +5,7 @@ import {
   PROFILE_WARNINGS,
   resolvePolicy,
 } from '../../../common/policy/policy';
+import { policyChanges } from '../../../common/policy/policy-diff';
 import type { SignedPolicy } from '../../../common/sync/protocol';
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../db/database';
@@ -71,8 +72,9 @@ export class PolicyService {
 
   /**
    * Replaces the policy (the caller has checked `policy.edit` and standalone mode). The
-   * version always goes up; the change and any profile warning are audited in the same
-   * transaction.
+   * version always goes up; the change (each setting it moved, before and after) and any
+   * profile warning are audited in the same transaction. Open sessions read the new idle time
+   * and lifetime at their next look (SessionService).
    */
   replace(
     actor: Actor | null,
@@ -117,8 +119,7 @@ export class PolicyService {
         details: {
           versionBefore: before.version,
           versionAfter: next.version,
-          profilesBefore: profiles(before),
-          profilesAfter: profiles(next),
+          changes: policyChanges(before, next),
           ...(warnings.length ? { warnings } : {}),
         },
       });
@@ -161,15 +162,10 @@ export function applyServerPolicy(
       source: 'sync',
       versionBefore: before.version,
       versionAfter: next.version,
-      profilesBefore: profiles(before),
-      profilesAfter: profiles(next),
+      changes: policyChanges(before, next),
     },
   });
   policies.invalidate();
-}
-
-function profiles(doc: PolicyDocument): Record<string, string> {
-  return Object.fromEntries(Object.entries(doc.roles).map(([role, r]) => [role, r.profile]));
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,5 +1,7 @@
 import type { ErrorCode } from '../../../common/ipc/error-codes';
+import type { SyncStatusDto } from '../../../common/ipc/sync.schemas';
 import { KeyholderError } from '../errors';
+import { DEVICE_REVOKED } from './sync-state';
 
 /**
  * A failed exchange with the sync server, already put into words for a store manager.
@@ -51,4 +53,14 @@ export function tlsError(code: string): SyncError | null {
     null,
     { tlsCode: code },
   );
+}
+
+/** Codes that mean "could not reach or the server is overloaded": shown as offline. */
+const OFFLINE_CODES = new Set(['server_unreachable', 'server_unavailable', 'rate_limited']);
+
+/** The state a recorded error stands for, when no run is under way. */
+export function stateAfter(error: { code: string } | null | undefined): SyncStatusDto['state'] {
+  if (!error) return 'idle';
+  if (error.code === DEVICE_REVOKED) return 'revoked';
+  return OFFLINE_CODES.has(error.code) ? 'offline' : 'error';
 }

@@ -22,7 +22,7 @@ import { backoffDelay, RUN_BACKOFF } from './backoff';
 import { verifySignedPolicy } from './policy-verifier';
 import { applyPullPage } from './pull-applier';
 import { checkSameServer, checkServerKey, displayUrl, parseServerUrl } from './sync-connect';
-import { SyncError } from './sync-errors';
+import { stateAfter, SyncError } from './sync-errors';
 import { SyncHttp, type RetryOptions } from './sync-http';
 import { DEVICE_REVOKED, SyncStateRepository } from './sync-state';
 
@@ -58,16 +58,6 @@ export interface SyncOptions {
     set: (fn: () => void, ms: number) => unknown;
     clear: (handle: unknown) => void;
   };
-}
-
-/** Codes that mean "could not reach or the server is overloaded": shown as offline. */
-const OFFLINE_CODES = new Set(['server_unreachable', 'server_unavailable', 'rate_limited']);
-
-/** The state a recorded error stands for, when no run is under way. */
-function stateAfter(error: { code: string } | null | undefined): SyncStatusDto['state'] {
-  if (!error) return 'idle';
-  if (error.code === DEVICE_REVOKED) return 'revoked';
-  return OFFLINE_CODES.has(error.code) ? 'offline' : 'error';
 }
 
 /**
@@ -109,21 +99,33 @@ export class SyncService {
   }
 
   status(): SyncStatusDto {
+    return this.statusNow(this.running !== null);
+  }
+
+  /**
+   * What is true now (`running`: false for the answer a run gives as it ends). A revoked PC has
+   * no next sync (only a new enrollment code connects it); the next sync is never a time past
+   * (none while a run is due or under way); waiting entries still count, and the UI says why.
+   */
+  private statusNow(running: boolean): SyncStatusDto {
     const state = this.repo.get();
-    const head = this.auditHead();
     const lastError = state?.lastError ?? null;
+    const [now, due] = [this.d.time.now(), this.nextSyncAt];
+    const revoked = lastError?.code === DEVICE_REVOKED;
+    const next = state && !revoked && !running && due !== null && due > now ? due : null;
     return {
       connected: state !== null,
       serverUrl: state ? displayUrl(state.serverUrl) : null,
       storeName: this.d.device.state().storeName,
-      state: this.running ? 'syncing' : stateAfter(lastError),
+      state: running ? 'syncing' : stateAfter(lastError),
       lastSyncAt: state?.lastSuccessAt ?? null,
       lastAttemptAt: state?.lastAttemptAt ?? null,
-      nextSyncAt: state ? this.nextSyncAt : null,
-      pendingEntries: state ? Math.max(0, head - state.acknowledgedSeq) : 0,
+      nextSyncAt: next,
+      checkedAt: now,
+      pendingEntries: state ? Math.max(0, this.auditHead() - state.acknowledgedSeq) : 0,
       pendingAccountChanges: this.repo.outboxCount(),
       lastError,
-      progress: this.running ? this.progress : null,
+      progress: running ? this.progress : null,
     };
   }
 
@@ -194,9 +196,12 @@ export class SyncService {
     return this.syncNow();
   }
 
-  /** Runs a sync now, or joins the one in progress. Never throws: the status says what failed. */
+  /**
+   * Runs a sync now, or joins the one in progress. Never throws: the status says what failed.
+   * A revoked PC does not knock again (its credential is dead; connecting again clears it).
+   */
   syncNow(): Promise<SyncStatusDto> {
-    if (!this.repo.get()) return Promise.resolve(this.status());
+    if (!this.repo.get() || this.repo.revoked()) return Promise.resolve(this.status());
     this.running ??= this.run().finally(() => {
       this.running = null;
       this.progress = null;
@@ -213,14 +218,12 @@ export class SyncService {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer !== null) this.o.timers.clear(this.timer);
-    this.timer = null;
-    this.nextSyncAt = null;
+    this.unschedule();
   }
 
   /** The OS (via the UI) says the network is back: do not wait for the backoff timer. */
   networkChanged(online: boolean): void {
-    if (online && this.repo.get()) void this.syncNow();
+    if (online) void this.syncNow();
   }
 
   /** Waits for a run in progress (used before closing the database). */
@@ -252,10 +255,12 @@ export class SyncService {
         );
       } else if (failure.code !== DEVICE_REVOKED) {
         this.schedule(this.o.intervalMs);
+      } else {
+        this.unschedule();
       }
     }
     this.progress = null;
-    return { ...this.status(), state: stateAfter(this.repo.get()?.lastError) };
+    return this.statusNow(false);
   }
 
   private async runSteps(): Promise<void> {
@@ -364,12 +369,21 @@ export class SyncService {
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    if (this.timer !== null) this.o.timers.clear(this.timer);
+    this.unschedule();
+    // Sticky: a revoked PC schedules nothing (status() then shows no next sync).
+    if (this.repo.revoked()) return;
     this.nextSyncAt = this.d.time.now() + ms;
     this.timer = this.o.timers.set(() => {
       this.timer = null;
+      this.nextSyncAt = null;
       void this.syncNow();
     }, ms);
+  }
+
+  private unschedule(): void {
+    if (this.timer !== null) this.o.timers.clear(this.timer);
+    this.timer = null;
+    this.nextSyncAt = null;
   }
 
   private retryOptions(attempts: number): RetryOptions {

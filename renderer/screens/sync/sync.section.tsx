@@ -33,16 +33,19 @@ export function SyncSection({ session, sync, onSessionError }: Props) {
           </p>
           <SyncFacts status={status} />
           <SyncProgress status={status} />
-          <div className="button-row">
-            <button
-              type="button"
-              className="button primary"
-              disabled={syncing}
-              onClick={() => void sync.syncNow()}
-            >
-              {syncing ? t('sync.state_syncing') : t('sync.sync_now')}
-            </button>
-          </div>
+          {/* A revoked PC does not sync: no button that would do nothing. */}
+          {status.state === 'revoked' ? null : (
+            <div className="button-row">
+              <button
+                type="button"
+                className="button primary"
+                disabled={syncing}
+                onClick={() => void sync.syncNow()}
+              >
+                {syncing ? t('sync.state_syncing') : t('sync.sync_now')}
+              </button>
+            </div>
+          )}
         </div>
       ) : can(session.role, 'device.enroll') ? (
         <>

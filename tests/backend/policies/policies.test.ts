@@ -127,8 +127,15 @@ describeEachDialect('policies', (dialect) => {
         profiles: { admin: 'standard', manager: 'pci', viewer: 'classic' },
         overriddenRoles: ['manager'],
         warningsShown: [{ profile: 'classic', roles: ['viewer'] }],
+        changes: expect.arrayContaining([
+          { role: 'manager', field: 'profile', before: 'standard', after: 'pci' },
+          { role: 'manager', field: 'lockout.threshold', before: 10, after: 5 },
+          { role: 'viewer', field: 'profile', before: 'standard', after: 'classic' },
+        ]),
       },
     });
+    const changes = (event!.details as { changes: { role: string }[] }).changes;
+    expect(changes.some((c) => c.role === 'admin')).toBe(false);
 
     // The bundle verifies with the pinned key, only as a newer version, and only untouched.
     const pem = pc.serverPublicKey;
