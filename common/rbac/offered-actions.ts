@@ -8,8 +8,8 @@ import { can, canManage, type Permission } from './permissions';
  * (with the reason in words where the action lives elsewhere), and the core's authorizer
  * refuses exactly what `decideStaffAction` refuses (electron/core/rbac/authorizer.ts,
  * `requireStaffAction`). So a button is never shown for something the core then refuses, and
- * the core never accepts something the screen hid. tests/core/accounts/offered-actions-core.
- * test.ts proves the two agree over every role × target × mode × action.
+ * the core never accepts something the screen hid. tests/core/accounts/offered-actions-core.test.ts
+ * proves the two agree over every role × target × mode × action.
  */
 
 /** What a manager or admin can do to someone's account from the staff screen. */

@@ -22,6 +22,7 @@ import { fillUp } from '../../../support/small-tmpfs';
 
 export const TMPFS_KIB = 16 * 1024;
 const WRONG = 'not the password at all';
+const CREW_PASSWORD = 'lilac violin morning tea';
 
 interface Startup {
   code: string;
@@ -90,7 +91,26 @@ export async function fullDiskScenario(
     const admin = await signInWindow();
     // Changes are signed with the admin's key on a standalone PC: opened once (step-up).
     await call(admin, 'session.confirmPassword', { password: ADMIN_PASSWORD });
-    const locked = await signInWindow();
+    // The locked session is a crew member's: a second sign-in of the admin would end the
+    // admin's first session (one session per person per PC).
+    const locked = newWindowContext();
+    const made = await call(admin, 'staff.create', {
+      username: 'vic.crew',
+      displayName: 'Vic Crew',
+      email: '',
+      role: 'viewer',
+    });
+    const { temporaryPassword } = (made as { data: { temporaryPassword: string } }).data;
+    const first = await call(locked, 'auth.signIn', {
+      username: 'vic.crew',
+      password: temporaryPassword,
+    });
+    const { challengeId } = (first as { data: { challengeId: string } }).data;
+    const changed = await call(locked, 'auth.submitNewPassword', {
+      challengeId,
+      newPassword: CREW_PASSWORD,
+    });
+    if (!changed.ok) throw new Error(`crew sign-in failed: ${JSON.stringify(changed)}`);
     await call(locked, 'session.lock', {});
     await call(newWindowContext(), 'auth.signIn', { username: 'ada.admin', password: WRONG });
     clock.advance(31_000);
@@ -115,7 +135,7 @@ export async function fullDiskScenario(
     });
     whileFull['unlock, wrong password'] = await call(locked, 'session.unlock', { password: WRONG });
     whileFull['unlock, right password'] = await call(locked, 'session.unlock', {
-      password: ADMIN_PASSWORD,
+      password: CREW_PASSWORD,
     });
     whileFull['add a person'] = await call(admin, 'staff.create', {
       username: 'new.person',
