@@ -12,8 +12,8 @@ import { go, signInWithCode } from './support/ui';
  * The staff screen offers a manager only what this PC lets her do
  * (common/rbac/offered-actions.ts, the decision the core makes too): on a PC connected to a sync
  * server, adding, disabling and resetting two-step sign-in are not offered, and the screen says
- * who does them;
- * on a standalone PC she still does them. A reset on a locked account says it unlocked it.
+ * who does them; on a standalone PC she still does them. A reset on a locked account says it
+ * unlocked it.
  */
 
 /** A navigation button, whatever the language calls the navigation. */
