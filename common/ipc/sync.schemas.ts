@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { HANDOVER_OUTCOMES, HANDOVER_REASONS } from '../sync/handover';
+import { ROLES } from '../policy/policy';
 import { nameText } from '../text/canonical-text';
 import { DEVICE_NAME_MAX_LENGTH } from '../text/text-limits';
 
@@ -43,5 +45,42 @@ export const connectRequestSchema = z
     serverUrl: z.string().trim().min(1).max(2048),
     code: z.string().trim().min(8).max(64),
     deviceName: nameText(DEVICE_NAME_MAX_LENGTH, { trim: true, min: 1 }),
+    /**
+     * The admin saw the plan (`sync.previewConnect`) and confirmed it. Required on a PC with
+     * people of its own: they are handed over to the server's store as the plan says.
+     */
+    confirmHandover: z.boolean().optional(),
   })
   .strict();
+
+export const connectPreviewRequestSchema = z
+  .object({
+    serverUrl: z.string().trim().min(1).max(2048),
+    code: z.string().trim().min(8).max(64),
+  })
+  .strict();
+
+/** What connecting would do (common/sync/handover.ts), for the admin to confirm. */
+export const connectPreviewSchema = z.object({
+  serverUrl: z.string(),
+  storeName: z.string(),
+  /** The people already assigned to the store on the server. */
+  serverPeople: z.array(
+    z.object({ username: z.string(), displayName: z.string(), role: z.enum(ROLES) }),
+  ),
+  /** One entry per person on this PC (empty on a PC with nobody of its own). */
+  plan: z.array(
+    z.object({
+      id: z.string(),
+      username: z.string(),
+      displayName: z.string(),
+      role: z.enum(ROLES),
+      serverRole: z.enum(ROLES),
+      outcome: z.enum(HANDOVER_OUTCOMES),
+      reason: z.enum(HANDOVER_REASONS),
+    }),
+  ),
+  /** Whoever asks is handed over or kept: false means connecting is refused. */
+  keepsAWayIn: z.boolean(),
+});
+export type ConnectPreviewDto = z.infer<typeof connectPreviewSchema>;
