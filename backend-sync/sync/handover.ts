@@ -10,6 +10,7 @@ import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
 import { nextChangeSeq } from '../services/change-seq';
 import type { ServerAudit } from '../services/server-audit';
+import { isUniqueViolation } from '../people/people-deps';
 import { strongEnough } from './account-changes.service';
 
 /**
@@ -23,7 +24,7 @@ import { strongEnough } from './account-changes.service';
 
 const lower = (s: string) => s.trim().toLowerCase();
 
-/** The store's people and which of the names asked about an account outside it holds. */
+/** The store's people and which of the names asked about another account holds. */
 export async function storeSide(
   db: Kysely<DB>,
   storeId: string,
@@ -33,12 +34,11 @@ export async function storeSide(
   const people = await db
     .selectFrom('users as u')
     .innerJoin('user_stores as us', 'us.user_id', 'u.id')
-    .select(['u.id', 'u.username', 'u.display_name', 'u.role'])
+    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.status'])
     .where('us.store_id', '=', storeId)
     .where('u.erased_at', 'is', null)
     .orderBy('u.username')
     .execute();
-  const inStore = new Set(people.map((p) => p.id));
   const wantedEmails = [...new Set(emails.map(lower).filter(Boolean))];
   const named =
     usernames.length === 0 && wantedEmails.length === 0
@@ -53,21 +53,37 @@ export async function storeSide(
             ]),
           )
           .execute();
-  const outside = named.filter((u) => !inStore.has(u.id));
+  // Every holder counts: an active one of this store is `kept` by the plan before anything
+  // else; one invited or disabled there keeps its username, so nobody with it is created.
   const asked = new Set(usernames);
   return {
     people: people.map((p) => ({
       username: p.username,
       displayName: p.display_name,
       role: p.role,
+      status: p.status,
     })),
-    takenUsernames: outside.map((u) => u.username).filter((u) => asked.has(u)),
-    takenEmails: outside.map((u) => u.email).filter((e) => wantedEmails.includes(e)),
+    takenUsernames: named.map((u) => u.username).filter((u) => asked.has(u)),
+    takenEmails: named.map((u) => u.email).filter((e) => wantedEmails.includes(e)),
   };
 }
 
 function refusal(code: string, message: string): HttpError {
   return new HttpError(409, code, message);
+}
+
+const changed = () =>
+  refusal(
+    'handover_changed',
+    'The people of this store on the server changed since the plan was shown. Nothing was changed: review the plan again.',
+  );
+
+async function insertOrChanged(insert: () => Promise<unknown>): Promise<void> {
+  try {
+    await insert();
+  } catch (error) {
+    throw isUniqueViolation(error) ? changed() : error;
+  }
 }
 
 /**
@@ -95,7 +111,7 @@ export async function applyHandover(
     people.map((p) => p.username),
     people.map((p) => p.email),
   );
-  const assigned = side.people.map((p) => p.username);
+  const assigned = side.people.filter((p) => p.status === 'active').map((p) => p.username);
   if (!names.has(handover.connectingUsername) && !assigned.includes(handover.connectingUsername))
     throw refusal(
       'handover_no_way_in',
@@ -113,41 +129,41 @@ export async function applyHandover(
           .select('id')
           .where('id', 'in', [...ids])
           .executeTakeFirst();
-  if (takenId || plan.some((e) => e.outcome !== 'handed_over'))
-    throw refusal(
-      'handover_changed',
-      'The people of this store on the server changed since the plan was shown. Nothing was changed: review the plan again.',
-    );
+  if (takenId || plan.some((e) => e.outcome !== 'handed_over')) throw changed();
   for (const p of people) {
     const role = handoverRole(p.role);
-    await tx
-      .insertInto('users')
-      .values({
-        id: p.id,
-        email: lower(p.email),
-        username: p.username,
-        display_name: p.displayName,
-        role,
-        status: 'active',
-        email_verified_at: null,
-        password_hash: p.passwordHash,
-        password_changed_at: p.passwordChangedAt,
-        must_change_password: p.mustChangePassword ? 1 : 0,
-        temp_password_expires_at: p.temporaryPasswordExpiresAt,
-        totp_secret: p.totpSecret === null ? null : d.box.seal(p.totpSecret),
-        totp_last_step: 0,
-        // Decided here: a later enrolment from another PC does not replace it.
-        totp_changed_at: p.totpSecret === null ? null : d.now,
-        credential_salt: p.credential?.salt ?? null,
-        credential_key: p.credential?.key ?? null,
-        credential_box: p.credential?.box ?? null,
-        preferences: '{}',
-        change_seq: await nextChangeSeq(tx, 'users'),
-        erased_at: null,
-        created_at: d.now,
-        updated_at: d.now,
-      })
-      .execute();
+    const changeSeq = await nextChangeSeq(tx, 'users');
+    // A name taken by a transaction that committed after the check above: same answer.
+    await insertOrChanged(() =>
+      tx
+        .insertInto('users')
+        .values({
+          id: p.id,
+          email: lower(p.email),
+          username: p.username,
+          display_name: p.displayName,
+          role,
+          status: 'active',
+          email_verified_at: null,
+          password_hash: p.passwordHash,
+          password_changed_at: p.passwordChangedAt,
+          must_change_password: p.mustChangePassword ? 1 : 0,
+          temp_password_expires_at: p.temporaryPasswordExpiresAt,
+          totp_secret: p.totpSecret === null ? null : d.box.seal(p.totpSecret),
+          totp_last_step: 0,
+          // Decided here: a later enrolment from another PC does not replace it.
+          totp_changed_at: p.totpSecret === null ? null : d.now,
+          credential_salt: p.credential?.salt ?? null,
+          credential_key: p.credential?.key ?? null,
+          credential_box: p.credential?.box ?? null,
+          preferences: '{}',
+          change_seq: changeSeq,
+          erased_at: null,
+          created_at: d.now,
+          updated_at: d.now,
+        })
+        .execute(),
+    );
     await tx.insertInto('user_stores').values({ user_id: p.id, store_id: storeId }).execute();
     await d.audit?.write(
       {

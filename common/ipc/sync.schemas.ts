@@ -66,7 +66,12 @@ export const connectPreviewSchema = z.object({
   storeName: z.string(),
   /** The people already assigned to the store on the server. */
   serverPeople: z.array(
-    z.object({ username: z.string(), displayName: z.string(), role: z.enum(ROLES) }),
+    z.object({
+      username: z.string(),
+      displayName: z.string(),
+      role: z.enum(ROLES),
+      status: z.enum(['active', 'pending', 'disabled']),
+    }),
   ),
   /** One entry per person on this PC (empty on a PC with nobody of its own). */
   plan: z.array(

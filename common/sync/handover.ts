@@ -64,9 +64,12 @@ export interface LocalPersonForPlan {
 
 /** What the server says about the store and the names the PC asked about. */
 export interface ServerSideForPlan {
-  /** Usernames of the people assigned to the store (normalised). */
+  /** Usernames of the people assigned to the store and active there (normalised). */
   assignedUsernames: readonly string[];
-  /** Of the usernames and addresses asked about, those an account outside the store holds. */
+  /**
+   * Of the usernames and addresses asked about, those another account holds (of another store,
+   * or of this one but not active there).
+   */
   takenUsernames: readonly string[];
   takenEmails: readonly string[];
 }
@@ -132,8 +135,18 @@ export type EnrollPreviewRequest = z.input<typeof enrollPreviewRequestSchema>;
 export const enrollPreviewResponseSchema = z.object({
   storeId: z.string().uuid(),
   storeName: z.string(),
-  /** The people assigned to the store now (active or not): they arrive with the first pull. */
-  people: z.array(z.object({ username: z.string(), displayName: z.string(), role: z.enum(ROLES) })),
+  /**
+   * The people assigned to the store now. The active ones arrive with the first pull; one
+   * invited (`pending`) or disabled keeps its username (a local person with it is not kept).
+   */
+  people: z.array(
+    z.object({
+      username: z.string(),
+      displayName: z.string(),
+      role: z.enum(ROLES),
+      status: z.enum(['active', 'pending', 'disabled']),
+    }),
+  ),
   takenUsernames: z.array(z.string()),
   takenEmails: z.array(z.string()),
 });

@@ -397,9 +397,9 @@ export const en = {
   'sync.reason_no_email':
     'No email address, which server accounts need: removed from this computer until an admin adds them on the server (with the same username, they are kept from then on).',
   'sync.reason_username_taken':
-    'An account of another store has this username: removed from this computer until an admin assigns them on the server.',
+    'Another account on the server has this username: removed from this computer until an admin assigns them on the server.',
   'sync.reason_email_taken':
-    'An account of another store has this email address: removed from this computer until an admin assigns them on the server.',
+    'Another account on the server has this email address: removed from this computer until an admin assigns them on the server.',
   'sync.reason_record_check_failed':
     'This computer’s record of them failed its integrity check: not handed over, and removed from it.',
   'sync.missing': 'Fill in the server address, the enrollment code and the name of this computer.',

@@ -406,9 +406,9 @@ export const es: Messages = {
   'sync.reason_no_email':
     'Sin dirección de correo, que las cuentas del servidor necesitan: se quita de este equipo hasta que un administrador la añada en el servidor (con el mismo nombre de usuario, a partir de entonces se conserva).',
   'sync.reason_username_taken':
-    'Una cuenta de otra tienda tiene este nombre de usuario: se quita de este equipo hasta que un administrador la asigne en el servidor.',
+    'Otra cuenta del servidor tiene este nombre de usuario: se quita de este equipo hasta que un administrador la asigne en el servidor.',
   'sync.reason_email_taken':
-    'Una cuenta de otra tienda tiene esta dirección de correo: se quita de este equipo hasta que un administrador la asigne en el servidor.',
+    'Otra cuenta del servidor tiene esta dirección de correo: se quita de este equipo hasta que un administrador la asigne en el servidor.',
   'sync.reason_record_check_failed':
     'El registro de esta persona en este equipo no superó la comprobación de integridad: no se traspasa y se quita de él.',
   'sync.missing':

@@ -408,9 +408,9 @@ export const fr: Messages = {
   'sync.reason_no_email':
     'Pas d’adresse e-mail, indispensable aux comptes du serveur : retiré de cet ordinateur jusqu’à ce qu’un administrateur l’ajoute sur le serveur (avec le même nom d’utilisateur, il est ensuite conservé).',
   'sync.reason_username_taken':
-    'Un compte d’un autre magasin a ce nom d’utilisateur : retiré de cet ordinateur jusqu’à ce qu’un administrateur l’affecte sur le serveur.',
+    'Un autre compte du serveur a ce nom d’utilisateur : retiré de cet ordinateur jusqu’à ce qu’un administrateur l’affecte sur le serveur.',
   'sync.reason_email_taken':
-    'Un compte d’un autre magasin a cette adresse e-mail : retiré de cet ordinateur jusqu’à ce qu’un administrateur l’affecte sur le serveur.',
+    'Un autre compte du serveur a cette adresse e-mail : retiré de cet ordinateur jusqu’à ce qu’un administrateur l’affecte sur le serveur.',
   'sync.reason_record_check_failed':
     'La fiche de cette personne sur cet ordinateur n’a pas passé le contrôle d’intégrité : non transférée, et retirée de celui-ci.',
   'sync.missing':

@@ -85,7 +85,7 @@ function planFrom(
   preview: EnrollPreviewResponse,
 ): HandoverEntry[] {
   return planHandover(people, {
-    assignedUsernames: preview.people.map((p) => p.username),
+    assignedUsernames: preview.people.filter((p) => p.status === 'active').map((p) => p.username),
     takenUsernames: preview.takenUsernames,
     takenEmails: preview.takenEmails,
   });

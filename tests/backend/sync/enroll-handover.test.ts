@@ -81,7 +81,9 @@ describeEachDialect('enrollment preview and handover', (dialect) => {
       expect(r.json()).toEqual({
         storeId: maple,
         storeName: 'Maple Street',
-        people: [{ username: manager.username, displayName: 'Mia M', role: 'manager' }],
+        people: [
+          { username: manager.username, displayName: 'Mia M', role: 'manager', status: 'active' },
+        ],
         takenUsernames: [elsewhere.username],
         takenEmails: [elsewhere.email],
       });
@@ -149,7 +151,8 @@ describeEachDialect('enrollment preview and handover', (dialect) => {
     it('a conflict refuses the whole handover, writes nothing, and leaves the code usable', async () => {
       const elsewhere = await createPerson(api, { role: 'viewer', stores: [oak] });
       const code = await issue(maple);
-      const counts = await rowCounts(api.s, ['users', 'user_stores', 'devices']);
+      const counts = () => rowCounts(api.s, ['users', 'user_stores', 'devices']);
+      const before = await counts();
       const fine = await person('dee.pc');
       const clash = await person(elsewhere.username);
       const r = await enroll(code, { people: [fine, clash], connectingUsername: 'dee.pc' });
@@ -160,12 +163,38 @@ describeEachDialect('enrollment preview and handover', (dialect) => {
         connectingUsername: 'dee.pc',
       });
       expect(mail.json().error.code).toBe('handover_changed');
+      // The address of someone of this very store (another username): taken too.
+      const member = await createPerson(api, { role: 'viewer', stores: [maple] });
+      const sameStoreMail = await enroll(code, {
+        people: [fine, await person('gil.pc', { email: member.email })],
+        connectingUsername: 'dee.pc',
+      });
+      expect(sameStoreMail.json().error.code).toBe('handover_changed');
+      // Someone invited to the store but not active there keeps their username: not kept.
+      const invited = await createPerson(api, {
+        role: 'viewer',
+        stores: [maple],
+        status: 'pending',
+      });
+      const notKept = await enroll(code, { people: [fine], connectingUsername: invited.username });
+      expect(notKept.json().error.code).toBe('handover_no_way_in');
+      const clashInvited = await enroll(code, {
+        people: [fine, await person(invited.username)],
+        connectingUsername: 'dee.pc',
+      });
+      expect(clashInvited.json().error.code).toBe('handover_changed');
       const again = await enroll(code, {
         people: [fine, await person('dee.pc')],
         connectingUsername: 'dee.pc',
       });
       expect(again.statusCode).toBe(400);
-      expect(await rowCounts(api.s, ['users', 'user_stores', 'devices'])).toEqual(counts);
+      // Two people were created for the test itself (member, invited); nothing else.
+      const after = await counts();
+      expect(after).toEqual({
+        ...before,
+        users: before.users + 2,
+        user_stores: before.user_stores + 2,
+      });
       // Nothing was used: the same code enrolls with the handover that fits.
       const ok = await enroll(code, { people: [fine], connectingUsername: 'dee.pc' });
       expect(ok.statusCode, ok.body).toBe(200);
