@@ -192,8 +192,8 @@ describeEachDialect('enrollment preview and handover', (dialect) => {
       const after = await counts();
       expect(after).toEqual({
         ...before,
-        users: before.users + 2,
-        user_stores: before.user_stores + 2,
+        users: before.users! + 2,
+        user_stores: before.user_stores! + 2,
       });
       // Nothing was used: the same code enrolls with the handover that fits.
       const ok = await enroll(code, { people: [fine], connectingUsername: 'dee.pc' });
