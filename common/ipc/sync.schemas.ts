@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { HANDOVER_OUTCOMES, HANDOVER_REASONS } from '../sync/handover';
+import { HANDOVER_OUTCOMES, HANDOVER_REASONS, MAX_HANDOVER_PEOPLE } from '../sync/handover';
 import { ROLES } from '../policy/policy';
 import { nameText } from '../text/canonical-text';
-import { DEVICE_NAME_MAX_LENGTH } from '../text/text-limits';
+import { DEVICE_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH } from '../text/text-limits';
 
 /**
  * IPC shapes of the sync engine (electron/core/sync). The status carries no secret: the
@@ -40,6 +40,15 @@ export const syncStatusSchema = z.object({
 });
 export type SyncStatusDto = z.infer<typeof syncStatusSchema>;
 
+/**
+ * Addresses the admin types, at connect, for people of this PC who have none (server accounts
+ * need one): account id → address. Used only for people without an address of their own.
+ */
+const handoverEmails = z
+  .record(z.string().uuid(), z.string().trim().email().max(EMAIL_MAX_LENGTH))
+  .refine((o) => Object.keys(o).length <= MAX_HANDOVER_PEOPLE)
+  .optional();
+
 export const connectRequestSchema = z
   .object({
     serverUrl: z.string().trim().min(1).max(2048),
@@ -50,6 +59,7 @@ export const connectRequestSchema = z
      * people of its own: they are handed over to the server's store as the plan says.
      */
     confirmHandover: z.boolean().optional(),
+    emails: handoverEmails,
   })
   .strict();
 
@@ -57,6 +67,7 @@ export const connectPreviewRequestSchema = z
   .object({
     serverUrl: z.string().trim().min(1).max(2048),
     code: z.string().trim().min(8).max(64),
+    emails: handoverEmails,
   })
   .strict();
 

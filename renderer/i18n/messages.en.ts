@@ -386,7 +386,10 @@ export const en = {
   'sync.plan_role_change': '{from}, becomes {to}',
   'sync.plan_you': 'you',
   'sync.plan_no_way_in':
-    'You would have no account on this store after connecting, so nobody might be able to sign in here: connecting is not possible. Ask an administrator of the server to assign you to the store (with your username), then review again.',
+    'You would have no account on this store after connecting, so nobody might be able to sign in here: connecting is not possible. If you have no email address here, type one next to your name; otherwise ask an administrator of the server to assign you to the store (with your username). Then check again.',
+  'sync.plan_email_for': 'Email address for {name} (to hand them over)',
+  'sync.plan_stale': 'You typed an address: check the plan again before confirming.',
+  'sync.plan_check_again': 'Check the plan again',
   'sync.confirm_connect': 'Confirm and connect',
   'sync.reason_new': 'Goes on signing in here with the same password and authenticator.',
   'sync.reason_role_lowered':
@@ -395,7 +398,7 @@ export const en = {
     'Someone with this username is already assigned to the store: that server account replaces this one here, with its own password.',
   'sync.reason_disabled': 'Disabled on this computer: not handed over, and removed from it.',
   'sync.reason_no_email':
-    'No email address, which server accounts need: removed from this computer until an admin adds them on the server (with the same username, they are kept from then on).',
+    'No email address, which server accounts need: type one below to hand them over; otherwise removed from this computer until an admin adds them on the server.',
   'sync.reason_username_taken':
     'Another account on the server has this username: removed from this computer until an admin assigns them on the server.',
   'sync.reason_email_taken':
@@ -458,7 +461,7 @@ export const en = {
   'error.handover_not_confirmed':
     'Review what connecting does to the people on this computer, then confirm. Nothing was changed.',
   'error.connect_no_way_in':
-    'Connecting would leave you without an account on this store. Ask an administrator of the server to assign you to the store (with your username), then connect again. Nothing was changed.',
+    'Connecting would leave you without an account on this store. Type an email address for yourself in the plan if you have none here, or ask an administrator of the server to assign you to the store (with your username), then connect again. Nothing was changed.',
   'error.handover_changed':
     'The people of this store on the server changed since the plan was shown. Nothing was changed: review the plan again.',
   'error.handover_no_way_in':

@@ -395,7 +395,10 @@ export const es: Messages = {
   'sync.plan_role_change': '{from}, pasa a {to}',
   'sync.plan_you': 'usted',
   'sync.plan_no_way_in':
-    'Después de conectar no tendría ninguna cuenta en esta tienda y quizá nadie pudiera iniciar sesión aquí: no es posible conectar. Pida a un administrador del servidor que le asigne a la tienda (con su nombre de usuario) y vuelva a revisar.',
+    'Después de conectar no tendría ninguna cuenta en esta tienda y quizá nadie pudiera iniciar sesión aquí: no es posible conectar. Si aquí no tiene dirección de correo, escriba una junto a su nombre; si no, pida a un administrador del servidor que le asigne a la tienda (con su nombre de usuario). Después compruebe de nuevo.',
+  'sync.plan_email_for': 'Dirección de correo de {name} (para traspasarla)',
+  'sync.plan_stale': 'Ha escrito una dirección: vuelva a comprobar el plan antes de confirmar.',
+  'sync.plan_check_again': 'Comprobar el plan de nuevo',
   'sync.confirm_connect': 'Confirmar y conectar',
   'sync.reason_new': 'Sigue iniciando sesión aquí con la misma contraseña y el mismo autenticador.',
   'sync.reason_role_lowered':
@@ -404,7 +407,7 @@ export const es: Messages = {
     'Alguien con este nombre de usuario ya está asignado a la tienda: esa cuenta del servidor sustituye aquí a esta, con su propia contraseña.',
   'sync.reason_disabled': 'Desactivada en este equipo: no se traspasa y se quita de él.',
   'sync.reason_no_email':
-    'Sin dirección de correo, que las cuentas del servidor necesitan: se quita de este equipo hasta que un administrador la añada en el servidor (con el mismo nombre de usuario, a partir de entonces se conserva).',
+    'Sin dirección de correo, que las cuentas del servidor necesitan: escriba una abajo para traspasarla; si no, se quita de este equipo hasta que un administrador la añada en el servidor.',
   'sync.reason_username_taken':
     'Otra cuenta del servidor tiene este nombre de usuario: se quita de este equipo hasta que un administrador la asigne en el servidor.',
   'sync.reason_email_taken':
@@ -471,7 +474,7 @@ export const es: Messages = {
   'error.handover_not_confirmed':
     'Revise qué hace la conexión con las personas de este equipo y confírmelo. No se cambió nada.',
   'error.connect_no_way_in':
-    'Al conectar se quedaría sin cuenta en esta tienda. Pida a un administrador del servidor que le asigne a la tienda (con su nombre de usuario) y vuelva a conectar. No se cambió nada.',
+    'Al conectar se quedaría sin cuenta en esta tienda. Escriba en el plan una dirección de correo para usted si aquí no tiene ninguna, o pida a un administrador del servidor que le asigne a la tienda (con su nombre de usuario), y vuelva a conectar. No se cambió nada.',
   'error.handover_changed':
     'Las personas de esta tienda en el servidor cambiaron desde que se mostró el plan. No se cambió nada: revise el plan de nuevo.',
   'error.handover_no_way_in':

@@ -396,7 +396,10 @@ export const fr: Messages = {
   'sync.plan_role_change': '{from}, devient {to}',
   'sync.plan_you': 'vous',
   'sync.plan_no_way_in':
-    'Après la connexion, vous n’auriez aucun compte dans ce magasin et plus personne ne pourrait peut-être se connecter ici : la connexion n’est pas possible. Demandez à un administrateur du serveur de vous affecter au magasin (avec votre nom d’utilisateur), puis vérifiez à nouveau.',
+    'Après la connexion, vous n’auriez aucun compte dans ce magasin et plus personne ne pourrait peut-être se connecter ici : la connexion n’est pas possible. Si vous n’avez pas d’adresse e-mail ici, saisissez-en une à côté de votre nom ; sinon, demandez à un administrateur du serveur de vous affecter au magasin (avec votre nom d’utilisateur). Puis vérifiez à nouveau.',
+  'sync.plan_email_for': 'Adresse e-mail de {name} (pour la transférer)',
+  'sync.plan_stale': 'Vous avez saisi une adresse : vérifiez à nouveau le plan avant de confirmer.',
+  'sync.plan_check_again': 'Vérifier à nouveau le plan',
   'sync.confirm_connect': 'Confirmer et connecter',
   'sync.reason_new':
     'Continue de se connecter ici avec le même mot de passe et le même authentificateur.',
@@ -406,7 +409,7 @@ export const fr: Messages = {
     'Quelqu’un avec ce nom d’utilisateur est déjà affecté au magasin : ce compte du serveur remplace celui-ci ici, avec son propre mot de passe.',
   'sync.reason_disabled': 'Désactivé sur cet ordinateur : non transféré, et retiré de celui-ci.',
   'sync.reason_no_email':
-    'Pas d’adresse e-mail, indispensable aux comptes du serveur : retiré de cet ordinateur jusqu’à ce qu’un administrateur l’ajoute sur le serveur (avec le même nom d’utilisateur, il est ensuite conservé).',
+    'Pas d’adresse e-mail, indispensable aux comptes du serveur : saisissez-en une ci-dessous pour la transférer ; sinon, retirée de cet ordinateur jusqu’à ce qu’un administrateur l’ajoute sur le serveur.',
   'sync.reason_username_taken':
     'Un autre compte du serveur a ce nom d’utilisateur : retiré de cet ordinateur jusqu’à ce qu’un administrateur l’affecte sur le serveur.',
   'sync.reason_email_taken':
@@ -473,7 +476,7 @@ export const fr: Messages = {
   'error.handover_not_confirmed':
     'Vérifiez ce que fait la connexion aux personnes de cet ordinateur, puis confirmez. Rien n’a été modifié.',
   'error.connect_no_way_in':
-    'La connexion vous laisserait sans compte dans ce magasin. Demandez à un administrateur du serveur de vous affecter au magasin (avec votre nom d’utilisateur), puis reconnectez. Rien n’a été modifié.',
+    'La connexion vous laisserait sans compte dans ce magasin. Saisissez une adresse e-mail pour vous dans le plan si vous n’en avez pas ici, ou demandez à un administrateur du serveur de vous affecter au magasin (avec votre nom d’utilisateur), puis reconnectez. Rien n’a été modifié.',
   'error.handover_changed':
     'Les personnes de ce magasin sur le serveur ont changé depuis l’affichage du plan. Rien n’a été modifié : vérifiez à nouveau le plan.',
   'error.handover_no_way_in':

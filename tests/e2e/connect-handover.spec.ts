@@ -76,7 +76,7 @@ test('connecting shows who is handed over, kept or to be assigned, and asks to c
   app,
   page,
 }) => {
-  const { admin, manager } = await seedStore(app.kh);
+  const { admin, manager, crew } = await seedStore(app.kh);
   const cam = await crewWithEmail(app.kh, admin);
   await page.goto(app.url);
   await signInWithCode(page, admin.username, admin.password, admin.phone!);
@@ -125,8 +125,23 @@ test('connecting shows who is handed over, kept or to be assigned, and asks to c
   await page.getByRole('button', { name: 'Annuler' }).click();
   await look(page, 'Langue', 'en', 'light');
 
-  // Confirm: the password is asked for, then the PC connects and syncs.
+  // An address typed for Max (he has none here) hands him over too, once the plan is checked
+  // again: Confirm waits for that.
   await review.click();
+  await page
+    .getByLabel(`Email address for ${manager.name} (to hand them over)`)
+    .fill('max@example.test');
+  await expect(page.getByRole('button', { name: 'Confirm and connect' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Check the plan again' }).click();
+  await expect(plan.getByTestId('plan-handed_over')).toContainText(
+    `${manager.name} (${manager.username}) · Manager`,
+  );
+  await expect(plan.getByTestId('plan-handed_over').getByRole('heading')).toHaveText(
+    'Handed over to the store (3)',
+  );
+  await screen(page, 'connect-handover-plan-email');
+
+  // Confirm: the password is asked for, then the PC connects and syncs.
   await page.getByRole('button', { name: 'Confirm and connect' }).click();
   await confirmPassword(page, admin.password);
   // Ada was handed over as a manager: her admin session ended; she signs in again as before.
@@ -141,6 +156,13 @@ test('connecting shows who is handed over, kept or to be assigned, and asks to c
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
   await expect(page.getByRole('heading', { level: 1, name: 'Hello, Cam Crew' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signInWithCode(page, manager.username, manager.password, manager.phone!);
+  await expect(page.getByRole('heading', { level: 1, name: 'Hello, Max Manager' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  // Vera was not handed over (no address): she is no longer on this PC.
+  await signIn(page, crew.username, crew.password);
+  await expect(page.getByRole('alert').filter({ hasText: /\S/ })).toBeVisible();
   const enrolled = await server.api<{ devices: { name: string }[] }>(
     'GET',
     `/api/v1/stores/${maple}/devices`,

@@ -48,28 +48,35 @@ export async function askServer(
   http: SyncHttp,
   code: string,
   standalone: boolean,
-): Promise<{ preview: EnrollPreviewResponse; plan: HandoverEntry[]; rows: AccountRow[] }> {
-  const { people, rows } = standalone ? localPeople(d) : { people: [], rows: [] };
+  emails: Readonly<Record<string, string>> = {},
+): Promise<{ preview: EnrollPreviewResponse; plan: HandoverEntry[]; people: LocalPerson[] }> {
+  const people = standalone ? localPeople(d, emails) : [];
   const preview = await http.previewEnroll({ code, ...previewQuestion(people) });
-  return { preview, plan: planFrom(people, preview), rows };
+  return { preview, plan: planFrom(people, preview), people };
 }
 
-/** Every local person, as the plan sees them, and their rows. */
-function localPeople(d: HandoverDeps): { people: LocalPersonForPlan[]; rows: AccountRow[] } {
+type LocalPerson = LocalPersonForPlan & { row: AccountRow };
+
+/**
+ * Every local person, as the plan sees them, with their row. A person without an address takes
+ * the one the admin typed for them at connect, if any (an address of their own is never
+ * replaced).
+ */
+function localPeople(d: HandoverDeps, emails: Readonly<Record<string, string>>): LocalPerson[] {
   const rows = d.accounts.list('');
   // A PC from before store keys signs nothing yet: an admin's password confirmation (which
   // connecting asks for) signs every account first, and the plan is made again then.
   const unsigned = d.integrity.anchor() === null;
-  const people = rows.map((row) => ({
+  return rows.map((row) => ({
+    row,
     id: row.id,
     username: row.username,
     displayName: row.displayName,
-    email: row.email,
+    email: row.email.trim() || (emails[row.id] ?? '').trim(),
     role: row.role,
     status: row.status,
     verified: unsigned || d.integrity.heldVersion(row) !== null,
   }));
-  return { people, rows };
 }
 
 /** What the PC asks the preview about: the names and addresses it could hand over. */
@@ -113,25 +120,25 @@ export function previewDto(
  */
 export function handoverFor(
   plan: readonly HandoverEntry[],
-  rows: readonly AccountRow[],
+  people: readonly LocalPerson[],
   me: { accountId: string; username: string },
 ): Handover {
   if (!keepsAWayIn(plan, me.accountId)) {
     throw new KeyholderError(
       'connect_no_way_in',
-      'Connecting would leave you without an account on this store. Ask an administrator of the server to assign you to the store (with your username), then connect again. Nothing was changed.',
+      'Connecting would leave you without an account on this store. Type an email address for yourself in the plan if you have none here, or ask an administrator of the server to assign you to the store (with your username), then connect again. Nothing was changed.',
     );
   }
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const people = plan
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const handedOver = plan
     .filter((e) => e.outcome === 'handed_over')
     .map((e) => {
-      const row = byId.get(e.id)!;
+      const { row, email } = byId.get(e.id)!;
       return {
         id: row.id,
         username: row.username,
         displayName: row.displayName,
-        email: row.email.trim(),
+        email,
         role: row.role,
         passwordHash: row.passwordHash,
         passwordChangedAt: row.passwordChangedAt,
@@ -141,7 +148,7 @@ export function handoverFor(
         credential: credentialOf(row.signedRecord),
       };
     });
-  return { people, connectingUsername: me.username };
+  return { people: handedOver, connectingUsername: me.username };
 }
 
 /** The credential key named in the person's signed record (verified before the plan). */

@@ -132,18 +132,23 @@ export class SyncService {
   }
 
   /**
-   * What connecting with this code would do, for the admin to confirm (common/sync/handover.ts):
-   * the store, its people, and per person on this PC whether they are handed over, kept, or not.
-   * The code is not used.
+   * What connecting with this code would do (common/sync/handover.ts), for the admin to confirm:
+   * the store, its people, and what happens to each person here. The code is not used.
    */
   async previewConnect(
     sessionId: string | null,
-    input: { serverUrl: string; code: string },
+    input: { serverUrl: string; code: string; emails?: Record<string, string> },
   ): Promise<ConnectPreviewDto> {
     const { me, standalone } = connectAccess(this.d, this.repo, sessionId);
     const serverUrl = parseServerUrl(input.serverUrl);
     const http = new SyncHttp(this.d.http, serverUrl, null, this.retryOptions(2));
-    const { preview, plan } = await askServer(this.d, http, code(input.code), standalone);
+    const { preview, plan } = await askServer(
+      this.d,
+      http,
+      code(input.code),
+      standalone,
+      input.emails,
+    );
     return previewDto(displayUrl(serverUrl), preview, plan, me?.accountId ?? null);
   }
 
@@ -151,9 +156,8 @@ export class SyncService {
    * Connects this PC with an enrollment code. The credential goes to the keychain before
    * anything is written locally; the first sync then brings the store's accounts and policy.
    *
-   * A PC with people of its own hands them over to the store (connect-handover.ts): only once
-   * the admin confirmed the plan (`confirmHandover`) and their password (the store key open, so
-   * every record is signed and checked), only if they keep a way in, and in the enrollment
+   * A PC with people of its own hands them over to the store (connect-handover.ts), once the
+   * admin confirmed the plan and their password, if they keep a way in, in the enrollment
    * itself: a refusal leaves this PC as it was. People not handed over leave at the first pull.
    *
    * A PC that learned it was revoked signs nobody in (SignInGates), so nobody could connect it
@@ -163,7 +167,13 @@ export class SyncService {
    */
   async connect(
     sessionId: string | null,
-    input: { serverUrl: string; code: string; deviceName: string; confirmHandover?: boolean },
+    input: {
+      serverUrl: string;
+      code: string;
+      deviceName: string;
+      confirmHandover?: boolean;
+      emails?: Record<string, string>;
+    },
   ): Promise<SyncStatusDto> {
     const { me, revoked, standalone } = connectAccess(this.d, this.repo, sessionId);
     if (me && standalone) confirmed(this.d, me, input.confirmHandover);
@@ -174,9 +184,9 @@ export class SyncService {
     let handover: Handover | undefined;
     let plan: HandoverEntry[] = [];
     if (me && standalone) {
-      const asked = await askServer(this.d, http, code(input.code), true);
+      const asked = await askServer(this.d, http, code(input.code), true, input.emails);
       plan = asked.plan;
-      handover = handoverFor(plan, asked.rows, me);
+      handover = handoverFor(plan, asked.people, me);
     }
     const answer = await http.enroll({
       code: code(input.code),

@@ -34,6 +34,10 @@ export function ConnectForm({ handsOverLocalPeople, me, initialServerUrl, onConn
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [preview, setPreview] = useState<ConnectPreviewDto | null>(null);
+  const [emails, setEmails] = useState<Record<string, string>>({});
+  // Addresses typed since the plan was made: the plan is checked again before Confirm.
+  const [stale, setStale] = useState(false);
+  const typed = () => Object.fromEntries(Object.entries(emails).filter(([, v]) => v.trim() !== ''));
 
   const connect = async (confirmHandover: boolean) => {
     setBusy(true);
@@ -42,7 +46,7 @@ export function ConnectForm({ handsOverLocalPeople, me, initialServerUrl, onConn
       serverUrl,
       code,
       deviceName,
-      ...(confirmHandover ? { confirmHandover } : {}),
+      ...(confirmHandover ? { confirmHandover, emails: typed() } : {}),
     });
     setBusy(false);
     if (result.ok) onConnected(result.data);
@@ -61,28 +65,58 @@ export function ConnectForm({ handsOverLocalPeople, me, initialServerUrl, onConn
       return;
     }
     if (!handsOverLocalPeople) return connect(false);
+    return review();
+  };
+
+  const review = async () => {
     setBusy(true);
     setError(null);
-    const result = await api.sync.previewConnect({ serverUrl, code });
+    const result = await api.sync.previewConnect({ serverUrl, code, emails: typed() });
     setBusy(false);
-    if (result.ok) setPreview(result.data);
-    else setError(result.error);
+    if (result.ok) {
+      setPreview(result.data);
+      setStale(false);
+    } else setError(result.error);
   };
 
   if (preview) {
     return (
       <div className="stack" aria-busy={busy} role="group" aria-labelledby="handover-plan-title">
-        <HandoverPlan preview={preview} me={me ?? null} />
+        <HandoverPlan
+          preview={preview}
+          me={me ?? null}
+          emails={emails}
+          onEmail={(id, email) => {
+            setEmails((all) => ({ ...all, [id]: email }));
+            setStale(true);
+          }}
+        />
         <ErrorAlert error={error} />
+        {stale ? (
+          <p className="hint" role="status">
+            {t('sync.plan_stale')}
+          </p>
+        ) : null}
         <div className="button-row">
-          <button
-            type="button"
-            className="button primary"
-            disabled={busy || !preview.keepsAWayIn}
-            onClick={() => void connect(true)}
-          >
-            {busy ? t('sync.connecting') : t('sync.confirm_connect')}
-          </button>
+          {stale ? (
+            <button
+              type="button"
+              className="button primary"
+              disabled={busy}
+              onClick={() => void review()}
+            >
+              {busy ? t('sync.reviewing') : t('sync.plan_check_again')}
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button primary"
+              disabled={busy || !preview.keepsAWayIn}
+              onClick={() => void connect(true)}
+            >
+              {busy ? t('sync.connecting') : t('sync.confirm_connect')}
+            </button>
+          )}
           <button
             type="button"
             className="button"

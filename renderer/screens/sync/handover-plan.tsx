@@ -1,5 +1,6 @@
 import type { ConnectPreviewDto } from '../../../common/ipc/sync.schemas';
 import type { HandoverOutcome } from '../../../common/sync/handover';
+import { Field } from '../../components/field';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/messages.en';
 
@@ -16,7 +17,16 @@ const GROUPS: { outcome: HandoverOutcome; title: MessageKey }[] = [
  * words, before anything changes: handed over to the server's store, kept (the server's
  * account wins), or not handed over (to be assigned on the server), each with its reason.
  */
-export function HandoverPlan({ preview, me }: { preview: ConnectPreviewDto; me: string | null }) {
+interface Props {
+  preview: ConnectPreviewDto;
+  /** The username of who connects. */
+  me: string | null;
+  /** Addresses typed for people without one (account id → address). */
+  emails: Readonly<Record<string, string>>;
+  onEmail(accountId: string, email: string): void;
+}
+
+export function HandoverPlan({ preview, me, emails, onEmail }: Props) {
   const { t } = useI18n();
   const store = preview.storeName;
   return (
@@ -37,7 +47,13 @@ export function HandoverPlan({ preview, me }: { preview: ConnectPreviewDto; me: 
             ) : (
               <ul className="plan-list">
                 {entries.map((e) => (
-                  <PlanRow key={e.id} entry={e} you={e.username === me} />
+                  <PlanRow
+                    key={e.id}
+                    entry={e}
+                    you={e.username === me}
+                    email={emails[e.id]}
+                    onEmail={onEmail}
+                  />
                 ))}
               </ul>
             )}
@@ -69,8 +85,21 @@ export function HandoverPlan({ preview, me }: { preview: ConnectPreviewDto; me: 
   );
 }
 
-function PlanRow({ entry, you }: { entry: Entry; you: boolean }) {
+function PlanRow({
+  entry,
+  you,
+  email,
+  onEmail,
+}: {
+  entry: Entry;
+  you: boolean;
+  /** What was typed for them, if anything. */
+  email: string | undefined;
+  onEmail(accountId: string, email: string): void;
+}) {
   const { t } = useI18n();
+  // Someone without an address can be handed over with one typed here (checked again first).
+  const asks = entry.reason === 'no_email' || email !== undefined;
   const role =
     entry.outcome === 'handed_over' && entry.serverRole !== entry.role
       ? t('sync.plan_role_change', {
@@ -84,6 +113,16 @@ function PlanRow({ entry, you }: { entry: Entry; you: boolean }) {
       {you ? ` · ${t('sync.plan_you')}` : ''}
       <br />
       <span className="hint">{t(`sync.reason_${entry.reason}`)}</span>
+      {asks ? (
+        <Field
+          label={t('sync.plan_email_for', { name: entry.displayName })}
+          type="email"
+          autoComplete="off"
+          spellCheck={false}
+          value={email ?? ''}
+          onChange={(e) => onEmail(entry.id, e.target.value)}
+        />
+      ) : null}
     </li>
   );
 }

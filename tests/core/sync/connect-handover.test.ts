@@ -153,17 +153,46 @@ describeEachDialect('connecting a standalone PC hands its people over', (dialect
       ['dee.crew', 'not_handed_over', 'no_email', 'viewer'],
     ]);
 
+    // An address typed for someone without one hands them over too (only such a person's).
+    const dee = pc.kh.db.prepare("SELECT id FROM accounts WHERE username = 'dee.crew'").get() as {
+      id: string;
+    };
+    const typed = { [dee.id]: 'dee@pc.example', [cam.id]: 'not-used@pc.example' };
+    const again = await pc.kh.sync.previewConnect(admin.sessionId, {
+      serverUrl: world.url,
+      code,
+      emails: typed,
+    });
+    expect(again.plan.map((e) => [e.username, e.outcome])).toEqual([
+      ['ada.admin', 'handed_over'],
+      ['cam.crew2', 'handed_over'],
+      ['dee.crew', 'handed_over'],
+    ]);
+
     const status = await pc.kh.sync.connect(admin.sessionId, {
       serverUrl: world.url,
       code,
       deviceName: 'Till 2',
       confirmHandover: true,
+      emails: { [dee.id]: 'dee@pc.example' },
     });
     expect(status).toMatchObject({ connected: true, state: 'idle', storeName: 'Maple Street' });
-    // The server holds the store's people: the two handed over and Mia; Dee left this PC.
-    expect(accounts(pc).sort()).toEqual(['ada.admin', 'cam.crew2', mia.username].sort());
+    // The server holds the store's people: the three handed over and Mia.
+    expect(accounts(pc).sort()).toEqual(
+      ['ada.admin', 'cam.crew2', 'dee.crew', mia.username].sort(),
+    );
     const connect = pc.kh.audit.query({ action: 'sync.connect' }).entries[0]!;
-    expect(connect.details).toMatchObject({ handedOver: 2, kept: 0, notHandedOver: 1 });
+    expect(connect.details).toMatchObject({ handedOver: 3, kept: 0, notHandedOver: 0 });
+    const emails = await world.api.s.database.db
+      .selectFrom('users')
+      .select(['username', 'email'])
+      .where('id', 'in', [dee.id, cam.id])
+      .orderBy('username')
+      .execute();
+    expect(emails).toEqual([
+      { username: 'cam.crew2', email: 'cam2@pc.example' },
+      { username: 'dee.crew', email: 'dee@pc.example' },
+    ]);
 
     // Everyone handed over signs in with what they had; Ada keeps a way in, as a manager.
     expect(await signIn(pc, 'Ada.Admin', ADMIN_PASSWORD, adminSecret)).toEqual({
