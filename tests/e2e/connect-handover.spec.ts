@@ -104,6 +104,7 @@ test('connecting shows who is handed over, kept or to be assigned, and asks to c
   await expect(left).toContainText('No email address, which server accounts need');
   await expect(plan.getByTestId('plan-server-people')).toContainText('Mia Manager');
   await expect(plan).not.toContainText('viewer');
+  await plan.locator('h4').evaluate((heading) => heading.scrollIntoView());
   await screen(page, 'connect-handover-plan');
 
   // Cancel changes nothing and keeps what was typed; the plan in Spanish, dark.
