@@ -247,6 +247,55 @@ describeEachDialect('connecting a standalone PC hands its people over', (dialect
     ).toBe('Oak Avenue');
   });
 
+  it('never hands over a person whose row was edited behind Keyholder’s back', async () => {
+    const { pc, admin, person } = await standalonePc();
+    const fay = await person('viewer', 'fay.crew', 'fay@pc.example');
+    // Someone at the desktop makes crew a manager in the store file (no service, no signature).
+    pc.kh.db.prepare("UPDATE accounts SET role = 'manager' WHERE id = ?").run(fay.id);
+    const code = await issueCode(world.api, oak);
+    const preview = await pc.kh.sync.previewConnect(admin.sessionId, {
+      serverUrl: world.url,
+      code,
+    });
+    expect(preview.plan.find((e) => e.id === fay.id)).toMatchObject({
+      outcome: 'not_handed_over',
+      reason: 'record_check_failed',
+    });
+    // Ada (handed over above) is assigned to Birch Lane on the server too: she is kept there.
+    const birch = await createStore(world.api, 'Birch Lane');
+    const db = world.api.s.database.db;
+    const ada = await db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'ada.admin')
+      .executeTakeFirstOrThrow();
+    await db.insertInto('user_stores').values({ user_id: ada.id, store_id: birch }).execute();
+    const birchCode = await issueCode(world.api, birch);
+    const plan = await pc.kh.sync.previewConnect(admin.sessionId, {
+      serverUrl: world.url,
+      code: birchCode,
+    });
+    expect(plan.plan.map((e) => [e.username, e.outcome, e.reason])).toEqual([
+      ['ada.admin', 'kept', 'same_username'],
+      ['fay.crew', 'not_handed_over', 'record_check_failed'],
+    ]);
+    const status = await pc.kh.sync.connect(admin.sessionId, {
+      serverUrl: world.url,
+      code: birchCode,
+      deviceName: 'Till 5',
+      confirmHandover: true,
+    });
+    expect(status).toMatchObject({ connected: true, state: 'idle' });
+    // Fay was not sent; the edited row left this PC with the first pull.
+    expect(accounts(pc)).toEqual(['ada.admin']);
+    const onServer = await world.api.s.database.db
+      .selectFrom('users')
+      .select('id')
+      .where('id', '=', fay.id)
+      .execute();
+    expect(onServer).toEqual([]);
+  });
+
   it('asks for the admin’s password before handing anyone over', async () => {
     const { pc, adminSecret } = await standalonePc();
     const session = await pc.signInWithCode('Ada.Admin', ADMIN_PASSWORD, adminSecret, {
