@@ -83,9 +83,16 @@ test('connecting shows who is handed over, kept or to be assigned, and asks to c
   await go(page, 'Settings');
   await expect(page.getByRole('note')).toContainText('who is handed over');
   await page.getByLabel('Server address').fill(server.url);
-  await page.getByLabel('Enrollment code').fill(await issueCode());
   await page.getByLabel('Name of this computer').fill('Maple front till');
   const review = page.getByRole('button', { name: 'Review what connecting does' });
+  // A wrong code is refused in words, and nothing is shown as if it would happen.
+  await page.getByLabel('Enrollment code').fill('AAAA-BBBB-CCCC-DDDD');
+  await review.click();
+  await expect(page.getByRole('alert').filter({ hasText: /\S/ })).toContainText(
+    'This enrollment code is not valid or has expired.',
+  );
+  await expect(page.getByTestId('handover-plan')).toHaveCount(0);
+  await page.getByLabel('Enrollment code').fill(await issueCode());
   await review.click();
 
   const plan = page.getByTestId('handover-plan');
