@@ -7,6 +7,7 @@ import { EnrollmentService } from '../../../backend-sync/sync/enrollment.service
 import { createPerson, createStore, type Person } from '../../backend/stores/support/admin-api';
 import { describeEachDialect } from '../../backend/support/server-harness';
 import { ADMIN_PASSWORD, errorCode, expectStep } from '../../support/core-harness';
+import { asBeforeStoreKeys } from '../../support/pre-store-keys';
 import { issueCode, startSyncWorld, TestPc, type SyncWorld } from './support/sync-world';
 
 const PASSWORDS: Record<Role, string> = {
@@ -313,6 +314,44 @@ describeEachDialect('connecting a standalone PC hands its people over', (dialect
       ),
     ).toBe('password_required');
     expect(pc.kh.sync.status().connected).toBe(false);
+  });
+
+  it('a PC from before store keys: the admin’s password signs every record, then they are handed over', async () => {
+    const { pc, adminSecret, person } = await standalonePc();
+    const cam = await person('viewer', 'cam.legacy', 'cam.legacy@pc.example');
+    await asBeforeStoreKeys(pc);
+    // Ada is on the server already (handed over above): assigned to Elm Row, she is kept there.
+    const elm = await createStore(world.api, 'Elm Row');
+    const db = world.api.s.database.db;
+    const ada = await db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'ada.admin')
+      .executeTakeFirstOrThrow();
+    await db.insertInto('user_stores').values({ user_id: ada.id, store_id: elm }).execute();
+    const session = await pc.signInWithCode('Ada.Admin', ADMIN_PASSWORD, adminSecret, {
+      stepUp: false,
+    });
+    const code = await issueCode(world.api, elm);
+    const input = { serverUrl: world.url, code, deviceName: 'Till 6', confirmHandover: true };
+    const preview = await pc.kh.sync.previewConnect(session.sessionId, input);
+    expect(preview.plan.map((e) => [e.username, e.outcome])).toEqual([
+      ['ada.admin', 'kept'],
+      ['cam.legacy', 'handed_over'],
+    ]);
+    expect(await errorCode(() => pc.kh.sync.connect(session.sessionId, input))).toBe(
+      'password_required',
+    );
+    await pc.kh.authority.unlock(session, ADMIN_PASSWORD);
+    expect(pc.kh.authority.active()).toBe(true);
+    expect(await pc.kh.sync.connect(session.sessionId, input)).toMatchObject({
+      connected: true,
+      state: 'idle',
+    });
+    expect(await signIn(pc, 'cam.legacy', PASSWORDS.viewer, cam.totp)).toEqual({
+      status: 'signed_in',
+      role: 'viewer',
+    });
   });
 
   describe('who may ask', () => {
