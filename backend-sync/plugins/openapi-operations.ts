@@ -80,7 +80,10 @@ export const OPERATION_SUMMARIES: Readonly<Record<string, string>> = {
   'GET /api/v1/analytics/devices-out-of-sync': 'PCs that have not synced for a while',
   'GET /api/v1/analytics/dormant-accounts': 'Accounts nobody has signed in to for a while',
   // sync (store PCs)
-  'POST /api/v1/sync/enroll': 'Enroll a store PC with a one-time code (returns its credential)',
+  'POST /api/v1/sync/enroll':
+    'Enroll a store PC with a one-time code (returns its credential; may hand its people over)',
+  'POST /api/v1/sync/enroll/preview':
+    'What enrolling with a code would do: the store, its people, names taken (code not used)',
   'GET /api/v1/sync/pull': 'Pull account changes, revocations and the signed policy since a cursor',
   'POST /api/v1/sync/audit': 'Upload a batch of audit entries (idempotent, chain-verified)',
   'POST /api/v1/sync/accounts': 'Upload account changes made offline (idempotent)',

@@ -13,6 +13,10 @@ import {
   pushAuditResponseSchema,
   SYNC_API_PREFIX,
 } from '../../common/sync/protocol';
+import {
+  enrollPreviewRequestSchema,
+  enrollPreviewResponseSchema,
+} from '../../common/sync/handover';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { DEVICE_SCHEME } from '../plugins/openapi';
@@ -69,7 +73,7 @@ export interface SyncRouteDeps {
 export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
   const { db, dialect } = deps.database;
   const audit = new ServerAudit(db, { nowMs: deps.now });
-  const enrollment = new EnrollmentService(db, deps.now, audit);
+  const enrollment = new EnrollmentService(db, deps.now, audit, deps.totpSecrets);
   const ingest = new AuditIngestService(db, dialect, deps.now, deps.entryVerifier);
   const pulls = new PullService(
     db,
@@ -137,6 +141,23 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
         const device = await enrollment.enroll(request.body);
         return { ...device, serverPublicKey: deps.serverPublicKey(), serverTime: deps.now() };
       },
+    );
+
+    // What enrolling would do, for the PC to show before anyone confirms: the code is checked
+    // (and rate-limited) like at enrollment but not used.
+    r.post(
+      `${SYNC_API_PREFIX}/enroll/preview`,
+      {
+        schema: {
+          tags: ['sync'],
+          body: enrollPreviewRequestSchema,
+          response: { 200: enrollPreviewResponseSchema, 400: errorBody },
+        },
+        config: {
+          rateLimit: { max: deps.config.AUTH_RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' },
+        },
+      },
+      async (request) => enrollment.preview(request.body),
     );
 
     r.get(

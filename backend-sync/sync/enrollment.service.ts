@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
+import type { EnrollPreviewResponse, Handover } from '../../common/sync/handover';
+import type { TotpSecretBox } from '../auth/totp-secret-box';
 import type { ServerAudit } from '../services/server-audit';
 import { newDeviceCredential, sha256 } from './device-auth';
+import { applyHandover, storeSide } from './handover';
 
 export const ENROLLMENT_CODE_TTL_MS = 15 * 60_000;
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -22,7 +25,15 @@ export interface EnrolledDevice {
   storeId: string;
   storeName: string;
   credential: string;
+  handedOver: number;
 }
+
+const refused = () =>
+  new HttpError(
+    400,
+    'enrollment_refused',
+    'This enrollment code is not valid or has expired. Ask your admin for a new one.',
+  );
 
 /**
  * Device enrollment: an admin issues a one-time, 15-minute code for a store; the device trades
@@ -35,7 +46,32 @@ export class EnrollmentService {
     private readonly now: () => number,
     /** Records codes issued and devices enrolled (never the code itself). */
     private readonly audit?: ServerAudit,
+    /** Seals the authenticators of people a standalone PC hands over. */
+    private readonly box?: TotpSecretBox,
   ) {}
+
+  /**
+   * What enrolling with this code would connect the PC to, without using the code: the store,
+   * its people, and which of the names the PC would hand over an account elsewhere holds. A
+   * wrong, used or expired code gets the same answer as at enrollment.
+   */
+  async preview(input: {
+    code: string;
+    usernames: string[];
+    emails: string[];
+  }): Promise<EnrollPreviewResponse> {
+    const row = await this.db
+      .selectFrom('enrollment_codes as c')
+      .innerJoin('stores as s', 's.id', 'c.store_id')
+      .select(['s.id', 's.name'])
+      .where('c.code_hash', '=', sha256(normalizeCode(input.code)))
+      .where('c.used_at', 'is', null)
+      .where('c.expires_at', '>', this.now())
+      .executeTakeFirst();
+    if (!row) throw refused();
+    const side = await storeSide(this.db, row.id, input.usernames, input.emails);
+    return { storeId: row.id, storeName: row.name, ...side };
+  }
 
   async issueCode(storeId: string, adminId: string): Promise<{ code: string; expiresAt: number }> {
     const store = await this.db
@@ -78,12 +114,8 @@ export class EnrollmentService {
     deviceName: string;
     appVersion: string;
     auditMacKey: string;
+    handover?: Handover;
   }): Promise<EnrolledDevice> {
-    const refused = new HttpError(
-      400,
-      'enrollment_refused',
-      'This enrollment code is not valid or has expired. Ask your admin for a new one.',
-    );
     const mac = Buffer.from(input.auditMacKey, 'base64');
     if (mac.length !== 32) throw new HttpError(400, 'invalid_request', 'The request is not valid.');
     const codeHash = sha256(normalizeCode(input.code));
@@ -98,7 +130,7 @@ export class EnrollmentService {
         .where('expires_at', '>', now)
         .returning(['store_id'])
         .executeTakeFirst();
-      if (!claimed) throw refused;
+      if (!claimed) throw refused();
       // Checked only after the code, so callers without one learn nothing about devices;
       // throwing here rolls the claim back and the code stays usable.
       const existing = await tx
@@ -153,6 +185,17 @@ export class EnrollmentService {
             created_at: now,
           })
           .execute();
+      // The people a standalone PC hands over, created in this transaction: a refusal rolls
+      // the claim back with everything else.
+      const handedOver = input.handover
+        ? await applyHandover(
+            tx,
+            { box: this.requireBox(), audit: this.audit, now },
+            store.id,
+            deviceId,
+            input.handover,
+          )
+        : 0;
       await this.audit?.write(
         {
           action: 'device.enroll',
@@ -163,11 +206,17 @@ export class EnrollmentService {
             deviceName: input.deviceName,
             appVersion: input.appVersion,
             ...(existing ? { reenrolled: true, previousStoreId: existing.store_id } : {}),
+            ...(input.handover ? { handedOver } : {}),
           },
         },
         tx,
       );
-      return { deviceId, storeId: store.id, storeName: store.name, credential };
+      return { deviceId, storeId: store.id, storeName: store.name, credential, handedOver };
     });
+  }
+
+  private requireBox(): TotpSecretBox {
+    if (!this.box) throw new Error('enrollment with a handover needs the TOTP secret box');
+    return this.box;
   }
 }

@@ -240,6 +240,10 @@ export const AUDIT_DETAILS = {
     storeId: { kind: 'key', words: 'store_id' },
     serverKey: fingerprint,
     afterRevocation: { kind: 'flag', words: 'after_revocation' },
+    // A standalone PC's people at connect (common/sync/handover.ts).
+    handedOver: { kind: 'count', words: 'people_handed_over' },
+    kept: { kind: 'count', words: 'people_kept' },
+    notHandedOver: { kind: 'count', words: 'people_not_handed_over' },
   },
   'sync.pull': {
     accounts: { kind: 'count', words: 'accounts_received' },

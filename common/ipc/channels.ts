@@ -44,6 +44,7 @@ export const CHANNEL_NAMES = [
   'settings.updatePolicy',
   'settings.confirmTime',
   'sync.status',
+  'sync.previewConnect',
   'sync.connect',
   'sync.syncNow',
   'sync.networkChanged',

@@ -21,7 +21,12 @@ import {
   staffSummarySchema,
   timeStatusSchema,
 } from './schemas';
-import { connectRequestSchema, syncStatusSchema } from './sync.schemas';
+import {
+  connectPreviewRequestSchema,
+  connectPreviewSchema,
+  connectRequestSchema,
+  syncStatusSchema,
+} from './sync.schemas';
 
 const empty = z.object({}).strict();
 const ok = z.object({});
@@ -158,6 +163,7 @@ export const contract = {
   // Sync (electron/core/sync). Status and "Sync now" need no session: the sign-in screen shows
   // them too (a PC past its offline bound must be able to sync before anyone can sign in).
   'sync.status': channel(empty, syncStatusSchema),
+  'sync.previewConnect': channel(connectPreviewRequestSchema, connectPreviewSchema),
   'sync.connect': channel(connectRequestSchema, syncStatusSchema),
   'sync.syncNow': channel(empty, syncStatusSchema),
   'sync.networkChanged': channel(z.object({ online: z.boolean() }).strict(), ok),

@@ -72,6 +72,11 @@ export const APP_ERROR_CODES = [
   'device_exists',
   'reconnect_other_server',
   'enrollment_refused',
+  // Connecting a standalone PC: its people handed over to the server's store
+  'handover_not_confirmed',
+  'connect_no_way_in',
+  'handover_changed',
+  'handover_no_way_in',
   'insecure_server_url',
   'invalid_server_url',
   'policy_refused',

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { HANDOVER_OUTCOMES, HANDOVER_REASONS, MAX_HANDOVER_PEOPLE } from '../sync/handover';
+import { ROLES } from '../policy/policy';
 import { nameText } from '../text/canonical-text';
-import { DEVICE_NAME_MAX_LENGTH } from '../text/text-limits';
+import { DEVICE_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH } from '../text/text-limits';
 
 /**
  * IPC shapes of the sync engine (electron/core/sync). The status carries no secret: the
@@ -44,10 +46,63 @@ export const syncStatusSchema = z.object({
 });
 export type SyncStatusDto = z.infer<typeof syncStatusSchema>;
 
+/**
+ * Addresses the admin types, at connect, for people of this PC who have none (server accounts
+ * need one): account id → address. Used only for people without an address of their own.
+ */
+const handoverEmails = z
+  .record(z.string().uuid(), z.string().trim().email().max(EMAIL_MAX_LENGTH))
+  .refine((o) => Object.keys(o).length <= MAX_HANDOVER_PEOPLE)
+  .optional();
+
 export const connectRequestSchema = z
   .object({
     serverUrl: z.string().trim().min(1).max(2048),
     code: z.string().trim().min(8).max(64),
     deviceName: nameText(DEVICE_NAME_MAX_LENGTH, { trim: true, min: 1 }),
+    /**
+     * The admin saw the plan (`sync.previewConnect`) and confirmed it. Required on a PC with
+     * people of its own: they are handed over to the server's store as the plan says.
+     */
+    confirmHandover: z.boolean().optional(),
+    emails: handoverEmails,
   })
   .strict();
+
+export const connectPreviewRequestSchema = z
+  .object({
+    serverUrl: z.string().trim().min(1).max(2048),
+    code: z.string().trim().min(8).max(64),
+    emails: handoverEmails,
+  })
+  .strict();
+
+/** What connecting would do (common/sync/handover.ts), for the admin to confirm. */
+export const connectPreviewSchema = z.object({
+  serverUrl: z.string(),
+  storeName: z.string(),
+  /** The people already assigned to the store on the server. */
+  serverPeople: z.array(
+    z.object({
+      username: z.string(),
+      displayName: z.string(),
+      role: z.enum(ROLES),
+      status: z.enum(['active', 'pending', 'disabled']),
+    }),
+  ),
+  /** One entry per person on this PC (empty on a PC with nobody of its own). */
+  plan: z.array(
+    z.object({
+      id: z.string(),
+      username: z.string(),
+      displayName: z.string(),
+      role: z.enum(ROLES),
+      serverRole: z.enum(ROLES),
+      outcome: z.enum(HANDOVER_OUTCOMES),
+      reason: z.enum(HANDOVER_REASONS),
+    }),
+  ),
+  /** Whoever asks is handed over or kept: false means connecting is refused. */
+  keepsAWayIn: z.boolean(),
+});
+export type ConnectPreviewDto = z.infer<typeof connectPreviewSchema>;

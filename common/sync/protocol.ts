@@ -10,6 +10,7 @@ import {
   type AuthorizedChangeFields,
   type AuthorizedTotpFields,
 } from '../identity/credential';
+import { handoverSchema } from './handover';
 import { syncReceiptSchema } from './signed-records';
 
 /**
@@ -34,6 +35,11 @@ export const enrollRequestSchema = z
     appVersion: z.string().max(32),
     /** The device's audit MAC key (32 bytes, base64), so the server can verify its chain. */
     auditMacKey: base64.max(64),
+    /**
+     * A standalone PC's people, handed over to the store (handover.ts): created there in the
+     * enrollment's transaction, or the enrollment is refused and the code stays usable.
+     */
+    handover: handoverSchema.optional(),
   })
   .strict();
 
@@ -46,6 +52,8 @@ export const enrollResponseSchema = z.object({
   /** Ed25519 public key (SPKI PEM) that signs policy bundles: pinned by the device. */
   serverPublicKey: z.string(),
   serverTime: z.number(),
+  /** How many people the handover created on the store (0 without one). */
+  handedOver: z.number().int().nonnegative().optional(),
 });
 
 /** A policy document signed by the server. Devices refuse unsigned or older bundles. */

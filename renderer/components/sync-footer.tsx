@@ -19,7 +19,7 @@ export function SyncFooter({ onConnected }: { onConnected(): void }) {
     return (
       <footer className="sync-footer" data-testid="sync-footer">
         <ConnectForm
-          replacesLocalPeople={false}
+          handsOverLocalPeople={false}
           initialServerUrl={status.serverUrl ?? undefined}
           onConnected={() => {
             setReconnecting(false);

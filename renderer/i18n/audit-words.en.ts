@@ -65,6 +65,12 @@ export const auditWordsEn = {
   'audit.detail.store_id': 'Store id: {value}',
   'audit.detail.after_revocation':
     '{value, select, true {Connected again after being disconnected} other {First connection}}',
+  'audit.detail.people_handed_over':
+    '{value, plural, =0 {Nobody handed over to the store} one {# person handed over to the store} other {# people handed over to the store}}',
+  'audit.detail.people_kept':
+    '{value, plural, =0 {Nobody kept from the server} one {# person kept from the server} other {# people kept from the server}}',
+  'audit.detail.people_not_handed_over':
+    '{value, plural, =0 {Nobody left out} one {# person left out (to be assigned on the server)} other {# people left out (to be assigned on the server)}}',
   'audit.detail.accounts_received':
     '{value, plural, =0 {No account updated} one {# account updated} other {# accounts updated}}',
   'audit.detail.accounts_disabled':

@@ -49,6 +49,12 @@ export const auditWordsEs: AuditWords = {
   'audit.detail.store_id': 'Id. de la tienda: {value}',
   'audit.detail.after_revocation':
     '{value, select, true {Conectado de nuevo tras ser desconectado} other {Primera conexión}}',
+  'audit.detail.people_handed_over':
+    '{value, plural, =0 {Nadie traspasado a la tienda} one {# persona traspasada a la tienda} other {# personas traspasadas a la tienda}}',
+  'audit.detail.people_kept':
+    '{value, plural, =0 {Nadie conservado del servidor} one {# persona conservada del servidor} other {# personas conservadas del servidor}}',
+  'audit.detail.people_not_handed_over':
+    '{value, plural, =0 {Nadie quedó fuera} one {# persona quedó fuera (a asignar en el servidor)} other {# personas quedaron fuera (a asignar en el servidor)}}',
   'audit.detail.accounts_received':
     '{value, plural, =0 {Ninguna cuenta actualizada} one {# cuenta actualizada} other {# cuentas actualizadas}}',
   'audit.detail.accounts_disabled':

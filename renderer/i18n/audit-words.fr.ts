@@ -49,6 +49,12 @@ export const auditWordsFr: AuditWords = {
   'audit.detail.store_id': 'Identifiant du magasin : {value}',
   'audit.detail.after_revocation':
     '{value, select, true {Reconnecté après avoir été déconnecté} other {Première connexion}}',
+  'audit.detail.people_handed_over':
+    '{value, plural, =0 {Personne transféré au magasin} one {# personne transférée au magasin} other {# personnes transférées au magasin}}',
+  'audit.detail.people_kept':
+    '{value, plural, =0 {Personne conservé du serveur} one {# personne conservée du serveur} other {# personnes conservées du serveur}}',
+  'audit.detail.people_not_handed_over':
+    '{value, plural, =0 {Personne laissé de côté} one {# personne laissée de côté (à affecter sur le serveur)} other {# personnes laissées de côté (à affecter sur le serveur)}}',
   'audit.detail.accounts_received':
     '{value, plural, =0 {Aucun compte mis à jour} one {# compte mis à jour} other {# comptes mis à jour}}',
   'audit.detail.accounts_disabled':

@@ -386,8 +386,41 @@ export const en = {
   'sync.connect': 'Connect',
   'sync.connecting': 'Connecting and syncing…',
   'sync.connect_again': 'Connect again',
-  'sync.replace_warning':
-    'Connecting hands this computer to the server: people who exist only on this computer are removed (their history stays in the audit log), and everyone signs in with their account from the server.',
+  'sync.handover_warning':
+    'This computer has people of its own. Before anything changes you see who is handed over to the server’s store (with their password and authenticator), who is kept and who must be assigned there, and you confirm.',
+  'sync.review': 'Review what connecting does',
+  'sync.reviewing': 'Asking the server…',
+  'sync.plan_title': 'What connecting to {store} does',
+  'sync.plan_lead':
+    'Nothing has changed yet: the enrollment code is used only when you confirm. Server: {server}.',
+  'sync.plan_handed_over': 'Handed over to the store ({count})',
+  'sync.plan_kept': 'Kept: the server’s account wins ({count})',
+  'sync.plan_not_handed_over': 'Must be assigned on the server ({count})',
+  'sync.plan_nobody': 'Nobody.',
+  'sync.plan_server_people': 'Already assigned to {store} on the server ({count})',
+  'sync.plan_server_nobody': 'Nobody is assigned to this store on the server yet.',
+  'sync.plan_role_change': '{from}, becomes {to}',
+  'sync.plan_you': 'you',
+  'sync.plan_no_way_in':
+    'You would have no account on this store after connecting, so nobody might be able to sign in here: connecting is not possible. If you have no email address here, type one next to your name; otherwise ask an administrator of the server to assign you to the store (with your username). Then check again.',
+  'sync.plan_email_for': 'Email address for {name} (to hand them over)',
+  'sync.plan_stale': 'You typed an address: check the plan again before confirming.',
+  'sync.plan_check_again': 'Check the plan again',
+  'sync.confirm_connect': 'Confirm and connect',
+  'sync.reason_new': 'Goes on signing in here with the same password and authenticator.',
+  'sync.reason_role_lowered':
+    'Becomes a manager of this store (server administrators are made in the server’s admin area). Same password and authenticator.',
+  'sync.reason_same_username':
+    'Someone with this username is already assigned to the store: that server account replaces this one here, with its own password.',
+  'sync.reason_disabled': 'Disabled on this computer: not handed over, and removed from it.',
+  'sync.reason_no_email':
+    'No email address, which server accounts need: type one below to hand them over; otherwise removed from this computer until an admin adds them on the server.',
+  'sync.reason_username_taken':
+    'Another account on the server has this username: removed from this computer until an admin assigns them on the server.',
+  'sync.reason_email_taken':
+    'Another account on the server has this email address: removed from this computer until an admin assigns them on the server.',
+  'sync.reason_record_check_failed':
+    'This computer’s record of them failed its integrity check: not handed over, and removed from it.',
   'sync.missing': 'Fill in the server address, the enrollment code and the name of this computer.',
   'sync.admin_only': 'Only an administrator can connect this computer to a sync server.',
   'sync.connected': 'Connected to the sync server. Sign in with your account.',
@@ -453,6 +486,14 @@ export const en = {
     'That is not a valid sync server address. It looks like https://sync.example.com.',
   'error.enrollment_refused':
     'This enrollment code is not valid or has expired. Ask your administrator for a new one.',
+  'error.handover_not_confirmed':
+    'Review what connecting does to the people on this computer, then confirm. Nothing was changed.',
+  'error.connect_no_way_in':
+    'Connecting would leave you without an account on this store. Type an email address for yourself in the plan if you have none here, or ask an administrator of the server to assign you to the store (with your username), then connect again. Nothing was changed.',
+  'error.handover_changed':
+    'The people of this store on the server changed since the plan was shown. Nothing was changed: review the plan again.',
+  'error.handover_no_way_in':
+    'Whoever connects this computer must be handed over or already be assigned to the store. Nothing was changed.',
   'error.device_exists':
     'This computer is already enrolled. An administrator must revoke it before it can be enrolled again.',
   'error.server_admin_only':

@@ -395,8 +395,41 @@ export const es: Messages = {
   'sync.connect': 'Conectar',
   'sync.connecting': 'Conectando y sincronizando…',
   'sync.connect_again': 'Volver a conectar',
-  'sync.replace_warning':
-    'Al conectar, este equipo pasa a depender del servidor: se eliminan las personas que solo existen en este equipo (su historial queda en el registro de auditoría) y todos inician sesión con su cuenta del servidor.',
+  'sync.handover_warning':
+    'Este equipo tiene personas propias. Antes de cambiar nada verá quién se traspasa a la tienda del servidor (con su contraseña y su autenticador), quién se conserva y a quién hay que asignar allí, y lo confirmará.',
+  'sync.review': 'Revisar qué hace la conexión',
+  'sync.reviewing': 'Consultando al servidor…',
+  'sync.plan_title': 'Qué hace la conexión con {store}',
+  'sync.plan_lead':
+    'Todavía no ha cambiado nada: el código de inscripción solo se usa cuando confirme. Servidor: {server}.',
+  'sync.plan_handed_over': 'Se traspasan a la tienda ({count})',
+  'sync.plan_kept': 'Se conservan: gana la cuenta del servidor ({count})',
+  'sync.plan_not_handed_over': 'Hay que asignarlas en el servidor ({count})',
+  'sync.plan_nobody': 'Nadie.',
+  'sync.plan_server_people': 'Ya asignadas a {store} en el servidor ({count})',
+  'sync.plan_server_nobody': 'Todavía no hay nadie asignado a esta tienda en el servidor.',
+  'sync.plan_role_change': '{from}, pasa a {to}',
+  'sync.plan_you': 'usted',
+  'sync.plan_no_way_in':
+    'Después de conectar no tendría ninguna cuenta en esta tienda y quizá nadie pudiera iniciar sesión aquí: no es posible conectar. Si aquí no tiene dirección de correo, escriba una junto a su nombre; si no, pida a un administrador del servidor que le asigne a la tienda (con su nombre de usuario). Después compruebe de nuevo.',
+  'sync.plan_email_for': 'Dirección de correo de {name} (para traspasarla)',
+  'sync.plan_stale': 'Ha escrito una dirección: vuelva a comprobar el plan antes de confirmar.',
+  'sync.plan_check_again': 'Comprobar el plan de nuevo',
+  'sync.confirm_connect': 'Confirmar y conectar',
+  'sync.reason_new': 'Sigue iniciando sesión aquí con la misma contraseña y el mismo autenticador.',
+  'sync.reason_role_lowered':
+    'Pasa a ser gerente de esta tienda (los administradores del servidor se crean en su área de administración). Misma contraseña y mismo autenticador.',
+  'sync.reason_same_username':
+    'Alguien con este nombre de usuario ya está asignado a la tienda: esa cuenta del servidor sustituye aquí a esta, con su propia contraseña.',
+  'sync.reason_disabled': 'Desactivada en este equipo: no se traspasa y se quita de él.',
+  'sync.reason_no_email':
+    'Sin dirección de correo, que las cuentas del servidor necesitan: escriba una abajo para traspasarla; si no, se quita de este equipo hasta que un administrador la añada en el servidor.',
+  'sync.reason_username_taken':
+    'Otra cuenta del servidor tiene este nombre de usuario: se quita de este equipo hasta que un administrador la asigne en el servidor.',
+  'sync.reason_email_taken':
+    'Otra cuenta del servidor tiene esta dirección de correo: se quita de este equipo hasta que un administrador la asigne en el servidor.',
+  'sync.reason_record_check_failed':
+    'El registro de esta persona en este equipo no superó la comprobación de integridad: no se traspasa y se quita de él.',
   'sync.missing':
     'Indique la dirección del servidor, el código de inscripción y el nombre de este equipo.',
   'sync.admin_only':
@@ -466,6 +499,14 @@ export const es: Messages = {
     'Esa no es una dirección de servidor válida. Tiene este aspecto: https://sync.example.com.',
   'error.enrollment_refused':
     'Este código de inscripción no es válido o ha caducado. Pida uno nuevo a su administrador.',
+  'error.handover_not_confirmed':
+    'Revise qué hace la conexión con las personas de este equipo y confírmelo. No se cambió nada.',
+  'error.connect_no_way_in':
+    'Al conectar se quedaría sin cuenta en esta tienda. Escriba en el plan una dirección de correo para usted si aquí no tiene ninguna, o pida a un administrador del servidor que le asigne a la tienda (con su nombre de usuario), y vuelva a conectar. No se cambió nada.',
+  'error.handover_changed':
+    'Las personas de esta tienda en el servidor cambiaron desde que se mostró el plan. No se cambió nada: revise el plan de nuevo.',
+  'error.handover_no_way_in':
+    'Quien conecta este equipo debe traspasarse o estar ya asignado a la tienda. No se cambió nada.',
   'error.device_exists':
     'Este equipo ya está inscrito. Un administrador debe revocarlo antes de volver a inscribirlo.',
   'error.server_admin_only':

@@ -396,8 +396,42 @@ export const fr: Messages = {
   'sync.connect': 'Se connecter',
   'sync.connecting': 'Connexion et synchronisation…',
   'sync.connect_again': 'Reconnecter',
-  'sync.replace_warning':
-    'En se connectant, cet ordinateur est confié au serveur : les personnes qui n’existent que sur cet ordinateur sont supprimées (leur historique reste dans le journal d’audit) et chacun se connecte avec son compte du serveur.',
+  'sync.handover_warning':
+    'Cet ordinateur a ses propres personnes. Avant tout changement, vous voyez qui est transféré au magasin du serveur (avec son mot de passe et son authentificateur), qui est conservé et qui doit y être affecté, et vous confirmez.',
+  'sync.review': 'Voir ce que fait la connexion',
+  'sync.reviewing': 'Interrogation du serveur…',
+  'sync.plan_title': 'Ce que fait la connexion à {store}',
+  'sync.plan_lead':
+    'Rien n’a encore changé : le code d’inscription n’est utilisé que lorsque vous confirmez. Serveur : {server}.',
+  'sync.plan_handed_over': 'Transférés au magasin ({count})',
+  'sync.plan_kept': 'Conservés : le compte du serveur l’emporte ({count})',
+  'sync.plan_not_handed_over': 'À affecter sur le serveur ({count})',
+  'sync.plan_nobody': 'Personne.',
+  'sync.plan_server_people': 'Déjà affectés à {store} sur le serveur ({count})',
+  'sync.plan_server_nobody': 'Personne n’est encore affecté à ce magasin sur le serveur.',
+  'sync.plan_role_change': '{from}, devient {to}',
+  'sync.plan_you': 'vous',
+  'sync.plan_no_way_in':
+    'Après la connexion, vous n’auriez aucun compte dans ce magasin et plus personne ne pourrait peut-être se connecter ici : la connexion n’est pas possible. Si vous n’avez pas d’adresse e-mail ici, saisissez-en une à côté de votre nom ; sinon, demandez à un administrateur du serveur de vous affecter au magasin (avec votre nom d’utilisateur). Puis vérifiez à nouveau.',
+  'sync.plan_email_for': 'Adresse e-mail de {name} (pour la transférer)',
+  'sync.plan_stale': 'Vous avez saisi une adresse : vérifiez à nouveau le plan avant de confirmer.',
+  'sync.plan_check_again': 'Vérifier à nouveau le plan',
+  'sync.confirm_connect': 'Confirmer et connecter',
+  'sync.reason_new':
+    'Continue de se connecter ici avec le même mot de passe et le même authentificateur.',
+  'sync.reason_role_lowered':
+    'Devient responsable de ce magasin (les administrateurs du serveur sont créés dans son espace d’administration). Même mot de passe et même authentificateur.',
+  'sync.reason_same_username':
+    'Quelqu’un avec ce nom d’utilisateur est déjà affecté au magasin : ce compte du serveur remplace celui-ci ici, avec son propre mot de passe.',
+  'sync.reason_disabled': 'Désactivé sur cet ordinateur : non transféré, et retiré de celui-ci.',
+  'sync.reason_no_email':
+    'Pas d’adresse e-mail, indispensable aux comptes du serveur : saisissez-en une ci-dessous pour la transférer ; sinon, retirée de cet ordinateur jusqu’à ce qu’un administrateur l’ajoute sur le serveur.',
+  'sync.reason_username_taken':
+    'Un autre compte du serveur a ce nom d’utilisateur : retiré de cet ordinateur jusqu’à ce qu’un administrateur l’affecte sur le serveur.',
+  'sync.reason_email_taken':
+    'Un autre compte du serveur a cette adresse e-mail : retiré de cet ordinateur jusqu’à ce qu’un administrateur l’affecte sur le serveur.',
+  'sync.reason_record_check_failed':
+    'La fiche de cette personne sur cet ordinateur n’a pas passé le contrôle d’intégrité : non transférée, et retirée de celui-ci.',
   'sync.missing':
     'Indiquez l’adresse du serveur, le code d’inscription et le nom de cet ordinateur.',
   'sync.admin_only':
@@ -467,6 +501,14 @@ export const fr: Messages = {
     'Ce n’est pas une adresse de serveur valide. Elle ressemble à https://sync.example.com.',
   'error.enrollment_refused':
     'Ce code d’inscription n’est pas valide ou a expiré. Demandez-en un nouveau à votre administrateur.',
+  'error.handover_not_confirmed':
+    'Vérifiez ce que fait la connexion aux personnes de cet ordinateur, puis confirmez. Rien n’a été modifié.',
+  'error.connect_no_way_in':
+    'La connexion vous laisserait sans compte dans ce magasin. Saisissez une adresse e-mail pour vous dans le plan si vous n’en avez pas ici, ou demandez à un administrateur du serveur de vous affecter au magasin (avec votre nom d’utilisateur), puis reconnectez. Rien n’a été modifié.',
+  'error.handover_changed':
+    'Les personnes de ce magasin sur le serveur ont changé depuis l’affichage du plan. Rien n’a été modifié : vérifiez à nouveau le plan.',
+  'error.handover_no_way_in':
+    'Qui connecte cet ordinateur doit être transféré ou déjà affecté au magasin. Rien n’a été modifié.',
   'error.device_exists':
     'Cet ordinateur est déjà inscrit. Un administrateur doit le révoquer avant de pouvoir l’inscrire à nouveau.',
   'error.server_admin_only':

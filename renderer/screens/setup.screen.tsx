@@ -44,7 +44,7 @@ export function SetupScreen({ state, onSignedIn, onChanged, onConnected }: Props
     return (
       <CardLayout wide>
         <Page title={t('sync.connect_title')}>
-          <ConnectForm replacesLocalPeople={false} onConnected={onConnected} />
+          <ConnectForm handsOverLocalPeople={false} onConnected={onConnected} />
           <div className="button-row">
             <button type="button" className="button secondary" onClick={() => setMode('choose')}>
               {t('setup.back')}

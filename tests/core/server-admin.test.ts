@@ -169,6 +169,8 @@ describe('signed in to a real server', () => {
       serverUrl: base,
       code: enrollment.json<{ code: string }>().code,
       deviceName: 'Back office',
+      // Its own admin is handed over to the store (common/sync/handover.ts).
+      confirmHandover: true,
     });
     expect(status.lastError).toBeNull();
     adminSession = await signInLocally(tillAdmin);

@@ -173,6 +173,7 @@ export function createApiHandlers(kh: Keyholder): ApiHandlers {
     'settings.confirmTime': (ctx) => kh.deviceAdmin.confirmTime(session(ctx)),
 
     'sync.status': () => kh.sync.status(),
+    'sync.previewConnect': (ctx, r) => kh.sync.previewConnect(ctx.sessionId, r),
     'sync.connect': (ctx, r) => kh.sync.connect(ctx.sessionId, r),
     'sync.syncNow': () => kh.sync.syncNow(),
     'sync.networkChanged': (_ctx, r) => {

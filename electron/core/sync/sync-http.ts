@@ -11,6 +11,11 @@ import {
   type PullQuery,
 } from '../../../common/sync/protocol';
 import type { AuditRecord } from '../../../common/audit/audit-record';
+import {
+  enrollPreviewResponseSchema,
+  type EnrollPreviewRequest,
+  type Handover,
+} from '../../../common/sync/handover';
 import { backoffDelay, parseRetryAfter, REQUEST_BACKOFF } from './backoff';
 import { isAppErrorCode } from '../../../common/ipc/error-codes';
 import { SyncError, tlsError, unreachable } from './sync-errors';
@@ -61,8 +66,17 @@ export class SyncHttp {
     deviceName: string;
     appVersion: string;
     auditMacKey: string;
+    handover?: Handover;
   }) {
     return this.call('post', '/enroll', enrollResponseSchema, { body, auth: false });
+  }
+
+  /** What enrolling with the code would do; the code is not used. */
+  previewEnroll(body: EnrollPreviewRequest) {
+    return this.call('post', '/enroll/preview', enrollPreviewResponseSchema, {
+      body,
+      auth: false,
+    });
   }
 
   pull(query: Partial<PullQuery>) {

@@ -1,10 +1,10 @@
 import type { AxiosInstance } from 'axios';
-import type { SyncStatusDto } from '../../../common/ipc/sync.schemas';
+import type { ConnectPreviewDto, SyncStatusDto } from '../../../common/ipc/sync.schemas';
+import type { Handover, HandoverEntry } from '../../../common/sync/handover';
 import type { AuditLog } from '../audit/audit-log';
 import type { SessionService } from '../auth/session.service';
 import type { Db } from '../db/database';
 import type { DeviceService } from '../device/device.service';
-import { keyFingerprint } from '../integrity/signed-state';
 import { KeyholderError } from '../errors';
 import { secretName, type SecretStore } from '../keychain/secret-store';
 import type { PolicyService } from '../policy/policy.service';
@@ -15,6 +15,9 @@ import type { TrustedTime } from '../time/trusted-time';
 import type { TotpService } from '../totp/totp.service';
 import type { StoreIntegrity } from '../integrity/store-integrity.service';
 import type { StoreKeyring } from '../integrity/store-keyring';
+import type { StandaloneAuthority } from '../integrity/standalone-authority.service';
+import { askServer, confirmed, handoverFor, previewDto } from './connect-handover';
+import { code, connectAccess, recordConnection } from './sync-enroll';
 import { pushAccountChanges } from './account-outbox';
 import { pushTotpEnrolments } from './totp-outbox';
 import { pushAudit } from './audit-upload';
@@ -44,6 +47,7 @@ export interface SyncDeps {
   appVersion: string;
   integrity: StoreIntegrity;
   keyring: StoreKeyring;
+  authority: StandaloneAuthority;
   totp: TotpService;
 }
 
@@ -130,38 +134,69 @@ export class SyncService {
   }
 
   /**
-   * Connects this PC with an enrollment code. Allowed on a PC nobody has set up yet, or for an
-   * admin. The credential goes to the keychain before anything is written locally; the first
-   * sync then brings the store's accounts and policy (accounts that exist only on this PC are
-   * removed by it: the server is the authority).
+   * What connecting with this code would do (common/sync/handover.ts), for the admin to confirm:
+   * the store, its people, and what happens to each person here. The code is not used.
+   */
+  async previewConnect(
+    sessionId: string | null,
+    input: { serverUrl: string; code: string; emails?: Record<string, string> },
+  ): Promise<ConnectPreviewDto> {
+    const { me, standalone } = connectAccess(this.d, this.repo, sessionId);
+    const serverUrl = parseServerUrl(input.serverUrl);
+    const http = new SyncHttp(this.d.http, serverUrl, null, this.retryOptions(2));
+    const { preview, plan } = await askServer(
+      this.d,
+      http,
+      code(input.code),
+      standalone,
+      input.emails,
+    );
+    return previewDto(displayUrl(serverUrl), preview, plan, me?.accountId ?? null);
+  }
+
+  /**
+   * Connects this PC with an enrollment code. The credential goes to the keychain before
+   * anything is written locally; the first sync then brings the store's accounts and policy.
+   *
+   * A PC with people of its own hands them over to the store (connect-handover.ts), once the
+   * admin confirmed the plan and their password, if they keep a way in, in the enrollment
+   * itself: a refusal leaves this PC as it was. People not handed over leave at the first pull.
    *
    * A PC that learned it was revoked signs nobody in (SignInGates), so nobody could connect it
    * again with a session. There a code alone is enough, but only for the server the PC was
-   * connected to, answering with the key the PC pinned: the code then comes from an admin of
-   * that server, and nobody at the PC can point it (and its audit log) at a server of their own.
+   * connected to, answering with the key it pinned: the code then comes from an admin of that
+   * server, and nobody at the PC can point it (and its audit log) at a server of their own.
    */
   async connect(
     sessionId: string | null,
-    input: { serverUrl: string; code: string; deviceName: string },
+    input: {
+      serverUrl: string;
+      code: string;
+      deviceName: string;
+      confirmHandover?: boolean;
+      emails?: Record<string, string>;
+    },
   ): Promise<SyncStatusDto> {
-    const state = this.repo.get();
-    const untouched = this.d.accounts.count() === 0 && !state;
-    const revoked = !untouched && !sessionId && this.repo.revoked() ? state : null;
-    if (!untouched && !revoked) {
-      if (!sessionId)
-        throw new KeyholderError('session_ended', 'You are signed out. Sign in again.');
-      this.d.authz.require(this.d.sessions.requireActive(sessionId), 'device.enroll');
-    }
+    const { me, revoked, standalone } = connectAccess(this.d, this.repo, sessionId);
+    if (me && standalone) confirmed(this.d, me, input.confirmHandover);
     if (this.running) await this.running.catch(() => undefined);
     const serverUrl = parseServerUrl(input.serverUrl);
     if (revoked) checkSameServer(revoked, { serverUrl });
     const http = new SyncHttp(this.d.http, serverUrl, null, this.retryOptions(2));
+    let handover: Handover | undefined;
+    let plan: HandoverEntry[] = [];
+    if (me && standalone) {
+      const asked = await askServer(this.d, http, code(input.code), true, input.emails);
+      plan = asked.plan;
+      handover = handoverFor(plan, asked.people, me);
+    }
     const answer = await http.enroll({
-      code: input.code.replace(/\s+/g, '').toUpperCase(),
+      code: code(input.code),
       deviceId: this.d.deviceId,
       deviceName: input.deviceName,
       appVersion: this.d.appVersion,
       auditMacKey: this.d.auditMacKey.toString('base64'),
+      ...(handover ? { handover } : {}),
     });
     if (answer.deviceId !== this.d.deviceId) {
       throw new SyncError('bad_response', 'The sync server answered for another device.', false);
@@ -171,27 +206,7 @@ export class SyncService {
     await this.d.secrets.set(secretName(this.d.profileId, 'device-credential'), answer.credential);
     this.credential = answer.credential;
     this.d.time.reanchor(answer.serverTime);
-    const now = this.d.time.now();
-    this.d.db.transaction(() => {
-      this.repo.connect(serverUrl, answer.storeId, answer.serverPublicKey, now);
-      this.d.device.markEnrolled(serverUrl, now);
-      this.d.integrity.anchored();
-      // The server is the authority now: a standalone PC's own store key goes.
-      this.d.keyring.clear();
-      this.d.device.setStore(answer.storeName, this.d.device.state().brandName);
-      this.d.audit.append({
-        action: 'sync.connect',
-        outcome: 'success',
-        details: {
-          server: displayUrl(serverUrl),
-          storeId: answer.storeId,
-          storeName: answer.storeName,
-          // The key every record is checked against from now on, named in the chain.
-          serverKey: keyFingerprint(answer.serverPublicKey),
-          ...(revoked ? { afterRevocation: true } : {}),
-        },
-      });
-    })();
+    recordConnection(this.d, this.repo, { serverUrl, answer, revoked, plan, handover });
     this.stopped = false;
     return this.syncNow();
   }

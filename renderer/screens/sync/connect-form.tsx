@@ -1,21 +1,31 @@
 import { useState, type FormEvent } from 'react';
+import type { ConnectPreviewDto } from '../../../common/ipc/sync.schemas';
 import { useApi } from '../../api/api-context';
 import type { ApiError } from '../../api/types';
 import { Field } from '../../components/field';
 import { ErrorAlert } from '../../components/messages';
 import { useI18n } from '../../i18n/i18n-context';
 import type { SyncStatus } from '../../state/use-sync-status';
+import { HandoverPlan } from './handover-plan';
 
 interface Props {
-  /** Shown when the PC already has people of its own (they are replaced by the server's). */
-  replacesLocalPeople: boolean;
+  /**
+   * The PC has people of its own (a standalone PC): connecting hands them over to the server's
+   * store, so the plan is shown and confirmed first. `me`: the username of who connects.
+   */
+  handsOverLocalPeople: boolean;
+  me?: string;
   /** The address to start from (a revoked PC connects again to the server it knew). */
   initialServerUrl?: string;
   onConnected(status: SyncStatus): void;
 }
 
-/** Server address + one-time enrollment code + a name for this PC → connected and synced. */
-export function ConnectForm({ replacesLocalPeople, initialServerUrl, onConnected }: Props) {
+/**
+ * Server address + one-time enrollment code + a name for this PC → connected and synced. On a
+ * PC with people of its own: → the plan (who is handed over, kept, not handed over) → Confirm
+ * (the app asks for the admin's password) or Cancel; nothing changes before Confirm.
+ */
+export function ConnectForm({ handsOverLocalPeople, me, initialServerUrl, onConnected }: Props) {
   const api = useApi();
   const { t } = useI18n();
   const [serverUrl, setServerUrl] = useState(initialServerUrl ?? 'https://');
@@ -23,6 +33,25 @@ export function ConnectForm({ replacesLocalPeople, initialServerUrl, onConnected
   const [deviceName, setDeviceName] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [preview, setPreview] = useState<ConnectPreviewDto | null>(null);
+  const [emails, setEmails] = useState<Record<string, string>>({});
+  // Addresses typed since the plan was made: the plan is checked again before Confirm.
+  const [stale, setStale] = useState(false);
+  const typed = () => Object.fromEntries(Object.entries(emails).filter(([, v]) => v.trim() !== ''));
+
+  const connect = async (confirmHandover: boolean) => {
+    setBusy(true);
+    setError(null);
+    const result = await api.sync.connect({
+      serverUrl,
+      code,
+      deviceName,
+      ...(confirmHandover ? { confirmHandover, emails: typed() } : {}),
+    });
+    setBusy(false);
+    if (result.ok) onConnected(result.data);
+    else setError(result.error);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -35,20 +64,81 @@ export function ConnectForm({ replacesLocalPeople, initialServerUrl, onConnected
       setError({ code: 'missing', message: t('sync.missing') });
       return;
     }
+    if (!handsOverLocalPeople) return connect(false);
+    return review();
+  };
+
+  const review = async () => {
     setBusy(true);
     setError(null);
-    const result = await api.sync.connect({ serverUrl, code, deviceName });
+    const result = await api.sync.previewConnect({ serverUrl, code, emails: typed() });
     setBusy(false);
-    if (result.ok) onConnected(result.data);
-    else setError(result.error);
+    if (result.ok) {
+      setPreview(result.data);
+      setStale(false);
+    } else setError(result.error);
   };
+
+  if (preview) {
+    return (
+      <div className="stack" aria-busy={busy} role="group" aria-labelledby="handover-plan-title">
+        <HandoverPlan
+          preview={preview}
+          me={me ?? null}
+          emails={emails}
+          onEmail={(id, email) => {
+            setEmails((all) => ({ ...all, [id]: email }));
+            setStale(true);
+          }}
+        />
+        <ErrorAlert error={error} />
+        {stale ? (
+          <p className="hint" role="status">
+            {t('sync.plan_stale')}
+          </p>
+        ) : null}
+        <div className="button-row">
+          {stale ? (
+            <button
+              type="button"
+              className="button primary"
+              disabled={busy}
+              onClick={() => void review()}
+            >
+              {busy ? t('sync.reviewing') : t('sync.plan_check_again')}
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button primary"
+              disabled={busy || !preview.keepsAWayIn}
+              onClick={() => void connect(true)}
+            >
+              {busy ? t('sync.connecting') : t('sync.confirm_connect')}
+            </button>
+          )}
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => {
+              setPreview(null);
+              setError(null);
+            }}
+          >
+            {t('common.cancel')}
+          </button>
+        </div>
+      </div>
+    );
+  }
 
   return (
     <form onSubmit={(e) => void submit(e)} noValidate className="stack" aria-busy={busy}>
       <p className="hint">{t('sync.connect_lead')}</p>
-      {replacesLocalPeople ? (
+      {handsOverLocalPeople ? (
         <p className="alert banner-warning" role="note">
-          {t('sync.replace_warning')}
+          {t('sync.handover_warning')}
         </p>
       ) : null}
       <Field
@@ -85,7 +175,13 @@ export function ConnectForm({ replacesLocalPeople, initialServerUrl, onConnected
       <ErrorAlert error={error} />
       <div className="button-row">
         <button type="submit" className="button primary" disabled={busy}>
-          {busy ? t('sync.connecting') : t('sync.connect')}
+          {busy && handsOverLocalPeople
+            ? t('sync.reviewing')
+            : busy
+              ? t('sync.connecting')
+              : handsOverLocalPeople
+                ? t('sync.review')
+                : t('sync.connect')}
         </button>
       </div>
     </form>

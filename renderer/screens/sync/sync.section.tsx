@@ -16,7 +16,7 @@ interface Props extends ScreenProps {
 
 /**
  * Settings → Sync server. Connected: the status, "Sync now" and progress. Not connected: an
- * admin may connect this PC (the people on it are then replaced by the server's).
+ * admin may connect this PC, after seeing and confirming what happens to its people.
  */
 export function SyncSection({ session, sync, onSessionError }: Props) {
   const { t } = useI18n();
@@ -52,10 +52,12 @@ export function SyncSection({ session, sync, onSessionError }: Props) {
           <p className="hint">{t('sync.standalone')}</p>
           <h3>{t('sync.connect_title')}</h3>
           <ConnectForm
-            replacesLocalPeople
+            handsOverLocalPeople
+            me={session.username}
             onConnected={() => {
               void sync.refresh();
-              // The first sync replaced the people on this PC: the session may be gone.
+              // The first sync brought the store's people: an admin handed over as a manager,
+              // or replaced by the server's account, signs in again.
               onSessionError();
             }}
           />

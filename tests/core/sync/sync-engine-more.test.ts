@@ -138,25 +138,26 @@ describeEachDialect('sync engine: policy, reconnect, recovery', (dialect) => {
 
   it('a PC set up on its own hands its people over to the server when an admin connects it', async () => {
     const pc = newPc();
-    const { session } = await pc.setUp();
+    const { session, secret } = await pc.setUp();
     expect(
       await errorCode(() =>
         pc.kh.sync.connect(null, { serverUrl: world.url, code: 'X'.repeat(16), deviceName: 'T' }),
       ),
     ).toBe('session_ended');
-    const status = await pc.kh.sync.connect(session.sessionId, {
-      serverUrl: world.url,
-      code: await issueCode(world.api, maple),
-      deviceName: 'Back office',
-    });
+    const code = await issueCode(world.api, maple);
+    const input = { serverUrl: world.url, code, deviceName: 'Back office' };
+    // Never on one click: the admin confirms the plan first (tests/core/sync/connect-handover).
+    expect(await errorCode(() => pc.kh.sync.connect(session.sessionId, input))).toBe(
+      'handover_not_confirmed',
+    );
+    const status = await pc.kh.sync.connect(session.sessionId, { ...input, confirmHandover: true });
     expect(status.state).toBe('idle');
-    // The local admin is gone (so is her session); the store's people are here.
+    // The local admin was handed over as a manager of the store (her admin session ends with
+    // the role); she signs in with what she had, and the store's people are here too.
     expect(await errorCode(() => pc.kh.sessions.requireActive(session.sessionId))).toBe(
       'session_ended',
     );
-    expect(await errorCode(() => pc.kh.signIn.signIn('ada.admin', ADMIN_PASSWORD))).toBe(
-      'invalid_credentials',
-    );
+    expect((await pc.signInWithCode('ada.admin', ADMIN_PASSWORD, secret)).role).toBe('manager');
     expect(pc.kh.audit.verify()).toMatchObject({ ok: true });
     expect((await pc.signInWithCode(fran.username, PASSWORD, fran.secret)).role).toBe('admin');
   });

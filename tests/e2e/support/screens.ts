@@ -34,6 +34,7 @@ const MAIN_SCREENS = new Set([
   'audit-log-dark',
   'sign-in-french',
   'connect',
+  'connect-handover-plan',
   'settings-sync-offline',
   'admin-stores',
   'admin-analytics',
