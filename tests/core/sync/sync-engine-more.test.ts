@@ -146,7 +146,7 @@ describeEachDialect('sync engine: policy, reconnect, recovery', (dialect) => {
     ).toBe('session_ended');
     const code = await issueCode(world.api, maple);
     const input = { serverUrl: world.url, code, deviceName: 'Back office' };
-    // Never on one click: the admin confirms the plan first (tests/core/sync/connect-handover).
+    // Never on one click: the admin confirms the plan first (connect-handover.test.ts).
     expect(await errorCode(() => pc.kh.sync.connect(session.sessionId, input))).toBe(
       'handover_not_confirmed',
     );
