@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
 import { startKeyholderApp, type KeyholderApp } from './support/keyholder-app';
+import { auditLogShowsTheDay } from './support/store-day-audit-log';
+import { darkModeAndSpanish } from './support/store-day-dark-spanish';
+import { firstRun } from './support/store-day-first-run';
 import { Authenticator } from './support/totp';
 import {
   alertText,
@@ -20,7 +22,9 @@ import {
  * A day at the store, in order, through the real UI against the real core: first run, sign in
  * with TOTP, a replayed code, the manager's work, a forced password change, a lockout, the idle
  * lock, and at the end the audit log that recorded all of it. The steps share one Keyholder
- * and one page, so they run in series; each step checks the screens it visits with axe.
+ * and one page, so they run in series; each step checks the screens it visits with axe. The
+ * longest steps' bodies live in support/store-day-first-run.ts, support/store-day-audit-log.ts
+ * and support/store-day-dark-spanish.ts.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -62,81 +66,7 @@ test.afterAll(async () => {
 });
 
 test('first run: policy profile, first admin, TOTP enrollment, recovery codes', async () => {
-  await page.goto(app.url);
-  await expect(page.getByRole('heading', { level: 1, name: 'Set up Keyholder' })).toBeVisible();
-  // The launch token moved from the address bar into the tab's session storage.
-  expect(page.url()).not.toContain('token=');
-  await expectAccessible(page, 'first run');
-  // A new PC asks first whether it joins a sync server; this store runs on its own.
-  await expect(page.getByRole('button', { name: /Connect to our sync server/ })).toBeVisible();
-  await page.getByRole('button', { name: /Set up this computer on its own/ }).click();
-
-  // Standard is the default; Classic explains why it is not recommended.
-  await expect(page.getByRole('radio', { name: /Standard/ })).toBeChecked();
-  await page.getByRole('radio', { name: /Classic checklist/ }).check();
-  await expect(page.getByTestId('classic-warning')).toContainText(
-    'NIST SP 800-63B advises against',
-  );
-  await page.getByRole('radio', { name: /Standard/ }).check();
-  await expect(page.getByTestId('classic-warning')).toHaveCount(0);
-
-  await page.getByLabel('Store name').fill('Maple Street');
-  await page.getByLabel('Brand name').fill('Northwind Coffee');
-  await page.getByLabel('Full name').fill(ADMIN.name);
-  await page.getByLabel('Username').fill(ADMIN.username);
-
-  // Live policy feedback: each unmet rule in words, and the strength meter.
-  const feedback = page.getByTestId('password-feedback');
-  await page.getByLabel('Password', { exact: true }).fill('maple street 1');
-  await expect(feedback).toContainText('Don\'t use "maple"');
-  await expect(feedback.locator('meter')).toHaveAttribute('data-score', /[01]/);
-  // A repeated character: refused with its reason, and the meter says so too (issue 13).
-  await page.getByLabel('Password', { exact: true }).fill('aaaaaaaaaaaa');
-  await expect(feedback).toContainText(
-    'Don\'t repeat a character or a group of characters (like "aaaa" or "abcabc").',
-  );
-  await expect(feedback.locator('meter')).toHaveAttribute('data-score', '0');
-  await expect(feedback.locator('.strength-text')).toHaveText('Very weak');
-  await expect(feedback).not.toContainText('This password meets the policy.');
-  // A keyboard walk zxcvbn alone would call very strong: refused, and never shown as strong.
-  await page.getByLabel('Password', { exact: true }).fill('!qaz@wsx#edc');
-  await expect(feedback).toContainText("Don't use keys next to each other on the keyboard");
-  await expect(feedback.locator('meter')).toHaveAttribute('data-score', '1');
-  await expect(feedback.locator('.strength-text')).toHaveText('Weak');
-  await page.getByLabel('Password', { exact: true }).fill('password');
-  await expect(feedback).toContainText('Use at least 12 characters.');
-  await expect(feedback).toContainText('too common');
-  await expect(feedback.locator('meter')).toHaveAttribute('data-score', '0');
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-  await expect(feedback).toContainText('This password meets the policy.');
-  await expect(feedback.locator('meter')).toHaveAttribute('data-score', /[34]/);
-  await expect(feedback.locator('.strength-text')).toHaveText(/^(Strong|Very strong)$/);
-  await page.getByLabel('Confirm password').fill(ADMIN.password);
-  await expectAccessible(page, 'first run, filled in');
-  await page.getByRole('button', { name: 'Create administrator' }).click();
-
-  // Enrollment: QR code and manual key; the test's "phone" reads the key.
-  await expect(
-    page.getByRole('heading', { level: 1, name: 'Set up two-step sign-in' }),
-  ).toBeVisible();
-  await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
-  adminPhone = new Authenticator(await manualKey(page));
-  await expectAccessible(page, 'TOTP enrollment');
-  await page.getByLabel('Authentication code').fill('000000');
-  await page.getByRole('button', { name: 'Confirm code' }).click();
-  await expect(alertText(page)).toContainText('That code is not right');
-  await page.getByLabel('Authentication code').fill((await adminPhone.nextCode()).code);
-  await page.getByRole('button', { name: 'Confirm code' }).click();
-
-  await expect(
-    page.getByRole('heading', { level: 1, name: 'Save your recovery codes' }),
-  ).toBeVisible();
-  await expectAccessible(page, 'recovery codes');
-  adminRecoveryCodes = await saveRecoveryCodes(page);
-
-  await expect(page.getByRole('heading', { level: 1, name: 'Hello, Ada Admin' })).toBeVisible();
-  await expect(page.getByText('Administrator at Maple Street')).toBeVisible();
-  await expectAccessible(page, 'admin home');
+  ({ phone: adminPhone, recoveryCodes: adminRecoveryCodes } = await firstRun(page, app.url, ADMIN));
 });
 
 test('the admin lowers the crew lockout threshold and idle time in the policy editor', async () => {
@@ -413,141 +343,12 @@ test('my account: voluntary password change with feedback, history and sessions'
 
 test('the audit log shows all of it, filters, pages, verifies and exports', async () => {
   await signInWithCode(page, ADMIN.username, ADMIN.password, adminPhone);
-  await go(page, 'Audit log');
-  await expect(page.getByTestId('audit-count')).toHaveText(/Entries 1–20 of \d+/);
-  await expectAccessible(page, 'audit log');
-  const total = Number(
-    (await page.getByTestId('audit-count').textContent())?.match(/of (\d+)/)?.[1],
-  );
-  expect(total).toBeGreaterThan(40);
-  await page.getByRole('button', { name: 'Next page' }).click();
-  await expect(page.getByTestId('audit-count')).toHaveText(`Entries 21–40 of ${total}`);
-
-  const rows = page.locator('tbody tr');
-  // The replayed code.
-  await page.getByLabel('Action').selectOption('auth.sign_in');
-  await page.getByLabel('Outcome').selectOption('failure');
-  await expect(rows.filter({ hasText: 'Why: an authenticator code already used' })).toHaveCount(1);
-  // The crew member's story: reset, forced change, lockout, unlock, idle lock (all pages).
-  await page.getByLabel('Action').selectOption('');
-  await page.getByLabel('Outcome').selectOption('');
-  await expect(page.getByTestId('audit-count')).toHaveText(/Entries 1–20 of \d+/);
-  await page.getByLabel('Person').selectOption({ label: `${CREW.name} (${CREW.username})` });
-  await expect(page.getByTestId('audit-count')).not.toHaveText(`Entries 1–20 of ${total}`);
-  const story = await allRows(page);
-  for (const action of [
-    'Account created',
-    'Temporary password issued',
-    'Password changed',
-    'Account locked out',
-    'Account unlocked',
-    'Session locked',
-    'Session unlocked',
-  ]) {
-    expect(
-      story.some((row) => row.includes(action)),
-      action,
-    ).toBe(true);
-  }
-  // Three wrong passwords at sign-in and one at the lock screen.
-  expect(story.filter((row) => row.includes('Why: wrong password'))).toHaveLength(4);
-  expect(story.filter((row) => row.includes('Why: the account is locked'))).toHaveLength(1);
-  await page.getByLabel('Person').selectOption('');
-  await page.getByLabel('Action').selectOption('account.role_change');
-  await expect(rows).toHaveCount(1);
-  await expect(rows).toContainText('From: Crew · To: Manager');
-  // A date range that ends yesterday has nothing.
-  const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('en-US', {
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-  });
-  await page.getByLabel('To').fill(yesterday);
-  await expect(page.getByTestId('audit-count')).toHaveText('No entries match these filters.');
-  await page.getByRole('button', { name: 'Clear filters' }).click();
-  await expect(page.getByTestId('audit-count')).toHaveText(/Entries 1–20 of \d+/);
-
-  await page.getByRole('button', { name: 'Verify chain' }).click();
-  await expect(page.getByTestId('verify-result')).toHaveText(
-    /The chain is intact: \d+ entries checked\./,
-  );
-
-  const csv = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export CSV' }).click();
-  const csvFile = await csv;
-  expect(csvFile.suggestedFilename()).toMatch(/^keyholder-audit-\d{4}-\d{2}-\d{2}\.csv$/);
-  const csvText = await readFile((await csvFile.path()) ?? '', 'utf8');
-  expect(csvText.split('\r\n')[0]).toBe(
-    'seq,at,deviceId,actorName,action,targetName,outcome,details,hash',
-  );
-  expect(csvText).toContain('auth.lockout');
-
-  const json = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export JSON' }).click();
-  const entries = JSON.parse(
-    await readFile((await (await json).path()) ?? '', 'utf8'),
-  ) as unknown[];
-  expect(entries.length).toBeGreaterThan(40);
+  await auditLogShowsTheDay(page, CREW);
 });
 
 test('dark mode and Spanish, kept after a reload', async () => {
-  await go(page, 'Settings');
-  await page.getByRole('radio', { name: 'Dark' }).check();
-  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await expect(page.locator('body')).toHaveCSS('background-color', 'rgb(15, 17, 21)');
-  await page.getByLabel('Language', { exact: true }).selectOption('es');
-  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
-  await expect(page.getByRole('heading', { level: 1, name: 'Ajustes' })).toBeVisible();
-  await expectAccessible(page, 'settings, dark, Spanish');
-
-  await page.reload();
-  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
-  await expect(page.getByRole('heading', { level: 1, name: 'Hola, Ada Admin' })).toBeVisible();
-  await expectAccessible(page, 'home, dark, Spanish');
-  await page
-    .getByRole('navigation', { name: 'Principal' })
-    .getByRole('button', { name: 'Personal' })
-    .click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Personal' })).toBeVisible();
-  await expectAccessible(page, 'staff, dark, Spanish');
-  await page
-    .getByRole('navigation', { name: 'Principal' })
-    .getByRole('button', { name: 'Registro de auditoría' })
-    .click();
-  await expect(page.getByRole('button', { name: 'Verificar la cadena' })).toBeVisible();
-  await expectAccessible(page, 'audit log, dark, Spanish');
-  await page.getByRole('button', { name: 'Bloquear' }).click();
-  await expect(
-    page.getByRole('heading', { level: 1, name: 'Este equipo está bloqueado' }),
-  ).toBeVisible();
-  await expectAccessible(page, 'lock screen, dark, Spanish');
-  await page.getByLabel('Contraseña', { exact: true }).fill('not the password');
-  await page.getByRole('button', { name: 'Desbloquear' }).click();
-  await expect(alertText(page)).toContainText(
-    'El nombre de usuario o la contraseña no son correctos.',
-  );
-  // Unlocked, the admin is back where she was.
-  await page.getByLabel('Contraseña', { exact: true }).fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Desbloquear' }).click();
-  await expect(
-    page.getByRole('heading', { level: 1, name: 'Registro de auditoría' }),
-  ).toBeVisible();
+  await darkModeAndSpanish(page, ADMIN.password);
 });
-
-/** The text of every row of the audit log's current filter, page after page. */
-async function allRows(page: Page): Promise<string[]> {
-  const texts: string[] = [];
-  const count = page.getByTestId('audit-count');
-  for (;;) {
-    texts.push(...(await page.locator('tbody tr').allTextContents()));
-    const next = page.getByRole('button', { name: 'Next page' });
-    if (await next.isDisabled()) return texts;
-    const before = (await count.textContent()) ?? '';
-    await next.click();
-    await expect(count).not.toHaveText(before);
-  }
-}
 
 /** The core's own view of the window (through the shell, as the page sees it). */
 async function coreState(): Promise<{ session: { state: string } | null }> {

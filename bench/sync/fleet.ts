@@ -1,0 +1,215 @@
+/**
+ * Part 2 of the sync benchmark: DEVICES simulated PCs (the core's SyncHttp client, no local
+ * database) enroll, take their first pull, then sync at the same moment in BURSTS bursts; per-PC
+ * latency, errors, and the server's RSS and CPU during each burst.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Agent as HttpAgent } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import axios from 'axios';
+import type { Dialect } from '../../backend-sync/db/dialect';
+import { GENESIS_HASH, type AuditRecord } from '../../common/audit/audit-record';
+import { SyncHttp } from '../../electron/core/sync/sync-http';
+import { APP_VERSION } from '../../electron/core/version';
+import { issueCode, listDevices, pool, postgresCpuMs, startServer } from './server-process';
+import { BURSTS, DEVICES, DEVICES_PER_STORE, PEOPLE_PER_STORE } from './settings';
+import { chain, type Person } from './store-pc-audit';
+
+interface SimPc {
+  id: string;
+  storeId: string;
+  macKey: Buffer;
+  http: SyncHttp;
+  cursor: number;
+  policyVersion: number;
+  head: { seq: number; hash: string };
+  /** Entries the server has not acknowledged yet (a failed sync sends them again next time). */
+  unsent: AuditRecord[];
+  people: Person[];
+}
+
+interface Burst {
+  latencies: number[];
+  errors: string[];
+  entries: number;
+  wallMs: number;
+  peakRssMB: number;
+  serverCpuMs: number;
+  clientCpuMs: number;
+  /** PostgreSQL's own processes (0 for SQLite). */
+  postgresCpuMs: number;
+  clientLoopP99Ms: number;
+  clientLoopMaxMs: number;
+}
+
+export interface FleetFigures {
+  dialect: Dialect;
+  bursts: Burst[];
+  idleRssMB: number;
+  hwmMB: number;
+  /** Heap still in use after a full collection, once every burst is done. */
+  heapAfterGcMB: number;
+  setupMs: number;
+  unacknowledged: number;
+}
+
+/**
+ * A simulated store PC is the core's own protocol client (`SyncHttp`: axios, the protocol's zod
+ * schemas on every answer) with its own connection, device id, MAC key, cursor and audit chain,
+ * without the rest of a core (no local database): 500 real cores would measure the load
+ * generator. One sync is what a core's run sends: pull (since its cursor, with its policy
+ * version and audit head), then its backlog in one `POST /audit` with an Idempotency-Key. Every
+ * request is tried once, so any failure counts as an error.
+ */
+export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
+  const stores = Math.ceil(DEVICES / DEVICES_PER_STORE);
+  const server = await startServer(dialect, stores, PEOPLE_PER_STORE);
+  const admin = new HttpAgent({ keepAlive: true });
+  const retry = {
+    attempts: 1,
+    maxWaitMs: 0,
+    sleep: async () => undefined,
+    random: Math.random,
+    nowMs: () => Date.now(),
+  };
+  try {
+    // Enroll every PC through the real routes and give it its first sync (not measured).
+    const setupStart = performance.now();
+    const pcs: SimPc[] = [];
+    await pool(
+      Array.from({ length: DEVICES }, (_, i) => i),
+      8,
+      async (i) => {
+        const storeId = server.stores[i % stores]!.id;
+        const id = randomUUID();
+        const macKey = randomBytes(32);
+        // One connection per PC, as 500 PCs would have.
+        const client = axios.create({
+          timeout: 15_000,
+          maxRedirects: 0,
+          httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 1 }),
+        });
+        const enrolled = await new SyncHttp(client, server.url, null, retry).enroll({
+          code: await issueCode(server, storeId, admin),
+          deviceId: id,
+          deviceName: `Till ${i + 1}`,
+          appVersion: APP_VERSION,
+          auditMacKey: macKey.toString('base64'),
+        });
+        const http = new SyncHttp(client, server.url, enrolled.credential, retry);
+        const pc: SimPc = {
+          id,
+          storeId,
+          macKey,
+          http,
+          cursor: 0,
+          policyVersion: 0,
+          head: { seq: 0, hash: GENESIS_HASH },
+          unsent: [],
+          people: [],
+        };
+        for (;;) {
+          const page = await http.pull({ since: pc.cursor, policyVersion: pc.policyVersion });
+          pc.cursor = page.cursor;
+          pc.policyVersion = page.policy?.version ?? pc.policyVersion;
+          pc.people.push(...page.accounts.map((a) => ({ id: a.id, name: a.username })));
+          if (!page.more) break;
+        }
+        if (pc.people.length !== PEOPLE_PER_STORE) throw new Error('first pull incomplete');
+        pcs.push(pc);
+      },
+    );
+    const setupMs = performance.now() - setupStart;
+
+    const bursts: Burst[] = [];
+    let idleRssMB = 0;
+    for (let b = 0; b < BURSTS; b++) {
+      // Each PC collected 20–50 entries since its last sync (built before the clock starts).
+      const backlogs = pcs.map((pc, i) => [
+        ...pc.unsent,
+        ...chain(pc, pc.people, 20 + ((i * 7 + b * 13) % 31), Date.now() - 3_600_000),
+      ]);
+      await new Promise((r) => setTimeout(r, 1_000));
+      idleRssMB = Math.max(idleRssMB, server.memory().rss);
+      let peak = 0;
+      const sampler = setInterval(() => (peak = Math.max(peak, server.memory().rss)), 10);
+      const loop = monitorEventLoopDelay({ resolution: 5 });
+      loop.enable();
+      const cpu0 = server.cpuMs();
+      const pg0 = dialect === 'postgres' ? postgresCpuMs() : 0;
+      const client0 = process.cpuUsage();
+      const latencies: number[] = [];
+      const errors: string[] = [];
+      const t0 = performance.now();
+      await Promise.all(
+        pcs.map(async (pc, i) => {
+          const entries = backlogs[i]!;
+          let answered = false;
+          try {
+            const page = await pc.http.pull({
+              since: pc.cursor,
+              policyVersion: pc.policyVersion,
+              auditHead: pc.head.seq,
+              appVersion: APP_VERSION,
+            });
+            const answer = await pc.http.pushAudit(
+              entries,
+              `audit-${entries[0]!.seq}-${entries.at(-1)!.seq}`,
+            );
+            pc.cursor = page.cursor;
+            answered = true;
+            pc.unsent = entries.filter((e) => e.seq > answer.acknowledgedSeq);
+            if (pc.unsent.length > 0) throw new Error('not acknowledged');
+            latencies.push(performance.now() - t0);
+          } catch (error) {
+            // Sent again with the next burst, as a core's next run would (the server skips what
+            // it already stored from a request that timed out here).
+            if (!answered) pc.unsent = entries;
+            errors.push(error instanceof Error ? error.message : String(error));
+          }
+        }),
+      );
+      const wallMs = performance.now() - t0;
+      const clientCpu = process.cpuUsage(client0);
+      const serverCpuMs = server.cpuMs() - cpu0;
+      const pgCpuMs = dialect === 'postgres' ? postgresCpuMs() - pg0 : 0;
+      loop.disable();
+      clearInterval(sampler);
+      peak = Math.max(peak, server.memory().rss);
+      bursts.push({
+        latencies: latencies.sort((x, y) => x - y),
+        errors,
+        entries: backlogs.reduce((n, e) => n + e.length, 0),
+        wallMs,
+        peakRssMB: peak,
+        serverCpuMs,
+        clientCpuMs: (clientCpu.user + clientCpu.system) / 1000,
+        postgresCpuMs: pgCpuMs,
+        clientLoopP99Ms: loop.percentile(99) / 1e6,
+        clientLoopMaxMs: loop.max / 1e6,
+      });
+    }
+
+    // What the server holds: every PC acknowledged up to its head.
+    let unacknowledged = 0;
+    const heads = new Map(pcs.map((pc) => [pc.id, pc.head.seq]));
+    for (const store of server.stores) {
+      for (const d of await listDevices(server, store.id)) {
+        if (heads.has(d.id) && d.acknowledgedSeq !== heads.get(d.id)) unacknowledged += 1;
+      }
+    }
+    const hwmMB = server.memory().hwm;
+    return {
+      dialect,
+      bursts,
+      idleRssMB,
+      hwmMB,
+      heapAfterGcMB: await server.heapAfterGc(),
+      setupMs,
+      unacknowledged,
+    };
+  } finally {
+    admin.destroy();
+    await server.close();
+  }
+}
