@@ -106,7 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // OpenAPI 3.1 from the route schemas, Swagger UI at /docs: before any route is added.
   await registerOpenApi(app);
   registerErrorHandler(app, deps.errorReporter);
-  const registry = registerMetrics(app);
+  const registry = registerMetrics(app, deps.database.lostConnections);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
