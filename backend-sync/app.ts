@@ -13,7 +13,7 @@ import { fastifyTrustProxy, type Config } from './config';
 import type { Database } from './db/database';
 import { derivedSecret, loadSigningKeys, type SigningKeys } from './keys/signing-keys';
 import type { ErrorReporter } from './observability/error-reporter';
-import { registerErrorHandler } from './plugins/error-handler';
+import { frameworkError, registerErrorHandler } from './plugins/error-handler';
 import { registerMetrics } from './plugins/metrics';
 import { registerOpenApi } from './plugins/openapi';
 import { databaseRateLimitStore } from './plugins/rate-limit-store';
@@ -92,6 +92,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false } },
+    // Router errors and shutdown answers go through the one error shape (plugins/error-handler.ts
+    // and plugins/security.ts) instead of Fastify's own bodies.
+    frameworkErrors: frameworkError,
+    return503OnClosing: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

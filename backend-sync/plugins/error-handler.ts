@@ -1,7 +1,8 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpError } from '../errors';
 import type { ErrorReporter } from '../observability/error-reporter';
+import { applySecurityHeaders } from './security';
 
 /**
  * The one error handler. Clients get `{ error: { code, message, requestId } }`:
@@ -43,9 +44,11 @@ export function registerErrorHandler(app: FastifyInstance, reporter?: ErrorRepor
       const code =
         status === 413
           ? 'payload_too_large'
-          : status === 415
-            ? 'unsupported_media_type'
-            : 'invalid_request';
+          : status === 414
+            ? 'uri_too_long'
+            : status === 415
+              ? 'unsupported_media_type'
+              : 'invalid_request';
       return reply
         .status(status)
         .send({ error: { code, message: 'The request is not valid.', requestId } });
@@ -69,4 +72,32 @@ export function registerErrorHandler(app: FastifyInstance, reporter?: ErrorRepor
         .send({ error: { code: 'not_found', message: 'Not found.', requestId: request.id } });
     },
   );
+}
+
+/**
+ * The router's own errors (Fastify's `frameworkErrors`): a path parameter longer than the
+ * router takes (414), a URL that does not decode (400). They happen before any hook, so the
+ * security headers and the request id are set here; the body is the one shape, and never
+ * echoes the URL (it may hold a token, and it is the attacker's text).
+ */
+export function frameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  applySecurityHeaders(reply.raw);
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void reply
+    .status(tooLong ? 414 : 400)
+    .header('x-request-id', request.id)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(
+      JSON.stringify({
+        error: {
+          code: tooLong ? 'uri_too_long' : 'invalid_request',
+          message: tooLong ? 'The address is too long.' : 'The request is not valid.',
+          requestId: request.id,
+        },
+      }),
+    );
 }
