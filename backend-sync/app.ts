@@ -13,6 +13,7 @@ import { fastifyTrustProxy, type Config } from './config';
 import type { Database } from './db/database';
 import { derivedSecret, loadSigningKeys, type SigningKeys } from './keys/signing-keys';
 import type { ErrorReporter } from './observability/error-reporter';
+import { registerCanonicalInput } from './plugins/canonical-input';
 import { frameworkError, registerErrorHandler } from './plugins/error-handler';
 import { registerMetrics } from './plugins/metrics';
 import { registerOpenApi } from './plugins/openapi';
@@ -110,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // OpenAPI 3.1 from the route schemas, Swagger UI at /docs: before any route is added.
   await registerOpenApi(app);
   registerErrorHandler(app, deps.errorReporter);
+  registerCanonicalInput(app);
   const registry = registerMetrics(app, deps.database.lostConnections);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
