@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/database-unavailable';
 import { HttpError } from '../errors';
 import type { ErrorReporter } from '../observability/error-reporter';
 import { applySecurityHeaders } from './security';
@@ -9,6 +10,8 @@ import { applySecurityHeaders } from './security';
  * - HttpError: its status, code and message (written for people);
  * - validation failures and Fastify's own 4xx (bad JSON, body too large, wrong content type):
  *   a generic message with the right status, never the parser's detail;
+ * - the database away for now (lost connection, SQLite busy past its timeout): 503
+ *   `database_unavailable` with Retry-After;
  * - anything else: 500 with a generic message, logged with the request id, and reported to
  *   `reporter` (Sentry, when SENTRY_DSN is set) with the route, method and request id only.
  */
@@ -52,6 +55,23 @@ export function registerErrorHandler(app: FastifyInstance, reporter?: ErrorRepor
       return reply
         .status(status)
         .send({ error: { code, message: 'The request is not valid.', requestId } });
+    }
+    if (isDatabaseUnavailable(error)) {
+      // A database away for now (db/database-unavailable.ts): the request may succeed if tried
+      // again, so it is a 503 with Retry-After, which the PCs and load balancers retry, not a
+      // fault to report. Logged; counted in keyholder_database_connections_lost_total when a
+      // connection was lost.
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', '5')
+        .send({
+          error: {
+            code: 'database_unavailable',
+            message: 'The server cannot reach its database right now. Try again in a moment.',
+            requestId,
+          },
+        });
     }
     request.log.error({ err: error }, 'request failed');
     reporter?.captureRequestError(error, {

@@ -115,10 +115,10 @@ suite('PostgreSQL connections lost under the server', () => {
       for (let i = 0; i < 8; i++) during.push(stores().then((r) => r.statusCode));
       await terminateBackends(s);
     }
-    // A request whose statement was running when its connection ended may fail (a generic
-    // 500, which an idempotent read retries once); none may take the server down.
+    // A request whose statement was running when its connection ended may fail: 503
+    // database_unavailable, which a client retries; none may take the server down.
     const statuses = await Promise.all(during);
-    expect(statuses.every((code) => code === 200 || code === 500)).toBe(true);
+    expect(statuses.filter((code) => code !== 200 && code !== 503)).toEqual([]);
     await tick();
     for (let i = 0; i < 10; i++) {
       const r = await stores();
@@ -136,7 +136,15 @@ suite('PostgreSQL connections lost under the server', () => {
     expect(away.json()).toEqual({ status: 'unavailable' });
     expect((await s.app.inject({ url: '/health' })).statusCode).toBe(200);
     const refused = await stores();
-    expect(refused.statusCode).toBeGreaterThanOrEqual(500);
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBe('5');
+    expect(refused.json()).toEqual({
+      error: {
+        code: 'database_unavailable',
+        message: expect.any(String),
+        requestId: expect.any(String),
+      },
+    });
     expect(refused.body).not.toMatch(/ECONN|postgres|terminat|socket/i);
     relay.restore();
     expect((await ready()).statusCode).toBe(200);
