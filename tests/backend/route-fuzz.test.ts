@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createStore, startAdminApi, type AdminApi } from './stores/support/admin-api';
+import { SYNC_API_PREFIX } from '../../common/sync/protocol';
+import {
+  createStore,
+  enrollPc,
+  startAdminApi,
+  type AdminApi,
+  type EnrolledPc,
+} from './stores/support/admin-api';
 import { describeEachDialect } from './support/server-harness';
 
 /**
- * Every route in the OpenAPI document, asked as a signed-in admin with hostile input in one
+ * Every route in the OpenAPI document, asked as a signed-in admin (the sync routes as an
+ * enrolled store PC) with hostile input in one
  * place at a time (a path parameter, a query parameter, a body field, the whole body): wrong
  * types, NUL, lone surrogates, huge and negative numbers, deep nesting, long values. No answer
  * is a 5xx, and every error is the one documented shape (plugins/error-handler.ts).
@@ -117,27 +125,28 @@ describeEachDialect('route fuzz: no 5xx, one error shape', (dialect) => {
   let api: AdminApi;
   let doc: Doc;
   let storeId: string;
+  let pc: EnrolledPc;
   beforeAll(async () => {
     api = await startAdminApi(dialect);
     storeId = await createStore(api, 'Fuzz Street');
+    pc = await enrollPc(api, storeId);
     doc = api.s.app.swagger() as unknown as Doc;
   });
   afterAll(() => api.s.close());
 
+  // The sync routes as the enrolled store PC (with an idempotency key), the rest as the admin.
+  let keys = 0;
   const send = (method: string, url: string, payload?: unknown) =>
     api.s.app.inject({
       method: method.toUpperCase() as 'GET',
       url,
-      headers: { authorization: `Bearer ${api.admin}` },
-      ...(payload !== undefined
-        ? {
-            payload: toJson(payload),
-            headers: {
-              authorization: `Bearer ${api.admin}`,
-              'content-type': 'application/json',
-            },
-          }
-        : {}),
+      headers: {
+        ...(url.startsWith(SYNC_API_PREFIX)
+          ? { ...pc.auth, 'idempotency-key': `fuzz-${String((keys += 1)).padStart(6, '0')}` }
+          : { authorization: `Bearer ${api.admin}` }),
+        ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(payload !== undefined ? { payload: toJson(payload) } : {}),
     });
 
   const operations = () => {
