@@ -14,7 +14,7 @@ import type { Database } from './db/database';
 import { derivedSecret, loadSigningKeys, type SigningKeys } from './keys/signing-keys';
 import type { ErrorReporter } from './observability/error-reporter';
 import { registerCanonicalInput } from './plugins/canonical-input';
-import { frameworkError, registerErrorHandler } from './plugins/error-handler';
+import { clientError, frameworkError, registerErrorHandler } from './plugins/error-handler';
 import { registerMetrics } from './plugins/metrics';
 import { registerOpenApi } from './plugins/openapi';
 import { databaseRateLimitStore } from './plugins/rate-limit-store';
@@ -96,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Router errors and shutdown answers go through the one error shape (plugins/error-handler.ts
     // and plugins/security.ts) instead of Fastify's own bodies.
     frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
     return503OnClosing: false,
   });
   app.setValidatorCompiler(validatorCompiler);

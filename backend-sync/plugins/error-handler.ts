@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../db/database-unavailable';
@@ -120,4 +122,36 @@ export function frameworkError(
         },
       }),
     );
+}
+
+/**
+ * Errors Node's HTTP parser finds before there is a request (Fastify's `clientErrorHandler`): a
+ * request line or headers beyond Node's limit (16 KiB: in practice a URL too long) is 414, a
+ * request that does not parse is 400, a client too slow to send one is 408. Written to the
+ * socket in the one shape with the security headers, then the connection is closed.
+ */
+export function clientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [414, 'URI Too Long', 'uri_too_long', 'The address is too long.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'request_timeout', 'The request took too long to arrive.']
+        : [400, 'Bad Request', 'invalid_request', 'The request is not valid.'];
+  const requestId = randomUUID();
+  const body = JSON.stringify({ error: { code, message, requestId } });
+  const headers = new Map<string, string>();
+  applySecurityHeaders({
+    setHeader: (name, value) => headers.set(name, Array.isArray(value) ? value.join(', ') : value),
+    removeHeader: (name) => headers.delete(name),
+  });
+  headers.set('Content-Type', 'application/json; charset=utf-8');
+  headers.set('Content-Length', String(Buffer.byteLength(body)));
+  headers.set('X-Request-Id', requestId);
+  headers.set('Connection', 'close');
+  const head = [...headers].map(([name, value]) => `${name}: ${value}`).join('\r\n');
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${head}\r\n\r\n${body}`);
 }

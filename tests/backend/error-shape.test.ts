@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, Agent } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
@@ -107,6 +108,53 @@ describeEachDialect('every error in the one shape', (dialect) => {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'DELETE' },
     });
     expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+/** A raw HTTP answer, parsed: what any client, proxy or monitor would read. */
+function parseRaw(raw: string): {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  body: string;
+} {
+  const [head = '', body = ''] = raw.split('\r\n\r\n');
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers: Record<string, unknown> = {};
+  for (const line of lines) {
+    const at = line.indexOf(':');
+    headers[line.slice(0, at).toLowerCase()] = line.slice(at + 1).trim();
+  }
+  return { statusCode: Number(statusLine.split(' ')[1]), headers, body };
+}
+
+describe('errors before there is a request', () => {
+  it('a URL beyond the HTTP parser limit: 414 in the one shape, URL not echoed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'keyholder-sync-'));
+    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+    const database = await openServerDatabase(config);
+    const app = await buildApp({ config, database, logger: false });
+    try {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const port = (app.server.address() as { port: number }).port;
+      const ask = (request: string) =>
+        new Promise<string>((resolve, reject) => {
+          let raw = '';
+          const socket = connect(port, '127.0.0.1', () => socket.write(request));
+          socket.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+          socket.on('end', () => resolve(raw));
+          socket.on('error', reject);
+        });
+      const long = await ask(
+        `GET /api/v1/stores?x=${SECRET}${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      );
+      expectShaped(parseRaw(long), 414, 'uri_too_long');
+      const garbage = await ask(`NOT HTTP ${SECRET}\r\n\r\n`);
+      expectShaped(parseRaw(garbage), 400, 'invalid_request');
+    } finally {
+      await app.close();
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
