@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3-multiple-ciphers';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
 import { PREPARED_ON_POSTGRES } from './compiled';
@@ -12,6 +12,7 @@ import { migration004 } from './migrations/004-credential-keys';
 import { migration005 } from './migrations/005-credential-box';
 import { migration006 } from './migrations/006-totp-changed-at';
 import type { DB } from './schema';
+import { ReadRetryingPostgresDialect } from './read-retry';
 import { CachingSqliteDialect } from './sqlite-statement-cache';
 import {
   kyselyStatementRunner,
@@ -108,8 +109,9 @@ export async function openServerDatabase(
     // A connection the database ends is an 'error' event: on the pool for an idle connection,
     // on the client for one checked out between two statements. Node ends the process on an
     // 'error' event nobody listens to, so both are handled: the pool has already dropped an idle
-    // one, and a checked-out one fails its next statement (that request answers 500, or 503
-    // from /ready) and is dropped when released; the next request gets a new connection.
+    // one, and a checked-out one fails its next statement and is dropped when released. A read
+    // outside a transaction runs once more on a new connection (db/read-retry.ts); anything
+    // else answers 503 database_unavailable (plugins/error-handler.ts), and so does /ready.
     const lost = lostConnectionLog();
     pool.on('error', (error) => lost.record(error));
     pool.on('connect', (client) => {
@@ -119,7 +121,7 @@ export async function openServerDatabase(
       });
       prepareByName(client);
     });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: new ReadRetryingPostgresDialect({ pool }) });
     const database: Database = {
       db,
       dialect: 'postgres',

@@ -1,5 +1,8 @@
 import { createServer, Socket, type Server } from 'node:net';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
+import { isDatabaseUnavailable } from '../../../backend-sync/db/database-unavailable';
+import type { DB } from '../../../backend-sync/db/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, setUpAdmin, signIn, startAuthServer } from '../auth/support/auth-helpers';
 import { TEST_DATABASE_URL, type TestServer } from '../support/server-harness';
@@ -125,6 +128,32 @@ suite('PostgreSQL connections lost under the server', () => {
       expect(r.statusCode, r.body).toBe(200);
     }
     expect((await ready()).statusCode).toBe(200);
+  });
+
+  it('a read whose connection was ended runs once more on a new one; a write is not retried', async () => {
+    const end = async (pid: number) => {
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      await client.query('SELECT pg_terminate_backend($1)', [pid]).finally(() => client.end());
+      await tick();
+    };
+    const pidOf = async (conn: Kysely<DB>) =>
+      (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(conn)).rows[0]!.pid;
+    await s.database.db.connection().execute(async (conn) => {
+      const first = await pidOf(conn);
+      await end(first);
+      const read = await sql<{ one: number }>`select 1 as one`.execute(conn);
+      expect(read.rows).toEqual([{ one: 1 }]);
+      const second = await pidOf(conn);
+      expect(second).not.toBe(first);
+      await end(second);
+      const write = await sql`update stores set name = name where id is null`.execute(conn).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(isDatabaseUnavailable(write)).toBe(true);
+    });
+    expect((await stores()).statusCode).toBe(200);
   });
 
   it('/ready answers 503 while the database cannot be reached, and 200 once it can', async () => {
