@@ -63,7 +63,10 @@ export function registerErrorHandler(app: FastifyInstance, reporter?: ErrorRepor
       // again, so it is a 503 with Retry-After, which the PCs and load balancers retry, not a
       // fault to report. Logged; counted in keyholder_database_connections_lost_total when a
       // connection was lost.
-      request.log.warn({ err: error }, 'database unavailable');
+      request.log.warn(
+        { code: (error as { code?: unknown }).code, reason: error.message },
+        'database unavailable',
+      );
       return reply
         .status(503)
         .header('retry-after', '5')

@@ -36,8 +36,9 @@ export function registerMetrics(app: FastifyInstance, lostConnections?: LostConn
     });
     const stop = lostConnections.listen((error) => {
       lost.inc();
+      // Code and message only: pg attaches the whole client (connection settings) to the error.
       app.log.warn(
-        { err: error },
+        { code: (error as { code?: unknown }).code, reason: error.message },
         'database connection lost; the next request opens a new one (/ready says when the database is back)',
       );
     });
