@@ -13,7 +13,8 @@ import { fastifyTrustProxy, type Config } from './config';
 import type { Database } from './db/database';
 import { derivedSecret, loadSigningKeys, type SigningKeys } from './keys/signing-keys';
 import type { ErrorReporter } from './observability/error-reporter';
-import { registerErrorHandler } from './plugins/error-handler';
+import { registerCanonicalInput } from './plugins/canonical-input';
+import { clientError, frameworkError, registerErrorHandler } from './plugins/error-handler';
 import { registerMetrics } from './plugins/metrics';
 import { registerOpenApi } from './plugins/openapi';
 import { databaseRateLimitStore } from './plugins/rate-limit-store';
@@ -92,6 +93,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false } },
+    // Router errors and shutdown answers go through the one error shape (plugins/error-handler.ts
+    // and plugins/security.ts) instead of Fastify's own bodies.
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
+    return503OnClosing: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -106,7 +112,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // OpenAPI 3.1 from the route schemas, Swagger UI at /docs: before any route is added.
   await registerOpenApi(app);
   registerErrorHandler(app, deps.errorReporter);
-  const registry = registerMetrics(app);
+  registerCanonicalInput(app);
+  const registry = registerMetrics(app, deps.database.lostConnections);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3-multiple-ciphers';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
 import { PREPARED_ON_POSTGRES } from './compiled';
@@ -12,6 +12,7 @@ import { migration004 } from './migrations/004-credential-keys';
 import { migration005 } from './migrations/005-credential-box';
 import { migration006 } from './migrations/006-totp-changed-at';
 import type { DB } from './schema';
+import { ReadRetryingPostgresDialect } from './read-retry';
 import { CachingSqliteDialect } from './sqlite-statement-cache';
 import {
   kyselyStatementRunner,
@@ -31,7 +32,37 @@ export interface Database {
   readonly statements: StatementRunner;
   /** Online backup of a SQLite database to a file (PostgreSQL: use pg_dump, see docs). */
   backupTo?(file: string): Promise<void>;
+  /**
+   * Connections the database ended under the server (PostgreSQL: a restart, a failover,
+   * `idle_session_timeout`, `pg_terminate_backend`, a network drop): counted, reported to the
+   * listeners, and never fatal (see `openServerDatabase`). Always 0 on SQLite.
+   */
+  readonly lostConnections: LostConnections;
   close(): Promise<void>;
+}
+
+export interface LostConnections {
+  readonly count: number;
+  /** Called with each lost connection's error; returns a function that stops listening. */
+  listen(listener: (error: Error) => void): () => void;
+}
+
+function lostConnectionLog(): LostConnections & { record(error: Error): void } {
+  const listeners = new Set<(error: Error) => void>();
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    listen(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    record(error) {
+      count += 1;
+      for (const listener of listeners) listener(error);
+    },
+  };
 }
 
 // BIGINT (int8) columns hold millisecond times and sequence numbers: safe as JS numbers.
@@ -53,6 +84,8 @@ export interface OpenDatabaseOptions {
   /** PostgreSQL only: a schema to work in (tests isolate themselves this way). */
   schema?: string;
   poolSize?: number;
+  /** PostgreSQL only: the session's application_name (default keyholder-sync). */
+  applicationName?: string;
   /** SQLite only: false keeps SQLite's automatic checkpoints in the committing thread. */
   checkpointInBackground?: boolean;
 }
@@ -69,14 +102,31 @@ export async function openServerDatabase(
     const pool = new pg.Pool({
       connectionString: config.DATABASE_URL,
       max: options.poolSize ?? 10,
+      // Named in pg_stat_activity, so an operator (or a test) can tell the server's sessions.
+      application_name: options.applicationName ?? 'keyholder-sync',
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
-    pool.on('connect', prepareByName);
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    // A connection the database ends is an 'error' event: on the pool for an idle connection,
+    // on the client for one checked out between two statements. Node ends the process on an
+    // 'error' event nobody listens to, so both are handled: the pool has already dropped an idle
+    // one, and a checked-out one fails its next statement and is dropped when released. A read
+    // outside a transaction runs once more on a new connection (db/read-retry.ts); anything
+    // else answers 503 database_unavailable (plugins/error-handler.ts), and so does /ready.
+    const lost = lostConnectionLog();
+    pool.on('error', (error) => lost.record(error));
+    pool.on('connect', (client) => {
+      client.on('error', (error) => {
+        // The pool's own listener reports idle clients; this one only checked-out ones.
+        if (client.listenerCount('error') === 1) lost.record(error);
+      });
+      prepareByName(client);
+    });
+    const db = new Kysely<DB>({ dialect: new ReadRetryingPostgresDialect({ pool }) });
     const database: Database = {
       db,
       dialect: 'postgres',
       statements: kyselyStatementRunner(db),
+      lostConnections: lost,
       close: () => db.destroy(),
     };
     await migrate(database);
@@ -100,6 +150,7 @@ export async function openServerDatabase(
     db,
     dialect: 'sqlite',
     statements: sqliteStatementRunner(db, dialect.statements),
+    lostConnections: lostConnectionLog(),
     backupTo: async (file) => {
       await sqlite.backup(file);
     },

@@ -1,8 +1,14 @@
 import type { ClientMeta } from '../auth/token.service';
+import { claimMailSlot } from './mail-cooldown';
 import { clientOf, type PeopleDeps } from './people-deps';
 
 /** At most this many people get a "find my account" mail from one request. */
 const FIND_MAX_MATCHES = 5;
+/**
+ * Each person gets at most one "find my account" mail in this window, however many strangers
+ * ask: a username does not change, so a second mail would only be noise (or harassment).
+ */
+export const FIND_ACCOUNT_MAIL_COOLDOWN_MS = 10 * 60_000;
 
 /** Compared forms of names people type: NFKC, case-folded, single spaces. */
 export function normalizeName(value: string): string {
@@ -46,13 +52,25 @@ export class FindAccountService {
         .filter((p) => normalizeName(p.display_name) === wantedName)
         .filter((p) => !seen.has(p.id) && seen.add(p.id))
         .slice(0, FIND_MAX_MATCHES);
+      const now = this.d.clock.nowMs();
+      const mailed = [];
+      for (const p of matches) {
+        if (
+          await claimMailSlot(this.d.db, 'find_account', p.id, now, FIND_ACCOUNT_MAIL_COOLDOWN_MS)
+        )
+          mailed.push(p);
+      }
       await this.d.audit.write({
         action: 'account.find',
         outcome: matches.length > 0 ? 'success' : 'failure',
         targetId: matches.length === 1 ? matches[0]!.id : null,
-        details: { matched: matches.length, ...clientOf(meta) },
+        details: {
+          matched: matches.length,
+          ...(mailed.length < matches.length ? { cooldown: matches.length - mailed.length } : {}),
+          ...clientOf(meta),
+        },
       });
-      for (const p of matches) {
+      for (const p of mailed) {
         await this.d.mail.send(p.email, {
           kind: 'find_account',
           name: p.display_name,

@@ -3,11 +3,13 @@ import cors from '@fastify/cors';
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
+import { HttpError } from '../errors';
 
 /**
  * Headers, CORS allowlist, rate limits and body rules for every route.
  * - helmet: CSP (self only; Swagger UI's assets are served from self), frame denial, nosniff.
  * - CORS: only the origins in CORS_ORIGINS; none by default.
+ * - shutdown: requests arriving while the server closes get 503 `unavailable` (Retry-After).
  * - rate limit: per client address (X-Forwarded-For is honoured only from the proxies that
  *   TRUST_PROXY names or counts, never from any peer), and tighter per-route limits on sign-in,
  *   reset, find-account and enrollment (see routes).
@@ -19,36 +21,32 @@ export async function registerSecurity(
   /** Shared rate-limit counters (RATE_LIMIT_STORE=database); in memory without. */
   rateLimitStore?: FastifyRateLimitStoreCtor,
 ): Promise<void> {
-  // The headers are built once: @fastify/helmet calls helmet(options) on every request, which
-  // re-parses the whole CSP each time (about a tenth of a hello-world request's CPU), and even
-  // helmet's own middleware walks a dozen small middlewares per request. Every option below is
-  // static (no CSP nonces, nothing read from the request), so helmet's output is the same for
-  // every request: it is recorded once, from helmet itself, and replayed as one onRequest hook.
-  const helmetHeaders = recordHelmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"], // Swagger UI only; the API serves JSON.
-        imgSrc: ["'self'", 'data:'],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-      },
-    },
-    frameguard: { action: 'deny' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
+  securityHeaders(); // recorded now: a helmet that misbehaves stops the start, not a request
+  app.addHook('onRequest', (_request, reply, done) => {
+    applySecurityHeaders(reply.raw);
+    done();
+  });
+  // During shutdown (close-with-grace, a deployment) a request that still arrives is refused
+  // with 503 through the one error handler (Fastify's own 503 has its own body and none of the
+  // headers above), before the rate limit counts it. A load balancer retries it elsewhere.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
   });
   app.addHook('onRequest', (_request, reply, done) => {
-    const res = reply.raw;
-    for (const name of helmetHeaders.removed) res.removeHeader(name);
-    for (const [name, value] of helmetHeaders.set) res.setHeader(name, value);
-    done();
+    if (!closing) return done();
+    reply.header('retry-after', '5');
+    done(
+      new HttpError(503, 'unavailable', 'The server is restarting. Try again in a few seconds.'),
+    );
   });
   await app.register(cors, {
     origin: (origin, cb) => cb(null, origin !== undefined && config.CORS_ORIGINS.includes(origin)),
     credentials: false,
+    // Every method the admin API uses, and the headers an admin console must read: when to
+    // retry (Retry-After, the rate-limit headers), an export's file name, the request id.
+    methods: CORS_METHODS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
   });
   if (typeof config.TRUST_PROXY === 'number' && !isLoopbackHost(config.HOST)) {
     app.log.warn(
@@ -67,6 +65,55 @@ export async function registerSecurity(
 
   // Fastify parses only JSON (its default); an unknown content type is a 415 before routing.
   app.removeContentTypeParser(['text/plain']);
+}
+
+export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+export const CORS_EXPOSED_HEADERS = [
+  'Retry-After',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'Content-Disposition',
+  'X-Request-Id',
+];
+
+// The headers are built once: @fastify/helmet calls helmet(options) on every request, which
+// re-parses the whole CSP each time (about a tenth of a hello-world request's CPU), and even
+// helmet's own middleware walks a dozen small middlewares per request. Every option below is
+// static (no CSP nonces, nothing read from the request), so helmet's output is the same for
+// every request: it is recorded once, from helmet itself, and replayed on every response.
+let helmetHeaders: ReturnType<typeof recordHelmet> | null = null;
+
+/**
+ * Sets the security headers on a response: from the onRequest hook for every routed request,
+ * and from the router's own errors (plugins/error-handler.ts), which no hook sees.
+ */
+export function applySecurityHeaders(res: {
+  setHeader(name: string, value: string | string[]): unknown;
+  removeHeader(name: string): unknown;
+}): void {
+  const headers = securityHeaders();
+  for (const name of headers.removed) res.removeHeader(name);
+  for (const [name, value] of headers.set) res.setHeader(name, value);
+}
+
+function securityHeaders(): ReturnType<typeof recordHelmet> {
+  return (helmetHeaders ??= recordHelmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"], // Swagger UI only; the API serves JSON.
+        imgSrc: ["'self'", 'data:'],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  }));
 }
 
 function isLoopbackHost(host: string): boolean {

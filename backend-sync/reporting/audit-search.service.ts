@@ -82,7 +82,7 @@ export class AuditSearchService {
     yield csvLine(CSV_COLUMNS);
     for await (const e of this.entries(filter)) {
       yield csvLine([
-        new Date(e.at).toISOString(),
+        isoTime(e.at),
         e.storeName ?? e.storeId,
         e.deviceId,
         e.seq,
@@ -211,4 +211,14 @@ function toView(r: Row): AuditEntryView {
     details: JSON.parse(r.details) as Record<string, unknown>,
     receivedAt: Number(r.received_at),
   };
+}
+
+/**
+ * An entry's time in ISO 8601, or the plain number when a `Date` cannot show it: uploads are
+ * limited to that range now (common/time/time.schemas.ts), but an entry stored before the limit
+ * must not end an export mid-stream for everyone (`toISOString` throws on it).
+ */
+function isoTime(at: number): string {
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) ? String(at) : date.toISOString();
 }

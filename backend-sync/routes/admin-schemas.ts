@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATE_MAX_MS } from '../../common/time/time.schemas';
 import type { ServerClock } from '../clock';
 import type { Database } from '../db/database';
 import type { PolicyService } from '../policies/policy.service';
@@ -24,8 +25,6 @@ export const adminErrors = {
 
 export const idParams = z.strictObject({ id: z.uuid() });
 
-const MAX_TIME = 8_640_000_000_000_000; // the largest time a JS Date can hold
-
 /**
  * A time in a query string: milliseconds since the epoch, or an ISO 8601 date ("2026-11-29",
  * midnight UTC) or date-time with an offset or Z.
@@ -39,12 +38,12 @@ export const timeParam = z
   .transform((value, ctx) => {
     if (/^\d{1,16}$/.test(value)) {
       const ms = Number(value);
-      if (ms <= MAX_TIME) return ms;
+      if (ms <= DATE_MAX_MS) return ms;
     } else if (
       /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)
     ) {
       const ms = Date.parse(value);
-      if (Number.isFinite(ms) && ms >= 0) return ms;
+      if (Number.isFinite(ms) && ms >= 0 && ms <= DATE_MAX_MS) return ms;
     }
     ctx.addIssue({ code: 'custom', message: 'expected milliseconds or an ISO 8601 date' });
     return z.NEVER;

@@ -8,13 +8,14 @@ import { principalOf, requirePermission } from '../auth/auth.plugin';
 import { AuditSearchService, type AuditFilter } from '../reporting/audit-search.service';
 import { searchServerEvents } from '../reporting/server-events.service';
 import { readableStores } from '../stores/store-access';
+import { canonicalText } from '../../common/text/canonical-text';
 import { adminErrors, timeParam, type AdminRouteDeps } from './admin-schemas';
 
 const filterFields = {
   store: z.uuid().optional(),
   device: z.uuid().optional(),
   /** An account id: entries where it is the actor or the target. */
-  person: z.string().min(1).max(64).optional(),
+  person: canonicalText(64).min(1).optional(),
   action: z.enum(AUDIT_ACTIONS).optional(),
   outcome: z.enum(AUDIT_OUTCOMES).optional(),
   /** Inclusive. */

@@ -12,6 +12,13 @@ import { unauthorized } from '../errors';
  * /metrics answers only `Authorization: Bearer <token>` (compared in constant time); without it,
  * anyone who reaches the server can read the counters (docs/OPERATIONS.md: block it at the proxy).
  */
+/**
+ * Monitors and load balancers poll /health and /ready, often many from one shared address: the
+ * per-address limit would answer them 429 and take a healthy instance out of rotation. Both are
+ * cheap (/ready runs `select 1`).
+ */
+const OUTSIDE_RATE_LIMIT = { rateLimit: false } as const;
+
 export function healthRoutes(
   app: FastifyInstance,
   database: Database,
@@ -21,7 +28,10 @@ export function healthRoutes(
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/health',
-    { schema: { tags: ['operations'], response: { 200: z.object({ status: z.literal('ok') }) } } },
+    {
+      config: OUTSIDE_RATE_LIMIT,
+      schema: { tags: ['operations'], response: { 200: z.object({ status: z.literal('ok') }) } },
+    },
     async () => ({
       status: 'ok' as const,
     }),
@@ -29,6 +39,7 @@ export function healthRoutes(
   r.get(
     '/ready',
     {
+      config: OUTSIDE_RATE_LIMIT,
       schema: {
         tags: ['operations'],
         response: {

@@ -11,14 +11,17 @@ import { HttpError } from '../errors';
  * the database, which would store it altered (a lone surrogate) or fail (NUL on PostgreSQL).
  */
 
-/** The entry fields whose validation failures `entryTextRefusal` reports as `invalid_entry`. */
-const TEXT_FIELDS = new Set(['deviceId', 'actorId', 'actorName', 'targetId', 'targetName']);
+/**
+ * The entry fields whose validation failures `entryTextRefusal` reports as `invalid_entry`:
+ * the text fields, and the time (`at` beyond what a Date can show would break every export).
+ */
+const TEXT_FIELDS = new Set(['at', 'deviceId', 'actorId', 'actorName', 'targetId', 'targetName']);
 
 export function invalidEntry(seq: number, field: string): HttpError {
   return new HttpError(
     422,
     'invalid_entry',
-    'An audit entry holds text the server does not accept (such as control characters or an unpaired surrogate).',
+    'An audit entry holds a value the server does not accept (such as control characters, an unpaired surrogate or an impossible time).',
     { seq, field },
   );
 }

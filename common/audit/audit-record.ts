@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nameText } from '../text/canonical-text';
+import { timeMs } from '../time/time.schemas';
 import { AUDIT_ID_MAX_LENGTH, AUDIT_NAME_MAX_LENGTH } from '../text/text-limits';
 import { canonicalJson } from './canonical-json';
 
@@ -63,7 +64,7 @@ const auditName = nameText(AUDIT_NAME_MAX_LENGTH);
 export const auditRecordSchema = z
   .object({
     seq: z.number().int().positive(),
-    at: z.number().int().nonnegative(),
+    at: timeMs(),
     deviceId: auditId.min(1),
     actorId: auditId.nullable(),
     actorName: auditName.nullable(),

@@ -24,6 +24,7 @@ import { createStoreBody, storeSchema, storesResponse } from '../admin-api/store
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../audit/audit-record';
 import { ROLES } from '../policy/policy';
 import { nameText } from '../text/canonical-text';
+import { timeMs } from '../time/time.schemas';
 import {
   DISPLAY_NAME_MAX_LENGTH,
   EMAIL_MAX_LENGTH,
@@ -45,7 +46,7 @@ const role = z.enum(ROLES);
 const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
 const empty = strict({});
 const storeIds = z.array(id).max(200);
-const time = z.number().int().min(0).max(8_640_000_000_000_000);
+const time = timeMs();
 
 // ---- requests ----------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ import { auditRecordSchema } from '../audit/audit-record';
 import { canonicalJson } from '../audit/canonical-json';
 import { policyDocumentSchema, ROLES } from '../policy/policy';
 import { nameText } from '../text/canonical-text';
+import { timeMs } from '../time/time.schemas';
 import { DEVICE_NAME_MAX_LENGTH } from '../text/text-limits';
 import {
   changeAuthorizationSchema,
@@ -218,14 +219,14 @@ export const passwordChangeSchema = z
     kind: z.enum(['password_changed', 'password_reset']),
     passwordHash: z.string().max(512).regex(ARGON2ID_PHC),
     /** When the change was made, in the PC's trusted time: the latest change wins. */
-    changedAt: z.number().int().nonnegative(),
+    changedAt: timeMs(),
     mustChangePassword: z.boolean(),
     /**
      * A `password_reset`'s temporary password stops working at this time (PC trusted time). The
      * server keeps at most TEMPORARY_PASSWORD_TTL_MS after `changedAt`; absent from PCs older
      * than this field, which the server reads as that limit.
      */
-    temporaryUntil: z.number().int().nonnegative().nullable().optional(),
+    temporaryUntil: timeMs().nullable().optional(),
     /** The account version the device had when the change was made (recorded for audit). */
     baseVersion: z.number().int().nonnegative(),
     /** The credential key of the new password (common/identity/credential.ts). */
@@ -253,7 +254,7 @@ export const totpEnrolledChangeSchema = z
     kind: z.literal('totp_enrolled'),
     /** Base32, as the authenticator app holds it (otplib's 160-bit secrets: 32 characters). */
     totpSecret: z.string().regex(/^[A-Z2-7]{16,128}$/),
-    changedAt: z.number().int().nonnegative(),
+    changedAt: timeMs(),
     baseVersion: z.number().int().nonnegative(),
     authorization: changeAuthorizationSchema.optional(),
   })

@@ -478,7 +478,7 @@ export const en = {
   'error.audit_log_diverged':
     "This PC's audit log no longer matches the sync server's copy, usually because the PC was restored from an older backup. It keeps signing people in and recording it here. Ask an administrator: this PC must be disconnected on the sync server and set up again as a new PC.",
   'error.audit_entry_refused':
-    "An entry in this PC's audit log holds text the sync server does not accept, so the log cannot be uploaded. It was written by an older version of Keyholder. This PC keeps signing people in and recording it here. Ask an administrator: this PC must be disconnected on the sync server and set up again as a new PC.",
+    "An entry in this PC's audit log holds a value the sync server does not accept (text it cannot store, or an impossible time), so the log cannot be uploaded. It was written by an older version of Keyholder. This PC keeps signing people in and recording it here. Ask an administrator: this PC must be disconnected on the sync server and set up again as a new PC.",
   'error.audit_text_refused':
     'This was not done: it contains characters that cannot be recorded in the audit log (such as control or text-direction characters). Check what you entered and try again.',
   'error.insecure_server_url': 'The sync server address must start with https://.',

@@ -490,7 +490,7 @@ export const es: Messages = {
   'error.audit_log_diverged':
     'El registro de auditoría de este equipo ya no coincide con la copia del servidor de sincronización, normalmente porque el equipo se restauró desde una copia de seguridad antigua. Sigue iniciando sesiones y registrándolas aquí. Avise a un administrador: hay que desconectar este equipo en el servidor y configurarlo de nuevo como un equipo nuevo.',
   'error.audit_entry_refused':
-    'Una entrada del registro de auditoría de este equipo contiene texto que el servidor de sincronización no acepta, así que el registro no se puede enviar. La escribió una versión anterior de Keyholder. Este equipo sigue iniciando sesiones y registrándolas aquí. Avise a un administrador: hay que desconectar este equipo en el servidor y configurarlo de nuevo como un equipo nuevo.',
+    'Una entrada del registro de auditoría de este equipo contiene un valor que el servidor de sincronización no acepta (texto que no puede guardar o una fecha imposible), así que el registro no se puede enviar. La escribió una versión anterior de Keyholder. Este equipo sigue iniciando sesiones y registrándolas aquí. Avise a un administrador: hay que desconectar este equipo en el servidor y configurarlo de nuevo como un equipo nuevo.',
   'error.audit_text_refused':
     'No se hizo: contiene caracteres que no se pueden anotar en el registro de auditoría (como caracteres de control o de dirección del texto). Revise lo que escribió y vuelva a intentarlo.',
   'error.insecure_server_url':

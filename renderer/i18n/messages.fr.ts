@@ -492,7 +492,7 @@ export const fr: Messages = {
   'error.audit_log_diverged':
     'Le journal d’audit de cet ordinateur ne correspond plus à la copie du serveur de synchronisation, en général parce que l’ordinateur a été restauré depuis une ancienne sauvegarde. Il continue de connecter les personnes et de l’enregistrer ici. Prévenez un administrateur : cet ordinateur doit être déconnecté sur le serveur puis configuré de nouveau comme un nouvel ordinateur.',
   'error.audit_entry_refused':
-    'Une entrée du journal d’audit de cet ordinateur contient du texte que le serveur de synchronisation n’accepte pas : le journal ne peut pas être envoyé. Elle a été écrite par une version antérieure de Keyholder. Cet ordinateur continue de connecter les personnes et de l’enregistrer ici. Prévenez un administrateur : cet ordinateur doit être déconnecté sur le serveur puis configuré de nouveau comme un nouvel ordinateur.',
+    'Une entrée du journal d’audit de cet ordinateur contient une valeur que le serveur de synchronisation n’accepte pas (du texte qu’il ne peut pas enregistrer ou une date impossible) : le journal ne peut pas être envoyé. Elle a été écrite par une version antérieure de Keyholder. Cet ordinateur continue de connecter les personnes et de l’enregistrer ici. Prévenez un administrateur : cet ordinateur doit être déconnecté sur le serveur puis configuré de nouveau comme un nouvel ordinateur.',
   'error.audit_text_refused':
     'Rien n’a été fait : le texte contient des caractères qui ne peuvent pas être enregistrés dans le journal d’audit (caractères de contrôle ou de sens d’écriture, par exemple). Vérifiez votre saisie et réessayez.',
   'error.insecure_server_url':

@@ -179,13 +179,13 @@ export class SyncHttp {
         { status, ...extraDetails(response.data) },
       );
     if (status === 422 && serverCode === 'invalid_entry') {
-      // Entries written before the canonical-text rule (common/text/canonical-text.ts): this
-      // version records none, but an older one may have. The log is append-only, so the PC
-      // cannot upload past it.
+      // Entries written before the canonical-text rule (common/text/canonical-text.ts) or the
+      // time range (common/time/time.schemas.ts): this version records none, but an older one
+      // may have. The log is append-only, so the PC cannot upload past it.
       const seq = (body.error as { details?: { seq?: unknown } } | undefined)?.details?.seq;
       throw new SyncError(
         'audit_entry_refused',
-        `An entry in this PC's audit log${typeof seq === 'number' ? ` (number ${seq})` : ''} holds text the sync server does not accept, so the log cannot be uploaded. It was written by an older version of Keyholder. This PC keeps signing people in and recording it here. Ask an administrator: this PC must be disconnected on the sync server and set up again as a new PC.`,
+        `An entry in this PC's audit log${typeof seq === 'number' ? ` (number ${seq})` : ''} holds a value the sync server does not accept (text it cannot store, or an impossible time), so the log cannot be uploaded. It was written by an older version of Keyholder. This PC keeps signing people in and recording it here. Ask an administrator: this PC must be disconnected on the sync server and set up again as a new PC.`,
         false,
         null,
         { status, ...extraDetails(response.data) },

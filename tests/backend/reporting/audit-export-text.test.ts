@@ -70,15 +70,43 @@ describeEachDialect('audit CSV export: controls shown escaped', (dialect) => {
         received_at: last.at + 1000,
       })
       .execute();
+    // And one stored before times were limited, beyond what a Date can show.
+    await api.s.database.db
+      .insertInto('audit_events')
+      .values({
+        device_id: pc.deviceId,
+        seq: 5,
+        store_id: storeId,
+        at: 9e15,
+        actor_id: null,
+        actor_name: null,
+        action: 'auth.sign_in',
+        target_id: '',
+        target_name: 'far future',
+        outcome: 'failure',
+        details: '{}',
+        prev_hash: 'f'.repeat(64),
+        hash: 'e'.repeat(64),
+        mac: 'e'.repeat(64),
+        received_at: last.at + 2000,
+      })
+      .execute();
     csv = (await call(api.s, 'GET', '/api/v1/audit/export?format=csv', api.admin)).body;
     json = (await call(api.s, 'GET', '/api/v1/audit/export?format=json', api.admin)).json();
   });
   afterAll(() => api.s.close());
 
+  it('an entry whose time a Date cannot show does not end the export: it is shown as a number', () => {
+    const lines = csv.split('\r\n');
+    expect(lines.at(-2)).toMatch(/^9000000000000000,/);
+    expect(lines.at(-2)).toContain('far future');
+    expect(json.map((e) => e.seq)).toContain(5);
+  });
+
   it('no line holds a raw control, bidi control or separator; each is shown as \\uXXXX', () => {
     const lines = csv.split('\r\n');
     expect(lines.at(-1)).toBe('');
-    expect(lines).toHaveLength(6); // header, 4 entries, the final line break
+    expect(lines).toHaveLength(7); // header, 5 entries, the final line break
     for (const line of lines) expect(isCanonicalName(line), JSON.stringify(line)).toBe(true);
     expect(csv).toContain('evil\\u202Egpj.exe');
     expect(csv).toContain('a\\tb'); // details are JSON: JSON escapes C0 controls itself

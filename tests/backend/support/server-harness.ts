@@ -75,7 +75,9 @@ export async function startTestServer(
   const open = async () => {
     const database = await openServerDatabase(
       config,
-      dialect === 'postgres' ? { schema, poolSize: 4 } : {},
+      // The schema's name is also the sessions' application_name: a fault test can end this
+      // server's connections (pg_terminate_backend) and no other test's.
+      dialect === 'postgres' ? { schema, poolSize: 4, applicationName: schema } : {},
     );
     const app = await buildApp({
       config,

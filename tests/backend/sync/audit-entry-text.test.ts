@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { DATE_MAX_MS } from '../../../common/time/time.schemas';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { GENESIS_HASH, type AuditRecord } from '../../../common/audit/audit-record';
 import { SYNC_API_PREFIX } from '../../../common/sync/protocol';
@@ -111,6 +112,8 @@ describeEachDialect('audit upload: entries with text the server does not accept'
     ['details', 4, { details: { ['key\u0000']: 1 } }],
     ['details', 6, { details: { nested: [{ deeper: 'a\u0000b' }] } }],
     ['details', 5, { details: { deep: JSON.parse(`${'['.repeat(40)}0${']'.repeat(40)}`) } }],
+    ['at', 5, { at: DATE_MAX_MS + 1 }],
+    ['at', 6, { at: Number.MAX_SAFE_INTEGER }],
   ];
 
   it.each(refused)(
@@ -125,6 +128,29 @@ describeEachDialect('audit upload: entries with text the server does not accept'
       expect(await counts()).toEqual(before);
     },
   );
+
+  it('details nested 10,000 deep: 422 naming the seq, no stack overflow, nothing stored', async () => {
+    const before = await counts();
+    // Sent as text: signing or serialising it here would overflow this worker's stack. The
+    // server refuses it for its depth before it looks at the hash.
+    const body = JSON.stringify({ entries: batch(5, { details: { deep: 'DEEP' } }) }).replace(
+      '"DEEP"',
+      `${'['.repeat(10_000)}0${']'.repeat(10_000)}`,
+    );
+    const r = await s.app.inject({
+      method: 'POST',
+      url: `${SYNC_API_PREFIX}/audit`,
+      headers: {
+        authorization: `Device ${credential}`,
+        'idempotency-key': 'text-0099',
+        'content-type': 'application/json',
+      },
+      payload: body,
+    });
+    expectGenericError(r, 422, 'invalid_entry');
+    expect(r.json()).toMatchObject({ error: { details: { seq: 5, field: 'details' } } });
+    expect(await counts()).toEqual(before);
+  });
 
   it('several bad entries: refused naming one of them, nothing stored', async () => {
     const before = await counts();
