@@ -63,8 +63,122 @@ export async function liftLockoutIn(tx: Kysely<DB>, userId: string, now: number)
   return lockStateOf(row, now).state === 'locked';
 }
 
+/** An attempt counted before its password was checked (`claimAttempt`). */
+export interface ClaimedAttempt {
+  failures: number;
+  /** True when this attempt's count started a lock. */
+  lockedNow: boolean;
+  until: number | null;
+}
+
+/** The counter after one more failure at `now` (the rule `recordFailure` applies in SQL). */
+function afterFailure(
+  row: SignInFailuresTable | undefined,
+  subject: string,
+  now: number,
+  policy: EffectivePolicy,
+): SignInFailuresTable {
+  const { threshold, durationMinutes } = policy.lockout;
+  const served = row !== undefined && row.locked_until !== null && row.locked_until <= now;
+  const failures = !row || served ? 1 : row.failures + 1;
+  const locks = failures >= threshold;
+  return {
+    subject,
+    failures,
+    last_failed_at: now,
+    locked_until: locks && durationMinutes !== null ? now + durationMinutes * 60_000 : null,
+    locked_by_admin: locks && durationMinutes === null ? 1 : 0,
+  };
+}
+
+/** Tries of a claim before it gives up and refuses (each lost race means another attempt counted). */
+const CLAIM_TRIES = 8;
+
 export class LockoutService {
   constructor(private readonly db: Kysely<DB>) {}
+
+  /**
+   * Counts an attempt before its password is checked, if the subject is open at `now`: a
+   * compare-and-set on the counter as `row` read it, so of attempts racing on one account (on
+   * one instance or several, SQLite or PostgreSQL) each is decided on the count the others left,
+   * and no more hashes run than the delay schedule and the lock allow. A refused attempt
+   * changes nothing. After a right password the caller takes the count back (`takeBack`), or
+   * clears the counter with its success.
+   */
+  async claimAttempt(
+    subject: string,
+    row: SignInFailuresTable | undefined,
+    now: number,
+    policy: EffectivePolicy,
+  ): Promise<{ claimed: ClaimedAttempt } | { refused: LockState }> {
+    let seen = row;
+    for (let tries = 0; tries < CLAIM_TRIES; tries++) {
+      const state = lockStateOf(seen, now);
+      if (state.state !== 'open') return { refused: state };
+      const next = afterFailure(seen, subject, now, policy);
+      const written = seen
+        ? Number(
+            (
+              await this.db
+                .updateTable('sign_in_failures')
+                .set(next)
+                .where('subject', '=', subject)
+                .where('failures', '=', seen.failures)
+                .where('last_failed_at', '=', seen.last_failed_at)
+                .where((eb) =>
+                  seen!.locked_until === null
+                    ? eb('locked_until', 'is', null)
+                    : eb('locked_until', '=', seen!.locked_until),
+                )
+                .where('locked_by_admin', '=', seen.locked_by_admin)
+                .executeTakeFirst()
+            ).numUpdatedRows,
+          ) === 1
+        : (await this.db
+            .insertInto('sign_in_failures')
+            .values(next)
+            .onConflict((oc) => oc.column('subject').doNothing())
+            .returning('subject')
+            .executeTakeFirst()) !== undefined;
+      if (written) {
+        const locked = next.locked_by_admin === 1 || next.locked_until !== null;
+        return {
+          claimed: { failures: next.failures, lockedNow: locked, until: next.locked_until },
+        };
+      }
+      const fresh = await this.db
+        .selectFrom('sign_in_failures')
+        .selectAll()
+        .where('subject', '=', subject)
+        .executeTakeFirst();
+      seen = fresh && {
+        subject: fresh.subject,
+        failures: Number(fresh.failures),
+        last_failed_at: Number(fresh.last_failed_at),
+        locked_until: fresh.locked_until === null ? null : Number(fresh.locked_until),
+        locked_by_admin: Number(fresh.locked_by_admin),
+      };
+    }
+    // Lost every race: others are counting on this account right now; theirs are the attempts.
+    return { refused: { state: 'throttled', retryAt: now + 1_000 } };
+  }
+
+  /**
+   * Takes back a claimed attempt whose password was right but that ends without a failure or a
+   * success (a disabled account, 2FA to set up, a password to change): one count less, and the
+   * lock it started, if it did, lifted. Never below zero.
+   */
+  async takeBack(subject: string, claim: ClaimedAttempt): Promise<void> {
+    await this.db
+      .updateTable('sign_in_failures')
+      .set((eb) => ({
+        failures: eb('failures', '-', 1),
+        ...(claim.lockedNow ? { locked_until: null, locked_by_admin: 0 } : {}),
+      }))
+      .where('subject', '=', subject)
+      .where('failures', '>', 0)
+      .execute();
+  }
 
   async check(subject: string, now: number): Promise<LockState> {
     // A SQL template: this runs before every sign-in (see token.service.ts on hot paths).

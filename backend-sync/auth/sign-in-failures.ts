@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { ServerAudit } from '../services/server-audit';
 import { lockedOut } from './auth-errors';
-import type { LockoutService, LockState } from './lockout.service';
+import type { ClaimedAttempt, LockoutService, LockState } from './lockout.service';
 import type { PolicyFor } from './policy-source';
 import type { ClientMeta } from './token.service';
 
@@ -62,11 +62,13 @@ export async function recordSignInFailure(
     meta: ClientMeta;
     now: number;
     action: 'auth.sign_in' | 'password.change';
+    /** The attempt was counted before its password was checked (LockoutService.claimAttempt). */
+    counted?: ClaimedAttempt;
   },
 ): Promise<void> {
   const policy = d.policyFor(a.user?.role ?? 'admin');
   await d.db.transaction().execute(async (trx) => {
-    const result = await d.lockout.recordFailure(a.subject, a.now, policy, trx);
+    const result = a.counted ?? (await d.lockout.recordFailure(a.subject, a.now, policy, trx));
     const who = a.user ? {} : { email: a.email.slice(0, 254) };
     await d.audit.write(
       {

@@ -12,7 +12,7 @@ import {
   temporaryPasswordExpired,
   twoFactorSetupRequired,
 } from './auth-errors';
-import { lockoutSubject, lockStateOf, type LockState } from './lockout.service';
+import { lockoutSubject, type ClaimedAttempt } from './lockout.service';
 import { ownPasswordColumns, preparePassword } from './own-password';
 import {
   assertSignInOpen,
@@ -84,13 +84,10 @@ type UserAndCounterRow = Nullable<SignInUser> & {
   failure_subject: string | null;
 } & Nullable<Omit<SignInFailuresTable, 'subject'>>;
 
-/** The row's account (undefined for an unknown address) and its lock state. */
-function splitRow(
-  row: UserAndCounterRow,
-  now: number,
-): {
+/** The row's account (undefined for an unknown address) and its failure counter, if any. */
+function splitRow(row: UserAndCounterRow): {
   user: (SignInUser & { temp_password_expires_at: number | string | null }) | undefined;
-  lock: LockState;
+  counter: SignInFailuresTable | undefined;
 } {
   const r = row;
   const user =
@@ -121,7 +118,7 @@ function splitRow(
           locked_until: r.locked_until === null ? null : Number(r.locked_until),
           locked_by_admin: Number(r.locked_by_admin),
         };
-  return { user, lock: lockStateOf(counter, now) };
+  return { user, counter };
 }
 
 /**
@@ -155,9 +152,27 @@ export class SignInService {
       userAndCounter(this.d.dialect, [email]),
     );
     if (!row) throw new Error('sign-in lookup returned no row');
-    const { user, lock } = splitRow(row, now);
+    const { user, counter } = splitRow(row);
     const subject = lockoutSubject(user, email);
-    await refuseUnlessOpen(this.d, lock, { subject, userId: user?.id ?? null, email, meta, now });
+    // Counted before the hash runs (issue of parallel guesses: each would otherwise be checked
+    // on the count read before any of them failed). Unknown addresses use the admin policy.
+    const claim = await this.d.lockout.claimAttempt(
+      subject,
+      counter,
+      now,
+      this.d.policyFor(user?.role ?? 'admin'),
+    );
+    if ('refused' in claim) {
+      await refuseUnlessOpen(this.d, claim.refused, {
+        subject,
+        userId: user?.id ?? null,
+        email,
+        meta,
+        now,
+      });
+      throw new Error('refuseUnlessOpen let a refused attempt through');
+    }
+    const counted = claim.claimed;
 
     // The hash runs on the thread pool. Meanwhile the main thread does the work that does not
     // depend on its answer (the TOTP check, the new session's secrets and signed access token),
@@ -174,9 +189,18 @@ export class SignInService {
         : null;
     const passwordOk = await verifying;
     if (!user || !passwordOk) {
-      return this.fail(subject, user, user ? 'bad_password' : 'unknown_user', email, meta, now);
+      return this.fail(
+        subject,
+        user,
+        user ? 'bad_password' : 'unknown_user',
+        email,
+        meta,
+        now,
+        counted,
+      );
     }
     if (user.totp_secret === null && user.status === 'active') {
+      await this.d.lockout.takeBack(subject, counted);
       await this.d.audit.write({
         action: 'auth.sign_in',
         outcome: 'denied',
@@ -186,10 +210,11 @@ export class SignInService {
       this.onTwoFactorSetupNeeded?.(user.id, meta);
       throw twoFactorSetupRequired();
     }
-    if (step === null) return this.fail(subject, user, 'bad_code', email, meta, now);
+    if (step === null) return this.fail(subject, user, 'bad_code', email, meta, now, counted);
     if (step <= user.totp_last_step)
-      return this.fail(subject, user, 'replayed_code', email, meta, now);
+      return this.fail(subject, user, 'replayed_code', email, meta, now, counted);
     if (user.status !== 'active') {
+      await this.d.lockout.takeBack(subject, counted);
       // Both factors were right: saying "disabled" reveals nothing to a guesser. Not counted.
       await this.d.audit.write({
         action: 'auth.sign_in',
@@ -201,6 +226,7 @@ export class SignInService {
     }
     const temporaryEnd = user.temp_password_expires_at;
     if (temporaryEnd !== null && now >= Number(temporaryEnd)) {
+      await this.d.lockout.takeBack(subject, counted);
       // A manager's temporary password, set on a store PC, is past its hour here as on every PC.
       await this.d.audit.write({
         action: 'auth.sign_in',
@@ -222,6 +248,7 @@ export class SignInService {
           ? 'expired'
           : null;
     if (change) {
+      await this.d.lockout.takeBack(subject, counted);
       return this.d.passwordChanges.requireChange(user, step, subject, meta, change, () =>
         this.fail(subject, user, 'replayed_code', email, meta, now),
       );
@@ -248,6 +275,8 @@ export class SignInService {
         ),
       ],
     );
+    // Lost the step to a concurrent request with the same code, whose success cleared the
+    // counter (this attempt's claim with it): counted again, as the replay it is.
     return committed ? session.tokens : this.fail(subject, user, 'replayed_code', email, meta, now);
   }
 
@@ -350,8 +379,18 @@ export class SignInService {
     email: string,
     meta: ClientMeta,
     now: number,
+    counted?: ClaimedAttempt,
   ): Promise<never> {
-    await this.recordFailure(subject, user, reason, email, meta, now, 'auth.sign_in');
+    await recordSignInFailure(this.d, {
+      subject,
+      user,
+      reason,
+      email,
+      meta,
+      now,
+      action: 'auth.sign_in',
+      counted,
+    });
     throw invalidCredentials();
   }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { describe } from 'vitest';
+import type { PasswordHasher } from '../../../backend-sync/auth/password-hasher';
 import { buildApp } from '../../../backend-sync/app';
 import { type ServerClock } from '../../../backend-sync/clock';
 import { loadConfig, type Config } from '../../../backend-sync/config';
@@ -56,6 +57,8 @@ export interface TestServerOptions {
   clock?: ServerClock;
   /** Audit verification threads running from the start, as `npm run server` has them. */
   startVerifyThreads?: boolean;
+  /** The password hasher (a test may count its verifies). */
+  hasher?: PasswordHasher;
 }
 
 export async function startTestServer(
@@ -85,6 +88,7 @@ export async function startTestServer(
       logger: false,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.startVerifyThreads ? { startVerifyThreads: true } : {}),
+      ...(options.hasher ? { hasher: options.hasher } : {}),
     });
     await app.ready();
     return { app, database };
