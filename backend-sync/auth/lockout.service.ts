@@ -1,5 +1,10 @@
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
-import { throttleDelayMs } from '../../common/auth/lockout-schedule';
+import {
+  counterAfterFailure,
+  lockStateOf as lockStateOfCounter,
+  type FailureCounter,
+  type LockState,
+} from '../../common/auth/lockout-schedule';
 import type { EffectivePolicy } from '../../common/policy';
 import { statement } from '../db/compiled';
 import type { Dialect } from '../db/dialect';
@@ -7,10 +12,7 @@ import type { DB, SignInFailuresTable } from '../db/schema';
 
 const clearCounter = statement('delete from sign_in_failures where subject = ?');
 
-export type LockState =
-  | { state: 'open' }
-  | { state: 'throttled'; retryAt: number }
-  | { state: 'locked'; until: number | null };
+export type { LockState };
 
 export interface FailureResult {
   failures: number;
@@ -24,25 +26,20 @@ export function lockoutSubject(user: { id: string } | undefined, email: string):
   return user ? `u:${user.id}` : `e:${email}`;
 }
 
-/**
- * Failed sign-in bookkeeping, the same rules as the desktop (electron/core/auth/lockout.ts):
- * a progressive delay after two failures, a lock at the policy's threshold for its duration
- * (or until an admin unlocks), counters persisted so a restart lifts nothing.
- *
- * Invariants: an attempt while locked or throttled is refused before any password check and
- * changes nothing, so it cannot extend the lock; a served lock starts the count afresh. The
- * counting is one atomic upsert, so concurrent failures are all counted and none can move an
- * existing lock's end.
- */
-/** The lock a failures row puts on its subject at `now` (no row: open). */
+/** The lock a failures row puts on its subject at `now` (no row: open): the shared rule. */
 export function lockStateOf(row: SignInFailuresTable | undefined, now: number): LockState {
-  if (!row) return { state: 'open' };
-  if (row.locked_by_admin === 1) return { state: 'locked', until: null };
-  if (row.locked_until !== null && now < row.locked_until)
-    return { state: 'locked', until: row.locked_until };
-  if (row.locked_until !== null) return { state: 'open' }; // served: the next failure restarts at 1
-  const retryAt = row.last_failed_at + throttleDelayMs(row.failures);
-  return now < retryAt ? { state: 'throttled', retryAt } : { state: 'open' };
+  return lockStateOfCounter(counterOf(row), now);
+}
+
+function counterOf(row: SignInFailuresTable | undefined): FailureCounter | undefined {
+  return (
+    row && {
+      failures: Number(row.failures),
+      lastFailureAt: Number(row.last_failed_at),
+      lockedUntil: row.locked_until === null ? null : Number(row.locked_until),
+      lockedByAdminOnly: Number(row.locked_by_admin) === 1,
+    }
+  );
 }
 
 /**
@@ -71,29 +68,37 @@ export interface ClaimedAttempt {
   until: number | null;
 }
 
-/** The counter after one more failure at `now` (the rule `recordFailure` applies in SQL). */
+/** The row after one more failure at `now` (common/auth/lockout-schedule.ts). */
 function afterFailure(
   row: SignInFailuresTable | undefined,
   subject: string,
   now: number,
   policy: EffectivePolicy,
 ): SignInFailuresTable {
-  const { threshold, durationMinutes } = policy.lockout;
-  const served = row !== undefined && row.locked_until !== null && row.locked_until <= now;
-  const failures = !row || served ? 1 : row.failures + 1;
-  const locks = failures >= threshold;
+  const next = counterAfterFailure(counterOf(row), now, policy.lockout);
   return {
     subject,
-    failures,
-    last_failed_at: now,
-    locked_until: locks && durationMinutes !== null ? now + durationMinutes * 60_000 : null,
-    locked_by_admin: locks && durationMinutes === null ? 1 : 0,
+    failures: next.failures,
+    last_failed_at: next.lastFailureAt,
+    locked_until: next.lockedUntil,
+    locked_by_admin: next.lockedByAdminOnly ? 1 : 0,
   };
 }
 
 /** Tries of a claim before it gives up and refuses (each lost race means another attempt counted). */
 const CLAIM_TRIES = 8;
 
+/**
+ * Failed sign-in bookkeeping with the desktop's rules (common/auth/lockout-schedule.ts, which
+ * electron/core/auth/lockout.ts applies too): a progressive delay after two failures, a lock at
+ * the policy's threshold for its duration (or until an admin unlocks), counters persisted so a
+ * restart lifts nothing.
+ *
+ * Invariants: an attempt while locked or throttled is refused before any password check and
+ * changes nothing, so it cannot extend the lock; a served lock starts the count afresh. Every
+ * count is a compare-and-set on the counter as last read, retried on the fresh one, so
+ * concurrent failures are all counted and none can move an existing lock's end.
+ */
 export class LockoutService {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -111,56 +116,115 @@ export class LockoutService {
     now: number,
     policy: EffectivePolicy,
   ): Promise<{ claimed: ClaimedAttempt } | { refused: LockState }> {
+    const outcome = await this.countIf(subject, row, now, policy, this.db, (state) => state);
+    if ('refused' in outcome) return outcome;
+    return { claimed: outcome.counted };
+  }
+
+  /**
+   * One failure counted, on the counter as it is (no lock state read before: a failed factor
+   * after a check that passed, e.g. a wrong code after a right password). An attempt made
+   * while locked changes nothing; one within the delay still counts (it was checked).
+   */
+  async recordFailure(
+    subject: string,
+    now: number,
+    policy: EffectivePolicy,
+    executor: Kysely<DB> = this.db,
+  ): Promise<FailureResult> {
+    const row = await this.read(subject, executor);
+    const outcome = await this.countIf(subject, row, now, policy, executor, (state) =>
+      state.state === 'locked' ? state : { state: 'open' },
+    );
+    if ('counted' in outcome) return outcome.counted;
+    const current = await this.read(subject, executor);
+    return {
+      failures: Number(current?.failures ?? 0),
+      lockedNow: false,
+      until: current?.locked_until ? Number(current.locked_until) : null,
+    };
+  }
+
+  /**
+   * Counts one failure by compare-and-set on the counter as `row` read it, retrying on the
+   * fresh counter when another request counted meanwhile (on any instance, either database),
+   * unless `gate` turns the state it finds into a refusal. The rule is the shared one
+   * (common/auth/lockout-schedule.ts); the write is the only place it is decided.
+   */
+  private async countIf(
+    subject: string,
+    row: SignInFailuresTable | undefined,
+    now: number,
+    policy: EffectivePolicy,
+    executor: Kysely<DB>,
+    gate: (state: LockState) => LockState,
+  ): Promise<{ counted: ClaimedAttempt } | { refused: LockState }> {
     let seen = row;
     for (let tries = 0; tries < CLAIM_TRIES; tries++) {
-      const state = lockStateOf(seen, now);
+      const state = gate(lockStateOf(seen, now));
       if (state.state !== 'open') return { refused: state };
       const next = afterFailure(seen, subject, now, policy);
-      const written = seen
-        ? Number(
-            (
-              await this.db
-                .updateTable('sign_in_failures')
-                .set(next)
-                .where('subject', '=', subject)
-                .where('failures', '=', seen.failures)
-                .where('last_failed_at', '=', seen.last_failed_at)
-                .where((eb) =>
-                  seen!.locked_until === null
-                    ? eb('locked_until', 'is', null)
-                    : eb('locked_until', '=', seen!.locked_until),
-                )
-                .where('locked_by_admin', '=', seen.locked_by_admin)
-                .executeTakeFirst()
-            ).numUpdatedRows,
-          ) === 1
-        : (await this.db
-            .insertInto('sign_in_failures')
-            .values(next)
-            .onConflict((oc) => oc.column('subject').doNothing())
-            .returning('subject')
-            .executeTakeFirst()) !== undefined;
-      if (written) {
+      if (await this.compareAndSet(seen, next, executor)) {
         const locked = next.locked_by_admin === 1 || next.locked_until !== null;
         return {
-          claimed: { failures: next.failures, lockedNow: locked, until: next.locked_until },
+          counted: { failures: next.failures, lockedNow: locked, until: next.locked_until },
         };
       }
-      const fresh = await this.db
-        .selectFrom('sign_in_failures')
-        .selectAll()
-        .where('subject', '=', subject)
+      seen = await this.read(subject, executor);
+    }
+    // Lost every race: others are counting on this subject right now; theirs are the attempts.
+    return { refused: { state: 'throttled', retryAt: now + 1_000 } };
+  }
+
+  /** Writes `next` only if the counter is still `seen` (or still absent). */
+  private async compareAndSet(
+    seen: SignInFailuresTable | undefined,
+    next: SignInFailuresTable,
+    executor: Kysely<DB>,
+  ): Promise<boolean> {
+    if (!seen) {
+      const inserted = await executor
+        .insertInto('sign_in_failures')
+        .values(next)
+        .onConflict((oc) => oc.column('subject').doNothing())
+        .returning('subject')
         .executeTakeFirst();
-      seen = fresh && {
+      return inserted !== undefined;
+    }
+    const updated = await executor
+      .updateTable('sign_in_failures')
+      .set(next)
+      .where('subject', '=', next.subject)
+      .where('failures', '=', seen.failures)
+      .where('last_failed_at', '=', seen.last_failed_at)
+      .where((eb) =>
+        seen.locked_until === null
+          ? eb('locked_until', 'is', null)
+          : eb('locked_until', '=', seen.locked_until),
+      )
+      .where('locked_by_admin', '=', seen.locked_by_admin)
+      .executeTakeFirst();
+    return Number(updated.numUpdatedRows) === 1;
+  }
+
+  private async read(
+    subject: string,
+    executor: Kysely<DB>,
+  ): Promise<SignInFailuresTable | undefined> {
+    const fresh = await executor
+      .selectFrom('sign_in_failures')
+      .selectAll()
+      .where('subject', '=', subject)
+      .executeTakeFirst();
+    return (
+      fresh && {
         subject: fresh.subject,
         failures: Number(fresh.failures),
         last_failed_at: Number(fresh.last_failed_at),
         locked_until: fresh.locked_until === null ? null : Number(fresh.locked_until),
         locked_by_admin: Number(fresh.locked_by_admin),
-      };
-    }
-    // Lost every race: others are counting on this account right now; theirs are the attempts.
-    return { refused: { state: 'throttled', retryAt: now + 1_000 } };
+      }
+    );
   }
 
   /**
@@ -201,47 +265,6 @@ export class LockoutService {
     return new Set(
       rows.filter((r) => lockStateOf(r, now).state === 'locked').map((r) => r.subject),
     );
-  }
-
-  /** Counts one failed factor for `subject`; returns the count and any lock it started. */
-  async recordFailure(
-    subject: string,
-    now: number,
-    policy: EffectivePolicy,
-    executor: Kysely<DB> = this.db,
-  ): Promise<FailureResult> {
-    const { threshold, durationMinutes } = policy.lockout;
-    const adminOnly = durationMinutes === null ? 1 : 0;
-    const until = durationMinutes === null ? null : now + durationMinutes * 60_000;
-    // SET expressions read the row as it was before this statement (both dialects).
-    const lockedNow = sql`(sign_in_failures.locked_by_admin = 1 OR (sign_in_failures.locked_until IS NOT NULL AND sign_in_failures.locked_until > ${now}))`;
-    const served = sql`(sign_in_failures.locked_until IS NOT NULL AND sign_in_failures.locked_until <= ${now})`;
-    const next = sql`(CASE WHEN ${served} THEN 1 ELSE sign_in_failures.failures + 1 END)`;
-    const result = await sql<{
-      failures: number;
-      locked_until: number | null;
-      locked_by_admin: number;
-    }>`
-      INSERT INTO sign_in_failures (subject, failures, last_failed_at, locked_until, locked_by_admin)
-      VALUES (${subject}, 1, ${now}, NULL, 0)
-      ON CONFLICT (subject) DO UPDATE SET
-        failures = CASE WHEN ${lockedNow} THEN sign_in_failures.failures ELSE ${next} END,
-        last_failed_at = CASE WHEN ${lockedNow} THEN sign_in_failures.last_failed_at ELSE ${now} END,
-        locked_until = CASE WHEN ${lockedNow} THEN sign_in_failures.locked_until
-          WHEN ${next} >= ${threshold} THEN CAST(${until} AS BIGINT) ELSE NULL END,
-        locked_by_admin = CASE WHEN ${lockedNow} THEN sign_in_failures.locked_by_admin
-          WHEN ${next} >= ${threshold} THEN ${adminOnly} ELSE 0 END
-      RETURNING failures, locked_until, locked_by_admin`.execute(executor);
-    const row = result.rows[0];
-    if (!row) throw new Error('sign-in failure not recorded');
-    const failures = Number(row.failures);
-    const locked = row.locked_by_admin === 1 || row.locked_until !== null;
-    // A threshold is reached exactly once per lock: later attempts are refused before counting.
-    return {
-      failures,
-      lockedNow: locked && failures === threshold,
-      until: row.locked_until === null ? null : Number(row.locked_until),
-    };
   }
 
   /** Clears the counter: a successful sign-in, or an admin's unlock. */

@@ -22,3 +22,57 @@ export function throttleDelayMs(failures: number): number {
  */
 export const UNLOCK_REASONS = ['password_reset'] as const;
 export type UnlockReason = (typeof UNLOCK_REASONS)[number];
+
+/**
+ * A subject's failed attempts as the PC (`sign_in_failures` by username) and the server (by
+ * account or address) keep them; each side maps its own columns to this.
+ */
+export interface FailureCounter {
+  readonly failures: number;
+  readonly lastFailureAt: number;
+  /** End of a timed lock; null when none (or when only an admin's unlock ends it). */
+  readonly lockedUntil: number | null;
+  readonly lockedByAdminOnly: boolean;
+}
+
+export type LockState =
+  | { state: 'open' }
+  | { state: 'throttled'; retryAt: number }
+  | { state: 'locked'; until: number | null };
+
+/**
+ * The lock a counter puts on its subject at `now` (no counter: open). A served timed lock is
+ * open, and the next failure counts from 1 again (`counterAfterFailure`).
+ */
+export function lockStateOf(counter: FailureCounter | undefined, now: number): LockState {
+  if (!counter) return { state: 'open' };
+  if (counter.lockedByAdminOnly) return { state: 'locked', until: null };
+  if (counter.lockedUntil !== null && now < counter.lockedUntil)
+    return { state: 'locked', until: counter.lockedUntil };
+  if (counter.lockedUntil !== null) return { state: 'open' };
+  const retryAt = counter.lastFailureAt + throttleDelayMs(counter.failures);
+  return now < retryAt ? { state: 'throttled', retryAt } : { state: 'open' };
+}
+
+/**
+ * The counter after one more failure at `now`, for a subject that was open: locked when the
+ * count reaches the policy's threshold, for its duration or (duration null) until an admin
+ * unlocks. Callers never count an attempt made while locked or throttled: they refuse it.
+ */
+export function counterAfterFailure(
+  counter: FailureCounter | undefined,
+  now: number,
+  lockout: { readonly threshold: number; readonly durationMinutes: number | null },
+): FailureCounter {
+  const served =
+    counter !== undefined && counter.lockedUntil !== null && now >= counter.lockedUntil;
+  const failures = counter && !served ? counter.failures + 1 : 1;
+  const locks = failures >= lockout.threshold;
+  const byAdminOnly = locks && lockout.durationMinutes === null;
+  return {
+    failures,
+    lastFailureAt: now,
+    lockedUntil: locks && !byAdminOnly ? now + (lockout.durationMinutes ?? 0) * 60_000 : null,
+    lockedByAdminOnly: byAdminOnly,
+  };
+}

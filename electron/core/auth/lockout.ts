@@ -1,14 +1,17 @@
 import type { EffectivePolicy } from '../../../common/policy/policy';
-import { throttleDelayMs } from '../../../common/auth/lockout-schedule';
+import {
+  counterAfterFailure,
+  lockStateOf,
+  throttleDelayMs,
+  type FailureCounter,
+  type LockState,
+} from '../../../common/auth/lockout-schedule';
 import type { Db } from '../db/database';
 
-// The delay schedule is shared with the sync server; re-exported for existing callers.
+// The rules (delay schedule, lock state, the count after a failure) are shared with the sync
+// server in common/auth/lockout-schedule.ts; re-exported for existing callers.
 export { throttleDelayMs };
-
-export type LockState =
-  | { state: 'open' }
-  | { state: 'throttled'; retryAt: number }
-  | { state: 'locked'; until: number | null };
+export type { LockState };
 
 interface Row {
   failures: number;
@@ -53,14 +56,7 @@ export class LockoutTracker {
   constructor(private readonly db: Db) {}
 
   check(username: string, now: number): LockState {
-    const row = this.row(username);
-    if (!row) return { state: 'open' };
-    if (row.locked_by_admin_only === 1) return { state: 'locked', until: null };
-    if (row.locked_until !== null && now < row.locked_until)
-      return { state: 'locked', until: row.locked_until };
-    if (row.locked_until !== null) return { state: 'open' }; // lock served: next failure starts afresh
-    const retryAt = row.last_failure_at + throttleDelayMs(row.failures);
-    return now < retryAt ? { state: 'throttled', retryAt } : { state: 'open' };
+    return lockStateOf(counterOf(this.row(username)), now);
   }
 
   /**
@@ -71,17 +67,14 @@ export class LockoutTracker {
    */
   count(username: string, now: number, policy: EffectivePolicy): CountedAttempt {
     const before = this.row(username) ?? null;
-    const lockServed =
-      before !== null && before.locked_until !== null && now >= before.locked_until;
-    const failures = before && !lockServed ? before.failures + 1 : 1;
-    const { threshold, durationMinutes } = policy.lockout;
-    const lock = failures >= threshold;
-    const byAdminOnly = lock && durationMinutes === null;
+    const { threshold } = policy.lockout;
+    const next = counterAfterFailure(counterOf(before ?? undefined), now, policy.lockout);
+    const lock = next.lockedUntil !== null || next.lockedByAdminOnly;
     const after: Row = {
-      failures,
-      last_failure_at: now,
-      locked_until: lock && !byAdminOnly ? now + (durationMinutes ?? 0) * 60_000 : null,
-      locked_by_admin_only: byAdminOnly ? 1 : 0,
+      failures: next.failures,
+      last_failure_at: next.lastFailureAt,
+      locked_until: next.lockedUntil,
+      locked_by_admin_only: next.lockedByAdminOnly ? 1 : 0,
     };
     this.write(username, after);
     return { username, before, after, threshold, lockedNow: lock };
@@ -152,6 +145,17 @@ export class LockoutTracker {
       )
       .get(username) as Row | undefined;
   }
+}
+
+function counterOf(row: Readonly<Row> | undefined): FailureCounter | undefined {
+  return (
+    row && {
+      failures: row.failures,
+      lastFailureAt: row.last_failure_at,
+      lockedUntil: row.locked_until,
+      lockedByAdminOnly: row.locked_by_admin_only === 1,
+    }
+  );
 }
 
 function sameRow(a: Readonly<Row>, b: Readonly<Row>): boolean {
