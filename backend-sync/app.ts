@@ -175,7 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     entryVerifier,
     config,
     database: deps.database,
-    now: () => clock.nowMs(),
+    clock,
     serverPublicKey: () => keys.policy.publicKeyPem,
     policies,
     metrics: registry,

@@ -91,10 +91,7 @@ export async function connectedPc(clock: FakeClock, password: string): Promise<C
         .execute();
       await tx.insertInto('user_stores').values({ user_id: userId, store_id: storeId }).execute();
     });
-    const { code } = await new EnrollmentService(database.db, () => clock.nowMs()).issueCode(
-      storeId,
-      'bench',
-    );
+    const { code } = await new EnrollmentService(database.db, clock).issueCode(storeId, 'bench');
     const kh = await openKeyholder({ dataDir: pcDir, secrets: new MemorySecretStore(), clock });
     const status = await kh.sync.connect(null, { serverUrl: url, code, deviceName: 'Bench till' });
     if (status.lastError) throw new Error(`connect: ${status.lastError.message}`);

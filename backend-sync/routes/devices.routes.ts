@@ -17,8 +17,7 @@ import { adminErrors, idParams, type AdminRouteDeps } from './admin-schemas';
  */
 export function deviceRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
   const { db } = deps.database;
-  const now = () => deps.clock.nowMs();
-  const enrollment = new EnrollmentService(db, now, deps.audit);
+  const enrollment = new EnrollmentService(db, deps.clock, deps.audit);
   const devices = new DeviceAdminService(db, deps.clock, deps.audit);
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['devices'];

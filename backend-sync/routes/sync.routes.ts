@@ -1,3 +1,4 @@
+import type { ServerClock } from '../clock';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -49,7 +50,7 @@ const idempotencyHeaders = z
 export interface SyncRouteDeps {
   config: Config;
   database: Database;
-  now: () => number;
+  clock: ServerClock;
   /** Ed25519 public key (SPKI PEM) the device pins at enrollment. */
   serverPublicKey: () => string;
   /** The signed policy bundles served in pulls. */
@@ -72,18 +73,18 @@ export interface SyncRouteDeps {
  */
 export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
   const { db, dialect } = deps.database;
-  const audit = new ServerAudit(db, { nowMs: deps.now });
-  const enrollment = new EnrollmentService(db, deps.now, audit, deps.totpSecrets);
-  const ingest = new AuditIngestService(db, dialect, deps.now, deps.entryVerifier);
+  const audit = new ServerAudit(db, deps.clock);
+  const enrollment = new EnrollmentService(db, deps.clock, audit, deps.totpSecrets);
+  const ingest = new AuditIngestService(db, dialect, deps.clock, deps.entryVerifier);
   const pulls = new PullService(
     db,
     dialect,
-    deps.now,
+    deps.clock,
     deps.policies,
     deps.totpSecrets,
     deps.recordSigner,
   );
-  const accountChanges = new AccountChangesService(db, dialect, deps.now, deps.totpSecrets);
+  const accountChanges = new AccountChangesService(db, dialect, deps.clock, deps.totpSecrets);
   // Uploads wait their turn before their body is read (plugins/admission.ts).
   const admission = createAdmission({
     concurrency: deps.config.SYNC_UPLOAD_CONCURRENCY,
@@ -139,7 +140,11 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
       },
       async (request) => {
         const device = await enrollment.enroll(request.body);
-        return { ...device, serverPublicKey: deps.serverPublicKey(), serverTime: deps.now() };
+        return {
+          ...device,
+          serverPublicKey: deps.serverPublicKey(),
+          serverTime: deps.clock.nowMs(),
+        };
       },
     );
 

@@ -1,3 +1,4 @@
+import type { ServerClock } from '../clock';
 import type { Kysely } from 'kysely';
 import {
   signedFields,
@@ -72,11 +73,11 @@ export class AccountChangesService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly dialect: Dialect,
-    private readonly now: () => number,
+    private readonly clock: ServerClock,
     private readonly totpSecrets: TotpSecretBox,
   ) {
-    this.keys = new IdempotencyKeys(now);
-    this.audit = new ServerAudit(db, { nowMs: now });
+    this.keys = new IdempotencyKeys(clock);
+    this.audit = new ServerAudit(db, clock);
   }
 
   async push(
@@ -137,7 +138,7 @@ export class AccountChangesService {
     change: AccountChange,
     takeSeq: () => Promise<number>,
   ): Promise<Result> {
-    const now = this.now();
+    const now = this.clock.nowMs();
     const changedAt = Math.min(change.changedAt, now);
     const user = await tx
       .selectFrom('users as u')

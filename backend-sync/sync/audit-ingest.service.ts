@@ -1,3 +1,4 @@
+import type { ServerClock } from '../clock';
 import type { Kysely } from 'kysely';
 import type { AuditRecord } from '../../common/audit/audit-record';
 import { ENTRY_HASH_MISMATCH, ENTRY_OK } from './audit-hash';
@@ -52,11 +53,11 @@ export class AuditIngestService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly dialect: Dialect,
-    private readonly now: () => number,
+    private readonly clock: ServerClock,
     private readonly verifier: EntryVerifier = inlineEntryVerifier,
   ) {
-    this.keys = new IdempotencyKeys(now);
-    this.audit = new ServerAudit(db, { nowMs: now });
+    this.keys = new IdempotencyKeys(clock);
+    this.audit = new ServerAudit(db, clock);
   }
 
   /**
@@ -166,7 +167,7 @@ export class AuditIngestService {
           if (linkBreak) throw chainBroken(fresh[linkBreak.at]!.seq, linkBreak.reason);
         };
         if (linkBreak) await assertChain();
-        const receivedAt = this.now();
+        const receivedAt = this.clock.nowMs();
         const last = fresh[fresh.length - 1]!;
         const result = {
           acknowledgedSeq: last.seq,
@@ -221,7 +222,7 @@ export class AuditIngestService {
   private async reportBreak(device: DevicePrincipal, error: HttpError): Promise<void> {
     await recordChainBreak(
       this.db,
-      this.now(),
+      this.clock.nowMs(),
       device,
       error.code === 'sequence_conflict'
         ? { ...error.details, reason: 'sequence_conflict' }

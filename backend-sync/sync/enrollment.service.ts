@@ -1,3 +1,4 @@
+import type { ServerClock } from '../clock';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
@@ -43,7 +44,7 @@ const refused = () =>
 export class EnrollmentService {
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly now: () => number,
+    private readonly clock: ServerClock,
     /** Records codes issued and devices enrolled (never the code itself). */
     private readonly audit?: ServerAudit,
     /** Seals the authenticators of people a standalone PC hands over. */
@@ -66,7 +67,7 @@ export class EnrollmentService {
       .select(['s.id', 's.name'])
       .where('c.code_hash', '=', sha256(normalizeCode(input.code)))
       .where('c.used_at', 'is', null)
-      .where('c.expires_at', '>', this.now())
+      .where('c.expires_at', '>', this.clock.nowMs())
       .executeTakeFirst();
     if (!row) throw refused();
     const side = await storeSide(this.db, row.id, input.usernames, input.emails);
@@ -81,7 +82,7 @@ export class EnrollmentService {
       .executeTakeFirst();
     if (!store) throw new HttpError(404, 'not_found', 'That store does not exist.');
     const code = newCode();
-    const expiresAt = this.now() + ENROLLMENT_CODE_TTL_MS;
+    const expiresAt = this.clock.nowMs() + ENROLLMENT_CODE_TTL_MS;
     await this.db.transaction().execute(async (tx) => {
       await tx
         .insertInto('enrollment_codes')
@@ -119,7 +120,7 @@ export class EnrollmentService {
     const mac = Buffer.from(input.auditMacKey, 'base64');
     if (mac.length !== 32) throw new HttpError(400, 'invalid_request', 'The request is not valid.');
     const codeHash = sha256(normalizeCode(input.code));
-    const now = this.now();
+    const now = this.clock.nowMs();
     const { deviceId } = input;
     return this.db.transaction().execute(async (tx) => {
       const claimed = await tx

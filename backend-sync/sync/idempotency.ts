@@ -1,3 +1,4 @@
+import type { ServerClock } from '../clock';
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { canonicalJson } from '../../common/audit/canonical-json';
@@ -85,7 +86,7 @@ const insertDone = statement(
 export class IdempotencyKeys {
   private readonly running = new Set<string>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(private readonly clock: ServerClock) {}
 
   /**
    * Marks the key's request as running in this process; a second one gets 409 at once. Call
@@ -138,7 +139,7 @@ export class IdempotencyKeys {
       );
     }
     if (row.state === 'done' && row.response) return { replay: JSON.parse(row.response) as T };
-    if (Number(row.created_at) >= this.now() - STALE_CLAIM_MS) throw requestInProgress();
+    if (Number(row.created_at) >= this.clock.nowMs() - STALE_CLAIM_MS) throw requestInProgress();
     await tx.executeQuery(
       deleteStaleClaim(dialect, [deviceId, storedKey(scope, key), row.created_at]),
     );
@@ -175,7 +176,7 @@ export class IdempotencyKeys {
         storedKey(scope, key),
         fingerprint,
         JSON.stringify(answer),
-        this.now(),
+        this.clock.nowMs(),
       ]),
     );
   }

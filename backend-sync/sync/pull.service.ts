@@ -1,3 +1,4 @@
+import type { ServerClock } from '../clock';
 import type { Kysely } from 'kysely';
 import type { PullQuery, PullResponse, SyncedAccount } from '../../common/sync/protocol';
 import type { HeldAccount, SyncReceipt } from '../../common/sync/signed-records';
@@ -43,7 +44,7 @@ export class PullService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly dialect: Dialect,
-    private readonly now: () => number,
+    private readonly clock: ServerClock,
     private readonly policies: PolicyService,
     /** Opens the sealed TOTP secrets: a store PC needs them to check codes offline. */
     private readonly totpSecrets: TotpSecretBox,
@@ -58,7 +59,7 @@ export class PullService {
     device: DevicePrincipal,
     query: PullQuery,
   ): Promise<PullResponse & { store: StoreInfo }> {
-    const now = this.now();
+    const now = this.clock.nowMs();
     // The device's sync time and what it reports, and where the sequence and the policy stand,
     // in one statement (one commit).
     const reported = query.auditHead ?? null;

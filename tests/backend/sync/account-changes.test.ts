@@ -342,7 +342,7 @@ describeEachDialect('account changes pushed by store PCs', (dialect) => {
     const service = new AccountChangesService(
       api.s.database.db,
       dialect,
-      () => api.clock.nowMs(),
+      api.clock,
       new TotpSecretBox(randomBytes(32)),
     );
     const device = await authenticateDevice(api.s.database.db, till1.auth.authorization);

@@ -1,3 +1,4 @@
+import { systemClock } from '../../../backend-sync/clock';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DATE_MAX_MS } from '../../../common/time/time.schemas';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -31,7 +32,7 @@ describeEachDialect('audit upload: entries with text the server does not accept'
       .insertInto('stores')
       .values({ id: storeId, name: 'Elm Road', brand: '', created_at: 0, updated_at: 0 })
       .execute();
-    const { code } = await new EnrollmentService(s.database.db, () => Date.now()).issueCode(
+    const { code } = await new EnrollmentService(s.database.db, systemClock).issueCode(
       storeId,
       'admin',
     );

@@ -14,7 +14,7 @@ import { describeEachDialect, startTestServer, type TestServer } from '../suppor
 describeEachDialect('device enrollment and audit upload', (dialect) => {
   let s: TestServer;
   let now = Date.UTC(2026, 10, 29, 12);
-  const clock = () => now;
+  const clock = { nowMs: () => now };
   let store: CoreHarness;
   let entries: AuditRecord[];
   let macKey: string;

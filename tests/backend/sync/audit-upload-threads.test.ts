@@ -1,3 +1,4 @@
+import { systemClock } from '../../../backend-sync/clock';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AuditRecord } from '../../../common/audit/audit-record';
@@ -27,7 +28,7 @@ describeEachDialect('audit uploads verified on a thread', (dialect) => {
       .insertInto('stores')
       .values({ id: storeId, name: 'Elm Road', brand: '', created_at: 0, updated_at: 0 })
       .execute();
-    const { code } = await new EnrollmentService(s.database.db, () => Date.now()).issueCode(
+    const { code } = await new EnrollmentService(s.database.db, systemClock).issueCode(
       storeId,
       'admin',
     );

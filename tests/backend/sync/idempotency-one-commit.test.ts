@@ -16,7 +16,7 @@ import { describeEachDialect, startTestServer, type TestServer } from '../suppor
 describeEachDialect('audit upload idempotency in one commit', (dialect) => {
   let s: TestServer;
   const now = Date.UTC(2026, 10, 29, 12);
-  const clock = () => now;
+  const clock = { nowMs: () => now };
   let pcHarness: CoreHarness;
   let entries: AuditRecord[];
   let macKey: string;

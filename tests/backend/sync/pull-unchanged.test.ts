@@ -75,7 +75,7 @@ describeEachDialect('sync pull with nothing new', (dialect) => {
     const service = new PullService(
       api.s.database.db,
       dialect,
-      () => api.clock.nowMs(),
+      api.clock,
       policies,
       box,
       new RecordSigner(keys.policy),

@@ -1,3 +1,4 @@
+import { systemClock } from '../../../backend-sync/clock';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SYNC_API_PREFIX } from '../../../common/sync/protocol';
@@ -24,7 +25,7 @@ describeEachDialect('sync routes over HTTP', (dialect) => {
         updated_at: 0,
       })
       .execute();
-    ({ code } = await new EnrollmentService(s.database.db, () => Date.now()).issueCode(
+    ({ code } = await new EnrollmentService(s.database.db, systemClock).issueCode(
       storeId,
       'admin',
     ));

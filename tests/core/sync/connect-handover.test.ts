@@ -106,10 +106,11 @@ describeEachDialect('connecting a standalone PC hands its people over', (dialect
     ).toBe('enrollment_refused');
     // The server refuses the enrollment itself after the preview (this PC's id is enrolled).
     const code = await issueCode(world.api, maple);
-    const elsewhere = await new EnrollmentService(world.api.s.database.db, () =>
-      world.api.clock.nowMs(),
+    const elsewhere = await new EnrollmentService(
+      world.api.s.database.db,
+      world.api.clock,
     ).issueCode(oak, world.api.adminId);
-    await new EnrollmentService(world.api.s.database.db, () => world.api.clock.nowMs()).enroll({
+    await new EnrollmentService(world.api.s.database.db, world.api.clock).enroll({
       code: elsewhere.code,
       deviceId: pc.kh.deviceId,
       deviceName: 'Impostor',

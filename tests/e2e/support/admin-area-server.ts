@@ -156,7 +156,7 @@ export async function connectBackOffice(server: AdminAreaServer, kh: KeyholderAp
     role: 'admin',
     email: 'ada@example.test',
   });
-  const { code } = await new EnrollmentService(db, () => Date.now()).issueCode(storeId, ada.id);
+  const { code } = await new EnrollmentService(db, systemClock).issueCode(storeId, ada.id);
   const status = await kh.sync.connect(null, {
     serverUrl: server.baseUrl,
     code,

@@ -1,3 +1,4 @@
+import { systemClock } from '../../../../backend-sync/clock';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -188,7 +189,7 @@ export class KillWorld {
   }
 
   async issueCode(): Promise<string> {
-    const enrollment = new EnrollmentService((await this.database()).db, () => Date.now());
+    const enrollment = new EnrollmentService((await this.database()).db, systemClock);
     return (await enrollment.issueCode(this.storeId, 'kill9-test-admin')).code;
   }
 
