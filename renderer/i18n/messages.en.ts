@@ -87,6 +87,8 @@ export const en = {
   'signin.start_over': 'Start over',
 
   'parked.title': 'Also signed in on this computer',
+  'parked.hint':
+    'Press Resume to carry on where you left off. Signing in again ends your earlier session.',
   'parked.resume': 'Resume',
   'parked.resume_for': 'Resume the session of {name}',
   'parked.dialog_title': 'Resume the session of {name}',

@@ -87,6 +87,8 @@ export const es: Messages = {
   'signin.start_over': 'Empezar de nuevo',
 
   'parked.title': 'También con sesión iniciada en este equipo',
+  'parked.hint':
+    'Pulse Reanudar para seguir donde lo dejó. Si vuelve a iniciar sesión, su sesión anterior se cierra.',
   'parked.resume': 'Reanudar',
   'parked.resume_for': 'Reanudar la sesión de {name}',
   'parked.dialog_title': 'Reanudar la sesión de {name}',

@@ -87,6 +87,8 @@ export const fr: Messages = {
   'signin.start_over': 'Recommencer',
 
   'parked.title': 'Également connectés sur cet ordinateur',
+  'parked.hint':
+    'Appuyez sur Reprendre pour continuer là où vous en étiez. Une nouvelle connexion ferme votre session précédente.',
   'parked.resume': 'Reprendre',
   'parked.resume_for': 'Reprendre la session de {name}',
   'parked.dialog_title': 'Reprendre la session de {name}',

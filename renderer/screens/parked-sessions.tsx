@@ -15,6 +15,9 @@ export function ParkedSessions({ parked, onResumed }: { parked: Parked[]; onResu
   return (
     <section className="parked" aria-labelledby="parked-title">
       <h2 id="parked-title">{t('parked.title')}</h2>
+      {/* One session per person on a PC: a new sign-in replaces the parked one
+          (electron/core/auth/session.service.ts). */}
+      <p className="muted">{t('parked.hint')}</p>
       <ul className="plain-list">
         {parked.map((p) => (
           <li key={p.sessionId} className="parked-item">

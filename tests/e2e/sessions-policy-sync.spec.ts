@@ -87,6 +87,7 @@ test('signing in again instead of Resume leaves one parked session per person', 
   }
   const parked = page.getByRole('region', { name: 'Also signed in on this computer' });
   await expect(parked.getByRole('listitem')).toHaveCount(1);
+  await expect(parked).toContainText('Signing in again ends your earlier session.');
   await expect(
     parked.getByRole('button', { name: `Resume the session of ${crew.name}` }),
   ).toHaveCount(1);
