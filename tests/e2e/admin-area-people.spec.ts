@@ -3,16 +3,15 @@ import { expect, test, type Page } from '@playwright/test';
 import {
   addActivePerson,
   addStore,
-  closeSyncServer,
-  connectBackOffice,
+  closeAdminAreaWorld,
+  openAdminAreaWorld,
   mailsTo,
   signInToServer,
-  startSyncServer,
   type AdminAreaServer,
 } from './support/admin-area-server';
 import { screen } from './support/screens';
-import { startKeyholderApp, type KeyholderApp } from './support/keyholder-app';
-import { alertText, signInWithCode, statusText } from './support/ui';
+import type { KeyholderApp } from './support/keyholder-app';
+import { alertText, statusText } from './support/ui';
 
 /**
  * The admin area's actions on one person, end to end: a real sync server on loopback, a store
@@ -28,13 +27,7 @@ let app: KeyholderApp;
 let page: Page;
 
 test.beforeAll(async ({ browser }) => {
-  server = await startSyncServer();
-  app = await startKeyholderApp();
-  const ada = await connectBackOffice(server, app.kh);
-  page = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
-  await page.goto(app.url);
-  await signInWithCode(page, ada.username, ada.password, ada.phone);
-  await expect(page.getByRole('heading', { level: 1, name: 'Hello, Ada Admin' })).toBeVisible();
+  ({ server, app, page } = await openAdminAreaWorld(browser));
   await addStore(server, 'Maple Street');
   await signInToServer(page, server);
   await page
@@ -43,11 +36,7 @@ test.beforeAll(async ({ browser }) => {
     .click();
 });
 
-test.afterAll(async () => {
-  await page?.context().close();
-  await app?.close();
-  await closeSyncServer(server);
-});
+test.afterAll(() => closeAdminAreaWorld({ server, app, page }));
 
 test('people: unlock, send a password reset and reset 2FA, each confirmed first', async () => {
   const rita = await addActivePerson(server, 'Rita Reset', 'Maple Street');

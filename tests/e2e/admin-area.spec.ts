@@ -1,14 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
-  closeSyncServer,
-  connectBackOffice,
+  closeAdminAreaWorld,
+  openAdminAreaWorld,
   SERVER_ADMIN,
-  startSyncServer,
   type AdminAreaServer,
 } from './support/admin-area-server';
 import { screen } from './support/screens';
-import { startKeyholderApp, type KeyholderApp } from './support/keyholder-app';
-import { go, signInWithCode, statusText } from './support/ui';
+import type { KeyholderApp } from './support/keyholder-app';
+import { go, statusText } from './support/ui';
 
 /**
  * The admin area end to end: a real sync server on loopback, a store PC connected to it, and
@@ -24,20 +23,10 @@ let app: KeyholderApp;
 let page: Page;
 
 test.beforeAll(async ({ browser }) => {
-  server = await startSyncServer();
-  app = await startKeyholderApp();
-  const ada = await connectBackOffice(server, app.kh);
-  page = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
-  await page.goto(app.url);
-  await signInWithCode(page, ada.username, ada.password, ada.phone);
-  await expect(page.getByRole('heading', { level: 1, name: 'Hello, Ada Admin' })).toBeVisible();
+  ({ server, app, page } = await openAdminAreaWorld(browser));
 });
 
-test.afterAll(async () => {
-  await page?.context().close();
-  await app?.close();
-  await closeSyncServer(server);
-});
+test.afterAll(() => closeAdminAreaWorld({ server, app, page }));
 
 test('the admin signs in to the server with a fresh code', async () => {
   await go(page, 'Admin');

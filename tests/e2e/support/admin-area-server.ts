@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import { buildApp } from '../../../backend-sync/app';
 import { systemClock } from '../../../backend-sync/clock';
 import { PasswordHasher } from '../../../backend-sync/auth/password-hasher';
@@ -17,9 +17,9 @@ import { openServerDatabase, type Database } from '../../../backend-sync/db/data
 import { nextChangeSeq } from '../../../backend-sync/services/change-seq';
 import { ServerAudit } from '../../../backend-sync/services/server-audit';
 import { EnrollmentService } from '../../../backend-sync/sync/enrollment.service';
-import type { KeyholderApp } from './keyholder-app';
+import { startKeyholderApp, type KeyholderApp } from './keyholder-app';
 import { Authenticator } from './totp';
-import { go } from './ui';
+import { go, signInWithCode } from './ui';
 
 /**
  * The sync server of the admin-area browser tests (tests/e2e/admin-area*.spec.ts): a real
@@ -212,4 +212,32 @@ export async function signInToServer(page: Page, server: AdminAreaServer): Promi
   await expect(page.getByTestId('admin-signed-in')).toHaveText(
     'Signed in to the server as Fran Admin.',
   );
+}
+
+/** What both admin-area specs run in: a sync server, the connected back-office PC, its admin. */
+export interface AdminAreaWorld {
+  server: AdminAreaServer;
+  app: KeyholderApp;
+  page: Page;
+}
+
+/** Starts the server and the PC, connects it, and signs its admin in on a new page. */
+export async function openAdminAreaWorld(browser: Browser): Promise<AdminAreaWorld> {
+  const server = await startSyncServer();
+  const app = await startKeyholderApp();
+  const ada = await connectBackOffice(server, app.kh);
+  const page = await (
+    await browser.newContext({ viewport: { width: 1024, height: 768 } })
+  ).newPage();
+  await page.goto(app.url);
+  await signInWithCode(page, ada.username, ada.password, ada.phone);
+  await expect(page.getByRole('heading', { level: 1, name: 'Hello, Ada Admin' })).toBeVisible();
+  return { server, app, page };
+}
+
+/** Closes what `openAdminAreaWorld` opened (whatever of it was opened). */
+export async function closeAdminAreaWorld(world: Partial<AdminAreaWorld>): Promise<void> {
+  await world.page?.context().close();
+  await world.app?.close();
+  await closeSyncServer(world.server);
 }
