@@ -22,8 +22,7 @@ import { pushAccountChanges } from './account-outbox';
 import { pushTotpEnrolments } from './totp-outbox';
 import { pushAudit } from './audit-upload';
 import { backoffDelay, RUN_BACKOFF } from './backoff';
-import { verifySignedPolicy } from './policy-verifier';
-import { applyPullPage } from './pull-applier';
+import { pullAll } from './pull-all';
 import { checkSameServer, checkServerKey, displayUrl, parseServerUrl } from './sync-connect';
 import { stateAfter, SyncError } from './sync-errors';
 import { SyncHttp, type RetryOptions } from './sync-http';
@@ -308,62 +307,16 @@ export class SyncService {
     this.d.time.reanchor(anchor.serverTime + (this.d.clock.monotonicMs() - anchor.mono));
   }
 
-  /**
-   * Pulls until no page is left. The last page's receipt must match the accounts this PC then
-   * holds; when it does not (records changed outside Keyholder, or lost), the cursor goes back
-   * to 0 and everything is pulled once more, so genuine records replace the rest.
-   */
-  private async pullAll(http: SyncHttp): Promise<{ serverTime: number; mono: number }> {
-    for (let round = 0; ; round += 1) {
-      let anchor: { serverTime: number; mono: number };
-      let receipt: 'stored' | 'differs' | undefined;
-      for (let pages = 1; ; pages += 1) {
-        const state = this.repo.get()!;
-        const page = await http.pull({
-          since: state.cursor,
-          policyVersion: state.policyVersion,
-          auditHead: this.auditHead(),
-          appVersion: this.d.appVersion,
-        });
-        anchor = { serverTime: page.serverTime, mono: this.d.clock.monotonicMs() };
-        const policy = page.policy ? this.checkPolicy(page.policy, state) : null;
-        const deps = { ...this.d, state: this.repo, now: () => this.d.time.now() };
-        receipt = applyPullPage(deps, page, policy).receipt;
-        this.progress = { phase: 'download', done: pages, total: page.more ? pages + 1 : pages };
-        if (!page.more) break;
-      }
-      if (receipt === 'stored') {
-        // The store now holds what the server signed: earlier problems are answered.
-        this.d.integrity.settled();
-        this.d.policies.invalidate();
-        return anchor;
-      }
-      if (round === 1 || receipt === undefined) {
-        throw new SyncError(
-          'bad_response',
-          'The sync server’s answer did not match what this PC holds. It is tried again later.',
-          true,
-        );
-      }
-      this.d.integrity.reportProblem('account', 'set_differs_at_sync', false);
-    }
-  }
-
-  private checkPolicy(bundle: unknown, state: { serverPublicKey: string; policyVersion: number }) {
-    try {
-      return verifySignedPolicy(bundle, state.serverPublicKey, state.policyVersion);
-    } catch (error) {
-      if (error instanceof SyncError) {
-        this.d.db.transaction(() => {
-          this.d.audit.append({
-            action: 'sync.policy_refused',
-            outcome: 'denied',
-            details: { reason: error.details.reason, heldVersion: state.policyVersion },
-          });
-        })();
-      }
-      throw error;
-    }
+  private pullAll(http: SyncHttp) {
+    return pullAll(
+      this.d,
+      this.repo,
+      http,
+      () => this.auditHead(),
+      (progress) => {
+        this.progress = progress;
+      },
+    );
   }
 
   private async loadCredential(): Promise<string> {
