@@ -59,9 +59,14 @@ export class SignInFailures {
 
   /**
    * Checks a factor that takes time to check (an argon2 hash) with the count-first rule of
-   * LockoutTracker: the gate and a provisional failure in one transaction BEFORE `check` runs,
-   * then, after it, the failure confirmed (audited, and the lock audited when this count set
-   * it) or the count taken back. Returns whether the factor was right.
+   * LockoutTracker: the gate and a provisional failure in one transaction BEFORE `check`'s
+   * verdict is read, then, after it, the failure confirmed (audited, and the lock audited when
+   * this count set it) or the count taken back. Returns whether the factor was right.
+   *
+   * `early`: `check` is started once the gate lets the attempt through, inside the transaction
+   * that counts it, so the hash runs on the hasher's thread while this one commits the count;
+   * only for a check without side effects (a password verify), since its verdict may be dropped
+   * unread when the count cannot be committed.
    *
    * A store that cannot be written refuses with `store_unwritable` before `check` runs; a
    * verdict that cannot be written refuses the same way whichever it was, so no answer tells a
@@ -75,25 +80,30 @@ export class SignInFailures {
     now: number,
     check: () => Promise<boolean>,
     onLocked?: () => void,
+    early = false,
   ): Promise<boolean> {
     const key = username || INVALID_NAME_KEY;
     const policy = this.policyFor(account);
+    let started: Promise<boolean> | null = null;
     // The count proves the store can record this attempt before the password is looked at, and
     // lets parallel attempts see each other. It skips the fsync: the answer to a wrong password
     // waits for its failure to be committed durably (`confirm`), and a count lost to a power cut
     // before that happened was of an attempt nobody learned the answer to.
     const counted = writingStore(() =>
       lightCommit(this.d.db, () =>
-        this.d.db.transaction(
-          () => this.gate(key, now) ?? this.d.lockout.count(key, now, policy),
-        )(),
+        this.d.db.transaction(() => {
+          const refusal = this.gate(key, now);
+          if (refusal) return refusal;
+          if (early) started = unreadIfDropped(check());
+          return this.d.lockout.count(key, now, policy);
+        })(),
       ),
     );
     if (counted instanceof KeyholderError) {
       onLocked?.();
       throw counted;
     }
-    const right = await check();
+    const right = await (started ?? check());
     writingStore(() => {
       if (!right) return this.d.db.transaction(() => this.confirm(counted, account, reason))();
       // Taking a count back need not survive a power cut either: lost, it leaves one failure
@@ -202,4 +212,10 @@ export class SignInFailures {
       details: { reason, ...details },
     });
   }
+}
+
+/** A verdict that may be dropped unread (the count failed): its rejection is nobody's error. */
+function unreadIfDropped<T>(verdict: Promise<T>): Promise<T> {
+  verdict.catch(() => undefined);
+  return verdict;
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { usernameSchema } from '../../../common/identity/username';
 import type { AccountRepository, AccountRow } from '../accounts/account-repository';
 import type { PasswordHasher } from '../accounts/password-hasher';
@@ -16,6 +15,7 @@ import type { Clock } from '../time/clock';
 import type { TrustedTime } from '../time/trusted-time';
 import type { TotpService } from '../totp/totp.service';
 import type { LockoutTracker } from './lockout';
+import { PasswordVerdicts } from './password-verdicts';
 import { SignInFailures } from './sign-in-failures';
 import { SignInGates } from './sign-in-gates';
 import {
@@ -58,9 +58,11 @@ export class SignInService {
   private readonly challenges: SignInChallenges;
   private readonly failures: SignInFailures;
   private readonly gates: SignInGates;
+  private readonly verdicts: PasswordVerdicts;
 
   constructor(private readonly d: SignInDeps) {
     this.failures = new SignInFailures(d);
+    this.verdicts = new PasswordVerdicts(d.hasher);
     this.gates = new SignInGates({ ...d, failures: this.failures });
     this.challenges = new SignInChallenges({
       ...d,
@@ -79,22 +81,22 @@ export class SignInService {
     if (account) this.gates.assertTrusted(account);
     else this.gates.assertStoreTrusted();
     let needsRehash = false;
-    // Counted before the hash is checked (SignInFailures.verifyCounted): no answer without a
-    // count, and parallel guesses meet the delay. Unknown users cost one argon2id verify too,
-    // so timing does not reveal who exists.
+    // Counted before the verdict is read (SignInFailures.verifyCounted): no answer without a
+    // count, and parallel guesses meet the delay. The hash starts as the count is written
+    // (`early`), so the two overlap. Unknown users cost one argon2id verify too, so timing does
+    // not reveal who exists.
     const right = await this.failures.verifyCounted(
       key,
       account,
       account ? 'bad_password' : 'unknown_user',
       now,
       async () => {
-        const verdict = await this.d.hasher.verify(
-          account?.passwordHash ?? (await this.dummyHash()),
-          password,
-        );
+        const verdict = await this.verdicts.start(account?.passwordHash ?? null, password);
         needsRehash = verdict.ok && verdict.needsRehash;
         return account !== null && verdict.ok;
       },
+      undefined,
+      true,
     );
     if (!account || !right) throw invalidCredentials();
     if (account.status !== 'active') {
@@ -377,12 +379,6 @@ export class SignInService {
     if (account.signedRecord !== null) return;
     const passwordHash = await this.d.hasher.hash(password);
     this.d.accounts.update(account.id, { passwordHash, updatedAt: now });
-  }
-
-  private dummy: Promise<string> | null = null;
-  private dummyHash(): Promise<string> {
-    this.dummy ??= this.d.hasher.hash(randomUUID());
-    return this.dummy;
   }
 }
 

@@ -5,6 +5,7 @@ import { migration003 } from './003-temporary-password-sync';
 import { migration004 } from './004-signed-records';
 import { migration005 } from './005-store-keys';
 import { migration006 } from './006-totp-outbox';
+import { migration007 } from './007-clustered-hot-tables';
 
 /**
  * Every migration, in order, statically imported (bundlers and asar need no directory scans).
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
