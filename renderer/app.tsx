@@ -3,6 +3,7 @@ import type { SignedIn } from './api/types';
 import { SyncFooter } from './features/sync/sync-footer';
 import { useI18n } from './i18n/i18n-context';
 import { AppShell } from './features/shell/app-shell';
+import type { SignInNotice } from './features/shell/shell.types';
 import { LockScreen } from './features/sign-in/lock.screen';
 import { NotConnectedScreen } from './features/shell/not-connected.screen';
 import { RecoveryCodesScreen } from './features/sign-in/recovery-codes.screen';
@@ -10,11 +11,6 @@ import type { Route } from './features/shell/routes';
 import { SetupScreen } from './features/setup/setup.screen';
 import { SignInFlow } from './features/sign-in/sign-in-flow';
 import { useAppState } from './state/use-app-state';
-
-export interface SignInNotice {
-  clockProblem: boolean;
-  recoveryCodesLeft?: number;
-}
 
 /**
  * Which screen the window shows follows the core's state: first run, signed out, locked, or

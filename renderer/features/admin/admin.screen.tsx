@@ -6,7 +6,7 @@ import { ErrorAlert } from '../../components/messages';
 import { Page } from '../../components/page';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/messages.en';
-import type { ScreenProps } from '../shell/app-shell';
+import type { ScreenProps } from '../shell/shell.types';
 import { createRun } from './admin-run';
 import { AdminSignIn } from './admin-sign-in';
 import { AnalyticsSection } from './analytics.section';

@@ -7,7 +7,7 @@ import { downloadText } from '../../components/download';
 import { ErrorAlert } from '../../components/messages';
 import { Page } from '../../components/page';
 import { useI18n } from '../../i18n/i18n-context';
-import type { ScreenProps } from '../shell/app-shell';
+import type { ScreenProps } from '../shell/shell.types';
 import { AuditTable } from './audit-table';
 import { AuditVerify } from './audit-verify';
 import { AuditFilterFields } from './audit-filter-fields';

@@ -2,12 +2,11 @@ import { useState } from 'react';
 import { can } from '../../../common/rbac/permissions';
 import { useApi } from '../../api/api-context';
 import { isSessionError, type ApiError } from '../../api/types';
-import type { SignInNotice } from '../../app';
 import { ErrorAlert, StatusMessage } from '../../components/messages';
 import { Page } from '../../components/page';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/messages.en';
-import type { ScreenProps } from '../shell/app-shell';
+import type { ScreenProps, SignInNotice } from '../shell/shell.types';
 import { ROLE_LABEL } from '../../components/role-label';
 import type { Route } from '../shell/routes';
 

@@ -4,19 +4,12 @@ import { isSessionError, type ApiError, type MyOverview } from '../../api/types'
 import { ErrorAlert } from '../../components/messages';
 import { Page } from '../../components/page';
 import { useI18n } from '../../i18n/i18n-context';
-import type { ScreenProps } from '../shell/app-shell';
+import type { ScreenProps } from '../shell/shell.types';
 import { MyHistory } from './my-history.section';
 import { MyPassword } from './my-password.section';
 import { MySessions } from './my-sessions.section';
 import { MyTwoFactor } from './my-two-factor.section';
 import { ROLE_LABEL } from '../../components/role-label';
-
-export interface SectionProps extends ScreenProps {
-  overview: MyOverview;
-  reload(): void;
-  /** True when the error was about the session (the app state is re-read); else show it. */
-  sessionFailed(error: ApiError): boolean;
-}
 
 /** My account: password, two-step sign-in and recovery codes, sign-in history, sessions. */
 export function MyAccountScreen(props: ScreenProps) {

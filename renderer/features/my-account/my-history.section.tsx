@@ -5,7 +5,7 @@ import { TableWrap } from '../../components/table-wrap';
 import { useI18n } from '../../i18n/i18n-context';
 import { auditDetailsText } from '../audit/audit-details-text';
 import { OUTCOME_LABEL } from '../audit/audit-labels';
-import type { SectionProps } from './my-account.screen';
+import type { SectionProps } from './my-account.types';
 
 /** My recent sign-ins on this PC, successful or not (someone else may have tried my name). */
 export function MyHistory({ sessionFailed }: SectionProps) {

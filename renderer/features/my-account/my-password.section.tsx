@@ -5,7 +5,7 @@ import { Field } from '../../components/field';
 import { ErrorAlert, StatusMessage } from '../../components/messages';
 import { NewPasswordFields } from '../../components/new-password-fields';
 import { useI18n } from '../../i18n/i18n-context';
-import type { SectionProps } from './my-account.screen';
+import type { SectionProps } from './my-account.types';
 
 /** Voluntary password change: current password, then the new one with live feedback. */
 export function MyPassword({ overview, reload, sessionFailed }: SectionProps) {

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useApi } from '../../api/api-context';
 import type { SessionView } from '../../api/types';
 import { useI18n } from '../../i18n/i18n-context';
-import type { SectionProps } from './my-account.screen';
+import type { SectionProps } from './my-account.types';
 
 /** My sessions on this PC (this window's and any parked by "Switch user"). */
 export function MySessions({ session, sessionFailed }: SectionProps) {

@@ -6,7 +6,7 @@ import { ErrorAlert, StatusMessage } from '../../components/messages';
 import { RecoveryCodes } from '../../components/recovery-codes';
 import { TotpSetup } from '../../components/totp-setup';
 import { useI18n } from '../../i18n/i18n-context';
-import type { SectionProps } from './my-account.screen';
+import type { SectionProps } from './my-account.types';
 
 type Mode =
   | { kind: 'idle' }

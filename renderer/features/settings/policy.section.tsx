@@ -14,7 +14,7 @@ import { ErrorAlert, StatusMessage } from '../../components/messages';
 import { strengthLabel } from '../../components/strength-label';
 import { TableWrap } from '../../components/table-wrap';
 import { useI18n } from '../../i18n/i18n-context';
-import type { ScreenProps } from '../shell/app-shell';
+import type { ScreenProps } from '../shell/shell.types';
 import { ClassicWarning, PROFILE_NAME } from '../../components/profile-choice';
 import { draftFor, draftIsWhole, entryFrom, type RoleDraft } from './policy-draft';
 import { ROLE_LABEL } from '../../components/role-label';

@@ -4,7 +4,7 @@ import { Page } from '../../components/page';
 import { LANGUAGES, isLanguage, useI18n, type Language } from '../../i18n/i18n-context';
 import { THEMES, useTheme, type ThemeChoice } from '../../theme/theme-context';
 import type { MessageKey } from '../../i18n/messages.en';
-import type { ScreenProps } from '../shell/app-shell';
+import type { ScreenProps } from '../shell/shell.types';
 import { PolicySection } from './policy.section';
 import type { useSyncStatus } from '../../state/use-sync-status';
 import { SyncSection } from '../sync/sync.section';

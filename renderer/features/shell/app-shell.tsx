@@ -3,7 +3,6 @@ import { useApi } from '../../api/api-context';
 import { Logo } from '../../components/logo';
 import { SyncIndicator } from '../sync/sync-indicator';
 import type { AppState, SessionView } from '../../api/types';
-import type { SignInNotice } from '../../app';
 import { useI18n } from '../../i18n/i18n-context';
 import { useIdleLock } from '../../state/use-idle-lock';
 import { useSyncStatus } from '../../state/use-sync-status';
@@ -12,6 +11,7 @@ import { HomeScreen } from '../home/home.screen';
 import { MyAccountScreen } from '../my-account/my-account.screen';
 import { ROLE_LABEL } from '../../components/role-label';
 import { ROUTE_LABEL, routesFor, type Route } from './routes';
+import type { SignInNotice } from './shell.types';
 import { SettingsScreen } from '../settings/settings.screen';
 import { StaffScreen } from '../staff/staff.screen';
 
@@ -139,13 +139,4 @@ export function AppShell(props: Props) {
       </div>
     </div>
   );
-}
-
-/** What every signed-in screen receives. */
-export interface ScreenProps {
-  state: AppState;
-  session: SessionView;
-  navigate(route: Route): void;
-  /** A call failed because the session is locked or gone: re-read the app state. */
-  onSessionError(): void;
 }

@@ -8,7 +8,7 @@ import { ErrorAlert, StatusMessage } from '../../components/messages';
 import { Page } from '../../components/page';
 import { TableWrap } from '../../components/table-wrap';
 import { useI18n } from '../../i18n/i18n-context';
-import type { ScreenProps } from '../shell/app-shell';
+import type { ScreenProps } from '../shell/shell.types';
 import { ROLE_LABEL } from '../../components/role-label';
 import { TemporaryPasswordDialog } from './secret.dialog';
 import {

@@ -1,7 +1,7 @@
 import { can } from '../../../common/rbac/permissions';
 import { useI18n } from '../../i18n/i18n-context';
 import type { SyncStatus } from '../../state/use-sync-status';
-import type { ScreenProps } from '../shell/app-shell';
+import type { ScreenProps } from '../shell/shell.types';
 import { ConnectForm } from './connect-form';
 import { SyncFacts, SyncProgress, SYNC_STATE_LABEL } from './sync-status-view';
 
