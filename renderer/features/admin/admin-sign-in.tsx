@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useApi } from '../../api/api-context';
-import type { ApiError } from '../../api/types';
 import type { AdminStatusDto } from '../../../common/ipc/admin.schemas';
 import { Field } from '../../components/field';
 import { ErrorAlert } from '../../components/messages';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 import type { Run } from './admin-run';
 
@@ -21,19 +21,17 @@ export function AdminSignIn(props: {
   const [email, setEmail] = useState(props.status.email);
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    const r = await props.run(api.admin.signIn({ email, password, totpCode: code }));
-    setBusy(false);
-    setPassword('');
-    setCode('');
-    if (r.ok) props.onSignedIn(r.data);
-    else setError(r.error);
+    return run(async () => {
+      const r = await props.run(api.admin.signIn({ email, password, totpCode: code }));
+      setPassword('');
+      setCode('');
+      if (!r.ok) return r.error;
+      props.onSignedIn(r.data);
+    });
   };
 
   return (

@@ -8,6 +8,7 @@ import { Dialog } from '../../components/dialog';
 import { Field } from '../../components/field';
 import { FormActions } from '../../components/form-actions';
 import { ErrorAlert, StatusMessage } from '../../components/messages';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/messages.en';
 import type { Run } from './admin-run';
@@ -77,8 +78,8 @@ export function PersonAccountActions(props: {
   const api = useApi();
   const { t } = useI18n();
   const [open, setOpen] = useState<Exclude<PersonAction, 'export' | 'resend_invite'> | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const action = useAction();
+  const { busy, error, clearError } = action;
   const [done, setDone] = useState<string | null>(null);
   const [mailError, setMailError] = useState<ApiError | null>(null);
   const name = person.displayName;
@@ -102,46 +103,42 @@ export function PersonAccountActions(props: {
     }
   };
 
-  const confirm = async (action: Confirmed) => {
-    setBusy(true);
-    setError(null);
-    const personId = person.id;
-    if (action === 'unlock') {
-      const r = await run(api.admin.unlockPerson({ personId }));
-      setBusy(false);
-      if (!r.ok) return setError(r.error);
-      const text = t(r.data.wasLocked ? 'admin.people.unlocked' : 'admin.people.not_locked', {
-        name,
-      });
-      finish(text, false);
-      props.onChanged({ ...person, locked: false }, text);
-    } else if (action === 'reset_password') {
-      const r = await run(api.admin.sendPasswordReset({ personId }));
-      setBusy(false);
-      if (!r.ok) return setError(r.error);
-      const failed = r.data.email === 'failed';
-      const text = t(failed ? 'admin.people.reset_mail_failed' : 'admin.people.reset_sent', {
-        name,
-        address: r.data.sentTo,
-      });
-      finish(text, failed);
-      if (!failed) props.onDone(text);
-    } else {
-      const r = await run(api.admin.resetTwoFactor({ personId }));
-      setBusy(false);
-      if (!r.ok) return setError(r.error);
-      const failed = r.data.setupEmail === 'failed';
-      const text = t(failed ? 'admin.people.2fa_mail_failed' : 'admin.people.2fa_done', {
-        name,
-        address: r.data.sentTo,
-      });
-      finish(text, failed);
-      props.onChanged(r.data, text);
-    }
-  };
+  const confirm = (chosen: Confirmed) =>
+    action.run(async () => {
+      const personId = person.id;
+      if (chosen === 'unlock') {
+        const r = await run(api.admin.unlockPerson({ personId }));
+        if (!r.ok) return r.error;
+        const text = t(r.data.wasLocked ? 'admin.people.unlocked' : 'admin.people.not_locked', {
+          name,
+        });
+        finish(text, false);
+        props.onChanged({ ...person, locked: false }, text);
+      } else if (chosen === 'reset_password') {
+        const r = await run(api.admin.sendPasswordReset({ personId }));
+        if (!r.ok) return r.error;
+        const failed = r.data.email === 'failed';
+        const text = t(failed ? 'admin.people.reset_mail_failed' : 'admin.people.reset_sent', {
+          name,
+          address: r.data.sentTo,
+        });
+        finish(text, failed);
+        if (!failed) props.onDone(text);
+      } else {
+        const r = await run(api.admin.resetTwoFactor({ personId }));
+        if (!r.ok) return r.error;
+        const failed = r.data.setupEmail === 'failed';
+        const text = t(failed ? 'admin.people.2fa_mail_failed' : 'admin.people.2fa_done', {
+          name,
+          address: r.data.sentTo,
+        });
+        finish(text, failed);
+        props.onChanged(r.data, text);
+      }
+    });
 
   const exportData = async () => {
-    setError(null);
+    clearError();
     const r = await run(api.admin.exportPerson({ personId: person.id }));
     if (!r.ok) return setMailError(r.error);
     downloadText(r.data.filename, r.data.content, r.data.mimeType);
@@ -151,7 +148,7 @@ export function PersonAccountActions(props: {
   };
 
   const resendInvitation = async () => {
-    setError(null);
+    clearError();
     const r = await run(api.admin.resendInvitation({ personId: person.id }));
     if (!r.ok) return setMailError(r.error);
     const failed = r.data.email === 'failed';
@@ -166,7 +163,7 @@ export function PersonAccountActions(props: {
   const openDialog = (action: PersonAction) => {
     if (action === 'export') return void exportData();
     if (action === 'resend_invite') return void resendInvitation();
-    setError(null);
+    clearError();
     setOpen(action);
   };
 
@@ -240,27 +237,25 @@ function EraseDialog(props: {
   const { t } = useI18n();
   const [typed, setTyped] = useState('');
   const [mismatch, setMismatch] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { run, busy, error, clearError } = useAction();
   const inputId = useId();
   const name = person.displayName;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
+    clearError();
     if (typed.trim().toLowerCase() !== person.email.toLowerCase()) {
       setMismatch(true);
       document.getElementById(inputId)?.focus();
       return;
     }
     setMismatch(false);
-    setBusy(true);
-    const r = await props.run(
-      api.admin.erasePerson({ personId: person.id, confirmEmail: typed.trim() }),
-    );
-    setBusy(false);
-    if (r.ok) props.onErased(r.data.pseudonym);
-    else setError(r.error);
+    await run(async () => {
+      const confirmEmail = typed.trim();
+      const r = await props.run(api.admin.erasePerson({ personId: person.id, confirmEmail }));
+      if (!r.ok) return r.error;
+      props.onErased(r.data.pseudonym);
+    });
   };
 
   return (

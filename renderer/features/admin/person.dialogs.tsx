@@ -7,6 +7,7 @@ import { Dialog } from '../../components/dialog';
 import { Checkbox, Field, SelectField } from '../../components/field';
 import { FormActions } from '../../components/form-actions';
 import { ErrorAlert } from '../../components/messages';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 import { ROLE_LABEL } from '../../components/role-label';
 import type { Run } from './admin-run';
@@ -67,8 +68,7 @@ export function PersonCreateDialog(props: {
   const [form, setForm] = useState({ displayName: '', username: '', email: '' });
   const [role, setRole] = useState<Role>('viewer');
   const [storeIds, setStoreIds] = useState<string[]>([]);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
   const field = (key: keyof typeof form) => ({
     value: form[key],
     required: true,
@@ -78,11 +78,11 @@ export function PersonCreateDialog(props: {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    const r = await props.run(api.admin.createPerson({ ...form, role, storeIds }));
-    setBusy(false);
-    if (r.ok) props.onCreated(r.data);
-    else setError(r.error);
+    await run(async () => {
+      const r = await props.run(api.admin.createPerson({ ...form, role, storeIds }));
+      if (!r.ok) return r.error;
+      props.onCreated(r.data);
+    });
   };
 
   return (

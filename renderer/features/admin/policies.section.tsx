@@ -7,9 +7,9 @@ import {
   type ProfileId,
 } from '../../../common/policy/policy';
 import { useApi } from '../../api/api-context';
-import type { ApiError } from '../../api/types';
 import { SelectField } from '../../components/field';
 import { ErrorAlert, StatusMessage } from '../../components/messages';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 import { PROFILE_NAME } from '../../components/profile-choice';
 import { ROLE_LABEL } from '../../components/role-label';
@@ -28,15 +28,15 @@ export function PoliciesSection({ run }: { run: Run }) {
   const [policy, setPolicy] = useState<ServerPolicyDto | null>(null);
   const [roles, setRoles] = useState<Roles | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const { busy, error, fail } = action;
 
   const load = useCallback(async () => {
     const r = await run(api.admin.policy({}));
-    if (!r.ok) return setError(r.error);
+    if (!r.ok) return fail(r.error);
     setPolicy(r.data);
     setRoles(r.data.current.document.roles);
-  }, [api, run]);
+  }, [api, run, fail]);
   useEffect(() => void load(), [load]);
 
   const choose = (role: keyof Roles, profile: ProfileId) =>
@@ -46,18 +46,18 @@ export function PoliciesSection({ run }: { run: Run }) {
 
   const publish = async () => {
     if (!policy || !roles) return;
-    setBusy(true);
-    setError(null);
     setStatus(null);
-    const r = await run(api.admin.publishPolicy({ basedOnVersion: policy.current.version, roles }));
-    setBusy(false);
-    if (!r.ok) return setError(r.error);
-    setStatus(
-      r.data.unchanged
-        ? t('admin.policies.unchanged')
-        : t('admin.policies.published', { version: r.data.policy.version }),
-    );
-    void load();
+    await action.run(async () => {
+      const basedOnVersion = policy.current.version;
+      const r = await run(api.admin.publishPolicy({ basedOnVersion, roles }));
+      if (!r.ok) return r.error;
+      setStatus(
+        r.data.unchanged
+          ? t('admin.policies.unchanged')
+          : t('admin.policies.published', { version: r.data.policy.version }),
+      );
+      void load();
+    });
   };
 
   const conflict = error?.code === 'policy_conflict';

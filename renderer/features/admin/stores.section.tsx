@@ -9,6 +9,7 @@ import { Dialog } from '../../components/dialog';
 import { Field } from '../../components/field';
 import { ErrorAlert, StatusMessage } from '../../components/messages';
 import { TableWrap } from '../../components/table-wrap';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 import type { Run } from './admin-run';
 
@@ -24,35 +25,34 @@ export function StoresSection({ run }: { run: Run }) {
   const [open, setOpen] = useState<ServerStoreDto | null>(null);
   const [issued, setIssued] = useState<(Issued & { storeName: string }) | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const { busy, error, fail, clearError } = action;
 
   const load = useCallback(async () => {
     const r = await run(api.admin.listStores({}));
     if (r.ok) setStores(r.data.stores);
-    else setError(r.error);
-  }, [api, run]);
+    else fail(r.error);
+  }, [api, run, fail]);
   useEffect(() => void load(), [load]);
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setStatus(null);
-    const r = await run(api.admin.createStore({ name, brand }));
-    setBusy(false);
-    if (!r.ok) return setError(r.error);
-    setStatus(t('admin.stores.created', { name: r.data.name }));
-    setName('');
-    setBrand('');
-    void load();
+    await action.run(async () => {
+      const r = await run(api.admin.createStore({ name, brand }));
+      if (!r.ok) return r.error;
+      setStatus(t('admin.stores.created', { name: r.data.name }));
+      setName('');
+      setBrand('');
+      void load();
+    });
   };
 
   const issue = async (store: ServerStoreDto) => {
-    setError(null);
+    clearError();
     const r = await run(api.admin.issueEnrollmentCode({ storeId: store.id }));
     if (r.ok) setIssued({ ...r.data, storeName: store.name });
-    else setError(r.error);
+    else fail(r.error);
   };
 
   return (

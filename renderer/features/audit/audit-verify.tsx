@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useApi } from '../../api/api-context';
 import type { ApiError, AuditVerification } from '../../api/types';
 import { ErrorAlert } from '../../components/messages';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/messages.en';
 
@@ -19,17 +20,15 @@ export function AuditVerify({ onSessionError }: { onSessionError(e: ApiError): b
   const api = useApi();
   const { t } = useI18n();
   const [result, setResult] = useState<AuditVerification | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction({ handled: onSessionError });
 
-  const verify = async () => {
-    setBusy(true);
+  const verify = () => {
     setResult(null);
-    setError(null);
-    const r = await api.audit.verify({});
-    setBusy(false);
-    if (r.ok) setResult(r.data);
-    else if (!onSessionError(r.error)) setError(r.error);
+    return run(async () => {
+      const r = await api.audit.verify({});
+      if (r.ok) return setResult(r.data);
+      return r.error;
+    });
   };
 
   return (

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useApi } from '../../api/api-context';
-import type { ApiError } from '../../api/types';
 import { Field } from '../../components/field';
 import { ErrorAlert, StatusMessage } from '../../components/messages';
 import { NewPasswordFields } from '../../components/new-password-fields';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 import type { SectionProps } from './my-account.types';
 
@@ -14,28 +14,22 @@ export function MyPassword({ overview, reload, sessionFailed }: SectionProps) {
   const [current, setCurrent] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, fail } = useAction({ handled: sessionFailed });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setStatus(null);
-    if (password !== confirm) {
-      setError({ code: 'mismatch', message: t('password.mismatch') });
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const r = await api.me.changePassword({ currentPassword: current, newPassword: password });
-    setBusy(false);
-    if (r.ok) {
+    if (password !== confirm) return fail({ code: 'mismatch', message: t('password.mismatch') });
+    await run(async () => {
+      const r = await api.me.changePassword({ currentPassword: current, newPassword: password });
+      if (!r.ok) return r.error;
       setCurrent('');
       setPassword('');
       setConfirm('');
       setStatus(t('account.password_done'));
       reload();
-    } else if (!sessionFailed(r.error)) setError(r.error);
+    });
   };
 
   return (

@@ -5,6 +5,7 @@ import { Field } from '../../components/field';
 import { ErrorAlert, StatusMessage } from '../../components/messages';
 import { RecoveryCodes } from '../../components/recovery-codes';
 import { TotpSetup } from '../../components/totp-setup';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 import type { SectionProps } from './my-account.types';
 
@@ -142,16 +143,14 @@ function PasswordPrompt(props: {
 }) {
   const { t } = useI18n();
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
+  const { run, busy, error } = useAction({ handled: props.sessionFailed });
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    const failure = await props.onSubmit(password);
-    setBusy(false);
-    setPassword('');
-    if (failure && !props.sessionFailed(failure)) setError(failure);
+    return run(async () => {
+      const failure = await props.onSubmit(password);
+      setPassword('');
+      return failure;
+    });
   };
   return (
     <form onSubmit={(e) => void submit(e)} noValidate className="stack">
@@ -187,18 +186,16 @@ function DisableForm(props: {
   const { t } = useI18n();
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
+  const { run, busy, error } = useAction({ handled: props.sessionFailed });
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    const r = await api.me.disableTotp({ password, code });
-    setBusy(false);
-    setPassword('');
-    setCode('');
-    if (r.ok) props.onDone();
-    else if (!props.sessionFailed(r.error)) setError(r.error);
+    return run(async () => {
+      const r = await api.me.disableTotp({ password, code });
+      setPassword('');
+      setCode('');
+      if (r.ok) return props.onDone();
+      return r.error;
+    });
   };
   return (
     <form onSubmit={(e) => void submit(e)} noValidate className="stack">

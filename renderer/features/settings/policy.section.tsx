@@ -13,6 +13,7 @@ import { Checkbox, Field, SelectField } from '../../components/field';
 import { ErrorAlert, StatusMessage } from '../../components/messages';
 import { strengthLabel } from '../../components/strength-label';
 import { TableWrap } from '../../components/table-wrap';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 import type { ScreenProps } from '../shell/shell.types';
 import { ClassicWarning, PROFILE_NAME } from '../../components/profile-choice';
@@ -137,9 +138,14 @@ function PolicyEditor(props: {
     manager: draftFor(props.doc, 'manager'),
     viewer: draftFor(props.doc, 'viewer'),
   }));
-  const [error, setError] = useState<ApiError | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, fail } = useAction({
+    handled: (e) => {
+      if (!isSessionError(e)) return false;
+      props.onSessionError();
+      return true;
+    },
+  });
   const d = drafts[role];
   const edit = (patch: Partial<RoleDraft>) =>
     setDrafts((all) => ({ ...all, [role]: { ...all[role], ...patch } }));
@@ -147,24 +153,19 @@ function PolicyEditor(props: {
   const save = async (event: FormEvent) => {
     event.preventDefault();
     setStatus(null);
-    if (!ROLES.every((r) => draftIsWhole(drafts[r]))) {
-      setError({ code: 'invalid_policy', message: t('error.invalid_policy') });
-      return;
-    }
-    setBusy(true);
-    setError(null);
+    if (!ROLES.every((r) => draftIsWhole(drafts[r])))
+      return fail({ code: 'invalid_policy', message: t('error.invalid_policy') });
     const roles = {
       admin: entryFrom(props.doc, 'admin', drafts.admin),
       manager: entryFrom(props.doc, 'manager', drafts.manager),
       viewer: entryFrom(props.doc, 'viewer', drafts.viewer),
     };
-    const r = await api.settings.updatePolicy({ roles });
-    setBusy(false);
-    if (r.ok) {
+    await run(async () => {
+      const r = await api.settings.updatePolicy({ roles });
+      if (!r.ok) return r.error;
       setStatus(t('policy.saved', { version: r.data.document.version }));
       props.onSaved(r.data);
-    } else if (isSessionError(r.error)) props.onSessionError();
-    else setError(r.error);
+    });
   };
 
   return (

@@ -6,7 +6,7 @@ import {
   type ProfileId,
 } from '../../../common/policy/policy';
 import { useApi } from '../../api/api-context';
-import type { ApiError, AppState, SignInStep, SignedIn } from '../../api/types';
+import type { AppState, SignInStep, SignedIn } from '../../api/types';
 import {
   BRAND_NAME_MAX_LENGTH,
   DISPLAY_NAME_MAX_LENGTH,
@@ -16,6 +16,7 @@ import { Field } from '../../components/field';
 import { ErrorAlert } from '../../components/messages';
 import { NewPasswordFields } from '../../components/new-password-fields';
 import { CardLayout, Page } from '../../components/page';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 import { ProfileChoice } from '../../components/profile-choice';
 import { ConnectForm } from '../sync/connect-form';
@@ -101,34 +102,27 @@ function SetupForm({ onCreated }: { onCreated(step: SignInStep): void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, fail } = useAction();
   const policy = useMemo(() => resolvePolicy(defaultPolicyDocument(profile), 'admin'), [profile]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!storeName.trim() || !displayName.trim() || !username.trim() || !password) {
-      setError({ code: 'missing', message: t('setup.missing') });
-      return;
-    }
-    if (password !== confirm) {
-      setError({ code: 'mismatch', message: t('password.mismatch') });
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const result = await api.setup.createFirstAdmin({
-      profile,
-      storeName,
-      brandName,
-      username,
-      displayName,
-      email,
-      password,
+    if (!storeName.trim() || !displayName.trim() || !username.trim() || !password)
+      return fail({ code: 'missing', message: t('setup.missing') });
+    if (password !== confirm) return fail({ code: 'mismatch', message: t('password.mismatch') });
+    await run(async () => {
+      const result = await api.setup.createFirstAdmin({
+        profile,
+        storeName,
+        brandName,
+        username,
+        displayName,
+        email,
+        password,
+      });
+      if (!result.ok) return result.error;
+      onCreated(result.data);
     });
-    setBusy(false);
-    if (result.ok) onCreated(result.data);
-    else setError(result.error);
   };
 
   return (

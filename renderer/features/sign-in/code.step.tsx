@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useApi } from '../../api/api-context';
-import type { ApiError } from '../../api/types';
 import { Field } from '../../components/field';
 import { ErrorAlert } from '../../components/messages';
+import { useAction } from '../../components/use-action';
 import { CardLayout, Page } from '../../components/page';
 import { useI18n } from '../../i18n/i18n-context';
 import { handleStepResult, type StepHandlers } from './sign-in-steps';
@@ -19,26 +19,24 @@ export function CodeStep({ challengeId, handlers, onCancel }: Props) {
   const { t } = useI18n();
   const [recovery, setRecovery] = useState(false);
   const [code, setCode] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, clearError } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!code.trim()) return;
-    setBusy(true);
-    setError(null);
-    const result = recovery
-      ? await api.auth.submitRecoveryCode({ challengeId, code })
-      : await api.auth.submitCode({ challengeId, code });
-    setBusy(false);
-    setCode('');
-    setError(handleStepResult(result, handlers));
+    await run(async () => {
+      const result = recovery
+        ? await api.auth.submitRecoveryCode({ challengeId, code })
+        : await api.auth.submitCode({ challengeId, code });
+      setCode('');
+      return handleStepResult(result, handlers);
+    });
   };
 
   const toggle = () => {
     setRecovery((r) => !r);
     setCode('');
-    setError(null);
+    clearError();
   };
 
   return (

@@ -4,6 +4,7 @@ import type { ApiError, AppState } from '../../api/types';
 import { CardLayout, Page } from '../../components/page';
 import { Field } from '../../components/field';
 import { ErrorAlert } from '../../components/messages';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 import { ParkedSessions } from './parked-sessions';
 import { handleStepResult, type StepHandlers } from './sign-in-steps';
@@ -21,21 +22,17 @@ export function CredentialsStep({ state, initialError, handlers, onResumed }: Pr
   const { t } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError | null>(initialError);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, fail } = useAction({ initialError });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!username.trim() || !password) {
-      setError({ code: 'missing', message: t('signin.missing') });
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const result = await api.auth.signIn({ username, password });
-    setBusy(false);
-    setPassword('');
-    setError(handleStepResult(result, handlers));
+    if (!username.trim() || !password)
+      return fail({ code: 'missing', message: t('signin.missing') });
+    await run(async () => {
+      const result = await api.auth.signIn({ username, password });
+      setPassword('');
+      return handleStepResult(result, handlers);
+    });
   };
 
   const store = state.device.storeName;

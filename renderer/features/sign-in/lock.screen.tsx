@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useApi } from '../../api/api-context';
-import type { ApiError, AppState, SessionView } from '../../api/types';
+import type { AppState, SessionView } from '../../api/types';
 import { Field } from '../../components/field';
 import { ErrorAlert } from '../../components/messages';
+import { useAction } from '../../components/use-action';
 import { CardLayout, Page } from '../../components/page';
 import { useI18n } from '../../i18n/i18n-context';
 
@@ -17,21 +18,19 @@ export function LockScreen({ session, patch, onChanged }: Props) {
   const api = useApi();
   const { t } = useI18n();
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
 
   const unlock = async (event: FormEvent) => {
     event.preventDefault();
     if (!password) return;
-    setBusy(true);
-    setError(null);
-    const result = await api.session.unlock({ password });
-    setBusy(false);
-    setPassword('');
-    if (result.ok) patch((s) => ({ ...s, session: result.data }));
-    else if (result.error.code === 'session_ended' || result.error.code === 'session_expired')
-      onChanged();
-    else setError(result.error);
+    await run(async () => {
+      const result = await api.session.unlock({ password });
+      setPassword('');
+      if (result.ok) return patch((s) => ({ ...s, session: result.data }));
+      if (result.error.code === 'session_ended' || result.error.code === 'session_expired')
+        return onChanged();
+      return result.error;
+    });
   };
   const switchUser = async () => {
     await api.session.switchUser({});

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { PasswordRules } from '../../../common/policy/password-evaluator';
 import { useApi } from '../../api/api-context';
-import type { ApiError } from '../../api/types';
 import { ErrorAlert } from '../../components/messages';
+import { useAction } from '../../components/use-action';
 import { NewPasswordFields } from '../../components/new-password-fields';
 import { CardLayout, Page } from '../../components/page';
 import { useI18n } from '../../i18n/i18n-context';
@@ -34,20 +34,15 @@ export function NewPasswordStep({ challengeId, reason, rules, handlers, onCancel
   const { t } = useI18n();
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, fail } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (password !== confirm) {
-      setError({ code: 'mismatch', message: t('password.mismatch') });
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const result = await api.auth.submitNewPassword({ challengeId, newPassword: password });
-    setBusy(false);
-    setError(handleStepResult(result, handlers));
+    if (password !== confirm) return fail({ code: 'mismatch', message: t('password.mismatch') });
+    await run(async () => {
+      const result = await api.auth.submitNewPassword({ challengeId, newPassword: password });
+      return handleStepResult(result, handlers);
+    });
   };
 
   return (

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { useApi } from '../../api/api-context';
-import type { ApiError, AppState } from '../../api/types';
+import type { AppState } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { Field } from '../../components/field';
 import { ErrorAlert } from '../../components/messages';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 
 type Parked = AppState['parked'][number];
@@ -53,17 +54,16 @@ function ResumeDialog(props: { session: Parked; onClose(): void; onResumed(): vo
   const api = useApi();
   const { t } = useI18n();
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    const result = await api.session.resume({ sessionId: props.session.sessionId, password });
-    setBusy(false);
-    setPassword('');
-    if (result.ok) props.onResumed();
-    else setError(result.error);
+    return run(async () => {
+      const result = await api.session.resume({ sessionId: props.session.sessionId, password });
+      setPassword('');
+      if (result.ok) return props.onResumed();
+      return result.error;
+    });
   };
 
   return (

@@ -8,6 +8,7 @@ import { DISPLAY_NAME_MAX_LENGTH } from '../../../common/text/text-limits';
 import { Field, SelectField } from '../../components/field';
 import { FormActions } from '../../components/form-actions';
 import { ErrorAlert } from '../../components/messages';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 import { ROLE_LABEL } from '../../components/role-label';
 
@@ -33,21 +34,17 @@ export function StaffCreateDialog({ actorRole, mode, onCreated, onClose, onSessi
   const [username, setUsername] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('viewer');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, fail } = useAction({ handled: onSessionError });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!displayName.trim() || !username.trim()) {
-      setError({ code: 'missing', message: t('staff.missing') });
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const result = await api.staff.create({ displayName, username, email, role });
-    setBusy(false);
-    if (result.ok) onCreated(result.data.account, result.data.temporaryPassword);
-    else if (!onSessionError(result.error)) setError(result.error);
+    if (!displayName.trim() || !username.trim())
+      return fail({ code: 'missing', message: t('staff.missing') });
+    await run(async () => {
+      const result = await api.staff.create({ displayName, username, email, role });
+      if (!result.ok) return result.error;
+      onCreated(result.data.account, result.data.temporaryPassword);
+    });
   };
 
   return (

@@ -7,6 +7,7 @@ import { Field } from '../../components/field';
 import { ErrorAlert, StatusMessage } from '../../components/messages';
 import { Page } from '../../components/page';
 import { TableWrap } from '../../components/table-wrap';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 import type { ScreenProps } from '../shell/shell.types';
 import { ROLE_LABEL } from '../../components/role-label';
@@ -36,8 +37,6 @@ export function StaffScreen({ state, session, onSessionError }: ScreenProps) {
   const [staff, setStaff] = useState<StaffSummary[] | null>(null);
   const [dialog, setDialog] = useState<DialogState | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const failed = useCallback(
     (e: ApiError): boolean => {
@@ -47,14 +46,15 @@ export function StaffScreen({ state, session, onSessionError }: ScreenProps) {
     },
     [onSessionError],
   );
+  const { run, busy, error, fail } = useAction({ handled: failed });
 
   const load = useCallback(
     async (term: string) => {
       const result = await api.staff.list({ search: term });
       if (result.ok) setStaff(result.data);
-      else if (!failed(result.error)) setError(result.error);
+      else if (!failed(result.error)) fail(result.error);
     },
-    [api, failed],
+    [api, failed, fail],
   );
 
   useEffect(() => {
@@ -62,30 +62,28 @@ export function StaffScreen({ state, session, onSessionError }: ScreenProps) {
     return () => clearTimeout(timer);
   }, [search, load]);
 
-  const perform = async (account: StaffSummary, action: StaffAction) => {
-    setBusy(true);
-    setError(null);
+  const perform = (account: StaffSummary, action: StaffAction) => {
     setStatus(null);
-    const result = await runStaffAction(api, account, action);
-    setBusy(false);
-    if (!result.ok) {
-      // A wrong own password is for the confirmation to show: it stays open to try again.
-      if (action.type === 'reset_password' && OWN_PASSWORD_ERRORS.has(result.error.code)) {
-        setDialog({ kind: 'confirm', account, action, error: result.error });
-        return;
+    return run(async () => {
+      const result = await runStaffAction(api, account, action);
+      if (!result.ok) {
+        // A wrong own password is for the confirmation to show: it stays open to try again.
+        if (action.type === 'reset_password' && OWN_PASSWORD_ERRORS.has(result.error.code)) {
+          setDialog({ kind: 'confirm', account, action, error: result.error });
+          return;
+        }
+        setDialog(null);
+        return result.error;
       }
-      setDialog(null);
-      if (!failed(result.error)) setError(result.error);
-      return;
-    }
-    const name = account.displayName;
-    const role = action.type === 'role' ? t(ROLE_LABEL[action.role]) : '';
-    const { temporaryPassword: password, unlocked } = result.data;
-    setStatus(t(unlocked ? 'staff.done_reset_unlocked' : DONE_TEXT[action.type], { name, role }));
-    setDialog(
-      password ? { kind: 'secret', account: result.data.account, password, unlocked } : null,
-    );
-    void load(search);
+      const name = account.displayName;
+      const role = action.type === 'role' ? t(ROLE_LABEL[action.role]) : '';
+      const { temporaryPassword: password, unlocked } = result.data;
+      setStatus(t(unlocked ? 'staff.done_reset_unlocked' : DONE_TEXT[action.type], { name, role }));
+      setDialog(
+        password ? { kind: 'secret', account: result.data.account, password, unlocked } : null,
+      );
+      void load(search);
+    });
   };
 
   const choose = (account: StaffSummary, action: StaffAction) => {

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import type { ConnectPreviewDto } from '../../../common/ipc/sync.schemas';
 import { useApi } from '../../api/api-context';
-import type { ApiError } from '../../api/types';
 import { Field } from '../../components/field';
 import { ErrorAlert } from '../../components/messages';
+import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
 import type { SyncStatus } from '../../state/use-sync-status';
 import { HandoverPlan } from './handover-plan';
@@ -31,53 +31,40 @@ export function ConnectForm({ handsOverLocalPeople, me, initialServerUrl, onConn
   const [serverUrl, setServerUrl] = useState(initialServerUrl ?? 'https://');
   const [code, setCode] = useState('');
   const [deviceName, setDeviceName] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, fail, clearError } = useAction();
   const [preview, setPreview] = useState<ConnectPreviewDto | null>(null);
   const [emails, setEmails] = useState<Record<string, string>>({});
   // Addresses typed since the plan was made: the plan is checked again before Confirm.
   const [stale, setStale] = useState(false);
   const typed = () => Object.fromEntries(Object.entries(emails).filter(([, v]) => v.trim() !== ''));
 
-  const connect = async (confirmHandover: boolean) => {
-    setBusy(true);
-    setError(null);
-    const result = await api.sync.connect({
-      serverUrl,
-      code,
-      deviceName,
-      ...(confirmHandover ? { confirmHandover, emails: typed() } : {}),
+  const connect = (confirmHandover: boolean) =>
+    run(async () => {
+      const result = await api.sync.connect({
+        serverUrl,
+        code,
+        deviceName,
+        ...(confirmHandover ? { confirmHandover, emails: typed() } : {}),
+      });
+      if (!result.ok) return result.error;
+      onConnected(result.data);
     });
-    setBusy(false);
-    if (result.ok) onConnected(result.data);
-    else setError(result.error);
-  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (
-      !serverUrl.trim() ||
-      serverUrl.trim() === 'https://' ||
-      !code.trim() ||
-      !deviceName.trim()
-    ) {
-      setError({ code: 'missing', message: t('sync.missing') });
-      return;
-    }
+    if (!serverUrl.trim() || serverUrl.trim() === 'https://' || !code.trim() || !deviceName.trim())
+      return fail({ code: 'missing', message: t('sync.missing') });
     if (!handsOverLocalPeople) return connect(false);
     return review();
   };
 
-  const review = async () => {
-    setBusy(true);
-    setError(null);
-    const result = await api.sync.previewConnect({ serverUrl, code, emails: typed() });
-    setBusy(false);
-    if (result.ok) {
+  const review = () =>
+    run(async () => {
+      const result = await api.sync.previewConnect({ serverUrl, code, emails: typed() });
+      if (!result.ok) return result.error;
       setPreview(result.data);
       setStale(false);
-    } else setError(result.error);
-  };
+    });
 
   if (preview) {
     return (
@@ -123,7 +110,7 @@ export function ConnectForm({ handsOverLocalPeople, me, initialServerUrl, onConn
             disabled={busy}
             onClick={() => {
               setPreview(null);
-              setError(null);
+              clearError();
             }}
           >
             {t('common.cancel')}
