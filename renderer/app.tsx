@@ -1,20 +1,16 @@
 import { useEffect, useState } from 'react';
 import type { SignedIn } from './api/types';
-import { SyncFooter } from './components/sync-footer';
+import { SyncFooter } from './features/sync/sync-footer';
 import { useI18n } from './i18n/i18n-context';
-import { AppShell } from './screens/app-shell';
-import { LockScreen } from './screens/lock.screen';
-import { NotConnectedScreen } from './screens/not-connected.screen';
-import { RecoveryCodesScreen } from './screens/recovery-codes.screen';
-import type { Route } from './screens/routes';
-import { SetupScreen } from './screens/setup.screen';
-import { SignInFlow } from './screens/sign-in-flow';
+import { AppShell } from './features/shell/app-shell';
+import type { SignInNotice } from './features/shell/shell.types';
+import { LockScreen } from './features/sign-in/lock.screen';
+import { NotConnectedScreen } from './features/shell/not-connected.screen';
+import { RecoveryCodesScreen } from './features/sign-in/recovery-codes.screen';
+import type { Route } from './features/shell/routes';
+import { SetupScreen } from './features/setup/setup.screen';
+import { SignInFlow } from './features/sign-in/sign-in-flow';
 import { useAppState } from './state/use-app-state';
-
-export interface SignInNotice {
-  clockProblem: boolean;
-  recoveryCodesLeft?: number;
-}
 
 /**
  * Which screen the window shows follows the core's state: first run, signed out, locked, or

@@ -6,8 +6,9 @@ import { AUDIT_ACTIONS, type AuditAction } from './audit-record';
 
 /**
  * The catalogue of audit entry details: for every audit action, which detail keys its entries
- * hold and what kind of value each is, so viewers show them in words (renderer/screens/
- * audit-details-text.ts) instead of keys, epoch milliseconds and internal codes.
+ * hold and what kind of value each is, so viewers show them in words
+ * (renderer/features/audit/audit-details-text.ts) instead of keys, epoch milliseconds and
+ * internal codes.
  *
  * Invariants:
  * - every action of AUDIT_ACTIONS has an entry (the type says so; tests/common/

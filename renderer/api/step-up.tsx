@@ -3,10 +3,10 @@ import type { KeyholderApi } from '../../common/ipc/contract';
 import { Dialog } from '../components/dialog';
 import { Field } from '../components/field';
 import { ErrorAlert } from '../components/messages';
+import { useAction } from '../components/use-action';
 import { useI18n } from '../i18n/i18n-context';
 import { ApiProvider } from './api-context';
 import { withStepUp } from './step-up-api';
-import type { ApiError } from './types';
 
 /**
  * ApiProvider with the step-up prompt around `api` (step-up-api.ts). Concurrent calls share one
@@ -44,21 +44,20 @@ export function StepUpApiProvider({ api, children }: { api: KeyholderApi; childr
 function StepUpDialog({ api, onDone }: { api: KeyholderApi; onDone(confirmed: boolean): void }) {
   const { t } = useI18n();
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { run, busy, error } = useAction();
   const field = useRef<HTMLInputElement>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (password === '' || busy) return;
-    setBusy(true);
-    const result = await api.session.confirmPassword({ password });
-    setBusy(false);
-    if (result.ok) return onDone(true);
-    setPassword('');
-    setError(result.error);
-    // Straight back to the field, as a sign-in form does after a wrong password.
-    field.current?.focus();
+    await run(async () => {
+      const result = await api.session.confirmPassword({ password });
+      if (result.ok) return onDone(true);
+      setPassword('');
+      // Straight back to the field, as a sign-in form does after a wrong password.
+      field.current?.focus();
+      return result.error;
+    });
   };
 
   return (

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { CopyButton } from './copy-button';
 import { Field } from './field';
 import { ErrorAlert } from './messages';
+import { useAction } from './use-action';
 
 interface Props {
   enrollment: Enrollment;
@@ -17,18 +18,15 @@ export function TotpSetup({ enrollment, onConfirm, onCancel }: Props) {
   const { t } = useI18n();
   const keyLabel = useId();
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { run, busy, error } = useAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    const failure = await onConfirm(code);
-    setBusy(false);
-    if (failure) {
-      setError(failure);
-      setCode('');
-    }
+    return run(async () => {
+      const failure = await onConfirm(code);
+      if (failure) setCode('');
+      return failure;
+    });
   };
 
   return (

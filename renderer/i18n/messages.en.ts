@@ -653,7 +653,7 @@ export const en = {
   'error.unauthorized':
     'This page is not connected to Keyholder. Open the address Keyholder printed.',
 
-  // Admin area (renderer/screens/admin): the franchise admin on the sync server.
+  // Admin area (renderer/features/admin): the franchise admin on the sync server.
   'admin.nav': 'Admin',
   'admin.title': 'Admin',
   'admin.lead': 'Stores, devices, people and policies on the sync server {server}.',

@@ -675,7 +675,7 @@ export const es: Messages = {
   'error.unauthorized':
     'Esta página no está conectada a Keyholder. Abra la dirección que mostró Keyholder.',
 
-  // Área de administración (renderer/screens/admin).
+  // Área de administración (renderer/features/admin).
   'admin.nav': 'Administración',
   'admin.title': 'Administración',
   'admin.lead': 'Tiendas, equipos, personas y políticas en el servidor de sincronización {server}.',

@@ -679,7 +679,7 @@ export const fr: Messages = {
   'error.unauthorized':
     "Cette page n'est pas connectée à Keyholder. Ouvrez l'adresse affichée par Keyholder.",
 
-  // Espace d’administration (renderer/screens/admin).
+  // Espace d’administration (renderer/features/admin).
   'admin.nav': 'Administration',
   'admin.title': 'Administration',
   'admin.lead':

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { timeLeft } from './countdown';
 
 /**
  * Milliseconds left until `deadline` (a Date.now() value), updated every second; 0 once passed.
@@ -12,9 +13,9 @@ export function useCountdown(deadline: number | null): number | null {
     const timer = setInterval(() => {
       const t = Date.now();
       setNow(t);
-      if (t >= deadline) clearInterval(timer);
+      if (timeLeft(deadline, t) === 0) clearInterval(timer);
     }, 1000);
     return () => clearInterval(timer);
   }, [deadline]);
-  return deadline === null ? null : Math.max(0, deadline - now);
+  return timeLeft(deadline, now);
 }

@@ -114,7 +114,7 @@ test('audit: search across stores and export', async () => {
     .getByRole('button', { name: 'Audit' })
     .click();
   await expect(page.getByTestId('admin-audit-count')).toBeVisible();
-  // The PCs' details in words (renderer/screens/audit-details-text.ts), never "key: value".
+  // The PCs' details in words (renderer/features/audit/audit-details-text.ts), never "key: value".
   await expect(page.locator('table.audit-table')).toContainText('Server: http://127.0.0.1');
   await expect(page.locator('table.audit-table')).not.toContainText(/\b(server|method): /);
   await page.getByLabel('Store', { exact: true }).selectOption({ label: 'Maple Street' });

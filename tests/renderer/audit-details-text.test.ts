@@ -8,7 +8,7 @@ import {
   auditDetailPhrases as phrasesIn,
   auditDetailsText as textIn,
   type DetailWords,
-} from '../../renderer/screens/audit-details-text';
+} from '../../renderer/features/audit/audit-details-text';
 
 const DICTIONARIES: Record<'en' | 'es' | 'fr', Messages> = { en, es, fr };
 function words(lang: 'en' | 'es' | 'fr'): DetailWords {
@@ -32,7 +32,7 @@ beforeAll(() => {
   process.env.TZ = 'UTC';
 });
 
-/** Audit details as a manager reads them (renderer/screens/audit-details-text.ts). */
+/** Audit details as a manager reads them (renderer/features/audit/audit-details-text.ts). */
 describe('audit details in words', () => {
   const lockout = {
     action: 'auth.lockout',

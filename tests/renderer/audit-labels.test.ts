@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditName, detailsText } from '../../renderer/screens/audit-labels';
+import { auditName, detailsText } from '../../renderer/features/audit/audit-labels';
 
 /** What the desktop's audit viewers show of a recorded name or details (audit-labels.ts). */
 describe('audit viewer text', () => {

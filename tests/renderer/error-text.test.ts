@@ -13,7 +13,7 @@ import { errorText } from '../../renderer/i18n/error-text';
 import { en, type MessageKey } from '../../renderer/i18n/messages.en';
 import { es } from '../../renderer/i18n/messages.es';
 import { fr } from '../../renderer/i18n/messages.fr';
-import { adminError } from '../../renderer/screens/admin/admin-run';
+import { adminError } from '../../renderer/features/admin/admin-run';
 
 const dictionaries = { en, es, fr } as const;
 const translate =

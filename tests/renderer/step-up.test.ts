@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHANNELS, splitChannel, type KeyholderApi } from '../../common/ipc/contract';
-import { createApiHandlers } from '../../electron/core/api/api-handlers';
-import { dispatch } from '../../electron/core/api/dispatch';
-import { newWindowContext } from '../../electron/core/api/window-context';
+import type { KeyholderApi } from '../../common/ipc/contract';
 import { withStepUp } from '../../renderer/api/step-up-api';
 import { ADMIN_PASSWORD, CoreHarness } from '../support/core-harness';
+import { signInAdmin, windowApi } from './support/window-api';
 
 /**
  * The renderer's step-up (renderer/api/step-up-api.ts) over the real core through the real
@@ -18,23 +16,10 @@ describe('step-up for signed changes', () => {
   beforeEach(async () => {
     h = new CoreHarness();
     const { secret } = await h.setUp();
-    const ctx = newWindowContext();
-    const handlers = createApiHandlers(h.kh);
-    calls = [];
-    const verbs: Record<string, Record<string, (r: unknown) => Promise<unknown>>> = {};
-    for (const channel of CHANNELS) {
-      const [ns, verb] = splitChannel(channel);
-      (verbs[ns] ??= {})[verb] = (request) => {
-        calls.push(channel);
-        return dispatch(handlers, ctx, channel, request ?? {}, () => undefined);
-      };
-    }
-    api = verbs as unknown as KeyholderApi;
+    ({ api, calls } = windowApi(h));
     // A new sign-in in this window: its key is not open yet.
-    const first = await api.auth.signIn({ username: 'ada.admin', password: ADMIN_PASSWORD });
-    if (!first.ok || first.data.status !== 'needs_totp') throw new Error('sign-in');
-    await api.auth.submitCode({ challengeId: first.data.challengeId, code: h.code(secret) });
-    calls = [];
+    await signInAdmin(h, api, secret);
+    calls.length = 0;
   });
   afterEach(() => h.dispose());
 
