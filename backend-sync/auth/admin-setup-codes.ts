@@ -10,6 +10,7 @@ import { nextChangeSeq } from '../services/change-seq';
 import type { ServerAudit } from '../services/server-audit';
 import { lockoutSubject, type LockoutService } from './lockout.service';
 import { newSetupCode, normalizeEmail, normalizeSetupCode, sha256Hex } from './secret-tokens';
+import { revokeFamiliesOf } from './token.service';
 
 /*
  * The operator's side of admin setup (the `create-admin` and `reset-admin-2fa` commands):
@@ -170,13 +171,7 @@ export async function resetAdminTwoFactor(
       })
       .where('id', '=', user.id)
       .execute();
-    const revoked = await trx
-      .updateTable('refresh_families')
-      .set({ revoked_at: now, revoked_reason: 'two_factor_reset' })
-      .where('user_id', '=', user.id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    const revokedSessions = Number(revoked.numUpdatedRows);
+    const revokedSessions = await revokeFamiliesOf(trx, user.id, 'two_factor_reset', now);
     // Failed attempts with the lost phone often lock the account; the operator lifts that.
     const unlocked = await lockout.reset(lockoutSubject(user, email), trx);
     await insertSetupCode(trx, {
