@@ -6,6 +6,7 @@ import { nameText } from '../../common/text/canonical-text';
 import { DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH } from '../../common/text/text-limits';
 import type { ServerClock } from '../clock';
 import type { DB } from '../db/schema';
+import { insertUser } from '../people/users.repository';
 import { nextChangeSeq } from '../services/change-seq';
 import type { ServerAudit } from '../services/server-audit';
 import { lockoutSubject, type LockoutService } from './lockout.service';
@@ -77,27 +78,15 @@ export async function createAdmin(
         .execute();
     } else {
       id = randomUUID();
-      await trx
-        .insertInto('users')
-        .values({
-          id,
-          email,
-          username: await availableUsername(trx, email),
-          display_name: name.data || email.split('@')[0] || email,
-          role: 'admin',
-          status: 'pending',
-          email_verified_at: null,
-          password_hash: null,
-          password_changed_at: null,
-          totp_secret: null,
-          totp_last_step: 0,
-          preferences: '{}',
-          change_seq: await nextChangeSeq(trx, 'users'),
-          erased_at: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await insertUser(trx, {
+        id,
+        email,
+        username: await availableUsername(trx, email),
+        displayName: name.data || email.split('@')[0] || email,
+        role: 'admin',
+        status: 'pending',
+        now,
+      });
     }
     await insertSetupCode(trx, { userId: id, code, payload: null, now, expiresAt });
     await d.audit.write(
