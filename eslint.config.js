@@ -59,6 +59,11 @@ const STATEMENT_RUNNER_IN_TRANSACTION = [
   "CallExpression[callee.property.name='execute'][callee.object.callee.property.name='transaction']",
   "CallExpression[callee.property.name=/^(read|guardedWrites?)$/]:matches([callee.object.property.name='statements'], [callee.object.name='statements'])",
 ].join(' ');
+const runnerOutsideTransactions = {
+  selector: STATEMENT_RUNNER_IN_TRANSACTION,
+  message:
+    'The statement runner must not be called inside a transaction: it deadlocks on SQLite and runs outside the transaction on PostgreSQL. Use the transaction (trx.executeQuery) instead.',
+};
 const electronSubpaths = { regex: '^electron/' };
 
 export default tseslint.config(
@@ -191,13 +196,21 @@ export default tseslint.config(
   // the one connection) and runs outside the transaction on PostgreSQL.
   {
     files: ['backend-sync/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', runnerOutsideTransactions] },
+  },
+  // Routes only map HTTP to services: the services are built in factories the composition root
+  // (backend-sync/app.ts) calls once, so none is built twice. ESLint keeps one set of options
+  // per rule, so the routes' block repeats the runner's restriction.
+  {
+    files: ['backend-sync/routes/**/*.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
+        runnerOutsideTransactions,
         {
-          selector: STATEMENT_RUNNER_IN_TRANSACTION,
+          selector: 'NewExpression[callee.name=/Service$/]',
           message:
-            'The statement runner must not be called inside a transaction: it deadlocks on SQLite and runs outside the transaction on PostgreSQL. Use the transaction (trx.executeQuery) instead.',
+            'Routes do not build services: build it in a factory the composition root (backend-sync/app.ts) calls, and pass it to the route plugin.',
         },
       ],
     },

@@ -23,6 +23,8 @@ import { authRoutes } from './routes/auth.routes';
 import { healthRoutes } from './routes/health.routes';
 import { syncRoutes } from './routes/sync.routes';
 import { RecordSigner } from './sync/record-signer';
+import { createSyncServices } from './sync/sync-services';
+import { createAdminServices } from './services/admin-services';
 import { createEntryVerifier, defaultVerifyThreads } from './sync/entry-verifier';
 import { createPeopleServices } from './people/people-services';
 import { accountRecoveryRoutes } from './routes/account-recovery.routes';
@@ -171,16 +173,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         .start()
         .then((threads) => app.log.info({ threads }, 'audit verification threads running'))
     : Promise.resolve();
-  syncRoutes(app, {
+  // Store PC sync and the device admin routes share these (one enrollment service for both).
+  const sync = createSyncServices({
+    database: deps.database,
+    clock,
+    audit: auth.audit,
+    policies,
+    totpSecrets,
+    recordSigner: new RecordSigner(keys.policy),
     entryVerifier,
+  });
+  syncRoutes(app, {
     config,
     database: deps.database,
     clock,
     serverPublicKey: () => keys.policy.publicKeyPem,
-    policies,
     metrics: registry,
-    totpSecrets,
-    recordSigner: new RecordSigner(keys.policy),
+    services: sync,
   });
   // Stores, devices, policies, audit search and analytics (the admin API).
   const admin = {
@@ -189,6 +198,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     audit: auth.audit,
     policies,
     policyKey: keys.policy,
+    ...createAdminServices({ database: deps.database, clock, audit: auth.audit }),
+    enrollment: sync.enrollment,
+    devices: sync.devices,
   };
   storeRoutes(app, admin);
   deviceRoutes(app, admin);

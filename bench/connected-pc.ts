@@ -11,7 +11,7 @@ import { TOTP_SECRET_KEY_LABEL, TotpSecretBox } from '../backend-sync/auth/totp-
 import { loadConfig } from '../backend-sync/config';
 import { openServerDatabase } from '../backend-sync/db/database';
 import { derivedSecret, loadSigningKeys } from '../backend-sync/keys/signing-keys';
-import { nextChangeSeq } from '../backend-sync/services/change-seq';
+import { insertTestUser } from '../tests/backend/support/user-factory';
 import { EnrollmentService } from '../backend-sync/sync/enrollment.service';
 import { openKeyholder, type Keyholder } from '../electron/core/keyholder';
 import type { FakeClock } from '../tests/support/fake-clock';
@@ -65,31 +65,17 @@ export async function connectedPc(clock: FakeClock, password: string): Promise<C
           updated_at: now,
         })
         .execute();
-      await tx
-        .insertInto('users')
-        .values({
-          id: userId,
-          email: 'bench.crew@example.com',
-          username,
-          display_name: 'Bench Crew',
-          role: 'viewer',
-          status: 'active',
-          email_verified_at: now,
-          password_hash: next.hash,
-          credential_salt: next.credential.salt,
-          credential_key: next.credential.key,
-          credential_box: next.credential.box,
-          password_changed_at: now,
-          totp_secret: box.seal(secret),
-          totp_last_step: 0,
-          preferences: '{}',
-          change_seq: await nextChangeSeq(tx, 'users'),
-          erased_at: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await tx.insertInto('user_stores').values({ user_id: userId, store_id: storeId }).execute();
+      await insertTestUser(tx, {
+        id: userId,
+        username,
+        displayName: 'Bench Crew',
+        role: 'viewer',
+        passwordHash: next.hash,
+        credential: next.credential,
+        totpSecret: box.seal(secret),
+        stores: [storeId],
+        now,
+      });
     });
     const { code } = await new EnrollmentService(database.db, clock).issueCode(storeId, 'bench');
     const kh = await openKeyholder({ dataDir: pcDir, secrets: new MemorySecretStore(), clock });

@@ -10,7 +10,7 @@ import { newTotpSecret } from '../backend-sync/auth/totp';
 import { loadConfig, type Config } from '../backend-sync/config';
 import { openServerDatabase } from '../backend-sync/db/database';
 import { applyHeapGrowth } from '../backend-sync/observability/heap-growth';
-import { nextChangeSeq } from '../backend-sync/services/change-seq';
+import { insertTestUser } from '../tests/backend/support/user-factory';
 import { ServerAudit } from '../backend-sync/services/server-audit';
 
 /**
@@ -135,28 +135,16 @@ async function main(): Promise<void> {
       for (let p = 0; p < args.peoplePerStore; p++) {
         const id = randomUUID();
         const username = `s${s + 1}.crew${p + 1}`;
-        await tx
-          .insertInto('users')
-          .values({
-            id,
-            email: `${username}@example.com`,
-            username,
-            display_name: `Crew ${p + 1} of ${name}`,
-            role: p === 0 ? 'manager' : 'viewer',
-            status: 'active',
-            email_verified_at: now,
-            password_hash: hash,
-            password_changed_at: now,
-            totp_secret: newTotpSecret(),
-            totp_last_step: 0,
-            preferences: '{}',
-            change_seq: await nextChangeSeq(tx, 'users'),
-            erased_at: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-        await tx.insertInto('user_stores').values({ user_id: id, store_id: store.id }).execute();
+        await insertTestUser(tx, {
+          id,
+          username,
+          displayName: `Crew ${p + 1} of ${name}`,
+          role: p === 0 ? 'manager' : 'viewer',
+          passwordHash: hash,
+          totpSecret: newTotpSecret(),
+          stores: [store.id],
+          now,
+        });
       }
     });
   }

@@ -6,10 +6,12 @@ import { nameText } from '../../common/text/canonical-text';
 import { DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH } from '../../common/text/text-limits';
 import type { ServerClock } from '../clock';
 import type { DB } from '../db/schema';
+import { insertUser } from '../people/users.repository';
 import { nextChangeSeq } from '../services/change-seq';
 import type { ServerAudit } from '../services/server-audit';
 import { lockoutSubject, type LockoutService } from './lockout.service';
 import { newSetupCode, normalizeEmail, normalizeSetupCode, sha256Hex } from './secret-tokens';
+import { revokeFamiliesOf } from './token.service';
 
 /*
  * The operator's side of admin setup (the `create-admin` and `reset-admin-2fa` commands):
@@ -76,27 +78,15 @@ export async function createAdmin(
         .execute();
     } else {
       id = randomUUID();
-      await trx
-        .insertInto('users')
-        .values({
-          id,
-          email,
-          username: await availableUsername(trx, email),
-          display_name: name.data || email.split('@')[0] || email,
-          role: 'admin',
-          status: 'pending',
-          email_verified_at: null,
-          password_hash: null,
-          password_changed_at: null,
-          totp_secret: null,
-          totp_last_step: 0,
-          preferences: '{}',
-          change_seq: await nextChangeSeq(trx, 'users'),
-          erased_at: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await insertUser(trx, {
+        id,
+        email,
+        username: await availableUsername(trx, email),
+        displayName: name.data || email.split('@')[0] || email,
+        role: 'admin',
+        status: 'pending',
+        now,
+      });
     }
     await insertSetupCode(trx, { userId: id, code, payload: null, now, expiresAt });
     await d.audit.write(
@@ -170,13 +160,7 @@ export async function resetAdminTwoFactor(
       })
       .where('id', '=', user.id)
       .execute();
-    const revoked = await trx
-      .updateTable('refresh_families')
-      .set({ revoked_at: now, revoked_reason: 'two_factor_reset' })
-      .where('user_id', '=', user.id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    const revokedSessions = Number(revoked.numUpdatedRows);
+    const revokedSessions = await revokeFamiliesOf(trx, user.id, 'two_factor_reset', now);
     // Failed attempts with the lost phone often lock the account; the operator lifts that.
     const unlocked = await lockout.reset(lockoutSubject(user, email), trx);
     await insertSetupCode(trx, {

@@ -1,4 +1,4 @@
-import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type QueryExecutorProvider } from 'kysely';
 import {
   counterAfterFailure,
   lockStateOf as lockStateOfCounter,
@@ -10,6 +10,11 @@ import { statement } from '../db/compiled';
 import type { Dialect } from '../db/dialect';
 import type { DB, SignInFailuresTable } from '../db/schema';
 
+/**
+ * Clearing a subject's counter (and its lock): a success, an admin's unlock, a reset someone
+ * was allowed to make. One statement, for both ways it runs: `resetQuery` in the statement
+ * runner (the sign-in's success), `reset` and `liftLockoutIn` in a transaction.
+ */
 const clearCounter = statement('delete from sign_in_failures where subject = ?');
 
 export type { LockState };
@@ -56,7 +61,7 @@ export async function liftLockoutIn(tx: Kysely<DB>, userId: string, now: number)
     .where('subject', '=', subject)
     .executeTakeFirst();
   if (!row) return false;
-  await tx.deleteFrom('sign_in_failures').where('subject', '=', subject).execute();
+  await clearCounter.run(tx, [subject]);
   return lockStateOf(row, now).state === 'locked';
 }
 
@@ -268,8 +273,8 @@ export class LockoutService {
   }
 
   /** Clears the counter: a successful sign-in, or an admin's unlock. */
-  async reset(subject: string, executor: Kysely<DB> = this.db): Promise<boolean> {
-    const r = await sql`delete from sign_in_failures where subject = ${subject}`.execute(executor);
+  async reset(subject: string, executor: QueryExecutorProvider = this.db): Promise<boolean> {
+    const r = await clearCounter.run(executor, [subject]);
     return Number(r.numAffectedRows) > 0;
   }
 

@@ -1,8 +1,5 @@
-import type { Selectable } from 'kysely';
 import { evaluatePassword, passwordExpiresAt, type PasswordViolation } from '../../common/policy';
-import { statement } from '../db/compiled';
 import type { Dialect } from '../db/dialect';
-import type { SignInFailuresTable, UsersTable } from '../db/schema';
 import type { StatementRunner } from '../db/statement-runner';
 import { HttpError } from '../errors';
 import {
@@ -14,6 +11,7 @@ import {
 } from './auth-errors';
 import { lockoutSubject, type ClaimedAttempt } from './lockout.service';
 import { ownPasswordColumns, preparePassword } from './own-password';
+import { readUserAndCounter, USER_COLUMNS } from './sign-in-lookup';
 import {
   assertSignInOpen,
   clientDetails,
@@ -30,7 +28,7 @@ import type {
   PasswordChangeRequiredService,
 } from './password-change-required.service';
 import type { TotpSecretBox } from './totp-secret-box';
-import { matchTotpStep } from './totp';
+import { matchTotpStep, totpStepClaim } from './totp';
 
 /** The database, clock, hasher, lockout, tokens, audit and policies, and: */
 export interface SignInDeps extends PasswordChangeRequiredDeps {
@@ -42,83 +40,6 @@ export interface SignInDeps extends PasswordChangeRequiredDeps {
   totpSecrets: TotpSecretBox;
   /** Where a sign-in with a temporary or expired password goes on. */
   passwordChanges: PasswordChangeRequiredService;
-}
-
-const claimStep = statement(
-  'update users set totp_last_step = ? where id = ? and totp_last_step < ?',
-);
-
-/**
- * The account of an address and its failure counter (lockout.service.ts), in one read: always
- * one row, with nulls for an unknown address or no counter. The counter's subject is
- * `lockoutSubject`'s: the account's id, or the address when there is no account.
- */
-const userAndCounter = statement(`select u.id, u.email, u.username, u.display_name, u.role,
-    u.status, u.password_hash, u.totp_secret, u.totp_last_step, u.temp_password_expires_at,
-    u.must_change_password, u.password_changed_at,
-    f.subject as failure_subject, f.failures, f.last_failed_at, f.locked_until, f.locked_by_admin
-  from (select cast(? as text) as email) q
-  left join users u on u.email = q.email
-  left join sign_in_failures f
-    on f.subject = case when u.id is null then 'e:' || q.email else 'u:' || u.id end`);
-
-const USER_COLUMNS = [
-  'id',
-  'email',
-  'username',
-  'display_name',
-  'role',
-  'status',
-  'password_hash',
-  'totp_secret',
-  'totp_last_step',
-  'must_change_password',
-  'password_changed_at',
-] as const;
-
-type SignInUser = Selectable<Pick<UsersTable, (typeof USER_COLUMNS)[number]>>;
-
-type Nullable<T> = { [K in keyof T]: T[K] | null };
-type UserAndCounterRow = Nullable<SignInUser> & {
-  temp_password_expires_at: number | string | null;
-  failure_subject: string | null;
-} & Nullable<Omit<SignInFailuresTable, 'subject'>>;
-
-/** The row's account (undefined for an unknown address) and its failure counter, if any. */
-function splitRow(row: UserAndCounterRow): {
-  user: (SignInUser & { temp_password_expires_at: number | string | null }) | undefined;
-  counter: SignInFailuresTable | undefined;
-} {
-  const r = row;
-  const user =
-    r.id === null
-      ? undefined
-      : {
-          id: r.id,
-          email: r.email as string,
-          username: r.username as string,
-          display_name: r.display_name as string,
-          role: r.role as SignInUser['role'],
-          status: r.status as SignInUser['status'],
-          password_hash: r.password_hash,
-          totp_secret: r.totp_secret,
-          totp_last_step: Number(r.totp_last_step),
-          must_change_password: Number(r.must_change_password),
-          password_changed_at:
-            r.password_changed_at === null ? null : Number(r.password_changed_at),
-          temp_password_expires_at: r.temp_password_expires_at,
-        };
-  const counter: SignInFailuresTable | undefined =
-    r.failure_subject === null
-      ? undefined
-      : {
-          subject: r.failure_subject,
-          failures: Number(r.failures),
-          last_failed_at: Number(r.last_failed_at),
-          locked_until: r.locked_until === null ? null : Number(r.locked_until),
-          locked_by_admin: Number(r.locked_by_admin),
-        };
-  return { user, counter };
 }
 
 /**
@@ -148,11 +69,7 @@ export class SignInService {
   ): Promise<SessionTokens> {
     const now = this.d.clock.nowMs();
     const email = normalizeEmail(input.email);
-    const [row] = await this.d.statements.read<UserAndCounterRow>(
-      userAndCounter(this.d.dialect, [email]),
-    );
-    if (!row) throw new Error('sign-in lookup returned no row');
-    const { user, counter } = splitRow(row);
+    const { user, counter } = await readUserAndCounter(this.d.statements, this.d.dialect, email);
     const subject = lockoutSubject(user, email);
     // Counted before the hash runs (issue of parallel guesses: each would otherwise be checked
     // on the count read before any of them failed). Unknown addresses use the admin policy.
@@ -258,23 +175,20 @@ export class SignInService {
     const dialect = this.d.dialect;
     // One transaction. Its first statement is the authorisation decision for the code: only one
     // request can move the step forward; the rest is written only if this one did.
-    const committed = await this.d.statements.guardedWrite(
-      claimStep(dialect, [step, user.id, step]),
-      [
-        this.d.lockout.resetQuery(subject, dialect),
-        ...this.d.tokens.storeFamilyQueries(session, dialect),
-        this.d.audit.insertQuery(
-          {
-            action: 'auth.sign_in',
-            outcome: 'success',
-            actorId: user.id,
-            targetId: user.id,
-            details: { method: 'password+totp', ...clientDetails(meta) },
-          },
-          dialect,
-        ),
-      ],
-    );
+    const committed = await this.d.statements.guardedWrite(totpStepClaim(dialect, user.id, step), [
+      this.d.lockout.resetQuery(subject, dialect),
+      ...this.d.tokens.storeFamilyQueries(session, dialect),
+      this.d.audit.insertQuery(
+        {
+          action: 'auth.sign_in',
+          outcome: 'success',
+          actorId: user.id,
+          targetId: user.id,
+          details: { method: 'password+totp', ...clientDetails(meta) },
+        },
+        dialect,
+      ),
+    ]);
     // Lost the step to a concurrent request with the same code, whose success cleared the
     // counter (this attempt's claim with it): counted again, as the replay it is.
     return committed ? session.tokens : this.fail(subject, user, 'replayed_code', email, meta, now);

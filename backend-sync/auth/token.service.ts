@@ -262,13 +262,8 @@ export class TokenService {
     reason: RevokeReason,
     options: { except?: string; executor?: Kysely<DB> } = {},
   ): Promise<number> {
-    let q = (options.executor ?? this.db)
-      .updateTable('refresh_families')
-      .set({ revoked_at: this.clock.nowMs(), revoked_reason: reason })
-      .where('user_id', '=', userId)
-      .where('revoked_at', 'is', null);
-    if (options.except) q = q.where('id', '!=', options.except);
-    return Number((await q.executeTakeFirst()).numUpdatedRows);
+    const { executor = this.db, except } = options;
+    return revokeFamiliesOf(executor, userId, reason, this.clock.nowMs(), except);
   }
 
   /**
@@ -289,4 +284,26 @@ export class TokenService {
     if (this.clock.nowMs() >= row.expires_at || row.status !== 'active') return null;
     return { role: row.role };
   }
+}
+
+/**
+ * Revokes every live family of a user, but `except` (the caller's own), in the caller's
+ * transaction: the one place sessions of an account end together (`TokenService.revokeAllFor`,
+ * and the operator's 2FA reset in admin-setup-codes.ts, which runs without the services).
+ * Returns how many were revoked.
+ */
+export async function revokeFamiliesOf(
+  executor: Kysely<DB>,
+  userId: string,
+  reason: RevokeReason,
+  now: number,
+  except?: string,
+): Promise<number> {
+  let q = executor
+    .updateTable('refresh_families')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
+  if (except) q = q.where('id', '!=', except);
+  return Number((await q.executeTakeFirst()).numUpdatedRows);
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, QueryExecutorProvider } from 'kysely';
 import { generateSecret, generateURI } from 'otplib';
 import {
   manualKeyOf,
@@ -8,7 +8,8 @@ import {
   TOTP_STEP_SECONDS,
   type HmacSha1,
 } from '../../common/auth/totp-rules';
-import type { DB } from '../db/schema';
+import { statement } from '../db/compiled';
+import type { Dialect } from '../db/dialect';
 
 /**
  * The server's side of TOTP: the rules (parameters, code format, matching) are
@@ -48,18 +49,24 @@ export function matchTotpStep(secret: string, code: string, nowMs: number): numb
 
 /**
  * The authorisation decision for a TOTP code: moves the account's last used step forward to
- * `step`, which only one request can do. False if the step (or a later one) was used already.
+ * `step`, which only one request can do. One statement, for both ways it runs: the sign-in's
+ * guard in the statement runner (`totpStepClaim`), and `claimTotpStep` in a transaction.
  */
+const claimStep = statement(
+  'update users set totp_last_step = ? where id = ? and totp_last_step < ?',
+);
+
+/** The claim as the guard of a statement runner's write: it changes one row or none. */
+export function totpStepClaim(dialect: Dialect, userId: string, step: number): CompiledQuery {
+  return claimStep(dialect, [step, userId, step]);
+}
+
+/** The claim inside the caller's transaction. False if the step (or a later one) was used. */
 export async function claimTotpStep(
-  trx: Kysely<DB>,
+  trx: QueryExecutorProvider,
   userId: string,
   step: number,
 ): Promise<boolean> {
-  const claimed = await trx
-    .updateTable('users')
-    .set({ totp_last_step: step })
-    .where('id', '=', userId)
-    .where('totp_last_step', '<', step)
-    .executeTakeFirst();
-  return Number(claimed.numUpdatedRows) === 1;
+  const claimed = await claimStep.run(trx, [step, userId, step]);
+  return Number(claimed.numAffectedRows) === 1;
 }

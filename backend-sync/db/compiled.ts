@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql, type QueryExecutorProvider, type QueryResult } from 'kysely';
 import type { Dialect } from './dialect';
 
 /**
@@ -81,10 +81,26 @@ export function batchInserts(
   return out;
 }
 
+/** A statement written once (`statement`), for the statement runner or a Kysely executor. */
+export interface Statement {
+  /** The compiled query for `dialect`, for the statement runner (db/statement-runner.ts). */
+  (dialect: Dialect, parameters: readonly unknown[]): CompiledQuery;
+  /**
+   * The same text run on a Kysely executor (a transaction, or the database), which numbers the
+   * placeholders for its own dialect exactly as `statement` does: PostgreSQL still finds it
+   * among the named prepared statements. For callers inside a transaction, which must not use
+   * the statement runner.
+   */
+  run<R = unknown>(
+    executor: QueryExecutorProvider,
+    parameters: readonly unknown[],
+  ): Promise<QueryResult<R>>;
+}
+
 /**
  * A statement written once with `?` placeholders, for either dialect: PostgreSQL gets
  * `$1, $2, …` (so the text must not hold a literal `?`). Call the result with the dialect and
- * the values, in placeholder order.
+ * the values, in placeholder order, or `run` it on a Kysely executor.
  *
  * `prepared: false` keeps it out of PostgreSQL's named prepared statements, so it is planned at
  * every run: for a statement over a table that grows from empty, whose best plan changes with
@@ -92,7 +108,7 @@ export function batchInserts(
  * table is small (a sequential scan is cheapest then), and nothing re-plans it while the table
  * grows unless ANALYZE runs.
  */
-export function statement(text: string, options: { prepared?: boolean } = {}) {
+export function statement(text: string, options: { prepared?: boolean } = {}): Statement {
   let n = 0;
   const numbered = text.replace(/\?/g, () => `$${++n}`);
   if (options.prepared !== false) {
@@ -101,8 +117,16 @@ export function statement(text: string, options: { prepared?: boolean } = {}) {
       `kh_${createHash('sha256').update(numbered).digest('hex').slice(0, 24)}`,
     );
   }
-  return (dialect: Dialect, parameters: readonly unknown[]): CompiledQuery =>
+  // The text between the placeholders, as a tagged template's strings: Kysely's `sql` puts its
+  // dialect's placeholder between them (`?`, or `$1, $2, …` in order), so `run` sends this text.
+  const pieces = text.split('?');
+  const strings = Object.assign([...pieces], { raw: [...pieces] });
+  const compile = (dialect: Dialect, parameters: readonly unknown[]): CompiledQuery =>
     CompiledQuery.raw(dialect === 'postgres' ? numbered : text, [...parameters]);
+  return Object.assign(compile, {
+    run: <R>(executor: QueryExecutorProvider, parameters: readonly unknown[]) =>
+      sql<R>(strings, ...parameters).execute(executor),
+  });
 }
 
 /**

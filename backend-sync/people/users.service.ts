@@ -18,6 +18,7 @@ import {
   type PeopleDeps,
 } from './people-deps';
 import type { UserView } from './people.schemas';
+import { insertUser } from './users.repository';
 import {
   storesRequired,
   userView,
@@ -53,27 +54,15 @@ export class UsersService {
       this.d.db.transaction().execute(async (trx) => {
         await this.assertStoresExist(trx, storeIds);
         await this.assertFree(trx, { email, username: input.username });
-        await trx
-          .insertInto('users')
-          .values({
-            id,
-            email,
-            username: input.username,
-            display_name: input.displayName,
-            role: input.role,
-            status: 'pending',
-            email_verified_at: null,
-            password_hash: null,
-            password_changed_at: null,
-            totp_secret: null,
-            totp_last_step: 0,
-            preferences: '{}',
-            change_seq: await nextChangeSeq(trx, 'users'),
-            erased_at: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
+        await insertUser(trx, {
+          id,
+          email,
+          username: input.username,
+          displayName: input.displayName,
+          role: input.role,
+          status: 'pending',
+          now,
+        });
         if (storeIds.length > 0) {
           await trx
             .insertInto('user_stores')

@@ -3,7 +3,9 @@ import { DATE_MAX_MS } from '../../common/time/time.schemas';
 import type { ServerClock } from '../clock';
 import type { Database } from '../db/database';
 import type { PolicyService } from '../policies/policy.service';
+import type { AdminServices } from '../services/admin-services';
 import type { ServerAudit } from '../services/server-audit';
+import type { SyncServices } from '../sync/sync-services';
 
 /**
  * Schemas shared by the admin API routes of stores, devices, policies, audit and analytics.
@@ -51,8 +53,12 @@ export const timeParam = z
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** What the admin API route files (stores, devices, policies, audit, analytics) need. */
-export interface AdminRouteDeps {
+/**
+ * What the admin API route files (stores, devices, policies, audit, analytics) need: the
+ * services are built by the composition root (app.ts), never by a route file.
+ */
+export interface AdminRouteDeps
+  extends AdminServices, Pick<SyncServices, 'enrollment' | 'devices'> {
   database: Database;
   clock: ServerClock;
   audit: ServerAudit;

@@ -9,7 +9,6 @@ import {
 } from '../../common/admin-api/analytics.schemas';
 import { principalOf, requirePermission } from '../auth/auth.plugin';
 import { HttpError } from '../errors';
-import { AnalyticsService } from '../reporting/analytics.service';
 import { readableStores } from '../stores/store-access';
 import { adminErrors, DAY_MS, timeParam, type AdminRouteDeps } from './admin-schemas';
 
@@ -50,7 +49,7 @@ const dormantQuery = z.strictObject({
  */
 export function analyticsRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
   const { db } = deps.database;
-  const analytics = new AnalyticsService(db);
+  const { analytics } = deps;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['analytics'];
   const preHandler = [app.authenticate, requirePermission('analytics.read')];

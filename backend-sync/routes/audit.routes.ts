@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../../common/audit/audit-record';
 import { auditPageSchema, serverEventsPageSchema } from '../../common/admin-api/audit.schemas';
 import { principalOf, requirePermission } from '../auth/auth.plugin';
-import { AuditSearchService, type AuditFilter } from '../reporting/audit-search.service';
+import type { AuditFilter } from '../reporting/audit-search.service';
 import { searchServerEvents } from '../reporting/server-events.service';
 import { readableStores } from '../stores/store-access';
 import { canonicalText } from '../../common/text/canonical-text';
@@ -56,7 +56,7 @@ const serverEventsQuery = z
  */
 export function auditRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
   const { db } = deps.database;
-  const search = new AuditSearchService(db);
+  const search = deps.auditSearch;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['audit'];
 

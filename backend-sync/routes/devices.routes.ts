@@ -2,8 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { principalOf, requirePermission } from '../auth/auth.plugin';
 import { assertStoreVisible } from '../stores/store-access';
-import { DeviceAdminService } from '../sync/device-admin.service';
-import { EnrollmentService } from '../sync/enrollment.service';
 import {
   deviceSchema,
   devicesResponse,
@@ -17,8 +15,7 @@ import { adminErrors, idParams, type AdminRouteDeps } from './admin-schemas';
  */
 export function deviceRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
   const { db } = deps.database;
-  const enrollment = new EnrollmentService(db, deps.clock, deps.audit);
-  const devices = new DeviceAdminService(db, deps.clock, deps.audit);
+  const { enrollment, devices } = deps;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['devices'];
 

@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf, requirePermission } from '../auth/auth.plugin';
 import { assertStoreVisible } from '../stores/store-access';
-import { StoreService } from '../stores/store.service';
 import {
   createStoreBody,
   storeBrandField,
@@ -23,7 +22,7 @@ const updateBody = z
  */
 export function storeRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
   const { db } = deps.database;
-  const stores = new StoreService(db, deps.clock, deps.audit);
+  const { stores } = deps;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['stores'];
 

@@ -21,20 +21,12 @@ import {
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { DEVICE_SCHEME } from '../plugins/openapi';
-import type { PolicyService } from '../policies/policy.service';
-import type { TotpSecretBox } from '../auth/totp-secret-box';
 import { createAdmission } from '../plugins/admission';
-import { ServerAudit } from '../services/server-audit';
-import { AccountChangesService } from '../sync/account-changes.service';
-import { AuditIngestService } from '../sync/audit-ingest.service';
-import type { EntryVerifier } from '../sync/entry-verifier';
 import { authenticateDevice, type DevicePrincipal } from '../sync/device-auth';
 import { compiledBody } from '../plugins/compiled-body';
 import { entryTextRefusal } from '../sync/entry-text';
 import type { PendingVerdicts } from '../sync/audit-ingest.service';
-import { EnrollmentService } from '../sync/enrollment.service';
-import { PullService } from '../sync/pull.service';
-import type { RecordSigner } from '../sync/record-signer';
+import type { SyncServices } from '../sync/sync-services';
 
 const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), requestId: z.string() }).passthrough(),
@@ -53,16 +45,10 @@ export interface SyncRouteDeps {
   clock: ServerClock;
   /** Ed25519 public key (SPKI PEM) the device pins at enrollment. */
   serverPublicKey: () => string;
-  /** The signed policy bundles served in pulls. */
-  policies: PolicyService;
   /** Where the upload queue's gauge is registered (/metrics). */
   metrics?: Registry;
-  /** Opens TOTP secrets (sealed at rest) for the accounts a pull carries. */
-  totpSecrets: TotpSecretBox;
-  /** Signs the account records and receipts a pull carries (the key PCs pin). */
-  recordSigner: RecordSigner;
-  /** Checks uploaded audit entries' hashes and MACs (verification threads: entry-verifier.ts). */
-  entryVerifier?: EntryVerifier;
+  /** Built by the composition root (sync/sync-services.ts). */
+  services: Pick<SyncServices, 'enrollment' | 'ingest' | 'pulls' | 'accountChanges'>;
 }
 
 /**
@@ -73,18 +59,7 @@ export interface SyncRouteDeps {
  */
 export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
   const { db, dialect } = deps.database;
-  const audit = new ServerAudit(db, deps.clock);
-  const enrollment = new EnrollmentService(db, deps.clock, audit, deps.totpSecrets);
-  const ingest = new AuditIngestService(db, dialect, deps.clock, deps.entryVerifier);
-  const pulls = new PullService(
-    db,
-    dialect,
-    deps.clock,
-    deps.policies,
-    deps.totpSecrets,
-    deps.recordSigner,
-  );
-  const accountChanges = new AccountChangesService(db, dialect, deps.clock, deps.totpSecrets);
+  const { enrollment, ingest, pulls, accountChanges } = deps.services;
   // Uploads wait their turn before their body is read (plugins/admission.ts).
   const admission = createAdmission({
     concurrency: deps.config.SYNC_UPLOAD_CONCURRENCY,

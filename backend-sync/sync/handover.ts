@@ -8,9 +8,9 @@ import {
 import type { TotpSecretBox } from '../auth/totp-secret-box';
 import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
-import { nextChangeSeq } from '../services/change-seq';
 import type { ServerAudit } from '../services/server-audit';
 import { isUniqueViolation } from '../people/people-deps';
+import { insertUser } from '../people/users.repository';
 import { strongEnough } from './account-changes.service';
 
 /**
@@ -132,37 +132,25 @@ export async function applyHandover(
   if (takenId || plan.some((e) => e.outcome !== 'handed_over')) throw changed();
   for (const p of people) {
     const role = handoverRole(p.role);
-    const changeSeq = await nextChangeSeq(tx, 'users');
     // A name taken by a transaction that committed after the check above: same answer.
     await insertOrChanged(() =>
-      tx
-        .insertInto('users')
-        .values({
-          id: p.id,
-          email: lower(p.email),
-          username: p.username,
-          display_name: p.displayName,
-          role,
-          status: 'active',
-          email_verified_at: null,
-          password_hash: p.passwordHash,
-          password_changed_at: p.passwordChangedAt,
-          must_change_password: p.mustChangePassword ? 1 : 0,
-          temp_password_expires_at: p.temporaryPasswordExpiresAt,
-          totp_secret: p.totpSecret === null ? null : d.box.seal(p.totpSecret),
-          totp_last_step: 0,
-          // Decided here: a later enrolment from another PC does not replace it.
-          totp_changed_at: p.totpSecret === null ? null : d.now,
-          credential_salt: p.credential?.salt ?? null,
-          credential_key: p.credential?.key ?? null,
-          credential_box: p.credential?.box ?? null,
-          preferences: '{}',
-          change_seq: changeSeq,
-          erased_at: null,
-          created_at: d.now,
-          updated_at: d.now,
-        })
-        .execute(),
+      insertUser(tx, {
+        id: p.id,
+        email: lower(p.email),
+        username: p.username,
+        displayName: p.displayName,
+        role,
+        status: 'active',
+        passwordHash: p.passwordHash,
+        passwordChangedAt: p.passwordChangedAt,
+        mustChangePassword: p.mustChangePassword,
+        tempPasswordExpiresAt: p.temporaryPasswordExpiresAt,
+        totpSecret: p.totpSecret === null ? null : d.box.seal(p.totpSecret),
+        // Decided here: a later enrolment from another PC does not replace it.
+        totpChangedAt: p.totpSecret === null ? null : d.now,
+        credential: p.credential,
+        now: d.now,
+      }),
     );
     await tx.insertInto('user_stores').values({ user_id: p.id, store_id: storeId }).execute();
     await d.audit?.write(

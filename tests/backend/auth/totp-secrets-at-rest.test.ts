@@ -6,7 +6,7 @@ import { SYNC_API_PREFIX, type PullResponse } from '../../../common/sync/protoco
 import { PasswordHasher } from '../../../backend-sync/auth/password-hasher';
 import { newTotpSecret } from '../../../backend-sync/auth/totp';
 import { TotpSecretBox, TotpSecretError } from '../../../backend-sync/auth/totp-secret-box';
-import { nextChangeSeq } from '../../../backend-sync/services/change-seq';
+import { insertTestUser } from '../support/user-factory';
 import {
   call,
   createStore,
@@ -66,30 +66,21 @@ describeEachDialect('TOTP secrets at rest', (dialect) => {
     const db = api.s.database.db;
     const now = api.clock.nowMs();
     legacy.email = `legacy.${randomBytes(3).toString('hex')}@example.com`;
-    await db.transaction().execute(async (tx) => {
-      await tx
-        .insertInto('users')
-        .values({
-          id: legacy.id,
-          email: legacy.email,
-          username: legacy.email.split('@')[0]!,
-          display_name: 'Legacy Crew',
-          role: 'manager',
-          status: 'active',
-          email_verified_at: now,
-          password_hash: await new PasswordHasher().hash(PASSWORD),
-          password_changed_at: now,
-          totp_secret: legacy.secret,
-          totp_last_step: 0,
-          preferences: '{}',
-          change_seq: await nextChangeSeq(tx, 'users'),
-          erased_at: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await tx.insertInto('user_stores').values({ user_id: legacy.id, store_id: store }).execute();
-    });
+    const passwordHash = await new PasswordHasher().hash(PASSWORD);
+    await db.transaction().execute((tx) =>
+      insertTestUser(tx, {
+        id: legacy.id,
+        email: legacy.email,
+        username: legacy.email.split('@')[0]!,
+        displayName: 'Legacy Crew',
+        role: 'manager',
+        passwordHash,
+        // In the clear, as an earlier version stored it.
+        totpSecret: legacy.secret,
+        stores: [store],
+        now,
+      }),
+    );
     // Still in the clear, and still usable, until the server starts again.
     await signIn(api, legacy.email, legacy.secret);
 

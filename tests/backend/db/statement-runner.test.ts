@@ -192,5 +192,26 @@ describeEachDialect(
       expect(await write).toBe(true);
       expect(await names('t-')).toEqual(['Committed']);
     });
+
+    it("runs a statement's one text on a Kysely transaction too, numbered as the runner's", async () => {
+      const guard = renameStore(dialect, ['Renamed', 'k-1', 'Named']);
+      // What `run` sends: the text between the placeholders, joined by Kysely's `sql`.
+      const pieces = ['update stores set name = ', ' where id = ', ' and name = ', ''];
+      const viaKysely = sql(
+        Object.assign(pieces, { raw: pieces }),
+        'Renamed',
+        'k-1',
+        'Named',
+      ).compile(s.database.db);
+      expect(viaKysely.sql).toBe(guard.sql);
+      await s.database.statements.guardedWrite(store('k-1', 'Named'), []);
+      const changed = await s.database.db.transaction().execute(async (trx) => {
+        const first = await renameStore.run(trx, ['Renamed', 'k-1', 'Named']);
+        const again = await renameStore.run(trx, ['Renamed', 'k-1', 'Named']);
+        return [Number(first.numAffectedRows), Number(again.numAffectedRows)];
+      });
+      expect(changed).toEqual([1, 0]);
+      expect(await names('k-')).toEqual(['Renamed']);
+    });
   },
 );

@@ -14,7 +14,7 @@ import { TOTP_SECRET_KEY_LABEL, TotpSecretBox } from '../../../backend-sync/auth
 import { derivedSecret, loadSigningKeys } from '../../../backend-sync/keys/signing-keys';
 import { loadConfig } from '../../../backend-sync/config';
 import { openServerDatabase, type Database } from '../../../backend-sync/db/database';
-import { nextChangeSeq } from '../../../backend-sync/services/change-seq';
+import { insertTestUser } from '../../backend/support/user-factory';
 import { ServerAudit } from '../../../backend-sync/services/server-audit';
 import { EnrollmentService } from '../../../backend-sync/sync/enrollment.service';
 import { startKeyholderApp, type KeyholderApp } from './keyholder-app';
@@ -107,30 +107,19 @@ export async function addActivePerson(
   const passwordHash = await new PasswordHasher().hash(password);
   const secret = newTotpSecret();
   const id = randomUUID();
-  await db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('users')
-      .values({
-        id,
-        email,
-        username,
-        display_name: name,
-        role: as.role ?? 'viewer',
-        status: 'active',
-        email_verified_at: now,
-        password_hash: passwordHash,
-        password_changed_at: now,
-        totp_secret: server.totpSecrets.seal(secret),
-        totp_last_step: 0,
-        preferences: '{}',
-        change_seq: await nextChangeSeq(tx, 'users'),
-        erased_at: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await tx.insertInto('user_stores').values({ user_id: id, store_id: store.id }).execute();
-  });
+  await db.transaction().execute((tx) =>
+    insertTestUser(tx, {
+      id,
+      email,
+      username,
+      displayName: name,
+      role: as.role ?? 'viewer',
+      passwordHash,
+      totpSecret: server.totpSecrets.seal(secret),
+      stores: [store.id],
+      now,
+    }),
+  );
   return { id, username, email, password, phone: new Authenticator(secret) };
 }
 

@@ -15,7 +15,7 @@ import { TOTP_SECRET_KEY_LABEL, TotpSecretBox } from '../../../backend-sync/auth
 import { derivedSecret, loadSigningKeys } from '../../../backend-sync/keys/signing-keys';
 import { loadConfig } from '../../../backend-sync/config';
 import { openServerDatabase, type Database } from '../../../backend-sync/db/database';
-import { nextChangeSeq } from '../../../backend-sync/services/change-seq';
+import { insertTestUser } from '../../backend/support/user-factory';
 import { ServerAudit } from '../../../backend-sync/services/server-audit';
 import { FaultProxy } from '../../support/fault-proxy';
 import { Authenticator } from './totp';
@@ -121,31 +121,18 @@ export async function startE2eSyncServer(): Promise<E2eSyncServer> {
       const secret = newTotpSecret();
       const passwordHash = await hasher.hash(password);
       const now = Date.now();
-      await database.db.transaction().execute(async (tx) => {
-        await tx
-          .insertInto('users')
-          .values({
-            id,
-            email: `${username}@example.com`,
-            username,
-            display_name: input.name,
-            role: input.role,
-            status: 'active',
-            email_verified_at: now,
-            password_hash: passwordHash,
-            password_changed_at: now,
-            totp_secret: box.seal(secret),
-            totp_last_step: 0,
-            preferences: '{}',
-            change_seq: await nextChangeSeq(tx, 'users'),
-            erased_at: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-        for (const storeId of input.stores)
-          await tx.insertInto('user_stores').values({ user_id: id, store_id: storeId }).execute();
-      });
+      await database.db.transaction().execute((tx) =>
+        insertTestUser(tx, {
+          id,
+          username,
+          displayName: input.name,
+          role: input.role,
+          passwordHash,
+          totpSecret: box.seal(secret),
+          stores: input.stores,
+          now,
+        }),
+      );
       return { id, username, password, phone: new Authenticator(secret) };
     },
     async close() {

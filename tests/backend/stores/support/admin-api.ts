@@ -19,6 +19,7 @@ import {
   type AuthServer,
 } from '../../auth/support/auth-helpers';
 import { sealTotpSecret, type TestServer } from '../../support/server-harness';
+import { insertTestUser } from '../../support/user-factory';
 
 /**
  * A sync server with a signed-in admin, and helpers for the admin API and for store PCs.
@@ -108,35 +109,23 @@ export async function createPerson(
   const secret = newTotpSecret();
   const passwordHash = await hasher.hash(PASSWORD);
   const credential = input.legacy ? null : await passwordCredential();
-  await db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('users')
-      .values({
-        credential_salt: credential?.salt ?? null,
-        credential_key: credential?.key ?? null,
-        credential_box: credential?.box ?? null,
-        id,
-        email,
-        username,
-        display_name: input.name ?? `${input.role} ${tag}`,
-        role: input.role,
-        status: input.status ?? 'active',
-        email_verified_at: now,
-        password_hash: passwordHash,
-        password_changed_at: input.passwordChangedAt ?? now,
-        totp_secret: input.totp === false ? null : sealTotpSecret(api.s, secret),
-        totp_last_step: 0,
-        preferences: '{}',
-        change_seq: await nextChangeSeq(tx, 'users'),
-        erased_at: null,
-        created_at: input.createdAt ?? now,
-        updated_at: now,
-      })
-      .execute();
-    for (const storeId of input.stores ?? []) {
-      await tx.insertInto('user_stores').values({ user_id: id, store_id: storeId }).execute();
-    }
-  });
+  await db.transaction().execute((tx) =>
+    insertTestUser(tx, {
+      credential,
+      id,
+      email,
+      username,
+      displayName: input.name ?? `${input.role} ${tag}`,
+      role: input.role,
+      status: input.status ?? 'active',
+      passwordHash,
+      passwordChangedAt: input.passwordChangedAt ?? now,
+      totpSecret: input.totp === false ? null : sealTotpSecret(api.s, secret),
+      stores: input.stores ?? [],
+      createdAt: input.createdAt ?? now,
+      now,
+    }),
+  );
   return { id, email, username, secret };
 }
 

@@ -16,6 +16,7 @@ import { EnrollmentService } from '../../../../backend-sync/sync/enrollment.serv
 import { PASSWORD, NO_LIMITS } from '../../../backend/auth/support/auth-helpers';
 import { TEST_DATABASE_URL } from '../../../backend/support/server-harness';
 import { Child, freePort } from './child';
+import { insertTestUser } from '../../../backend/support/user-factory';
 
 const SERVER_CHILD = 'tests/core/sync/support/server-child.ts';
 
@@ -116,31 +117,16 @@ export class KillWorld {
       for (let i = 0; i < count; i += 1) {
         const id = randomUUID();
         const tag = randomBytes(5).toString('hex');
-        await tx
-          .insertInto('users')
-          .values({
-            id,
-            email: `viewer.${tag}@example.com`,
-            username: `viewer.${tag}`,
-            display_name: `Viewer ${tag}`,
-            role: 'viewer',
-            status: 'active',
-            email_verified_at: now,
-            password_hash: this.passwordHash,
-            password_changed_at: now,
-            totp_secret: null,
-            totp_last_step: 0,
-            preferences: '{}',
-            change_seq: await nextChangeSeq(tx, 'users'),
-            erased_at: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-        await tx
-          .insertInto('user_stores')
-          .values({ user_id: id, store_id: this.storeId })
-          .execute();
+        await insertTestUser(tx, {
+          id,
+          username: `viewer.${tag}`,
+          displayName: `Viewer ${tag}`,
+          role: 'viewer',
+          passwordHash: this.passwordHash,
+          totpSecret: null,
+          stores: [this.storeId],
+          now,
+        });
         ids.push(id);
       }
     });
