@@ -136,15 +136,12 @@ export class SignInService {
     const c = this.challenges.get(challengeId, 'totp');
     const now = this.d.time.now();
     this.failures.assertOpen(c.username, now, () => this.challenges.delete(c.id));
-    const result = this.d.totp.match(this.challenges.mustAccount(c), code, now);
+    const account = this.challenges.mustAccount(c);
+    const result = this.d.totp.match(account, code, now);
     if (!result.ok) {
       this.challenges.wrongCode(c);
-      this.failures.record(
-        c.username,
-        this.d.accounts.byId(c.accountId),
-        result.reason === 'replayed' ? 'replayed_code' : 'bad_code',
-        now,
-      );
+      const reason = result.reason === 'replayed' ? 'replayed_code' : 'bad_code';
+      this.failures.record(c.username, account, reason, now);
       throw result.reason === 'replayed'
         ? new KeyholderError(
             'code_replayed',
@@ -160,13 +157,18 @@ export class SignInService {
     // The step is claimed in the same transaction as the session (one commit, one decision).
     const step = result.step;
     c.totpStep = step;
-    return this.advance(c, () => {
-      if (this.d.totp.claim(c.accountId, step)) return;
-      throw new KeyholderError(
-        'code_replayed',
-        'That code has already been used. Wait for the next code and try again.',
-      );
-    });
+    // The row just read and checked: nothing runs between here and `advance` (no await).
+    return this.advance(
+      c,
+      () => {
+        if (this.d.totp.claim(c.accountId, step)) return;
+        throw new KeyholderError(
+          'code_replayed',
+          'That code has already been used. Wait for the next code and try again.',
+        );
+      },
+      account,
+    );
   }
 
   async submitRecoveryCode(challengeId: string, code: string): Promise<SignInStep> {
@@ -304,11 +306,12 @@ export class SignInService {
   /**
    * The next step of a challenge, or the session. `claim` (a TOTP step) runs in the same
    * transaction as whatever this step writes; when nothing else is written it commits alone.
+   * `checked`: the account as `mustAccount` read and checked it in this same synchronous turn.
    */
-  private advance(c: Challenge, claim?: () => void): SignInStep {
+  private advance(c: Challenge, claim?: () => void, checked?: AccountRow): SignInStep {
     // A revocation learned while this sign-in was under way stops it at its next step.
     this.gates.assertNotRevoked(c.username, () => this.challenges.delete(c.id));
-    const account = this.challenges.mustAccount(c);
+    const account = checked ?? this.challenges.mustAccount(c);
     const now = this.d.time.now();
     const policy = this.d.policies.forRole(account.role);
     if (account.totpSecret && !c.totpPassed)
