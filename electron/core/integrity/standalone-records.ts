@@ -64,6 +64,46 @@ export function auditedRecordVersion(db: Db, accountId: string): number {
   return row.v ?? 0;
 }
 
+/**
+ * auditedRecordVersion for the sign-in checks, kept per account and brought up to date from the
+ * entries appended since (a rowid range, so a check costs the new entries, not the account's
+ * whole history: every failed sign-in names its account, and a store keeps years of them).
+ * Only ever stricter than the log: a log found shorter than seen (cut by hand) keeps the higher
+ * version. Inside a transaction it asks the log directly, since what that transaction wrote may
+ * still be rolled back.
+ */
+export class AuditedVersions {
+  private readonly known = new Map<string, { version: number; upTo: number }>();
+
+  constructor(private readonly db: Db) {}
+
+  of(accountId: string): number {
+    if (this.db.inTransaction) return auditedRecordVersion(this.db, accountId);
+    const head =
+      (this.db.prepare('SELECT max(seq) AS s FROM audit_log').get() as { s: number | null }).s ?? 0;
+    const held = this.known.get(accountId);
+    if (held && head === held.upTo) return held.version;
+    const found =
+      held && head > held.upTo
+        ? this.newer(accountId, held.upTo)
+        : auditedRecordVersion(this.db, accountId);
+    const version = Math.max(held?.version ?? 0, found);
+    this.known.set(accountId, { version, upTo: head });
+    return version;
+  }
+
+  private newer(accountId: string, after: number): number {
+    // `+target_id`: no index on it, so SQLite walks the rowid range of the new entries.
+    const row = this.db
+      .prepare(
+        `SELECT max(json_extract(details, '$.recordVersion')) AS v FROM audit_log
+         WHERE seq > ? AND +target_id = ? AND json_extract(details, '$.recordVersion') IS NOT NULL`,
+      )
+      .get(after, accountId) as { v: number | null };
+    return row.v ?? 0;
+  }
+}
+
 /** The newest policy version the audit log names (a standalone PC's floor for its bundle). */
 export function auditedPolicyVersion(db: Db): number {
   const row = db

@@ -1,9 +1,7 @@
 import { canonicalJson } from '../../../common/audit/canonical-json';
-import type { PolicyDocument } from '../../../common/policy/policy';
-import type { Role } from '../../../common/policy/policy';
+import type { PolicyDocument, Role } from '../../../common/policy/policy';
 import type { SignedPolicy, SyncedAccount } from '../../../common/sync/protocol';
-import type { SyncReceipt } from '../../../common/sync/signed-records';
-import { recordedAccountFields } from '../../../common/sync/signed-records';
+import { recordedAccountFields, type SyncReceipt } from '../../../common/sync/signed-records';
 import type { AccountRow } from '../accounts/account-repository';
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../db/database';
@@ -12,7 +10,7 @@ import { verifySignedPolicy } from '../sync/policy-verifier';
 import { checkHeldChanges, type HeldPassword } from './held-changes';
 import {
   auditedPolicyVersion,
-  auditedRecordVersion,
+  AuditedVersions,
   verifiedStandaloneRecord,
 } from './standalone-records';
 import { namedInChain, tracesOfAnchor } from './store-anchor';
@@ -75,9 +73,13 @@ export class StoreIntegrity {
   /** The stored receipt last verified (its JSON), so a sign-in does not verify it again. */
   private verified: { json: string; receipt: SyncReceipt } | null = null;
 
+  private readonly audited: AuditedVersions;
+
   constructor(
     private readonly d: { db: Db; audit: AuditLog; deviceId: string; keyring: StoreKeyring },
-  ) {}
+  ) {
+    this.audited = new AuditedVersions(d.db);
+  }
 
   /**
    * What this PC checks its records against: the server key pinned at enrollment, or on a
@@ -324,7 +326,7 @@ export class StoreIntegrity {
     if (!record || record.id !== row.id) return 'record_invalid';
     if (anchor.kind === 'store') {
       // No receipt on a standalone PC: the audit log names each record version it made.
-      if (record.version < auditedRecordVersion(this.d.db, row.id)) return 'record_rolled_back';
+      if (record.version < this.audited.of(row.id)) return 'record_rolled_back';
     } else {
       const floor = this.floor.get(row.id);
       if (floor !== undefined ? record.version < floor : record.version <= this.receiptCursor)

@@ -142,6 +142,31 @@ describeWithKeychain(
       );
     });
 
+    it('an old record put back while Keyholder runs, after the account was checked and changed: refused', async () => {
+      // Dee signs in (her record's version is now known to the running app), then a manager
+      // disables her (a newer version, named in the chain). The earlier record, written back
+      // beside the running app, is older than what the chain names since: refused.
+      const dee = await person('viewer', 'dee.crew', mia.session);
+      h.kh.sessions.end(dee.session.sessionId, 'signed_out');
+      h.clock.advance(30_000);
+      const saved = await attacker.edit(
+        (db) =>
+          db.prepare('SELECT signed_record FROM accounts WHERE id = ?').get(dee.id) as {
+            signed_record: string;
+          },
+      );
+      const again = expectStep(await h.kh.signIn.signIn('dee.crew', PASSWORD.viewer), 'signed_in');
+      h.kh.sessions.end(again.session.sessionId, 'signed_out');
+      h.kh.staff.setStatus(mia.session, dee.id, 'disabled');
+      await attacker.edit((db) =>
+        db
+          .prepare("UPDATE accounts SET status = 'active', signed_record = ? WHERE id = ?")
+          .run(saved.signed_record, dee.id),
+      );
+      expect(await signInCode('dee.crew', PASSWORD.viewer)).toBe('account_tampered');
+      expect(tampers()).toContain('account:record_rolled_back');
+    });
+
     it('a manager’s own key cannot make anyone more than crew, even with her password', async () => {
       // Someone who knows Mia's password opens her key from the store and signs Cam as an admin.
       await restart(async (db) => {
