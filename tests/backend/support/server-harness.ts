@@ -113,8 +113,9 @@ export async function startTestServer(
   return server;
 }
 
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+/** One statement on a connection of its own (schemas made and dropped around a test). */
+export async function adminQuery(text: string, url = TEST_DATABASE_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(text);
