@@ -3,18 +3,17 @@
 // instance decides, the other honours (rate limits, lockout, signing keys, refresh rotation,
 // idempotent audit uploads), and a rolling restart under load loses nothing and shows clients
 // no 5xx other than the documented 503s (docs/OPERATIONS.md, "Several instances in production").
-import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PasswordHasher } from '../../backend-sync/auth/password-hasher';
-import { defaultPolicyFor } from '../../backend-sync/auth/policy-source';
-import { SetupService } from '../../backend-sync/auth/setup.service';
-import { systemClock } from '../../backend-sync/clock';
-import { ServerAudit } from '../../backend-sync/services/server-audit';
 import type { AuditRecord } from '../../common/audit/audit-record';
 import { signedChain } from './support/audit-chain';
 import { findHaproxy, startLoadBalancer, type LoadBalancer } from './support/load-balancer';
 import { TEST_DATABASE_URL } from './support/server-harness';
-import { startServerInstances, type ServerInstances } from './support/server-instances';
+import {
+  setUpAdminOverHttp,
+  signInOverHttp,
+  startServerInstances,
+  type ServerInstances,
+} from './support/server-instances';
 import { enrollSimPc, syncSimPc, type SimPc } from './support/simulated-pc';
 
 const haproxy = findHaproxy();
@@ -29,7 +28,6 @@ if (missing.length > 0) {
 }
 const suite = missing.length > 0 ? describe.skip : describe;
 
-const PASSWORD = 'correct horse battery staple 42';
 /** Per address and per account, a minute; shared by both instances (RATE_LIMIT_STORE=database). */
 const AUTH_LIMIT = 10;
 
@@ -64,9 +62,6 @@ async function call(
   return { status: r.status, body };
 }
 
-const totp = (secret: string, stepsAhead: number) =>
-  generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * stepsAhead });
-
 suite('two instances behind HAProxy on one PostgreSQL database', () => {
   let group: ServerInstances;
   let lb: LoadBalancer;
@@ -74,38 +69,10 @@ suite('two instances behind HAProxy on one PostgreSQL database', () => {
   let storeId: string;
   const [sync1, sync2] = [() => group.instances[0]!, () => group.instances[1]!];
 
-  /** create-admin on the shared database, then set-up and sign-in through `via`. */
-  async function newAdmin(email: string, via: string, from: string) {
-    const setup = new SetupService({
-      db: group.database.db,
-      clock: systemClock,
-      hasher: new PasswordHasher(),
-      audit: new ServerAudit(group.database.db, systemClock),
-      policyFor: defaultPolicyFor,
-    });
-    const { userId, setupCode } = await setup.createAdmin({ email, name: 'Lee Admin' });
-    const start = await call(via, 'POST', '/api/v1/auth/setup/start', {
-      body: { email, setupCode },
-      from,
-    });
-    expect(start.status).toBe(200);
-    const secret = start.body.secret as string;
-    const done = await call(via, 'POST', '/api/v1/auth/setup/complete', {
-      body: { email, setupCode, password: PASSWORD, totpCode: totp(secret, 0) },
-      from,
-    });
-    expect(done.status, JSON.stringify(done.body)).toBe(200);
-    return { userId, secret };
-  }
-  async function signIn(email: string, secret: string, via: string, from: string) {
-    // The next step's code (inside the ±1 window): set-up used this step's.
-    const r = await call(via, 'POST', '/api/v1/auth/sign-in', {
-      body: { email, password: PASSWORD, totpCode: totp(secret, 1) },
-      from,
-    });
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-    return r.body as unknown as { accessToken: string; refreshToken: string };
-  }
+  const newAdmin = (email: string, via: string, from: string) =>
+    setUpAdminOverHttp(group.database, via, email, from);
+  const signIn = (email: string, secret: string, via: string, from: string) =>
+    signInOverHttp(via, email, secret, from);
   /** Requests each instance counted on a route, by status class, from its own /metrics. */
   async function served(route: string): Promise<number[]> {
     return Promise.all(

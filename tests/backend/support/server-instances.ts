@@ -4,9 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { generateSync } from 'otplib';
+import { PasswordHasher } from '../../../backend-sync/auth/password-hasher';
+import { defaultPolicyFor } from '../../../backend-sync/auth/policy-source';
+import { SetupService } from '../../../backend-sync/auth/setup.service';
+import { systemClock } from '../../../backend-sync/clock';
 import { loadConfig } from '../../../backend-sync/config';
+import { ServerAudit } from '../../../backend-sync/services/server-audit';
 import { openServerDatabase, type Database } from '../../../backend-sync/db/database';
-import { adminQuery } from './server-harness';
+import pg from 'pg';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -151,4 +157,76 @@ function instance(name: string, port: number, env: Record<string, string>): Serv
       clearTimeout(timer);
     },
   };
+}
+
+const ADMIN_PASSWORD = 'correct horse battery staple 42';
+
+/**
+ * An admin as `create-admin` makes one (on the instances' database), set up through the API at
+ * `url` (`from`: the client's address the balancer forwards). Returns the TOTP secret.
+ */
+export async function setUpAdminOverHttp(
+  database: Database,
+  url: string,
+  email: string,
+  from: string,
+): Promise<{ userId: string; secret: string }> {
+  const setup = new SetupService({
+    db: database.db,
+    clock: systemClock,
+    hasher: new PasswordHasher(),
+    audit: new ServerAudit(database.db, systemClock),
+    policyFor: defaultPolicyFor,
+  });
+  const { userId, setupCode } = await setup.createAdmin({ email, name: 'Lee Admin' });
+  const { secret } = await postJson<{ secret: string }>(url, '/api/v1/auth/setup/start', from, {
+    email,
+    setupCode,
+  });
+  await postJson(url, '/api/v1/auth/setup/complete', from, {
+    email,
+    setupCode,
+    password: ADMIN_PASSWORD,
+    totpCode: totpCode(secret, 0),
+  });
+  return { userId, secret };
+}
+
+/** Signs an admin in at `url` with the next step's code (set-up used this step's). */
+export function signInOverHttp(
+  url: string,
+  email: string,
+  secret: string,
+  from: string,
+): Promise<{ accessToken: string; refreshToken: string }> {
+  return postJson(url, '/api/v1/auth/sign-in', from, {
+    email,
+    password: ADMIN_PASSWORD,
+    totpCode: totpCode(secret, 1),
+  });
+}
+
+const totpCode = (secret: string, stepsAhead: number) =>
+  generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * stepsAhead });
+
+async function postJson<T = unknown>(url: string, path: string, from: string, body: object) {
+  const r = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${path}: ${r.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** One statement on a connection of its own (schemas made and dropped around a test). */
+export async function adminQuery(text: string, databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
 }
