@@ -5,36 +5,49 @@ import { benchRenderer } from './renderer.bench';
 import { benchServer } from './server.bench';
 import { benchSignIn } from './sign-in.bench';
 import { benchSync } from './sync.bench';
+import { benchFleetBehindBalancer } from './fleet.bench';
 import type { BenchSection } from './stats';
 
 /**
  * `npm run bench`: runs every benchmark, prints the figures and writes docs/PERFORMANCE.md.
  * `npm run bench -- NAME`: one benchmark; rewrites its section of docs/PERFORMANCE.md only.
+ * A benchmark that cannot run here (fleet: no haproxy or PostgreSQL) answers null and says
+ * why; its section of docs/PERFORMANCE.md is kept as it was.
  * Benchmarks measure; tests never assert timings.
  */
-const benches: Array<[string, () => Promise<BenchSection>]> = [
+const benches: Array<[string, () => Promise<BenchSection | null>]> = [
   ['sign-in', benchSignIn],
   ['renderer', benchRenderer],
   ['server', benchServer],
   ['sync', benchSync],
+  ['fleet', benchFleetBehindBalancer],
 ];
 
 async function main(): Promise<void> {
   const only = process.argv[2];
   const sections: BenchSection[] = [];
+  let skipped = false;
   for (const [name, run] of benches) {
     if (only && only !== name) continue;
     console.log(`\n# ${name}`);
     const section = await run();
+    if (!section) {
+      skipped = true;
+      continue;
+    }
     for (const line of section.lines) console.log(`  ${line}`);
     sections.push(section);
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const stamp = `_Measured on ${new Date().toISOString().slice(0, 10)} (${machine})._`;
   const rendered = sections.map((s) => ({ title: s.title, text: `${stamp}\n\n${s.body}` }));
-  // One benchmark (`npm run bench -- server`) rewrites its own section and keeps the others.
+  if (sections.length === 0) return;
+  // One benchmark (`npm run bench -- server`) rewrites its own section and keeps the others; so
+  // does a run in which one was skipped, for that one.
   const kept =
-    only && existsSync(PERFORMANCE) ? previousSections(readFileSync(PERFORMANCE, 'utf8')) : [];
+    (only || skipped) && existsSync(PERFORMANCE)
+      ? previousSections(readFileSync(PERFORMANCE, 'utf8'))
+      : [];
   const merged = [...kept];
   for (const section of rendered) {
     const at = merged.findIndex((s) => s.title === section.title);

@@ -3,30 +3,13 @@
  * database) enroll, take their first pull, then sync at the same moment in BURSTS bursts; per-PC
  * latency, errors, and the server's RSS and CPU during each burst.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import axios from 'axios';
 import type { Dialect } from '../../backend-sync/db/dialect';
-import { GENESIS_HASH, type AuditRecord } from '../../common/audit/audit-record';
-import { SyncHttp } from '../../electron/core/sync/sync-http';
-import { APP_VERSION } from '../../electron/core/version';
+import { enrollSimPc, syncSimPc, type SimPc } from '../../tests/backend/support/simulated-pc';
 import { issueCode, listDevices, pool, postgresCpuMs, startServer } from './server-process';
 import { BURSTS, DEVICES, DEVICES_PER_STORE, PEOPLE_PER_STORE } from './settings';
-import { chain, type Person } from './store-pc-audit';
-
-interface SimPc {
-  id: string;
-  storeId: string;
-  macKey: Buffer;
-  http: SyncHttp;
-  cursor: number;
-  policyVersion: number;
-  head: { seq: number; hash: string };
-  /** Entries the server has not acknowledged yet (a failed sync sends them again next time). */
-  unsent: AuditRecord[];
-  people: Person[];
-}
+import { chain } from './store-pc-audit';
 
 interface Burst {
   latencies: number[];
@@ -65,13 +48,6 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
   const stores = Math.ceil(DEVICES / DEVICES_PER_STORE);
   const server = await startServer(dialect, stores, PEOPLE_PER_STORE);
   const admin = new HttpAgent({ keepAlive: true });
-  const retry = {
-    attempts: 1,
-    maxWaitMs: 0,
-    sleep: async () => undefined,
-    random: Math.random,
-    nowMs: () => Date.now(),
-  };
   try {
     // Enroll every PC through the real routes and give it its first sync (not measured).
     const setupStart = performance.now();
@@ -81,40 +57,12 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
       8,
       async (i) => {
         const storeId = server.stores[i % stores]!.id;
-        const id = randomUUID();
-        const macKey = randomBytes(32);
-        // One connection per PC, as 500 PCs would have.
-        const client = axios.create({
-          timeout: 15_000,
-          maxRedirects: 0,
-          httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 1 }),
-        });
-        const enrolled = await new SyncHttp(client, server.url, null, retry).enroll({
+        const pc = await enrollSimPc({
+          url: server.url,
           code: await issueCode(server, storeId, admin),
-          deviceId: id,
-          deviceName: `Till ${i + 1}`,
-          appVersion: APP_VERSION,
-          auditMacKey: macKey.toString('base64'),
-        });
-        const http = new SyncHttp(client, server.url, enrolled.credential, retry);
-        const pc: SimPc = {
-          id,
           storeId,
-          macKey,
-          http,
-          cursor: 0,
-          policyVersion: 0,
-          head: { seq: 0, hash: GENESIS_HASH },
-          unsent: [],
-          people: [],
-        };
-        for (;;) {
-          const page = await http.pull({ since: pc.cursor, policyVersion: pc.policyVersion });
-          pc.cursor = page.cursor;
-          pc.policyVersion = page.policy?.version ?? pc.policyVersion;
-          pc.people.push(...page.accounts.map((a) => ({ id: a.id, name: a.username })));
-          if (!page.more) break;
-        }
+          name: `Till ${i + 1}`,
+        });
         if (pc.people.length !== PEOPLE_PER_STORE) throw new Error('first pull incomplete');
         pcs.push(pc);
       },
@@ -143,28 +91,10 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
       const t0 = performance.now();
       await Promise.all(
         pcs.map(async (pc, i) => {
-          const entries = backlogs[i]!;
-          let answered = false;
           try {
-            const page = await pc.http.pull({
-              since: pc.cursor,
-              policyVersion: pc.policyVersion,
-              auditHead: pc.head.seq,
-              appVersion: APP_VERSION,
-            });
-            const answer = await pc.http.pushAudit(
-              entries,
-              `audit-${entries[0]!.seq}-${entries.at(-1)!.seq}`,
-            );
-            pc.cursor = page.cursor;
-            answered = true;
-            pc.unsent = entries.filter((e) => e.seq > answer.acknowledgedSeq);
-            if (pc.unsent.length > 0) throw new Error('not acknowledged');
+            await syncSimPc(pc, backlogs[i]!);
             latencies.push(performance.now() - t0);
           } catch (error) {
-            // Sent again with the next burst, as a core's next run would (the server skips what
-            // it already stored from a request that timed out here).
-            if (!answered) pc.unsent = entries;
             errors.push(error instanceof Error ? error.message : String(error));
           }
         }),

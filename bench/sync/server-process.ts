@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import axios from 'axios';
-import pg from 'pg';
 import type { Dialect } from '../../backend-sync/db/dialect';
+import { adminQuery } from '../../tests/backend/support/server-instances';
 import { PG_URL, PROFILE_DIR, ROOT } from './settings';
 
 export interface ServerProcess {
@@ -36,7 +36,7 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keyholder-bench-sync-'));
   const schema = dialect === 'postgres' ? `kh_bench_${randomBytes(5).toString('hex')}` : undefined;
-  if (schema) await pgAdmin(`CREATE SCHEMA ${schema}`);
+  if (schema) await adminQuery(`CREATE SCHEMA ${schema}`, PG_URL!);
   const args = {
     dataDir,
     stores,
@@ -87,7 +87,7 @@ export async function startServer(
     async close() {
       child.stdin!.end();
       await exited;
-      if (schema) await pgAdmin(`DROP SCHEMA ${schema} CASCADE`);
+      if (schema) await adminQuery(`DROP SCHEMA ${schema} CASCADE`, PG_URL!);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -113,16 +113,6 @@ export function postgresCpuMs(): number {
     }
   }
   return ticks * 10; // USER_HZ = 100
-}
-
-async function pgAdmin(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }
 
 /** An enrollment code from the real admin route. */

@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { describe } from 'vitest';
 import type { PasswordHasher } from '../../../backend-sync/auth/password-hasher';
 import { buildApp } from '../../../backend-sync/app';
@@ -13,6 +12,7 @@ import { type ServerClock } from '../../../backend-sync/clock';
 import { loadConfig, type Config } from '../../../backend-sync/config';
 import { openServerDatabase, type Database } from '../../../backend-sync/db/database';
 import type { Dialect } from '../../../backend-sync/db/dialect';
+import { adminQuery } from './server-instances';
 
 /** PostgreSQL for tests: CI sets this; elsewhere those suites are skipped with a notice. */
 export const TEST_DATABASE_URL = process.env.KEYHOLDER_TEST_DATABASE_URL;
@@ -74,7 +74,7 @@ export async function startTestServer(
     ...(dialect === 'postgres' ? { DATABASE_URL: TEST_DATABASE_URL } : {}),
     ...env,
   });
-  if (dialect === 'postgres') await adminQuery(`CREATE SCHEMA ${schema}`);
+  if (dialect === 'postgres') await adminQuery(`CREATE SCHEMA ${schema}`, TEST_DATABASE_URL!);
   const open = async () => {
     const database = await openServerDatabase(
       config,
@@ -106,21 +106,12 @@ export async function startTestServer(
     async close() {
       await server.app.close();
       await server.database.close();
-      if (dialect === 'postgres') await adminQuery(`DROP SCHEMA ${schema} CASCADE`);
+      if (dialect === 'postgres')
+        await adminQuery(`DROP SCHEMA ${schema} CASCADE`, TEST_DATABASE_URL!);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return server;
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }
 
 /**
