@@ -4,6 +4,7 @@ import type { DB } from '../db/schema';
 import { HttpError } from '../errors';
 import type { ServerAudit, ServerAuditAction } from '../services/server-audit';
 import { lockedOut } from './auth-errors';
+import { checkPasswordCounted } from './sign-in-failures';
 import type { LockoutService } from './lockout.service';
 import type { PasswordHasher } from './password-hasher';
 
@@ -29,27 +30,31 @@ export interface CurrentPasswordCheck {
 
 /**
  * Proves the current password inside a flow that is not a sign-in (adding an authenticator
- * after a 2FA reset, by link or by setup code). Same rules as sign-in: refused while locked or
- * throttled (audited, not counted), a wrong password counts towards the lock in one
- * transaction with its audit entries.
+ * after a 2FA reset, by link or by setup code). Same rules as sign-in: counted before the hash
+ * runs (checkPasswordCounted), refused while locked or throttled (audited, not counted), a
+ * wrong password's count confirmed in one transaction with its audit entries.
  */
 export async function proveCurrentPassword(
   d: CurrentPasswordDeps,
   c: CurrentPasswordCheck,
 ): Promise<void> {
-  const lock = await d.lockout.check(c.subject, c.now);
-  if (lock.state !== 'open') {
-    await d.audit.write({
-      action: c.action,
-      outcome: 'denied',
-      targetId: c.targetId,
-      details: { ...c.details, reason: lock.state },
-    });
-    throw lockedOut(lock, c.now);
-  }
-  if (await d.hasher.verify(c.storedHash, c.password)) return;
+  const checked = await checkPasswordCounted(
+    d,
+    { subject: c.subject, now: c.now, policy: c.policy },
+    async (lock) => {
+      await d.audit.write({
+        action: c.action,
+        outcome: 'denied',
+        targetId: c.targetId,
+        details: { ...c.details, reason: lock.state },
+      });
+      throw lockedOut(lock, c.now);
+    },
+    () => d.hasher.verify(c.storedHash, c.password),
+  );
+  if (checked.right) return;
+  const result = checked.counted;
   await d.db.transaction().execute(async (trx) => {
-    const result = await d.lockout.recordFailure(c.subject, c.now, c.policy, trx);
     await d.audit.write(
       {
         action: c.action,

@@ -126,6 +126,15 @@ export class LockoutService {
     return { claimed: outcome.counted };
   }
 
+  /** `claimAttempt` on the counter as it is now (flows that have not read it with the user). */
+  async claimNow(
+    subject: string,
+    now: number,
+    policy: EffectivePolicy,
+  ): Promise<{ claimed: ClaimedAttempt } | { refused: LockState }> {
+    return this.claimAttempt(subject, await this.read(subject, this.db), now, policy);
+  }
+
   /**
    * One failure counted, on the counter as it is (no lock state read before: a failed factor
    * after a check that passed, e.g. a wrong code after a right password). An attempt made

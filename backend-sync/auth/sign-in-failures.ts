@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { EffectivePolicy } from '../../common/policy/policy';
 import type { DB } from '../db/schema';
 import type { ServerAudit } from '../services/server-audit';
 import { lockedOut } from './auth-errors';
@@ -30,11 +31,6 @@ interface Attempt {
 }
 
 /** Refuses (and audits, without counting) an attempt while locked or in the delay. */
-export async function assertSignInOpen(d: Deps, a: Attempt): Promise<void> {
-  await refuseUnlessOpen(d, await d.lockout.check(a.subject, a.now), a);
-}
-
-/** `assertSignInOpen` with the lock state already read (the sign-in reads it with the user). */
 export async function refuseUnlessOpen(d: Deps, state: LockState, a: Attempt): Promise<void> {
   if (state.state === 'open') return;
   await d.audit.write({
@@ -49,6 +45,29 @@ export async function refuseUnlessOpen(d: Deps, state: LockState, a: Attempt): P
     },
   });
   throw lockedOut(state, a.now);
+}
+
+/**
+ * A password checked count-first outside a sign-in (a password change, proving the current
+ * password in another flow), as the sign-in checks it: the attempt is counted before the hash
+ * runs (`refuse` answers while locked or in the delay, counting nothing), so parallel guesses
+ * meet the schedule; a right password's count is taken back, a wrong one's is returned for the
+ * caller to confirm with its audit entries (`recordSignInFailure` with `counted`).
+ */
+export async function checkPasswordCounted(
+  d: Pick<Deps, 'lockout'>,
+  a: { subject: string; now: number; policy: EffectivePolicy },
+  refuse: (state: Exclude<LockState, { state: 'open' }>) => Promise<void>,
+  verify: () => Promise<boolean>,
+): Promise<{ right: true } | { right: false; counted: ClaimedAttempt }> {
+  const claim = await d.lockout.claimNow(a.subject, a.now, a.policy);
+  if ('refused' in claim) {
+    if (claim.refused.state !== 'open') await refuse(claim.refused);
+    throw new Error('a refused attempt was let through');
+  }
+  if (!(await verify())) return { right: false, counted: claim.claimed };
+  await d.lockout.takeBack(a.subject, claim.claimed);
+  return { right: true };
 }
 
 /** One failed factor: the counter, its audit entry and any lock it starts, in one commit. */

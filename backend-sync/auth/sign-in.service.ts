@@ -13,7 +13,7 @@ import { lockoutSubject, type ClaimedAttempt } from './lockout.service';
 import { ownPasswordColumns, preparePassword } from './own-password';
 import { readUserAndCounter, USER_COLUMNS } from './sign-in-lookup';
 import {
-  assertSignInOpen,
+  checkPasswordCounted,
   clientDetails,
   recordSignInFailure,
   refuseUnlessOpen,
@@ -227,17 +227,25 @@ export class SignInService {
       .where('id', '=', principal.userId)
       .executeTakeFirstOrThrow();
     const subject = lockoutSubject(user, user.email);
-    await this.assertOpen(subject, user.id, user.email, meta, now);
-    if (!(await this.d.hasher.verify(user.password_hash, currentPassword))) {
-      await this.recordFailure(
+    // Counted before the hash runs, as at sign-in: parallel guesses meet the delay and the lock.
+    const checked = await checkPasswordCounted(
+      this.d,
+      { subject, now, policy: this.d.policyFor(user.role) },
+      (state) =>
+        refuseUnlessOpen(this.d, state, { subject, userId: user.id, email: user.email, meta, now }),
+      () => this.d.hasher.verify(user.password_hash, currentPassword),
+    );
+    if (!checked.right) {
+      await recordSignInFailure(this.d, {
         subject,
         user,
-        'bad_password',
-        user.email,
+        reason: 'bad_password',
+        email: user.email,
         meta,
         now,
-        'password.change',
-      );
+        action: 'password.change',
+        counted: checked.counted,
+      });
       throw new HttpError(400, 'invalid_current_password', 'The current password is not right.');
     }
     const evaluation = evaluatePassword(newPassword, this.d.policyFor(user.role), {
@@ -275,17 +283,7 @@ export class SignInService {
     });
   }
 
-  /** Refuses (and audits, without counting) an attempt while locked or in the delay. */
-  private assertOpen(
-    subject: string,
-    userId: string | null,
-    email: string,
-    meta: ClientMeta,
-    now: number,
-  ): Promise<void> {
-    return assertSignInOpen(this.d, { subject, userId, email, meta, now });
-  }
-
+  /** A failed factor of a sign-in: counted (or its claim confirmed), audited, refused. */
   private async fail(
     subject: string,
     user: FailedUser | undefined,
@@ -306,17 +304,5 @@ export class SignInService {
       counted,
     });
     throw invalidCredentials();
-  }
-
-  private recordFailure(
-    subject: string,
-    user: FailedUser | undefined,
-    reason: FailureReason,
-    email: string,
-    meta: ClientMeta,
-    now: number,
-    action: 'auth.sign_in' | 'password.change',
-  ): Promise<void> {
-    return recordSignInFailure(this.d, { subject, user, reason, email, meta, now, action });
   }
 }

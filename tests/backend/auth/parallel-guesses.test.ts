@@ -6,7 +6,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PasswordHasher } from '../../../backend-sync/auth/password-hasher';
 import { FakeClock } from '../../support/fake-clock';
 import { describeEachDialect, startTestServer } from '../support/server-harness';
-import { NO_LIMITS, post, setUpAdmin, type AuthServer } from './support/auth-helpers';
+import {
+  bearer,
+  NO_LIMITS,
+  PASSWORD,
+  post,
+  setUpAdmin,
+  signIn,
+  type AuthServer,
+} from './support/auth-helpers';
 
 /** The real hasher, counting the verifies it is asked for (one per password checked). */
 class CountingHasher extends PasswordHasher {
@@ -83,5 +91,56 @@ describeEachDialect('parallel wrong passwords', (dialect) => {
   it('an unknown address meets the same schedule', async () => {
     const { checked } = await burst('nobody@example.com');
     expect(checked).toBe(3);
+  });
+});
+
+describeEachDialect('parallel wrong current passwords at a password change', (dialect) => {
+  it('are counted before their hash like sign-ins: a burst with a stolen session gets the schedule', async () => {
+    const clock = new FakeClock();
+    const hasher = new CountingHasher();
+    const server = { s: await startTestServer(dialect, NO_LIMITS, { clock, hasher }), clock };
+    try {
+      const email = 'change@example.com';
+      const { userId, secret } = await setUpAdmin(server, email);
+      const { accessToken } = await signIn(server, email, secret);
+      const before = hasher.verifies;
+      const answers = await Promise.all(
+        Array.from({ length: BURST }, () =>
+          post(
+            server.s,
+            '/password',
+            { currentPassword: 'a stolen session guesses', newPassword: 'whatever comes next 9' },
+            bearer(accessToken),
+          ),
+        ),
+      );
+      const codes = answers.map((a) => a.statusCode);
+      expect(hasher.verifies - before).toBe(3);
+      expect(codes.filter((c) => c === 400)).toHaveLength(3);
+      expect(codes.filter((c) => c === 429)).toHaveLength(BURST - 3);
+      const counted = await server.s.database.db
+        .selectFrom('sign_in_failures')
+        .selectAll()
+        .where('subject', '=', `u:${userId}`)
+        .executeTakeFirst();
+      expect(Number(counted?.failures)).toBe(3);
+      // The right password afterwards (past the delay) changes it, and clears the counter.
+      clock.advance(31_000);
+      const right = await post(
+        server.s,
+        '/password',
+        { currentPassword: PASSWORD, newPassword: 'a brand new pass phrase 77' },
+        bearer(accessToken),
+      );
+      expect(right.statusCode, right.body).toBe(204);
+      const row = await server.s.database.db
+        .selectFrom('sign_in_failures')
+        .selectAll()
+        .where('subject', '=', `u:${userId}`)
+        .executeTakeFirst();
+      expect(row).toBeUndefined();
+    } finally {
+      await server.s.close();
+    }
   });
 });
