@@ -40,6 +40,7 @@ import { storeRoutes } from './routes/stores.routes';
 import { UNSUBSCRIBE_KEY_LABEL, UnsubscribeLinks } from './people/unsubscribe';
 import { unsubscribeRoutes } from './routes/unsubscribe.routes';
 import { systemClock, type ServerClock } from './clock';
+import { AuditMaintenance } from './reporting/audit-maintenance';
 
 export interface AppDeps {
   config: Config;
@@ -206,6 +207,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   deviceRoutes(app, admin);
   policyRoutes(app, admin);
   auditRoutes(app, admin);
+  // Audit partitions ahead of time and retention: at start-up, then daily.
+  const auditMaintenance = new AuditMaintenance({ ...admin, config, log: app.log });
+  app.addHook('onClose', () => auditMaintenance.stop());
+  await auditMaintenance.start();
   analyticsRoutes(app, admin);
   // The weekly digest's unsubscribe link (no session: a token signed with a derived key).
   unsubscribeRoutes(app, {
