@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
+import { benchAudit } from './audit.bench';
 import { benchRenderer } from './renderer.bench';
 import { benchServer } from './server.bench';
 import { benchSignIn } from './sign-in.bench';
@@ -17,6 +18,7 @@ const benches: Array<[string, () => Promise<BenchSection>]> = [
   ['renderer', benchRenderer],
   ['server', benchServer],
   ['sync', benchSync],
+  ['audit', benchAudit],
 ];
 
 async function main(): Promise<void> {
