@@ -25,6 +25,11 @@ export interface AuditRetentionDeps {
   /** Months kept before the current one; undefined: everything is kept. */
   retentionMonths: number | undefined;
   archiveDir: string;
+  /**
+   * Called between a month's archive and its removal: where an upload for that month can still
+   * arrive (tests put one there; the removal must then see it and keep the month).
+   */
+  afterArchive?: (month: string) => Promise<void>;
 }
 
 export interface RetiredMonth {
@@ -76,6 +81,7 @@ export class AuditRetention {
             this.d.clock.nowMs(),
           );
         }
+        await this.d.afterArchive?.(label);
         await this.drop(month, manifest?.rows ?? 0, manifest);
         retired.push({
           month: label,

@@ -46,7 +46,11 @@ describeEachDialect('audit retention', (dialect) => {
     return () => rmSync(dir, { recursive: true, force: true });
   });
 
-  const retention = (months: number | undefined, archiveDir = dir) =>
+  const retention = (
+    months: number | undefined,
+    archiveDir = dir,
+    afterArchive?: (month: string) => Promise<void>,
+  ) =>
     new AuditRetention({
       db: s.database.db,
       dialect,
@@ -54,6 +58,7 @@ describeEachDialect('audit retention', (dialect) => {
       audit: new ServerAudit(s.database.db, clock),
       retentionMonths: months,
       archiveDir,
+      ...(afterArchive ? { afterArchive } : {}),
     });
   const storedSeqs = async () =>
     (
@@ -152,5 +157,19 @@ describeEachDialect('audit retention', (dialect) => {
     const { rows } = await sql<{ n: string }>`select count(*) as n from audit_events
       where at < ${Date.UTC(2026, 9, 1)}`.execute(s.database.db);
     expect(Number(rows[0]!.n)).toBe(0);
+  });
+
+  it('keeps a month that got entries between its archive and its removal', async () => {
+    const { device, macKey } = await enrolledDevice(s.database, clock);
+    const late = signedChain(device.deviceId, macKey, 2, { at: Date.UTC(2026, 8, 25) });
+    const upload = async () => {
+      await new AuditIngestService(s.database.db, dialect, clock).ingest(device, 'race', late);
+    };
+    await expect(retention(2, dir, upload).run()).rejects.toThrow(/archived again next run/);
+    expect(await storedSeqs()).toHaveLength(91);
+    expect(readdirSync(dir)).toEqual([]);
+    expect((await events()).map((e) => e.outcome)).toEqual(['failure']);
+    // The next run archives the month with the late entries, then removes it.
+    expect((await retention(2).run()).map((r) => [r.month, r.rows])).toEqual([['2026-09', 18]]);
   });
 });
