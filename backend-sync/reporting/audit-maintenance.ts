@@ -70,7 +70,7 @@ export class AuditMaintenance {
       );
       if (made.length > 0) this.d.log.info({ partitions: made }, 'audit partitions created');
     } catch (error) {
-      this.d.log.error({ err: error }, 'audit partitions could not be created');
+      this.d.log.error(problem(error), 'audit partitions could not be created');
     }
   }
 
@@ -79,8 +79,15 @@ export class AuditMaintenance {
     try {
       retired = await this.retention.run();
     } catch (error) {
-      this.d.log.error({ err: error }, 'audit retention stopped; nothing unarchived was removed');
+      this.d.log.error(problem(error), 'audit retention stopped; nothing unarchived was removed');
     }
     for (const month of retired) this.d.log.info({ ...month }, 'audit month archived and removed');
   }
+}
+
+/** Code and message only: pg attaches the whole client (connection settings) to its errors. */
+function problem(error: unknown): Record<string, unknown> {
+  return error instanceof Error
+    ? { code: (error as { code?: unknown }).code, reason: error.message }
+    : { reason: String(error) };
 }
