@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const doc = [
     '# Performance',
     '',
-    'Written by `npm run bench`; `npm run bench -- NAME` (sign-in, renderer, server) rewrites one section. Figures vary between machines and with whatever else the machine is doing; compare runs on one machine.',
+    'Written by `npm run bench`; `npm run bench -- NAME` (sign-in, renderer, server, sync, audit) rewrites one section. Figures vary between machines and with whatever else the machine is doing; compare runs on one machine.',
     '',
     ...merged.flatMap((s) => [`## ${s.title}`, '', s.text, '']),
   ].join('\n');
