@@ -40,7 +40,6 @@ import { storeRoutes } from './routes/stores.routes';
 import { UNSUBSCRIBE_KEY_LABEL, UnsubscribeLinks } from './people/unsubscribe';
 import { unsubscribeRoutes } from './routes/unsubscribe.routes';
 import { systemClock, type ServerClock } from './clock';
-import { AuditMaintenance } from './reporting/audit-maintenance';
 
 export interface AppDeps {
   config: Config;
@@ -199,7 +198,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     audit: auth.audit,
     policies,
     policyKey: keys.policy,
-    ...createAdminServices({ database: deps.database, clock, audit: auth.audit }),
+    ...createAdminServices({
+      database: deps.database,
+      clock,
+      audit: auth.audit,
+      config,
+      log: app.log,
+    }),
     enrollment: sync.enrollment,
     devices: sync.devices,
   };
@@ -208,9 +213,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   policyRoutes(app, admin);
   auditRoutes(app, admin);
   // Audit partitions ahead of time and retention: at start-up, then daily.
-  const auditMaintenance = new AuditMaintenance({ ...admin, config, log: app.log });
-  app.addHook('onClose', () => auditMaintenance.stop());
-  await auditMaintenance.start();
+  app.addHook('onClose', () => admin.auditMaintenance.stop());
+  await admin.auditMaintenance.start();
   analyticsRoutes(app, admin);
   // The weekly digest's unsubscribe link (no session: a token signed with a derived key).
   unsubscribeRoutes(app, {
