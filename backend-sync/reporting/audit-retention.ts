@@ -41,6 +41,9 @@ export interface RetiredMonth {
 }
 
 const ARCHIVE_BATCH = 5000;
+/** The `counters` row that says an instance is retiring months, and how long it may. */
+const LEASE = 'audit_retention_lease';
+const LEASE_MS = 6 * 60 * 60 * 1000;
 
 /**
  * Removes the audit entries of every UTC month that ended more than `retentionMonths` months
@@ -65,6 +68,39 @@ export class AuditRetention {
   async run(): Promise<RetiredMonth[]> {
     const cutoff = this.cutoff();
     if (cutoff === null) return [];
+    // Several instances run this daily: the one holding the lease does the work, so a month is
+    // archived once (a lease left by an instance that died ends after LEASE_MS).
+    const lease = this.d.clock.nowMs();
+    if (!(await this.takeLease(lease))) return [];
+    try {
+      return await this.retire(cutoff);
+    } finally {
+      await this.d.db
+        .updateTable('counters')
+        .set({ value: 0 })
+        .where('name', '=', LEASE)
+        .where('value', '=', lease)
+        .execute();
+    }
+  }
+
+  /** The lease row in `counters` holds when it was taken; 0 or older than LEASE_MS is free. */
+  private async takeLease(now: number): Promise<boolean> {
+    const taken = await this.d.db
+      .insertInto('counters')
+      .values({ name: LEASE, value: now })
+      .onConflict((oc) =>
+        oc
+          .column('name')
+          .doUpdateSet({ value: now })
+          .where('counters.value', '<', now - LEASE_MS),
+      )
+      .returning('value')
+      .executeTakeFirst();
+    return taken !== undefined;
+  }
+
+  private async retire(cutoff: number): Promise<RetiredMonth[]> {
     const retired: RetiredMonth[] = [];
     for (;;) {
       const month = await this.oldestMonthBefore(cutoff);

@@ -172,4 +172,25 @@ describeEachDialect('audit retention', (dialect) => {
     // The next run archives the month with the late entries, then removes it.
     expect((await retention(2).run()).map((r) => [r.month, r.rows])).toEqual([['2026-09', 18]]);
   });
+
+  it('leaves the work to the instance holding the lease, until the lease runs out', async () => {
+    const lease = (value: number) =>
+      s.database.db
+        .insertInto('counters')
+        .values({ name: 'audit_retention_lease', value })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ value }))
+        .execute();
+    await lease(clock.nowMs() - 60_000); // another instance, a minute ago
+    expect(await retention(2).run()).toEqual([]);
+    expect(await storedSeqs()).toHaveLength(91);
+    await lease(clock.nowMs() - 7 * 3_600_000); // one that died seven hours ago
+    expect((await retention(2).run()).map((r) => r.month)).toEqual(['2026-09']);
+    // Given back: the next run may start at once.
+    const row = await s.database.db
+      .selectFrom('counters')
+      .select('value')
+      .where('name', '=', 'audit_retention_lease')
+      .executeTakeFirstOrThrow();
+    expect(Number(row.value)).toBe(0);
+  });
 });
