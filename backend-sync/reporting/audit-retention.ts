@@ -126,7 +126,8 @@ export class AuditRetention {
           sha256: manifest?.sha256 ?? null,
         });
       } catch (error) {
-        if (manifest && error instanceof ChangedSinceArchived) {
+        // Removed only when nothing can have been dropped (a failed commit may have committed).
+        if (manifest && (error instanceof ChangedSinceArchived || lockNotAvailable(error))) {
           await removeArchive(this.d.archiveDir, manifest.file);
         }
         await this.d.audit.write({
@@ -212,7 +213,11 @@ export class AuditRetention {
       // Every statement on audit_events waits from here to the commit (a moment: one month's
       // count and a detach). Taken first and whole: DETACH needs this lock on the parent
       // anyway, and asking for it after a weaker one could deadlock with an upload.
-      if (pg) await sql`lock table only audit_events in access exclusive mode`.execute(tx);
+      // Not waiting long for it: uploads queue behind the request; the next run tries again.
+      if (pg) {
+        await sql`set local lock_timeout = '5s'`.execute(tx);
+        await sql`lock table only audit_events in access exclusive mode`.execute(tx);
+      }
       const now = await this.count(tx, m);
       if (now !== archived) throw new ChangedSinceArchived(monthLabel(m), archived, now);
       if (partitioned) {
@@ -247,4 +252,9 @@ class ChangedSinceArchived extends Error {
   constructor(month: string, archived: number, now: number) {
     super(`${month}: ${now} entries now, ${archived} archived; archived again next run`);
   }
+}
+
+/** PostgreSQL's lock_timeout ran out (55P03): the transaction did nothing. */
+function lockNotAvailable(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '55P03';
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AuditRecord } from '../../../common/audit/audit-record';
 import type { ArchiveManifest } from '../../../backend-sync/reporting/audit-archive';
@@ -18,7 +19,12 @@ import { ServerAudit } from '../../../backend-sync/services/server-audit';
 import { AuditIngestService } from '../../../backend-sync/sync/audit-ingest.service';
 import { signedChain } from '../support/audit-chain';
 import { enrolledDevice } from '../support/audit-device';
-import { describeEachDialect, startTestServer, type TestServer } from '../support/server-harness';
+import {
+  describeEachDialect,
+  startTestServer,
+  TEST_DATABASE_URL,
+  type TestServer,
+} from '../support/server-harness';
 
 const DAY = 86_400_000;
 const clock = { nowMs: () => Date.UTC(2026, 11, 8, 12) };
@@ -193,4 +199,27 @@ describeEachDialect('audit retention', (dialect) => {
       .executeTakeFirstOrThrow();
     expect(Number(row.value)).toBe(0);
   });
+
+  it.runIf(dialect === 'postgres')(
+    'waits a moment at most for a long reader, and then removes nothing',
+    async () => {
+      // A long read of the table (an export, a report) holds its lock past lock_timeout.
+      const reader = new pg.Client({
+        connectionString: TEST_DATABASE_URL,
+        options: `-c search_path=${s.pgSchema}`,
+      });
+      await reader.connect();
+      try {
+        await reader.query('begin');
+        await reader.query('select count(*) from audit_events');
+        await expect(retention(2).run()).rejects.toMatchObject({ code: '55P03' });
+        expect(await storedSeqs()).toHaveLength(91);
+        expect(readdirSync(dir)).toEqual([]);
+      } finally {
+        await reader.query('rollback');
+        await reader.end();
+      }
+      expect((await retention(2).run()).map((r) => r.month)).toEqual(['2026-09']);
+    },
+  );
 });
