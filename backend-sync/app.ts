@@ -198,7 +198,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     audit: auth.audit,
     policies,
     policyKey: keys.policy,
-    ...createAdminServices({ database: deps.database, clock, audit: auth.audit }),
+    ...createAdminServices({
+      database: deps.database,
+      clock,
+      audit: auth.audit,
+      config,
+      log: app.log,
+    }),
     enrollment: sync.enrollment,
     devices: sync.devices,
   };
@@ -206,6 +212,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   deviceRoutes(app, admin);
   policyRoutes(app, admin);
   auditRoutes(app, admin);
+  // Audit partitions ahead of time and retention: at start-up, then daily.
+  app.addHook('onClose', () => admin.auditMaintenance.stop());
+  await admin.auditMaintenance.start();
   analyticsRoutes(app, admin);
   // The weekly digest's unsubscribe link (no session: a token signed with a derived key).
   unsubscribeRoutes(app, {

@@ -139,11 +139,22 @@ export const envSchema = z.object({
   /** Verification threads for uploaded audit entries; unset: one per core beside the loop, ≤ 4. */
   SYNC_VERIFY_THREADS: z.coerce.number().int().min(0).max(16).optional(),
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
+  /**
+   * Months of uploaded audit entries kept past the current one; older months are archived to
+   * AUDIT_ARCHIVE_DIR and then removed (reporting/audit-retention.ts). Unset: kept forever.
+   */
+  AUDIT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).optional(),
+  /** Where those archives go; unset: DATA_DIR/audit-archive. */
+  AUDIT_ARCHIVE_DIR: z.string().min(1).optional(),
   SENTRY_DSN: z.string().url().optional(),
   METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
 });
 
-export type Config = z.infer<typeof envSchema> & { readonly dataDir: string };
+export type Config = z.infer<typeof envSchema> & {
+  readonly dataDir: string;
+  /** AUDIT_ARCHIVE_DIR resolved, or its default in DATA_DIR. */
+  readonly auditArchiveDir: string;
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -167,5 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ),
     );
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
+  const dataDir = resolve(parsed.data.DATA_DIR);
+  const auditArchiveDir = resolve(dataDir, parsed.data.AUDIT_ARCHIVE_DIR ?? 'audit-archive');
+  return { ...parsed.data, dataDir, auditArchiveDir };
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
+import { benchAudit } from './audit.bench';
 import { benchRenderer } from './renderer.bench';
 import { benchServer } from './server.bench';
 import { benchSignIn } from './sign-in.bench';
@@ -21,6 +22,7 @@ const benches: Array<[string, () => Promise<BenchSection | null>]> = [
   ['server', benchServer],
   ['sync', benchSync],
   ['fleet', benchFleetBehindBalancer],
+  ['audit', benchAudit],
 ];
 
 async function main(): Promise<void> {
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
   const doc = [
     '# Performance',
     '',
-    'Written by `npm run bench`; `npm run bench -- NAME` (sign-in, renderer, server) rewrites one section. Figures vary between machines and with whatever else the machine is doing; compare runs on one machine.',
+    'Written by `npm run bench`; `npm run bench -- NAME` (sign-in, renderer, server, sync, fleet, audit) rewrites one section. Figures vary between machines and with whatever else the machine is doing; compare runs on one machine.',
     '',
     ...merged.flatMap((s) => [`## ${s.title}`, '', s.text, '']),
   ].join('\n');

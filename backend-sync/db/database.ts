@@ -11,6 +11,7 @@ import { migration003 } from './migrations/003-rate-limit-counters';
 import { migration004 } from './migrations/004-credential-keys';
 import { migration005 } from './migrations/005-credential-box';
 import { migration006 } from './migrations/006-totp-changed-at';
+import { migration007 } from './migrations/007-audit-partitions';
 import type { DB } from './schema';
 import { ReadRetryingPostgresDialect } from './read-retry';
 import { CachingSqliteDialect } from './sqlite-statement-cache';
@@ -77,6 +78,7 @@ function migrations(dialect: Dialect): Record<string, { up(db: Kysely<unknown>):
     '004-credential-keys': migration004(),
     '005-credential-box': migration005(),
     '006-totp-changed-at': migration006(),
+    '007-audit-partitions': migration007(dialect),
   };
 }
 

@@ -270,7 +270,16 @@ export class GdprService {
 
     const events = await trx
       .selectFrom('audit_events')
-      .select(['device_id', 'seq', 'actor_id', 'actor_name', 'target_id', 'target_name', 'details'])
+      .select([
+        'device_id',
+        'seq',
+        'at',
+        'actor_id',
+        'actor_name',
+        'target_id',
+        'target_name',
+        'details',
+      ])
       .where((eb) =>
         eb.or([
           eb('actor_id', '=', id),
@@ -292,6 +301,8 @@ export class GdprService {
         })
         .where('device_id', '=', e.device_id)
         .where('seq', '=', e.seq)
+        // The key on PostgreSQL is (device_id, at, seq): one partition's index, not every one.
+        .where('at', '=', e.at)
         .execute();
     }
 

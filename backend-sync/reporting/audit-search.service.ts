@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditAction, AuditOutcome } from '../../common/audit/audit-record';
 import type { DB } from '../db/schema';
+import { badRequest } from '../errors';
 import { csvLine } from './csv';
 
 export interface AuditFilter {
@@ -36,28 +37,73 @@ export interface AuditEntryView {
 const EXPORT_BATCH = 1000;
 
 /**
+ * A page is asked for by offset (page numbers, exact total: the API as it was) or by keyset
+ * (`cursor`: after the last entry of the page before; total counted up to TOTAL_CAP). Keyset
+ * pages cost the same however deep they go and never skip or repeat an entry while new ones
+ * arrive; counting stops early, so a search over millions of entries stays quick.
+ */
+export type AuditPageRequest =
+  { limit: number; offset: number } | { limit: number; cursor?: string | undefined };
+
+export interface AuditSearchPage {
+  /** Matching entries; with `totalCapped`, at least this many (keyset pages count to a cap). */
+  total: number;
+  totalCapped: boolean;
+  entries: AuditEntryView[];
+  /** The `cursor` for the next page (older entries), or null on the last one. */
+  nextCursor: string | null;
+}
+
+/** Keyset pages count matching entries up to this many ("10,000+"). */
+export const TOTAL_CAP = 10_000;
+
+/**
  * Search and export of the audit entries store PCs uploaded (audit_events), across the stores
  * the caller may read. Newest first for search; oldest first for export (a log reads forward).
+ * Both follow the order (at, device_id, seq), which the indexes end in
+ * (db/migrations/007-audit-partitions.ts on PostgreSQL).
  */
 export class AuditSearchService {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async search(
-    filter: AuditFilter,
-    page: { limit: number; offset: number },
-  ): Promise<{ total: number; entries: AuditEntryView[] }> {
-    if (filter.storeIds?.length === 0) return { total: 0, entries: [] };
-    const counted = await this.filtered(filter)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    const rows = await this.withColumns(this.filtered(filter))
+  async search(filter: AuditFilter, page: AuditPageRequest): Promise<AuditSearchPage> {
+    if (filter.storeIds?.length === 0) {
+      return { total: 0, totalCapped: false, entries: [], nextCursor: null };
+    }
+    const offset = 'offset' in page ? page.offset : null;
+    const cursor = 'cursor' in page ? page.cursor : undefined;
+    const before = cursor === undefined ? null : decodeCursor(cursor);
+    const counting = (
+      offset === null
+        ? this.db
+            .selectFrom(
+              this.filtered(filter)
+                .select('e.at')
+                .limit(TOTAL_CAP + 1)
+                .as('m'),
+            )
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+        : this.filtered(filter).select((eb) => eb.fn.countAll<number>().as('n'))
+    ).executeTakeFirstOrThrow();
+    const reading: Promise<Row[]> = this.withColumns(
+      this.beyond(this.filtered(filter), before, '<'),
+    )
       .orderBy('e.at', 'desc')
       .orderBy('e.device_id', 'desc')
       .orderBy('e.seq', 'desc')
-      .limit(page.limit)
-      .offset(page.offset)
+      .limit(page.limit + 1)
+      .$if(offset !== null, (q) => q.offset(offset!))
       .execute();
-    return { total: Number(counted.n), entries: rows.map(toView) };
+    const [counted, rows] = await Promise.all([counting, reading]);
+    const n = Number(counted.n);
+    const shown = rows.slice(0, page.limit);
+    const last = shown.at(-1);
+    return {
+      total: offset === null ? Math.min(n, TOTAL_CAP) : n,
+      totalCapped: offset === null && n > TOTAL_CAP,
+      entries: shown.map(toView),
+      nextCursor: rows.length > page.limit && last ? encodeCursor(last) : null,
+    };
   }
 
   /** Every matching entry, oldest first, fetched in batches (keyset paging, no OFFSET). */
@@ -65,7 +111,7 @@ export class AuditSearchService {
     if (filter.storeIds?.length === 0) return;
     let after: Cursor | null = null;
     for (;;) {
-      const rows: Row[] = await this.withColumns(this.afterCursor(this.filtered(filter), after))
+      const rows: Row[] = await this.withColumns(this.beyond(this.filtered(filter), after, '>'))
         .orderBy('e.at')
         .orderBy('e.device_id')
         .orderBy('e.seq')
@@ -74,11 +120,21 @@ export class AuditSearchService {
       for (const row of rows) yield toView(row);
       if (rows.length < EXPORT_BATCH) return;
       const tail = rows[rows.length - 1]!;
-      after = { at: Number(tail.at), deviceId: tail.device_id, seq: Number(tail.seq) };
+      after = [Number(tail.at), tail.device_id, Number(tail.seq)];
     }
   }
 
-  async *csv(filter: AuditFilter): AsyncGenerator<string> {
+  /** The export as CSV text, in chunks of about 64 KiB (a write per line costs more than it). */
+  csv(filter: AuditFilter): AsyncGenerator<string> {
+    return inChunks(this.csvLines(filter));
+  }
+
+  /** The export as a JSON array, in chunks like `csv`. */
+  json(filter: AuditFilter): AsyncGenerator<string> {
+    return inChunks(this.jsonLines(filter));
+  }
+
+  private async *csvLines(filter: AuditFilter): AsyncGenerator<string> {
     yield csvLine(CSV_COLUMNS);
     for await (const e of this.entries(filter)) {
       yield csvLine([
@@ -97,7 +153,7 @@ export class AuditSearchService {
     }
   }
 
-  async *json(filter: AuditFilter): AsyncGenerator<string> {
+  private async *jsonLines(filter: AuditFilter): AsyncGenerator<string> {
     yield '[';
     let first = true;
     for await (const e of this.entries(filter)) {
@@ -123,18 +179,15 @@ export class AuditSearchService {
       .$if(f.to !== undefined, (q) => q.where('e.at', '<', f.to!));
   }
 
-  private afterCursor(q: ReturnType<AuditSearchService['filtered']>, c: Cursor | null) {
+  /** Entries past `c` in the order (at, device_id, seq): after it ('>') or before it ('<'). */
+  private beyond(
+    q: ReturnType<AuditSearchService['filtered']>,
+    c: Cursor | null,
+    direction: '<' | '>',
+  ) {
     if (!c) return q;
     return q.where((eb) =>
-      eb.or([
-        eb('e.at', '>', c.at),
-        eb.and([eb('e.at', '=', c.at), eb('e.device_id', '>', c.deviceId)]),
-        eb.and([
-          eb('e.at', '=', c.at),
-          eb('e.device_id', '=', c.deviceId),
-          eb('e.seq', '>', c.seq),
-        ]),
-      ]),
+      eb(eb.refTuple('e.at', 'e.device_id', 'e.seq'), direction, eb.tuple(c[0], c[1], c[2])),
     );
   }
 
@@ -173,10 +226,50 @@ export const CSV_COLUMNS = [
   'details',
 ];
 
-interface Cursor {
-  at: number;
-  deviceId: string;
-  seq: number;
+const CHUNK = 64 * 1024;
+
+async function* inChunks(lines: AsyncIterable<string>): AsyncGenerator<string> {
+  let chunk = '';
+  for await (const line of lines) {
+    chunk += line;
+    if (chunk.length >= CHUNK) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+/** A position in the order (at, device_id, seq). */
+type Cursor = [at: number, deviceId: string, seq: number];
+
+/** Opaque to clients: base64url of the JSON of the last entry's position. */
+function encodeCursor(r: Row): string {
+  return Buffer.from(JSON.stringify([Number(r.at), r.device_id, Number(r.seq)])).toString(
+    'base64url',
+  );
+}
+
+function decodeCursor(cursor: string): Cursor {
+  let value: unknown = null;
+  if (/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) {
+    try {
+      value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch {
+      value = null;
+    }
+  }
+  if (
+    !Array.isArray(value) ||
+    value.length !== 3 ||
+    !Number.isSafeInteger(value[0]) ||
+    typeof value[1] !== 'string' ||
+    !/^[0-9A-Za-z-]{1,64}$/.test(value[1]) ||
+    !Number.isSafeInteger(value[2])
+  ) {
+    throw badRequest('This page cursor is not one the server gave.');
+  }
+  return value as Cursor;
 }
 
 interface Row {

@@ -31,7 +31,19 @@ const rangeOrdered = (q: { from?: number | undefined; to?: number | undefined })
   q.from === undefined || q.to === undefined || q.from <= q.to;
 const rangeMessage = { message: 'from must not be after to' };
 
-const searchQuery = z.strictObject({ ...filterFields, ...page }).refine(rangeOrdered, rangeMessage);
+const searchQuery = z
+  .strictObject({
+    ...filterFields,
+    limit: page.limit,
+    /** Page numbers (exact total). Without it, pages go by `cursor` (total counted to a cap). */
+    offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+    /** `nextCursor` of the page before: the entries after it (keyset paging). */
+    cursor: z.string().min(1).max(200).optional(),
+  })
+  .refine(rangeOrdered, rangeMessage)
+  .refine((q) => q.offset === undefined || q.cursor === undefined, {
+    message: 'give offset or cursor, not both',
+  });
 const exportQuery = z
   .strictObject({ ...filterFields, format: z.enum(['csv', 'json']) })
   .refine(rangeOrdered, rangeMessage);
@@ -87,9 +99,11 @@ export function auditRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
       },
     },
     async (request) => {
-      const { limit, offset } = request.query;
-      const found = await search.search(await filterOf(request, request.query), { limit, offset });
-      return { ...found, limit, offset };
+      const { limit, offset, cursor } = request.query;
+      const filter = await filterOf(request, request.query);
+      if (offset !== undefined)
+        return { ...(await search.search(filter, { limit, offset })), limit, offset };
+      return { ...(await search.search(filter, { limit, cursor })), limit };
     },
   );
 

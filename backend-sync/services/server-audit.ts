@@ -50,6 +50,8 @@ export type ServerAuditAction =
   // A store PC reported a record changed outside Keyholder (sync/tamper-reports.ts).
   | 'device.tamper'
   | 'audit.export'
+  // A month of store audit entries archived and removed (reporting/audit-retention.ts).
+  | 'audit.retention'
   // The weekly digest (reporting/weekly-digest.service.ts): one per person per week.
   | 'digest.sent';
 

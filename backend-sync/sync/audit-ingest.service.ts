@@ -236,9 +236,19 @@ export class AuditIngestService {
     known: AuditRecord[],
   ): Promise<void> {
     if (known.length === 0) return;
-    // `known` is sorted: one index range covers it (rows in between are ignored below).
+    // `known` is sorted: one index range covers it (rows in between are ignored below). The
+    // times bound it too: on PostgreSQL the key is (device_id, at, seq), and only the months
+    // they span are read (a stored entry at another time differs from the one sent anyway).
+    let [from, to] = [known[0]!.at, known[0]!.at];
+    for (const e of known) [from, to] = [Math.min(from, e.at), Math.max(to, e.at)];
     const { rows } = await tx.executeQuery<{ seq: number | string; hash: string }>(
-      storedHashes(this.dialect, [device.deviceId, known[0]!.seq, known[known.length - 1]!.seq]),
+      storedHashes(this.dialect, [
+        device.deviceId,
+        known[0]!.seq,
+        known[known.length - 1]!.seq,
+        from,
+        to,
+      ]),
     );
     const byseq = new Map(rows.map((r) => [Number(r.seq), r.hash]));
     for (const e of known) {
@@ -309,7 +319,8 @@ const HEAD_AND_KEY = `select d.last_seq, d.last_hash, k.request_hash, k.state, k
 const headAndKey = statement(HEAD_AND_KEY);
 const headAndKeyForUpdate = statement(`${HEAD_AND_KEY} for update of d`);
 const storedHashes = statement(
-  'select seq, hash from audit_events where device_id = ? and seq >= ? and seq <= ?',
+  `select seq, hash from audit_events
+    where device_id = ? and seq >= ? and seq <= ? and at >= ? and at <= ?`,
 );
 const ADVANCE_HEAD = `update devices set last_seq = ?, last_hash = ?, last_sync_at = ?,
     reported_seq = case when reported_seq > ? then reported_seq else ? end

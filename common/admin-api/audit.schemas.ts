@@ -23,11 +23,17 @@ export const serverAuditEntrySchema = z.object({
 });
 export type ServerAuditEntryDto = z.infer<typeof serverAuditEntrySchema>;
 
-/** GET /api/v1/audit */
+/**
+ * GET /api/v1/audit: a page by `offset` (exact `total`, `offset` echoed) or by `cursor`
+ * (`total` counted up to a cap: `totalCapped` says there are more). `nextCursor` asks for the
+ * next page either way (null on the last one).
+ */
 export const auditPageSchema = z.object({
   total: z.number().int(),
+  totalCapped: z.boolean(),
   limit: z.number().int(),
-  offset: z.number().int(),
+  offset: z.number().int().optional(),
+  nextCursor: z.string().nullable(),
   entries: z.array(serverAuditEntrySchema),
 });
 

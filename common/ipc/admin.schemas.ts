@@ -98,10 +98,12 @@ export const auditFilterRequest = strict({
   from: time.optional(),
   to: time.optional(),
 });
+/** Pages by `cursor` (the previous page's `nextCursor`; none: the first) or by `offset`. */
 export const searchAuditRequest = auditFilterRequest
   .extend({
     limit: z.int().min(1).max(500),
-    offset: z.int().min(0).max(1_000_000),
+    offset: z.int().min(0).max(1_000_000).optional(),
+    cursor: z.string().min(1).max(200).optional(),
   })
   .strict();
 export const exportAuditRequest = strict({

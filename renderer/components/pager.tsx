@@ -6,12 +6,16 @@ interface Props {
   pageSize: number;
   total: number;
   onPage(page: number): void;
+  /** `total` is a lower bound ("10,000+"): whether a next page exists is `hasNext`. */
+  totalCapped?: boolean;
+  hasNext?: boolean;
 }
 
 /** Previous / "Page n of m" / Next under a paged list (both audit views). */
-export function Pager({ page, pageSize, total, onPage }: Props) {
+export function Pager({ page, pageSize, total, onPage, totalCapped, hasNext }: Props) {
   const { t } = useI18n();
   const last = Math.min(total, (page + 1) * pageSize);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
   return (
     <nav className="pager" aria-label={t('audit.pages')}>
       <button
@@ -22,13 +26,11 @@ export function Pager({ page, pageSize, total, onPage }: Props) {
       >
         {t('audit.previous')}
       </button>
-      <span>
-        {t('audit.page', { page: page + 1, pages: Math.max(1, Math.ceil(total / pageSize)) })}
-      </span>
+      <span>{t('audit.page', { page: page + 1, pages: totalCapped ? `${pages}+` : pages })}</span>
       <button
         type="button"
         className="button secondary"
-        disabled={last >= total}
+        disabled={hasNext === undefined ? last >= total : !hasNext}
         onClick={() => onPage(page + 1)}
       >
         {t('audit.next')}

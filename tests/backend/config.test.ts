@@ -39,3 +39,18 @@ describe('.env.example', () => {
     expect(unexplained).toEqual([]);
   });
 });
+
+describe('audit retention settings', () => {
+  it('keeps everything by default, archives in DATA_DIR, and refuses a bad month count', () => {
+    const config = loadConfig({ DATA_DIR: '/srv/keyholder' });
+    expect(config.AUDIT_RETENTION_MONTHS).toBeUndefined();
+    expect(config.auditArchiveDir).toBe('/srv/keyholder/audit-archive');
+    expect(loadConfig({ DATA_DIR: '/srv/k', AUDIT_ARCHIVE_DIR: 'old' }).auditArchiveDir).toBe(
+      '/srv/k/old',
+    );
+    expect(loadConfig({ AUDIT_RETENTION_MONTHS: '24' }).AUDIT_RETENTION_MONTHS).toBe(24);
+    for (const bad of ['0', '-1', '1.5', 'forever']) {
+      expect(() => loadConfig({ AUDIT_RETENTION_MONTHS: bad })).toThrow(/AUDIT_RETENTION_MONTHS/);
+    }
+  });
+});

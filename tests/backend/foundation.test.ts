@@ -186,6 +186,7 @@ describeEachDialect('server schema migrations', (dialect) => {
         '004-credential-keys',
         '005-credential-box',
         '006-totp-changed-at',
+        '007-audit-partitions',
       ]);
       // Reopening the same database applies nothing twice.
       await s.restart();

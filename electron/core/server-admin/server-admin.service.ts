@@ -188,6 +188,7 @@ export class ServerAdminService {
       ...auditQuery(r),
       limit: r.limit,
       offset: r.offset,
+      cursor: r.cursor,
     });
   }
 

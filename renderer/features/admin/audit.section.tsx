@@ -58,7 +58,14 @@ export function AuditSection({ run }: { run: Run }) {
   const { t, dateTime, number } = i18n;
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [page, setPage] = useState(0);
-  const [data, setData] = useState<{ total: number; entries: ServerAuditEntryDto[] } | null>(null);
+  // Keyset pages: the cursor each page was fetched with (page 0: none), learnt going forward.
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const [data, setData] = useState<{
+    total: number;
+    totalCapped: boolean;
+    nextCursor: string | null;
+    entries: ServerAuditEntryDto[];
+  } | null>(null);
   const [stores, setStores] = useState<ServerStoreDto[]>([]);
   const [people, setPeople] = useState<ServerPersonDto[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
@@ -68,25 +75,31 @@ export function AuditSection({ run }: { run: Run }) {
     void run(api.admin.listPeople({})).then((r) => r.ok && setPeople(r.data.users));
   }, [api, run]);
 
+  const cursor = cursors[page];
   useEffect(() => {
     let live = true;
     void run(
-      api.admin.searchAudit({ ...toFilter(filters), limit: PAGE, offset: page * PAGE }),
+      api.admin.searchAudit({ ...toFilter(filters), limit: PAGE, ...(cursor ? { cursor } : {}) }),
     ).then((r) => {
       if (!live) return;
       if (r.ok) {
         setData(r.data);
+        setCursors((known) => [...known.slice(0, page + 1), r.data.nextCursor ?? undefined]);
         setError(null);
       } else setError(r.error);
     });
     return () => {
       live = false;
     };
-  }, [api, run, filters, page]);
+  }, [api, run, filters, page, cursor]);
 
+  const firstPage = () => {
+    setPage(0);
+    setCursors([undefined]);
+  };
   const set = <K extends keyof Filters>(key: K, value: Filters[K]) => {
     setFilters((f) => ({ ...f, [key]: value }));
-    setPage(0);
+    firstPage();
   };
   const exportAs = async (format: 'csv' | 'json') => {
     const r = await run(api.admin.exportAudit({ format, filter: toFilter(filters) }));
@@ -96,7 +109,7 @@ export function AuditSection({ run }: { run: Run }) {
 
   const total = data?.total ?? 0;
   const first = total === 0 ? 0 : page * PAGE + 1;
-  const last = Math.min(total, (page + 1) * PAGE);
+  const last = page * PAGE + (data?.entries.length ?? 0);
   return (
     <section className="panel" aria-labelledby="admin-audit">
       <h2 id="admin-audit">{t('admin.section.audit')}</h2>
@@ -123,7 +136,7 @@ export function AuditSection({ run }: { run: Run }) {
           onChange={set}
           onClear={() => {
             setFilters(EMPTY);
-            setPage(0);
+            firstPage();
           }}
         />
       </form>
@@ -140,7 +153,11 @@ export function AuditSection({ run }: { run: Run }) {
         {data
           ? total === 0
             ? t('audit.empty')
-            : t('audit.showing', { first: number(first), last: number(last), total: number(total) })
+            : t('audit.showing', {
+                first: number(first),
+                last: number(last),
+                total: `${number(total)}${data.totalCapped ? '+' : ''}`,
+              })
           : t('common.loading')}
       </p>
       {data && data.entries.length > 0 ? (
@@ -184,7 +201,14 @@ export function AuditSection({ run }: { run: Run }) {
           </table>
         </TableWrap>
       ) : null}
-      <Pager page={page} pageSize={PAGE} total={total} onPage={setPage} />
+      <Pager
+        page={page}
+        pageSize={PAGE}
+        total={total}
+        onPage={setPage}
+        totalCapped={data?.totalCapped ?? false}
+        hasNext={(data?.nextCursor ?? null) !== null}
+      />
     </section>
   );
 }

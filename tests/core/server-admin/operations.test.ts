@@ -124,6 +124,14 @@ describe('signed in to a real server', () => {
       data.chainNorth.length + data.chainSouth.length + (await officeEvents()).length,
     );
     expect(all.entries).toHaveLength(5);
+    // By cursor, as the admin area pages: the same entries as by offset.
+    const first = await kh.serverAdmin.searchAudit(adminSession, { limit: 3 });
+    const next = await kh.serverAdmin.searchAudit(adminSession, {
+      limit: 2,
+      cursor: first.nextCursor!,
+    });
+    expect([...first.entries, ...next.entries]).toEqual(all.entries);
+    expect(first).toMatchObject({ total: all.total, totalCapped: false });
     const failures = await kh.serverAdmin.searchAudit(adminSession, {
       storeId: uploaded.northId,
       action: 'auth.sign_in',
