@@ -1,18 +1,13 @@
-import { sql, type Kysely } from 'kysely';
 import { lockoutSubject } from '../auth/lockout.service';
-import { sha256Hex } from '../auth/secret-tokens';
 import type { ClientMeta } from '../auth/token.service';
-import type { DB } from '../db/schema';
 import { conflict, HttpError, notFound } from '../errors';
 import { nextChangeSeq } from '../services/change-seq';
 import { clientOf, storesOf, type Actor, type PeopleDeps } from './people-deps';
 import type { PersonExport } from './people.schemas';
 import { readPreferences } from './preferences';
+import { pseudonymiseAudit, pseudonymiseById, pseudonymOf } from './pseudonymise';
 
-/** The stable pseudonym that replaces an erased person's name everywhere. */
-export function pseudonymOf(userId: string): string {
-  return `erased-${sha256Hex(`keyholder-erasure:${userId}`).slice(0, 12)}`;
-}
+export { pseudonymOf };
 
 const ERASED_DOMAIN = 'erased.invalid';
 
@@ -159,15 +154,29 @@ export class GdprService {
     }
     const pseudonym = pseudonymOf(id);
     const now = this.d.clock.nowMs();
-    await this.d.db.transaction().execute(async (trx) => {
+    return this.d.db.transaction().execute(async (trx) => {
       let q = trx
         .selectFrom('users')
-        .select(['id', 'email', 'username', 'display_name', 'role', 'status'])
-        .where('id', '=', id)
-        .where('erased_at', 'is', null);
+        .select(['id', 'email', 'username', 'display_name', 'role', 'status', 'erased_at'])
+        .where('id', '=', id);
       if (this.d.dialect === 'postgres') q = q.forUpdate();
       const u = await q.executeTakeFirst();
       if (!u) throw notFound();
+      if (u.erased_at !== null) {
+        // Asked again: the same answer, and whatever arrived naming them since is repaired.
+        const rewritten = await pseudonymiseById(trx, id, pseudonym);
+        await this.d.audit.write(
+          {
+            action: 'gdpr.erase',
+            outcome: 'success',
+            actorId: actor.userId,
+            targetId: id,
+            details: { pseudonym, again: true, ...rewritten, ...clientOf(meta) },
+          },
+          trx,
+        );
+        return { id, pseudonym, erasedAt: Number(u.erased_at) };
+      }
       if (confirmEmail.trim().toLowerCase() !== u.email) {
         throw new HttpError(
           400,
@@ -237,7 +246,7 @@ export class GdprService {
         })
         .where('id', '=', id)
         .execute();
-      const rewritten = await this.pseudonymiseAudit(trx, id, identifiers, pseudonym);
+      const rewritten = await pseudonymiseAudit(trx, id, identifiers, pseudonym);
       await this.d.audit.write(
         {
           action: 'gdpr.erase',
@@ -248,77 +257,8 @@ export class GdprService {
         },
         trx,
       );
+      return { id, pseudonym, erasedAt: now };
     });
-    return { id, pseudonym, erasedAt: now };
-  }
-
-  /**
-   * Rows about the person (as actor or target, by id or by the name a store PC recorded) and
-   * rows whose details mention their address or username get every identifier replaced, whole
-   * words only, so another person whose name merely contains theirs is left alone.
-   */
-  private async pseudonymiseAudit(
-    trx: Kysely<DB>,
-    id: string,
-    identifiers: { email: string; username: string; all: string[] },
-    pseudonym: string,
-  ): Promise<{ storeAuditEntries: number; serverAuditEntries: number }> {
-    const replace = (text: string) => replaceAll(text, identifiers.all, pseudonym);
-    const mentioned = [identifiers.email, identifiers.username].map(
-      (value) => sql<boolean>`lower(details) like ${likePattern(value)} escape '\\'`,
-    );
-
-    const events = await trx
-      .selectFrom('audit_events')
-      .select([
-        'device_id',
-        'seq',
-        'at',
-        'actor_id',
-        'actor_name',
-        'target_id',
-        'target_name',
-        'details',
-      ])
-      .where((eb) =>
-        eb.or([
-          eb('actor_id', '=', id),
-          eb('target_id', '=', id),
-          eb('actor_name', 'in', identifiers.all),
-          eb('target_name', 'in', identifiers.all),
-          ...mentioned,
-        ]),
-      )
-      .execute();
-    const named = (name: string | null) => name !== null && identifiers.all.includes(name);
-    for (const e of events) {
-      await trx
-        .updateTable('audit_events')
-        .set({
-          actor_name: e.actor_id === id || named(e.actor_name) ? pseudonym : e.actor_name,
-          target_name: e.target_id === id || named(e.target_name) ? pseudonym : e.target_name,
-          details: replaceInJson(e.details, replace),
-        })
-        .where('device_id', '=', e.device_id)
-        .where('seq', '=', e.seq)
-        // The key on PostgreSQL is (device_id, at, seq): one partition's index, not every one.
-        .where('at', '=', e.at)
-        .execute();
-    }
-
-    const server = await trx
-      .selectFrom('server_audit')
-      .select(['id', 'details'])
-      .where((eb) => eb.or([eb('actor_id', '=', id), eb('target_id', '=', id), ...mentioned]))
-      .execute();
-    let serverAuditEntries = 0;
-    for (const r of server) {
-      const details = replaceInJson(r.details, replace);
-      if (details === r.details) continue;
-      serverAuditEntries += 1;
-      await trx.updateTable('server_audit').set({ details }).where('id', '=', r.id).execute();
-    }
-    return { storeAuditEntries: events.length, serverAuditEntries };
   }
 }
 
@@ -331,41 +271,4 @@ function parseObject(text: string): Record<string, unknown> {
   } catch {
     return {};
   }
-}
-
-function likePattern(value: string): string {
-  return `%${value.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/** Case-insensitive, whole-word replacement of every identifier (longest first) in `text`. */
-function replaceAll(text: string, identifiers: string[], pseudonym: string): string {
-  let out = text;
-  for (const value of [...identifiers].sort((a, b) => b.length - a.length)) {
-    const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    out = out.replace(
-      new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'giu'),
-      pseudonym,
-    );
-  }
-  return out;
-}
-
-/** Replaces inside every string (keys and values) of a JSON text, keeping it valid JSON. */
-function replaceInJson(text: string, replace: (s: string) => string): string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return replace(text);
-  }
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return replace(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (typeof v === 'object' && v !== null) {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [replace(k), walk(x)]));
-    }
-    return v;
-  };
-  const next = JSON.stringify(walk(value));
-  return next === JSON.stringify(value) ? text : next;
 }

@@ -1,6 +1,7 @@
 import type { ServerClock } from '../clock';
 import type { Kysely } from 'kysely';
 import type { AuditRecord } from '../../common/audit/audit-record';
+import { pseudonymiseErasedOnIngest } from '../people/pseudonymise';
 import { ENTRY_HASH_MISMATCH, ENTRY_OK } from './audit-hash';
 import { batchInserts, statement } from '../db/compiled';
 import type { Dialect } from '../db/dialect';
@@ -176,7 +177,9 @@ export class AuditIngestService {
         };
         // The PC holds at least what it just sent (pending = reported_seq - last_seq).
         const headValues = [last.seq, last.hash, receivedAt, last.seq, last.seq, device.deviceId];
-        const values = fresh.map((e) => toRow(e, device.storeId, receivedAt));
+        // An entry about a person erased meanwhile is stored under their pseudonym.
+        const stored = await pseudonymiseErasedOnIngest(tx, fresh);
+        const values = stored.map((e) => toRow(e, device.storeId, receivedAt));
         await recordTotpUses(tx, this.dialect, this.audit, device, fresh, receivedAt);
         await recordTamperReports(tx, this.audit, device, fresh);
         if (this.dialect === 'postgres') {
@@ -200,9 +203,9 @@ export class AuditIngestService {
           await tx.executeQuery(insert);
         }
         await tx.executeQuery(advanceHead(this.dialect, headValues));
-        const stored = await done(result);
+        const answer = await done(result);
         await assertChain(); // the last step before the commit
-        return stored;
+        return answer;
       });
     } catch (error) {
       // Nothing was stored (the transaction rolled back), so the key is free for a retry.
