@@ -560,6 +560,10 @@ export const es: Messages = {
   'policy.idle': 'Bloquear la pantalla tras una inactividad de',
   'policy.idle_minutes': 'Bloquear la pantalla tras una inactividad de (minutos)',
   'policy.totp': 'Verificación en dos pasos obligatoria',
+  'policy.offline_hours':
+    'Permite iniciar sesión sin conectar con el servidor durante un máximo de',
+  'policy.offline_sign_ins': 'Inicios de sesión sin conectar con el servidor, como máximo',
+  'policy.hours': '{hours} h',
   'policy.edit_title': 'Cambiar la política',
   'policy.role_to_edit': 'Rol que se cambia',
   'policy.save': 'Guardar la política',

@@ -185,6 +185,13 @@ test('sync status: what waits and why, the next try never past, and a revoked PC
     await expect(pill).toContainText('1 for the next sync');
     await expect(pill).not.toContainText('waiting');
     await go(page, 'Settings');
+    // A connected PC shows each role's offline bounds beside the rest of the policy.
+    await expect(
+      page.getByRole('row', { name: /^Signs people in without reaching the server.*\d+ h/ }),
+    ).toBeVisible();
+    await expect(
+      page.getByRole('row', { name: /^Sign-ins without reaching the server, at most \d+/ }),
+    ).toBeVisible();
     await expect(page.getByTestId('sync-pending-note')).toHaveText(
       '1 entry was recorded after the last sync (a sign-in, for example) and will upload at the next one.',
     );

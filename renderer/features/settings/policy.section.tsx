@@ -46,7 +46,7 @@ export function PolicySection({ session, onSessionError }: ScreenProps) {
       <ErrorAlert error={error} />
       {view ? (
         <>
-          <PolicySummary doc={view.document} />
+          <PolicySummary doc={view.document} connected={!view.editable} />
           {view.editable && can(session.role, 'policy.edit') ? (
             <PolicyEditor doc={view.document} onSaved={setView} onSessionError={onSessionError} />
           ) : (
@@ -60,7 +60,8 @@ export function PolicySection({ session, onSessionError }: ScreenProps) {
   );
 }
 
-function PolicySummary({ doc }: { doc: PolicyDocument }) {
+/** `connected`: the offline bounds apply (a PC synced with a server; a standalone PC has none). */
+function PolicySummary({ doc, connected }: { doc: PolicyDocument; connected: boolean }) {
   const { t } = useI18n();
   const yes = t('common.yes');
   const no = t('common.no');
@@ -119,6 +120,12 @@ function PolicySummary({ doc }: { doc: PolicyDocument }) {
             t('policy.minutes', { minutes: p.session.idleLockMinutes }),
           )}
           {line(t('policy.totp'), (p) => (p.totp.required ? yes : no))}
+          {connected &&
+            line(t('policy.offline_hours'), (p) =>
+              t('policy.hours', { hours: p.offline.maxHoursSinceSync }),
+            )}
+          {connected &&
+            line(t('policy.offline_sign_ins'), (p) => String(p.offline.maxSignInsSinceSync))}
         </tbody>
       </table>
     </TableWrap>
