@@ -19,7 +19,7 @@ export const es: AccountWords = {
   forgotEmailLabel: 'Dirección de correo',
   forgotSubmit: 'Enviarme un enlace',
   findIntro:
-    '¿Olvidaste tu nombre de usuario? Escribe tu nombre tal como lo registró tu responsable y el nombre de tu tienda. Enviamos tu nombre de usuario a la dirección de correo registrada.',
+    '¿Olvidaste tu nombre de usuario? Escribe tu nombre tal como lo registró tu gerente y el nombre de tu tienda. Enviamos tu nombre de usuario a la dirección de correo registrada.',
   findNameLabel: 'Tu nombre completo',
   findStoreLabel: 'Tu tienda',
   findSubmit: 'Enviarme mi nombre de usuario',
