@@ -1,7 +1,8 @@
 /**
  * /account/account.css: the account pages' only style (the CSP allows no inline style).
  * Light and dark follow prefers-color-scheme; every text colour meets WCAG AA (4.5:1) on its
- * background in both; the layout holds from a phone (390 px wide) up; focus is always visible.
+ * background in both; the layout holds from a phone (390 px wide) up; focus is always visible;
+ * every link and button is a 44 px touch target.
  */
 export const ACCOUNT_PAGE_STYLE = `:root{color-scheme:light dark;--bg:#f3f3f1;--card:#fff;--text:#1a1a1a;
 --link:#0b57d0;--border:#6b6b6b;--focus:#0b57d0;--error:#a00000;--ok:#0a6b2a;--button:#0b57d0;--button-text:#fff}
@@ -11,7 +12,7 @@ export const ACCOUNT_PAGE_STYLE = `:root{color-scheme:light dark;--bg:#f3f3f1;--
 body{font-family:system-ui,sans-serif;font-size:1rem;line-height:1.5;color:var(--text);background:var(--bg);margin:0}
 header{max-width:32rem;margin:0 auto;padding:.75rem 1rem 0}
 .langs{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;justify-content:flex-end;margin:0;padding:0}
-.langs a{display:inline-block;padding:.5rem .25rem}
+.langs a{display:inline-block;min-width:44px;min-height:44px;padding:.625rem .5rem;text-align:center}
 .langs a[aria-current]{font-weight:700;text-decoration:none}
 main{max-width:32rem;margin:1rem auto 3rem;background:var(--card);padding:2rem;border-radius:8px}
 h1{font-size:1.5rem;line-height:1.25;margin:0 0 1rem}
@@ -28,6 +29,6 @@ code{font-size:1.1rem;letter-spacing:.08em;word-break:break-all}
 .error{color:var(--error)}.ok{color:var(--ok)}
 .other-pages{margin:2rem 0 0;padding:1rem 0 0;border-top:1px solid var(--border);list-style:none}
 .other-pages li{margin:.25rem 0}
-.other-pages a{display:inline-block;padding:.35rem 0}
+.other-pages a{display:inline-block;min-height:44px;padding:.625rem 0}
 @media (max-width:480px){main{margin:.5rem .5rem 2rem;padding:1.25rem}h1{font-size:1.3rem}}
 `;
