@@ -2,14 +2,18 @@ import { expect, test, type Page } from '@playwright/test';
 import type { ParsedMail } from 'mailparser';
 import { recipientOf, startSmtpSink, type SmtpSink } from '../backend/support/smtp-sink';
 import { expectAccessible } from './support/a11y';
+import { startKeyholderApp } from './support/keyholder-app';
 import { expectUsableLayout } from './support/layout';
+import { seedStore } from './support/seed';
 import { startE2eSyncServer, type E2eSyncServer } from './support/sync-server';
 
 /**
  * The sync server's account pages in real Chromium, against a real server and a real SMTP
  * server: "Forgot password?" at /account/forgot, the mailed link followed to /account/reset, a
  * new password set (with the authenticator's code) and used to sign in; the pages checked with
- * axe and for layout at 1280×800 and 390×844, light and dark, in English and in Spanish.
+ * axe and for layout at 1280×800 and 390×844, light and dark, in English and in Spanish. And
+ * "Forgot password?" on the sign-in screen of a store PC (the browser shell): a connected PC
+ * opens the server's page in a new tab, in the app's language; a standalone PC has no server.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -165,4 +169,60 @@ test('in Spanish from the browser language: forgot, find, and the mailed link in
   await expect(page.getByLabel('Código del correo')).toBeVisible();
   await everyLook(page, 'reset by code (es)');
   await context.close();
+});
+
+test('"Forgot password?" on a connected store PC opens the server page in the app language', async ({
+  browser,
+}) => {
+  const store = await server.api<{ id: string }>('POST', '/api/v1/stores', {
+    name: 'Maple Street',
+    brand: 'Northwind',
+  });
+  const code = await server.api<{ code: string }>(
+    'POST',
+    `/api/v1/stores/${store.body.id}/enrollment-codes`,
+  );
+  const app = await startKeyholderApp();
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  try {
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page
+      .getByRole('button', { name: /serveur de synchronisation/ })
+      .first()
+      .click();
+    await page.getByLabel('Adresse du serveur').fill(server.url);
+    await page.getByLabel('Code d’inscription').fill(code.body.code);
+    await page.getByLabel('Nom de cet ordinateur').fill('Maple front till');
+    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Connexion' })).toBeVisible();
+
+    const [tab] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.getByRole('button', { name: 'Mot de passe oublié ?' }).click(),
+    ]);
+    await tab.waitForLoadState();
+    expect(tab.url()).toBe(`${server.url}/account/forgot?lang=fr`);
+    await expect(
+      tab.getByRole('heading', { name: 'Mot de passe Keyholder oublié ?' }),
+    ).toBeVisible();
+    await expectAccessible(tab, 'forgot (fr)');
+    await expectAccessible(page, 'sign-in, connected (fr)');
+  } finally {
+    await context.close();
+    await app.close();
+  }
+});
+
+test('a standalone store PC has no server page to open: ask a manager', async ({ page }) => {
+  const app = await startKeyholderApp();
+  try {
+    await seedStore(app.kh);
+    await page.goto(app.url);
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+    await expect(page.getByText('Forgot your password? Ask a manager to reset it.')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Forgot password?' })).toHaveCount(0);
+  } finally {
+    await app.close();
+  }
 });
