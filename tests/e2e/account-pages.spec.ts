@@ -208,6 +208,7 @@ test('"Forgot password?" on a connected store PC opens the server page in the ap
     ).toBeVisible();
     await expectAccessible(tab, 'forgot (fr)');
     await expectAccessible(page, 'sign-in, connected (fr)');
+    await expectUsableLayout(page, 'sign-in, connected (fr)');
   } finally {
     await context.close();
     await app.close();
@@ -222,6 +223,7 @@ test('a standalone store PC has no server page to open: ask a manager', async ({
     await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
     await expect(page.getByText('Forgot your password? Ask a manager to reset it.')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Forgot password?' })).toHaveCount(0);
+    await expectAccessible(page, 'sign-in, standalone');
   } finally {
     await app.close();
   }
