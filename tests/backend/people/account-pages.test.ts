@@ -51,6 +51,8 @@ describeEachDialect('account pages', (dialect) => {
       expect(page.headers['referrer-policy']).toBe('no-referrer');
       expect(page.headers['x-content-type-options']).toBe('nosniff');
       expect(page.headers['vary']).toContain('accept-language');
+      // One policy (the page's replaces the server-wide one; two would both apply).
+      expect(typeof page.headers['content-security-policy']).toBe('string');
       const csp = String(page.headers['content-security-policy']);
       expect(csp).toContain("script-src 'self'");
       expect(csp).toContain("style-src 'self';");
