@@ -141,26 +141,26 @@ test('in Spanish from the browser language: forgot, find, and the mailed link in
   await page.goto(`${server.url}/account/forgot`);
   await expect(page.locator('html')).toHaveAttribute('lang', 'es');
   await expect(
-    page.getByRole('heading', { name: '¿Olvidaste tu contraseña de Keyholder?' }),
+    page.getByRole('heading', { name: '¿Ha olvidado su contraseña de Keyholder?' }),
   ).toBeVisible();
   await page.getByLabel('Dirección de correo').fill(address);
   await page.getByRole('button', { name: 'Enviarme un enlace' }).click();
   await expect(page.getByRole('status')).toContainText('Si una cuenta activa usa esta dirección');
   await everyLook(page, 'forgot (es)');
 
-  await page.getByRole('link', { name: /Encuentra tu cuenta/ }).click();
+  await page.getByRole('link', { name: /Encuentre su cuenta/ }).click();
   await expect(page).toHaveURL(/\/account\/find\?lang=es$/);
-  await page.getByLabel('Tu nombre completo').fill('Vic Viewer');
-  await page.getByLabel('Tu tienda').fill('Nowhere');
+  await page.getByLabel('Su nombre completo').fill('Vic Viewer');
+  await page.getByLabel('Su tienda').fill('Nowhere');
   await page.getByRole('button', { name: 'Enviarme mi nombre de usuario' }).click();
-  await expect(page.getByRole('status')).toContainText('Si encontramos una cuenta');
+  await expect(page.getByRole('status')).toContainText('Si hemos encontrado una cuenta');
   await everyLook(page, 'find (es)');
 
   const link = linkOf(await mailTo(address, before));
   expect(link.searchParams.get('lang')).toBe('es');
   await page.goto(link.toString());
   await expect(
-    page.getByRole('heading', { name: 'Elige una nueva contraseña de Keyholder' }),
+    page.getByRole('heading', { name: 'Elija una nueva contraseña de Keyholder' }),
   ).toBeVisible();
   await expect(page.getByLabel(/Nueva contraseña/)).toBeVisible();
   await everyLook(page, 'reset (es)');
