@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { ServerAuditEntry } from '../services/server-audit';
+import type { AccountLang } from './account-words';
 import type { IssuedSecrets, OneTimePurpose } from './one-time-codes';
 import type { PeopleDeps } from './people-deps';
 import type { AccountPage, PeopleMail } from './people-mail';
@@ -24,8 +25,9 @@ export function mailedSecret(
   mail: PeopleMail,
   purpose: OneTimePurpose,
   secrets: IssuedSecrets,
+  lang?: AccountLang,
 ): MailedSecret {
-  return { code: secrets.code, link: mail.link(PAGE_OF[purpose], secrets.token) };
+  return { code: secrets.code, link: mail.link(PAGE_OF[purpose], secrets.token, lang) };
 }
 
 /**
@@ -39,8 +41,10 @@ export async function issueAudited(
   trx: Kysely<DB>,
   secret: { userId: string; purpose: OneTimePurpose; payload?: Record<string, unknown> },
   entry: ServerAuditEntry,
+  /** The language of the page the link opens (people-mail.ts, `link`). */
+  lang?: AccountLang,
 ): Promise<MailedSecret> {
   const secrets = await d.codes.issue(trx, secret.userId, secret.purpose, secret.payload ?? {});
   await d.audit.write(entry, trx);
-  return mailedSecret(d.mail, secret.purpose, secrets);
+  return mailedSecret(d.mail, secret.purpose, secrets, lang);
 }

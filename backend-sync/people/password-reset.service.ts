@@ -4,6 +4,7 @@ import type { ClientMeta } from '../auth/token.service';
 import { liftLockoutIn } from '../auth/lockout.service';
 import { assertNewPassword, preparePassword, setOwnPassword } from '../auth/own-password';
 import { claimTotpStep, matchTotpStep } from '../auth/totp';
+import type { AccountLang } from './account-words';
 import { issueAudited } from './mailed-secrets';
 import { invalidOneTimeCode, type Credential } from './one-time-codes';
 import { clientOf, type PeopleDeps } from './people-deps';
@@ -36,7 +37,7 @@ export class PasswordResetService {
    * Looks the address up and hands the rest (secrets, audit, mail) to a background job, so the
    * answer — and its timing — is the same whether or not the address has an account.
    */
-  async request(rawEmail: string, meta: ClientMeta): Promise<void> {
+  async request(rawEmail: string, meta: ClientMeta, lang?: AccountLang): Promise<void> {
     const email = normalizeEmail(rawEmail);
     const person = await this.d.db
       .selectFrom('users')
@@ -44,10 +45,15 @@ export class PasswordResetService {
       .where('email', '=', email)
       .where('erased_at', 'is', null)
       .executeTakeFirst();
-    this.d.mail.later(() => this.sendReset(person, email, meta));
+    this.d.mail.later(() => this.sendReset(person, email, meta, lang));
   }
 
-  private async sendReset(person: Person | undefined, email: string, meta: ClientMeta) {
+  private async sendReset(
+    person: Person | undefined,
+    email: string,
+    meta: ClientMeta,
+    lang: AccountLang | undefined,
+  ) {
     const now = this.d.clock.nowMs();
     if (!person || person.status !== 'active') {
       await this.d.audit.write({
@@ -93,6 +99,7 @@ export class PasswordResetService {
           targetId: person.id,
           details: { by: 'self', ...clientOf(meta) },
         },
+        lang,
       ),
     );
     await this.d.mail.send(person.email, {

@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { Mailer } from '../email/mailer';
 import type { MailTemplate } from '../email/templates';
+import type { AccountLang } from './account-words';
 
 export type MailResult = 'sent' | 'failed';
 
@@ -38,11 +39,18 @@ export class PeopleMail {
     private readonly log: Log,
   ) {}
 
-  link(page: AccountPage, token: string): string {
+  /**
+   * `lang`: the page's language when the server knows the person's (the language of the request
+   * that triggered the mail: there is no language setting per person); without it, the page
+   * follows the browser that opens it.
+   */
+  link(page: AccountPage, token: string, lang?: AccountLang): string {
     const base = this.config.PUBLIC_URL.endsWith('/')
       ? this.config.PUBLIC_URL
       : `${this.config.PUBLIC_URL}/`;
-    return `${new URL(`account/${page}`, base).toString()}#token=${token}`;
+    const url = new URL(`account/${page}`, base);
+    if (lang) url.searchParams.set('lang', lang);
+    return `${url.toString()}#token=${token}`;
   }
 
   async send(to: string, template: MailTemplate): Promise<MailResult> {

@@ -97,23 +97,49 @@ export function applySecurityHeaders(res: {
   for (const [name, value] of headers.set) res.setHeader(name, value);
 }
 
+const DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"], // Swagger UI only; the API serves JSON.
+  imgSrc: ["'self'", 'data:'],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+};
+
 function securityHeaders(): ReturnType<typeof recordHelmet> {
   return (helmetHeaders ??= recordHelmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"], // Swagger UI only; the API serves JSON.
-        imgSrc: ["'self'", 'data:'],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-      },
-    },
+    contentSecurityPolicy: { directives: DIRECTIVES },
     frameguard: { action: 'deny' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
   }));
+}
+
+let pageCsp: string | null = null;
+
+/**
+ * The CSP of the account pages (/account/*), stricter than the server-wide one, which allows
+ * inline style for Swagger UI: script and style from the server itself only, nothing inline;
+ * fetch to the server only; no native form submission anywhere (the pages send JSON).
+ */
+export function accountPageCsp(): string {
+  return (pageCsp ??= (() => {
+    const { set } = recordHelmet({
+      contentSecurityPolicy: {
+        directives: {
+          ...DIRECTIVES,
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'none'"],
+        },
+      },
+    });
+    const csp = set.find(([name]) => name.toLowerCase() === 'content-security-policy')?.[1];
+    if (typeof csp !== 'string') throw new Error('helmet set no content-security-policy');
+    return csp;
+  })());
 }
 
 function isLoopbackHost(host: string): boolean {

@@ -3,7 +3,16 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { normalizeEmail, sha256Hex } from '../auth/secret-tokens';
 import type { Config } from '../config';
 import { withRetryAfter } from './auth.routes';
-import { ACCOUNT_PAGE_SCRIPT, accountPageHtml, type AccountPageKind } from '../people/account-page';
+import { accountPageCsp } from '../plugins/security';
+import { accountPageHtml } from '../people/account-page';
+import { ACCOUNT_PAGE_SCRIPT } from '../people/account-page-script';
+import { ACCOUNT_PAGE_STYLE } from '../people/account-page-style';
+import {
+  ACCOUNT_LANGS,
+  ACCOUNT_PAGES,
+  statedAccountLang,
+  type AccountLang,
+} from '../people/account-words';
 import { normalizeName } from '../people/find-account.service';
 import { clientMeta, keyedLimit, type PeopleServices } from '../people/people-services';
 import {
@@ -31,7 +40,9 @@ const FIND_ACCEPTED =
 
 /**
  * /api/v1/account — what people do without a session, from a mailed code or link; and
- * /account/* — the page those links open.
+ * /account/* — the pages those links open, and the two entry pages (/account/forgot,
+ * /account/find), in en/es/fr (people/account-words.ts), under a stricter CSP than the rest of
+ * the server (plugins/security.ts, accountPageCsp).
  *
  * Each route is limited per client address (AUTH_RATE_LIMIT_PER_MINUTE, counted before the body
  * is parsed) and per account or name (the address, the link's token, or the name searched), so
@@ -109,7 +120,11 @@ export function accountRecoveryRoutes(
           },
         },
         async (request, reply) => {
-          await passwordReset.request(request.body.email, clientMeta(request));
+          await passwordReset.request(
+            request.body.email,
+            clientMeta(request),
+            requestLang(request),
+          );
           return reply.status(202).send({ status: 'accepted' as const, message: RESET_ACCEPTED });
         },
       );
@@ -213,23 +228,39 @@ export function accountRecoveryRoutes(
     { prefix: '/api/v1/account' },
   );
 
-  // The pages the mailed links open. Static: the secret is in the fragment, read by the script.
-  const pages: AccountPageKind[] = ['verify', 'reset', 'confirm-email', 'two-factor'];
-  for (const kind of pages) {
-    const html = accountPageHtml(kind);
-    app.get(`/account/${kind}`, { schema: { hide: true } }, async (_request, reply) =>
+  // The pages: static but for the language (the secret is in the fragment, read by the script).
+  for (const kind of ACCOUNT_PAGES) {
+    const html = new Map(ACCOUNT_LANGS.map((lang) => [lang, accountPageHtml(kind, lang)]));
+    app.get(`/account/${kind}`, { schema: { hide: true } }, async (request, reply) =>
       reply
         .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', accountPageCsp())
         .header('cache-control', 'no-store')
         .header('referrer-policy', 'no-referrer')
-        .send(html),
+        .header('vary', 'accept-language')
+        .send(html.get(requestLang(request) ?? 'en')),
     );
   }
-  app.get('/account/account.js', { schema: { hide: true } }, async (_request, reply) =>
-    reply
-      .header('content-type', 'text/javascript; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .send(ACCOUNT_PAGE_SCRIPT),
+  const asset = (path: string, type: string, body: string) =>
+    app.get(path, { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .header('content-type', `${type}; charset=utf-8`)
+        .header('content-security-policy', accountPageCsp())
+        .header('cache-control', 'no-cache')
+        .send(body),
+    );
+  asset('/account/account.js', 'text/javascript', ACCOUNT_PAGE_SCRIPT);
+  asset('/account/account.css', 'text/css', ACCOUNT_PAGE_STYLE);
+}
+
+/**
+ * The language a request asks for: `?lang=` (the pages' language links), else Accept-Language
+ * (the pages' script sends the page's own); undefined when it asks for none we have.
+ */
+export function requestLang(request: FastifyRequest): AccountLang | undefined {
+  return statedAccountLang(
+    (request.query as { lang?: unknown } | undefined)?.lang,
+    request.headers['accept-language'],
   );
 }
 

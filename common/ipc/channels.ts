@@ -48,6 +48,7 @@ export const CHANNEL_NAMES = [
   'sync.connect',
   'sync.syncNow',
   'sync.networkChanged',
+  'sync.accountPage',
   'admin.status',
   'admin.signIn',
   'admin.signOut',

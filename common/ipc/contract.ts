@@ -22,6 +22,8 @@ import {
   timeStatusSchema,
 } from './schemas';
 import {
+  accountPageRequestSchema,
+  accountPageSchema,
   connectPreviewRequestSchema,
   connectPreviewSchema,
   connectRequestSchema,
@@ -167,6 +169,8 @@ export const contract = {
   'sync.connect': channel(connectRequestSchema, syncStatusSchema),
   'sync.syncNow': channel(empty, syncStatusSchema),
   'sync.networkChanged': channel(z.object({ online: z.boolean() }).strict(), ok),
+  // No session either: "Forgot password?" is on the sign-in screen.
+  'sync.accountPage': channel(accountPageRequestSchema, accountPageSchema),
 
   // The admin area (electron/core/server-admin): an admin works on the sync server.
   ...adminContract,

@@ -106,3 +106,14 @@ export const connectPreviewSchema = z.object({
   keepsAWayIn: z.boolean(),
 });
 export type ConnectPreviewDto = z.infer<typeof connectPreviewSchema>;
+
+/**
+ * "Forgot password?" / "Find my account" on the sign-in screen: which page of the connected
+ * sync server's account area, in the UI's language. The URL is built in core from the server
+ * this PC is connected to, never taken from the renderer.
+ */
+export const accountPageRequestSchema = z
+  .object({ page: z.enum(['forgot', 'find']), lang: z.enum(['en', 'es', 'fr']) })
+  .strict();
+/** `opened`: the host opened it in the system browser (Electron); otherwise the UI opens `url`. */
+export const accountPageSchema = z.object({ url: z.string(), opened: z.boolean() });

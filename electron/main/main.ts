@@ -18,7 +18,13 @@ import { registerContract, WindowContexts } from './ipc';
 import { createMainLog } from './log';
 import { appMenuTemplate } from './menu';
 import { handleAppProtocol, registerAppScheme } from './protocol';
-import { hardenSession, hardenWebContents, HELP_URL, isAllowedExternalUrl } from './security';
+import {
+  hardenSession,
+  hardenWebContents,
+  HELP_URL,
+  isAllowedExternalUrl,
+  isSyncServerPageUrl,
+} from './security';
 import { startupFailure } from './startup-error';
 import { startUpdater, type Ask, type RunningUpdater } from './updater';
 import { createMainWindow } from './window';
@@ -114,7 +120,13 @@ function start(): void {
       keyholder.sync.start();
       const contexts = new WindowContexts();
       registerContract(ipcMain, {
-        handlers: createApiHandlers(keyholder),
+        // "Forgot password?": a page of the connected sync server, its URL built in core.
+        handlers: createApiHandlers(keyholder, {
+          openExternal: async (url) => {
+            if (!isSyncServerPageUrl(url)) throw new Error('not a sync server account page');
+            await openExternal(url);
+          },
+        }),
         contextFor: contexts.contextFor,
         onError: (channel, error) => log.error(`ipc ${channel} failed`, error),
         onRefused: (channel, url) =>

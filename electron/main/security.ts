@@ -114,6 +114,22 @@ export function isAllowedExternalUrl(url: string): boolean {
   });
 }
 
+/**
+ * A page of a sync server's account area that core built (the sync.accountPage channel) from the
+ * server this PC is connected to: https (or http on loopback, as the server address may be), no
+ * credentials, an /account/forgot or /account/find path (not the API's). Checked again here so that nothing but
+ * such a page reaches shell.openExternal through that channel.
+ */
+export function isSyncServerPageUrl(url: string): boolean {
+  if (typeof url !== 'string' || url.length > 2048) return false;
+  const u = parse(url);
+  if (!u || u.username || u.password) return false;
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return false;
+  // The server may live under a path (https://host/keyholder/), never under its own API.
+  return /\/account\/(forgot|find)$/.test(u.pathname) && !u.pathname.includes('/api/');
+}
+
 /** Permission requests and checks: only ALLOWED_PERMISSIONS, only for our own top-level page. */
 export function isAllowedPermission(
   permission: string,

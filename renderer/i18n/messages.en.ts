@@ -74,6 +74,8 @@ export const en = {
   'signin.submit': 'Sign in',
   'signin.checking': 'Checking…',
   'signin.missing': 'Enter your username and password.',
+  'signin.forgot': 'Forgot password?',
+  'signin.forgot_standalone': 'Forgot your password? Ask a manager to reset it.',
   'signin.code': 'Authentication code',
   'signin.code_title': 'Enter your authentication code',
   'signin.code_lead':

@@ -73,6 +73,8 @@ export const es: Messages = {
   'signin.submit': 'Iniciar sesión',
   'signin.checking': 'Comprobando…',
   'signin.missing': 'Introduzca su nombre de usuario y su contraseña.',
+  'signin.forgot': '¿Ha olvidado su contraseña?',
+  'signin.forgot_standalone': '¿Ha olvidado su contraseña? Pida a un gerente que la restablezca.',
   'signin.code': 'Código de autenticación',
   'signin.code_title': 'Introduzca su código de autenticación',
   'signin.code_lead':

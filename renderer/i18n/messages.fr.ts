@@ -73,6 +73,9 @@ export const fr: Messages = {
   'signin.submit': 'Se connecter',
   'signin.checking': 'Vérification…',
   'signin.missing': "Saisissez votre nom d'utilisateur et votre mot de passe.",
+  'signin.forgot': 'Mot de passe oublié ?',
+  'signin.forgot_standalone':
+    'Mot de passe oublié ? Demandez à un responsable de le réinitialiser.',
   'signin.code': "Code d'authentification",
   'signin.code_title': "Saisissez votre code d'authentification",
   'signin.code_lead':

@@ -14,9 +14,34 @@ import {
   isAllowedPermission,
   isAllowedRequestUrl,
   isAppUrl,
+  isSyncServerPageUrl,
   isTrustedSender,
 } from '../../electron/main/security';
 import { FakeEmitter, fakeFrame, preventable } from './fakes';
+
+describe('isSyncServerPageUrl (what sync.accountPage may hand to shell.openExternal)', () => {
+  it.each([
+    'https://sync.example.com/account/forgot?lang=es',
+    'https://sync.example.com/keyholder/account/find?lang=fr',
+    'http://127.0.0.1:8080/account/forgot?lang=en',
+    'http://localhost:8080/account/find',
+  ])('allows %s', (url) => {
+    expect(isSyncServerPageUrl(url)).toBe(true);
+  });
+
+  it.each([
+    ['plain http off this computer', 'http://sync.example.com/account/forgot'],
+    ['the API, not the page', 'https://sync.example.com/api/v1/account/find'],
+    ['another page of the server', 'https://sync.example.com/account/reset'],
+    ['a page below', 'https://sync.example.com/account/forgot/evil'],
+    ['credentials', 'https://user:pw@sync.example.com/account/forgot'],
+    ['file:', 'file:///account/forgot'],
+    ['javascript:', 'javascript://x/account/forgot'],
+    ['not a URL', '/account/forgot'],
+  ])('refuses %s', (_name, url) => {
+    expect(isSyncServerPageUrl(url)).toBe(false);
+  });
+});
 
 describe('isAllowedExternalUrl', () => {
   it.each([

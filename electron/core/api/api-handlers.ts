@@ -2,6 +2,7 @@ import type { Channel, RequestOf, ResponseOf } from '../../../common/ipc/contrac
 import type { SignInStep } from '../auth/sign-in.service';
 import { KeyholderError } from '../errors';
 import type { Keyholder } from '../keyholder';
+import { accountPageUrl } from '../sync/account-page-url';
 import { adminHandlers } from './admin-handlers';
 import type { WindowContext } from './window-context';
 
@@ -18,12 +19,21 @@ function signedOut(): KeyholderError {
   return new KeyholderError('session_ended', 'You are signed out. Sign in again.');
 }
 
+/** What a host lends the handlers. */
+export interface HostCapabilities {
+  /**
+   * Opens a URL built in core in the system browser (Electron main: shell.openExternal).
+   * Without it (the browser shell) the UI opens the URL itself, in a new tab.
+   */
+  openExternal?: (url: string) => Promise<void>;
+}
+
 /**
  * The contract implemented on the core: one function per channel. Hosts (Electron main, the
  * browser shell) validate the request before and the response after; this layer only maps
  * calls onto services and keeps the window's session binding up to date.
  */
-export function createApiHandlers(kh: Keyholder): ApiHandlers {
+export function createApiHandlers(kh: Keyholder, host: HostCapabilities = {}): ApiHandlers {
   const session = (ctx: WindowContext): string => {
     if (!ctx.sessionId) throw signedOut();
     return ctx.sessionId;
@@ -176,6 +186,12 @@ export function createApiHandlers(kh: Keyholder): ApiHandlers {
     'sync.previewConnect': (ctx, r) => kh.sync.previewConnect(ctx.sessionId, r),
     'sync.connect': (ctx, r) => kh.sync.connect(ctx.sessionId, r),
     'sync.syncNow': () => kh.sync.syncNow(),
+    'sync.accountPage': async (_ctx, r) => {
+      const url = accountPageUrl(kh.sync.stateRepository, r.page, r.lang);
+      if (!host.openExternal) return { url, opened: false };
+      await host.openExternal(url);
+      return { url, opened: true };
+    },
     'sync.networkChanged': (_ctx, r) => {
       kh.sync.networkChanged(r.online);
       return {};

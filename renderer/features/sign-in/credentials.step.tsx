@@ -6,6 +6,7 @@ import { Field } from '../../components/field';
 import { ErrorAlert } from '../../components/messages';
 import { useAction } from '../../components/use-action';
 import { useI18n } from '../../i18n/i18n-context';
+import { ForgotPassword } from './forgot-password';
 import { ParkedSessions } from './parked-sessions';
 import { handleStepResult, type StepHandlers } from './sign-in-steps';
 
@@ -69,6 +70,7 @@ export function CredentialsStep({ state, initialError, handlers, onResumed }: Pr
             </button>
           </div>
         </form>
+        <ForgotPassword connected={state.device.mode === 'enrolled'} />
         {state.parked.length > 0 ? (
           <ParkedSessions parked={state.parked} onResumed={onResumed} />
         ) : null}

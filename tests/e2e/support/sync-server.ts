@@ -50,7 +50,8 @@ const ADMIN = {
   password: 'a long passphrase for the server',
 };
 
-export async function startE2eSyncServer(): Promise<E2eSyncServer> {
+/** `env`: more server settings (SMTP_URL for the account pages' mail). */
+export async function startE2eSyncServer(env: Record<string, string> = {}): Promise<E2eSyncServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keyholder-e2e-sync-'));
   const pgUrl = process.env.KEYHOLDER_TEST_DATABASE_URL;
   const schema = `kh_test_${randomBytes(6).toString('hex')}`;
@@ -61,6 +62,7 @@ export async function startE2eSyncServer(): Promise<E2eSyncServer> {
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     RATE_LIMIT_PER_MINUTE: '100000',
     ...(pgUrl ? { DATABASE_URL: pgUrl } : {}),
+    ...env,
   });
   const database = await openServerDatabase(config, pgUrl ? { schema, poolSize: 4 } : {});
   const app = await buildApp({ config, database, logger: false });

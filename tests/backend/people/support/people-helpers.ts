@@ -101,9 +101,10 @@ export function secretsOf(mail: ParsedMail): {
   code: string;
 } {
   const text = mail.text ?? '';
-  const link = /(https:\/\/sync\.example\.test\/account\/[a-z-]+#token=([A-Za-z0-9_-]+))/.exec(
-    text,
-  );
+  const link =
+    /(https:\/\/sync\.example\.test\/account\/[a-z-]+(?:\?lang=[a-z]{2})?#token=([A-Za-z0-9_-]+))/.exec(
+      text,
+    );
   const code = /Your code: ([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(text);
   if (!link?.[1] || !link[2] || !code?.[1]) throw new Error(`no link or code in: ${text}`);
   const url = new URL(link[1]);
