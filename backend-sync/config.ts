@@ -154,7 +154,7 @@ export const envSchema = z.object({
   MAINTENANCE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10080).default(60),
   REFRESH_TOKEN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(30),
-  MAINTENANCE_BATCH_SIZE: z.coerce.number().int().min(10).max(100000).default(1000),
+  MAINTENANCE_BATCH_SIZE: z.coerce.number().int().min(10).max(10000).default(1000),
   SENTRY_DSN: z.string().url().optional(),
   METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
 });

@@ -44,27 +44,45 @@ export class MaintenanceService {
     const familyCutoff = now - this.config.REFRESH_TOKEN_RETENTION_DAYS * DAY_MS;
     const keyCutoff = now - this.config.IDEMPOTENCY_RETENTION_DAYS * DAY_MS;
     const n = this.config.MAINTENANCE_BATCH_SIZE;
-    // A family's tokens first (a long-lived family has thousands), then the family itself.
-    const refreshTokens = await this.inBatches(
-      () => sql`delete from refresh_tokens where token_hash in (
-        select t.token_hash from refresh_families f
-          join refresh_tokens t on t.family_id = f.id
-          where f.expires_at < ${familyCutoff} or f.revoked_at < ${familyCutoff}
-          limit ${n})`,
-    );
-    const refreshFamilies = await this.inBatches(
-      () => sql`delete from refresh_families where id in (
-        select f.id from refresh_families f
-          where (f.expires_at < ${familyCutoff} or f.revoked_at < ${familyCutoff})
-            and not exists (select 1 from refresh_tokens t where t.family_id = f.id)
-          limit ${n})`,
-    );
+    const { refreshTokens, refreshFamilies } = await this.pruneFamilies(familyCutoff);
     const idempotencyKeys = await this.inBatches(
       () => sql`delete from idempotency_keys where (device_id, key) in (
         select device_id, key from idempotency_keys where created_at < ${keyCutoff}
           limit ${n})`,
     );
     return { refreshTokens, refreshFamilies, idempotencyKeys };
+  }
+
+  /**
+   * Families that ended before `cutoff`, a batch at a time: their tokens first, a batch of rows
+   * per statement (a long-lived family has thousands), then the families. Read from the
+   * families' own indexes (end time), so what was pruned before is never scanned again.
+   */
+  private async pruneFamilies(
+    cutoff: number,
+  ): Promise<{ refreshTokens: number; refreshFamilies: number }> {
+    const n = this.config.MAINTENANCE_BATCH_SIZE;
+    let refreshTokens = 0;
+    let refreshFamilies = 0;
+    for (;;) {
+      const ended = (
+        await this.db
+          .selectFrom('refresh_families')
+          .select('id')
+          .where((eb) => eb.or([eb('expires_at', '<', cutoff), eb('revoked_at', '<', cutoff)]))
+          .limit(n)
+          .execute()
+      ).map((f) => f.id);
+      if (ended.length === 0) return { refreshTokens, refreshFamilies };
+      refreshTokens += await this.inBatches(
+        () => sql`delete from refresh_tokens where token_hash in (
+          select token_hash from refresh_tokens
+            where family_id in (${sql.join(ended)}) limit ${n})`,
+      );
+      const r = await this.db.deleteFrom('refresh_families').where('id', 'in', ended).execute();
+      refreshFamilies += Number(r[0]?.numDeletedRows ?? 0);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Runs a bounded delete until it deletes less than a batch; returns how many went. */
