@@ -3,8 +3,8 @@
  * whatever the store's size; a pull with nothing new stays flat). In process, on the server's
  * own PullService and database: per store size (BENCH_PULL_PEOPLE, default 1000,10000), one
  * store of that many people, a full sync from 0 in pages of 500 (BENCH_PULL_RUNS times, default
- * 5), and as many pulls with nothing new. Prints the median and spread per page; it writes no
- * document. `npx tsx bench/sync/pull-pages.ts [sqlite|postgres]`.
+ * 5), pulls with nothing new, and pulls after one person changed. Prints the median and spread
+ * of each; it writes no document. `npx tsx bench/sync/pull-pages.ts [sqlite|postgres]`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { openServerDatabase, type Database } from '../../backend-sync/db/databas
 import type { Dialect } from '../../backend-sync/db/dialect';
 import { derivedSecret, loadSigningKeys } from '../../backend-sync/keys/signing-keys';
 import { PolicyService } from '../../backend-sync/policies/policy.service';
+import { nextChangeSeq } from '../../backend-sync/services/change-seq';
 import { ServerAudit } from '../../backend-sync/services/server-audit';
 import { PullService } from '../../backend-sync/sync/pull.service';
 import { RecordSigner } from '../../backend-sync/sync/record-signer';
@@ -129,10 +130,32 @@ async function main(dialect: Dialect): Promise<void> {
         await service.pull(device, { since: cursor, limit: PAGE });
         unchanged.push(performance.now() - t0);
       }
+      // One person changes, then the pull that brings it: the receipt's digest is read again
+      // for the store's new head (the one read of the whole membership per change).
+      const changed: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        await database.db.transaction().execute(async (tx) => {
+          const someone = await tx
+            .selectFrom('user_stores')
+            .select('user_id')
+            .where('store_id', '=', storeId)
+            .limit(1)
+            .executeTakeFirstOrThrow();
+          await tx
+            .updateTable('users')
+            .set({ change_seq: await nextChangeSeq(tx, 'users') })
+            .where('id', '=', someone.user_id)
+            .execute();
+        });
+        const t0 = performance.now();
+        cursor = (await service.pull(device, { since: cursor, limit: PAGE })).cursor;
+        changed.push(performance.now() - t0);
+      }
       const what = `${dialect}, store of ${people} people`;
       console.log(`${what}: full-sync page of ${PAGE}: ${spread(pages)}`);
       console.log(`${what}: last page of a full sync: ${spread(lastPages)}`);
       console.log(`${what}: pull with nothing new: ${spread(unchanged)}`);
+      console.log(`${what}: pull after one change: ${spread(changed)}`);
     }
   } finally {
     await database.close();
