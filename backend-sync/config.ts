@@ -149,7 +149,7 @@ export const envSchema = z.object({
   /**
    * Pruning (services/maintenance.service.ts): minutes between runs (0: never), days a refresh
    * token and its family are kept after the family ended, days an idempotency record is kept,
-   * and rows deleted per statement. docs/OPERATIONS.md, "Retention".
+   * and rows deleted per statement. docs/OPERATIONS.md, "Sessions and upload keys: retention".
    */
   MAINTENANCE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10080).default(60),
   REFRESH_TOKEN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
