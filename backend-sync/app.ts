@@ -40,6 +40,7 @@ import { storeRoutes } from './routes/stores.routes';
 import { UNSUBSCRIBE_KEY_LABEL, UnsubscribeLinks } from './people/unsubscribe';
 import { unsubscribeRoutes } from './routes/unsubscribe.routes';
 import { systemClock, type ServerClock } from './clock';
+import { startMaintenance } from './services/maintenance.service';
 
 export interface AppDeps {
   config: Config;
@@ -58,6 +59,8 @@ export interface AppDeps {
    * first large upload (tests, which mostly send small batches, need not start them at all).
    */
   startVerifyThreads?: boolean;
+  /** Prune past retention every MAINTENANCE_INTERVAL_MINUTES (the server does; tests call it). */
+  startMaintenance?: boolean;
   /** Pino options override (tests silence logs; production logs JSON). */
   logger?: boolean | Record<string, unknown>;
 }
@@ -224,6 +227,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     audit: auth.audit,
     links: unsubscribeLinks(config, keys),
   });
+  if (deps.startMaintenance && config.MAINTENANCE_INTERVAL_MINUTES > 0) {
+    const maintenance = startMaintenance(app, deps.database, clock, config);
+    app.addHook('onClose', () => maintenance.stop());
+  }
   await verifyThreads;
   return app;
 }

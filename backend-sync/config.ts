@@ -146,6 +146,15 @@ export const envSchema = z.object({
   AUDIT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).optional(),
   /** Where those archives go; unset: DATA_DIR/audit-archive. */
   AUDIT_ARCHIVE_DIR: z.string().min(1).optional(),
+  /**
+   * Pruning (services/maintenance.service.ts): minutes between runs (0: never), days a refresh
+   * token and its family are kept after the family ended, days an idempotency record is kept,
+   * and rows deleted per statement. docs/OPERATIONS.md, "Sessions and upload keys: retention".
+   */
+  MAINTENANCE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10080).default(60),
+  REFRESH_TOKEN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(30),
+  MAINTENANCE_BATCH_SIZE: z.coerce.number().int().min(10).max(10000).default(1000),
   SENTRY_DSN: z.string().url().optional(),
   METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
 });

@@ -84,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
     database,
     errorReporter: reporter,
     startVerifyThreads: true,
+    startMaintenance: true,
   });
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');

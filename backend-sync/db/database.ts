@@ -12,6 +12,7 @@ import { migration004 } from './migrations/004-credential-keys';
 import { migration005 } from './migrations/005-credential-box';
 import { migration006 } from './migrations/006-totp-changed-at';
 import { migration007 } from './migrations/007-audit-partitions';
+import { migration008 } from './migrations/008-store-change-seq';
 import type { DB } from './schema';
 import { ReadRetryingPostgresDialect } from './read-retry';
 import { CachingSqliteDialect } from './sqlite-statement-cache';
@@ -69,8 +70,10 @@ function lostConnectionLog(): LostConnections & { record(error: Error): void } {
 // BIGINT (int8) columns hold millisecond times and sequence numbers: safe as JS numbers.
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
-/** Ordered, statically imported migrations for one dialect. */
-function migrations(dialect: Dialect): Record<string, { up(db: Kysely<unknown>): Promise<void> }> {
+/** Ordered, statically imported migrations for one dialect (a test replays the older ones). */
+export function migrations(
+  dialect: Dialect,
+): Record<string, { up(db: Kysely<unknown>): Promise<void> }> {
   return {
     '001-initial': migration001(dialect),
     '002-temporary-passwords': migration002(dialect),
@@ -79,6 +82,7 @@ function migrations(dialect: Dialect): Record<string, { up(db: Kysely<unknown>):
     '005-credential-box': migration005(),
     '006-totp-changed-at': migration006(),
     '007-audit-partitions': migration007(dialect),
+    '008-store-change-seq': migration008(dialect),
   };
 }
 

@@ -44,6 +44,10 @@ export interface StoresTable {
 export interface UserStoresTable {
   user_id: string;
   store_id: string;
+  /** The person's users.change_seq, kept by a trigger (migration 008): the pull's keyset. */
+  change_seq: Generated<number>;
+  /** 1 while the person is active and not erased (a pull sends them), else 0 (a revocation). */
+  active: Generated<number>;
 }
 
 export interface DevicesTable {

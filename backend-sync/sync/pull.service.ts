@@ -28,15 +28,22 @@ export interface StoreInfo {
  * that sequence. All reads run in one snapshot (REPEATABLE READ on PostgreSQL, one read
  * transaction on SQLite), so the cursor never passes a change the page did not see.
  *
+ * A page is a keyset read: user_stores carries each membership's change_seq and whether the
+ * person is active (kept by a trigger, migration 008), indexed (store_id, active, change_seq,
+ * user_id), so a page reads the rows after the cursor and no more, whatever the store's size.
+ * Only the receipt's digest needs every member; it is computed once per head of the store
+ * (the highest number any of its memberships or removals took) and cached.
+ *
  * Every account appears once, in its current state: active → `accounts` (paged, oldest change
  * first); disabled → `revocations.disabledAccountIds`; erased, pending or no longer assigned →
  * `revocations.removedAccountIds`. Revocations are few and come whole in every page, so a PC
  * applies all of them before anything else, even mid-way through a long catch-up.
  *
  * Most pulls find nothing new. Every pull first records itself on the device (last sync, app
- * version, audit head) in one UPDATE that also returns the sequence's head and the current
- * policy version; when the cursor is that head, the answer is known without the snapshot
- * queries (no accounts, no revocations, the same cursor; the policy only if the PC's is older)
+ * version, audit head) in one UPDATE that also returns the sequence's head, the store's head
+ * and the current policy version; when nothing of the store is numbered after the cursor, the
+ * answer is known without the snapshot queries (no accounts, no revocations, the sequence's
+ * head as the cursor; the policy only if the PC's is older)
  * and is sent from there (tests/backend/sync/pull-unchanged.test.ts compares it with the full
  * path's).
  */
@@ -52,7 +59,7 @@ export class PullService {
     private readonly signer: RecordSigner,
   ) {}
 
-  /** storeId → the accounts digest at one head of the 'users' sequence. */
+  /** storeId → the accounts digest at one head of the store (`storeHead`). */
   private readonly digests = new Map<string, { head: number; digest: string }>();
 
   async pull(
@@ -63,11 +70,13 @@ export class PullService {
     // The device's sync time and what it reports, and where the sequence and the policy stand,
     // in one statement (one commit).
     const reported = query.auditHead ?? null;
-    const { rows } = await this.db.executeQuery<{
-      head: number | string | null;
-      policy: number | string | null;
-      reported_seq: number | string;
-    }>(
+    const { rows } = await this.db.executeQuery<
+      StoreHeads & {
+        head: number | string | null;
+        policy: number | string | null;
+        reported_seq: number | string;
+      }
+    >(
       touchDevice(this.dialect, [
         now,
         query.appVersion ?? null,
@@ -75,6 +84,7 @@ export class PullService {
         reported,
         reported,
         device.deviceId,
+        ...storeHeadParams(device.storeId),
       ]),
     );
     const mark = rows[0];
@@ -86,15 +96,17 @@ export class PullService {
       });
     }
     const head = Number(mark?.head ?? 0);
-    const digest = mark && head === query.since ? this.cachedDigest(device.storeId, head) : null;
+    const unchanged = mark && query.since <= head && storeHead(mark) <= query.since;
+    const digest = unchanged ? this.cachedDigest(device.storeId, storeHead(mark)) : null;
     if (mark && device.store && digest) {
-      // Nothing was numbered after the cursor: no account changed and no revocation or removal
-      // happened since (all of them take a number of the 'users' sequence, and a number is
-      // only visible once the change that took it has committed). The full path below would
-      // find nothing either; answer from here, with the same cursor.
+      // Nothing of this store was numbered after the cursor: none of its accounts changed and
+      // no revocation or removal happened since (all of them take a number of the 'users'
+      // sequence, and a number is only visible once the change that took it has committed).
+      // The full path below would find nothing either and move the cursor to the head; so
+      // does this answer.
       const policy = await this.policies.bundleAt(Number(mark.policy ?? 0));
       return {
-        cursor: query.since,
+        cursor: head,
         serverTime: now,
         fullSync: query.since === 0,
         store: device.store,
@@ -103,7 +115,7 @@ export class PullService {
         policy:
           query.policyVersion === undefined || policy.version > query.policyVersion ? policy : null,
         more: false,
-        receipt: this.receipt(device, query, now, query.since, policy.version, digest),
+        receipt: this.receipt(device, query, now, head, policy.version, digest),
       };
     }
     return this.fullPull(device, query, now);
@@ -150,11 +162,15 @@ export class PullService {
           .where('name', '=', 'users')
           .executeTakeFirst();
         const head = Number(counter?.value ?? 0);
+        const heads = (await tx.executeQuery<StoreHeads>(storeHeads(this.dialect, storeId)))
+          .rows[0];
+        const digestHead = heads ? storeHead(heads) : 0;
         // A cursor the server never issued (its data was restored from a backup): start over.
         const since = query.since > head ? 0 : query.since;
+        // Revocations and accounts are ranges of the index (store_id, active, change_seq).
         const revoked = await tx
-          .selectFrom('users as u')
-          .innerJoin('user_stores as us', 'us.user_id', 'u.id')
+          .selectFrom('user_stores as us')
+          .innerJoin('users as u', 'u.id', 'us.user_id')
           .select([
             'u.id',
             'u.status',
@@ -166,8 +182,8 @@ export class PullService {
             'u.change_seq',
           ])
           .where('us.store_id', '=', storeId)
-          .where('u.change_seq', '>', since)
-          .where((eb) => eb.or([eb('u.status', '!=', 'active'), eb('u.erased_at', 'is not', null)]))
+          .where('us.active', '=', 0)
+          .where('us.change_seq', '>', since)
           .execute();
         const removed = await tx
           .selectFrom('store_membership_removals as r')
@@ -188,8 +204,8 @@ export class PullService {
           )
           .execute();
         const accounts = await tx
-          .selectFrom('users as u')
-          .innerJoin('user_stores as us', 'us.user_id', 'u.id')
+          .selectFrom('user_stores as us')
+          .innerJoin('users as u', 'u.id', 'us.user_id')
           .select([
             'u.id',
             'u.username',
@@ -207,11 +223,10 @@ export class PullService {
             'u.change_seq',
           ])
           .where('us.store_id', '=', storeId)
-          .where('u.change_seq', '>', since)
-          .where('u.status', '=', 'active')
-          .where('u.erased_at', 'is', null)
-          .orderBy('u.change_seq')
-          .orderBy('u.id')
+          .where('us.active', '=', 1)
+          .where('us.change_seq', '>', since)
+          .orderBy('us.change_seq')
+          .orderBy('us.user_id')
           .limit(query.limit + 1)
           .execute();
         const store = await tx
@@ -219,9 +234,11 @@ export class PullService {
           .select(['id', 'name', 'brand'])
           .where('id', '=', storeId)
           .executeTakeFirstOrThrow();
-        // The last page's receipt names every account the PC then holds, as of this snapshot.
+        // The last page's receipt names every account the PC then holds, as of this snapshot:
+        // the one read of the whole membership, once per head of the store.
+        const cached = this.cachedDigest(storeId, digestHead);
         const members =
-          accounts.length > query.limit
+          accounts.length > query.limit || cached
             ? null
             : await tx
                 .selectFrom('users as u')
@@ -231,7 +248,7 @@ export class PullService {
                 .where('u.erased_at', 'is', null)
                 .where('u.status', 'in', ['active', 'disabled'])
                 .execute();
-        return { head, since, revoked, removed, accounts, store, members };
+        return { head, since, revoked, removed, accounts, store, members, digestHead, cached };
       });
 
     const more = page.accounts.length > query.limit;
@@ -287,15 +304,18 @@ export class PullService {
 
     const policy = await this.policies.currentBundle();
     let receipt: SyncReceipt | null = null;
-    if (page.members) {
-      const held = page.members.map((m): HeldAccount => ({
-        id: m.id,
-        version: Number(m.change_seq),
-        status: m.status === 'disabled' ? 'disabled' : 'active',
-      }));
-      const digest = accountsDigest(held);
-      this.digests.set(storeId, { head: page.head, digest });
-      receipt = this.receipt(device, query, now, cursor, policy.version, digest);
+    if (!more) {
+      let digest = page.cached;
+      if (page.members) {
+        const held = page.members.map((m): HeldAccount => ({
+          id: m.id,
+          version: Number(m.change_seq),
+          status: m.status === 'disabled' ? 'disabled' : 'active',
+        }));
+        digest = accountsDigest(held);
+        this.digests.set(storeId, { head: page.digestHead, digest });
+      }
+      receipt = this.receipt(device, query, now, cursor, policy.version, digest!);
     }
 
     return {
@@ -318,9 +338,38 @@ export class PullService {
 }
 
 /**
+ * The highest numbers a store's memberships (active and not: two probes of the index, each
+ * one row) and its removals took: nothing of the store changed after the greatest of them.
+ */
+const STORE_HEADS = `(select max(change_seq) from user_stores where store_id = ? and active = 1)
+      as active_head,
+    (select max(change_seq) from user_stores where store_id = ? and active = 0) as revoked_head,
+    (select max(seq) from store_membership_removals where store_id = ?) as removed_head`;
+const storeHeadParams = (storeId: string) => [storeId, storeId, storeId];
+const storeHeadsQuery = statement(`select ${STORE_HEADS}`);
+const storeHeads = (dialect: Dialect, storeId: string) =>
+  storeHeadsQuery(dialect, storeHeadParams(storeId));
+
+interface StoreHeads {
+  active_head: number | string | null;
+  revoked_head: number | string | null;
+  removed_head: number | string | null;
+}
+
+/** The store's head: the highest number of the 'users' sequence any change to it took. */
+function storeHead(heads: StoreHeads): number {
+  return Math.max(
+    Number(heads.active_head ?? 0),
+    Number(heads.revoked_head ?? 0),
+    Number(heads.removed_head ?? 0),
+  );
+}
+
+/**
  * Records the pull on the device (last sync, and the app version and audit head it reports
  * when it does; the head never goes down) and returns the head of the 'users' sequence, the
- * current policy version and the highest audit head the device ever reported.
+ * store's heads, the current policy version and the highest audit head the device ever
+ * reported.
  */
 const touchDevice = statement(`update devices set last_sync_at = ?,
     app_version = coalesce(cast(? as text), app_version),
@@ -328,4 +377,5 @@ const touchDevice = statement(`update devices set last_sync_at = ?,
       then reported_seq else cast(? as bigint) end
   where id = ?
   returning (select value from counters where name = 'users') as head,
+    ${STORE_HEADS},
     (select max(version) from policies) as policy, reported_seq`);

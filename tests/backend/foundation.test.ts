@@ -187,6 +187,7 @@ describeEachDialect('server schema migrations', (dialect) => {
         '005-credential-box',
         '006-totp-changed-at',
         '007-audit-partitions',
+        '008-store-change-seq',
       ]);
       // Reopening the same database applies nothing twice.
       await s.restart();
