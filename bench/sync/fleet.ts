@@ -1,6 +1,7 @@
 /**
  * Part 2 of the sync benchmark: DEVICES simulated PCs (the core's SyncHttp client, no local
- * database) enroll, take their first pull, then sync at the same moment in BURSTS bursts; per-PC
+ * database) enroll, take their first pull, then sync at the same moment in BURSTS bursts, each
+ * PC on a new connection and with one person of its store changed since the last burst; per-PC
  * latency, errors, and the server's RSS and CPU during each burst.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -11,7 +12,14 @@ import type { Dialect } from '../../backend-sync/db/dialect';
 import { GENESIS_HASH, type AuditRecord } from '../../common/audit/audit-record';
 import { SyncHttp } from '../../electron/core/sync/sync-http';
 import { APP_VERSION } from '../../electron/core/version';
-import { issueCode, listDevices, pool, postgresCpuMs, startServer } from './server-process';
+import {
+  issueCode,
+  listDevices,
+  patchPerson,
+  pool,
+  postgresCpuMs,
+  startServer,
+} from './server-process';
 import { BURSTS, DEVICES, DEVICES_PER_STORE, PEOPLE_PER_STORE } from './settings';
 import { chain, type Person } from './store-pc-audit';
 
@@ -19,6 +27,9 @@ interface SimPc {
   id: string;
   storeId: string;
   macKey: Buffer;
+  credential: string;
+  /** The PC's connection: a new one for every burst. */
+  agent: HttpAgent;
   http: SyncHttp;
   cursor: number;
   policyVersion: number;
@@ -31,6 +42,8 @@ interface SimPc {
 interface Burst {
   latencies: number[];
   errors: string[];
+  /** PCs whose pull brought the person changed in their store since the last burst. */
+  sawChange: number;
   entries: number;
   wallMs: number;
   peakRssMB: number;
@@ -61,6 +74,12 @@ export interface FleetFigures {
  * version and audit head), then its backlog in one `POST /audit` with an Idempotency-Key. Every
  * request is tried once, so any failure counts as an error.
  */
+/** One keep-alive connection for one PC, as each PC has its own. */
+function connection() {
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  return { agent, client: axios.create({ timeout: 15_000, maxRedirects: 0, httpAgent: agent }) };
+}
+
 export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
   const stores = Math.ceil(DEVICES / DEVICES_PER_STORE);
   const server = await startServer(dialect, stores, PEOPLE_PER_STORE);
@@ -72,10 +91,10 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
     random: Math.random,
     nowMs: () => Date.now(),
   };
+  const pcs: SimPc[] = [];
   try {
     // Enroll every PC through the real routes and give it its first sync (not measured).
     const setupStart = performance.now();
-    const pcs: SimPc[] = [];
     await pool(
       Array.from({ length: DEVICES }, (_, i) => i),
       8,
@@ -83,12 +102,7 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
         const storeId = server.stores[i % stores]!.id;
         const id = randomUUID();
         const macKey = randomBytes(32);
-        // One connection per PC, as 500 PCs would have.
-        const client = axios.create({
-          timeout: 15_000,
-          maxRedirects: 0,
-          httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 1 }),
-        });
+        const { agent, client } = connection();
         const enrolled = await new SyncHttp(client, server.url, null, retry).enroll({
           code: await issueCode(server, storeId, admin),
           deviceId: id,
@@ -101,6 +115,8 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
           id,
           storeId,
           macKey,
+          credential: enrolled.credential,
+          agent,
           http,
           cursor: 0,
           policyVersion: 0,
@@ -124,6 +140,26 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
     const bursts: Burst[] = [];
     let idleRssMB = 0;
     for (let b = 0; b < BURSTS; b++) {
+      // Not timed: one person per store changed (their display name, through the admin API),
+      // so every pull has an account to send; and every PC's connection closed, so each
+      // burst's PCs connect anew (the connect is inside the timed sync, as for a PC that
+      // starts its sync after its keep-alive connection timed out).
+      await pool(server.stores, 8, async (store, s) => {
+        const pc = pcs.find((p) => p.storeId === store.id)!;
+        const person = pc.people[b % pc.people.length]!;
+        await patchPerson(
+          server,
+          person.id,
+          { displayName: `Changed ${b + 1} in ${s + 1}` },
+          admin,
+        );
+      });
+      for (const pc of pcs) {
+        pc.agent.destroy();
+        const fresh = connection();
+        pc.agent = fresh.agent;
+        pc.http = new SyncHttp(fresh.client, server.url, pc.credential, retry);
+      }
       // Each PC collected 20–50 entries since its last sync (built before the clock starts).
       const backlogs = pcs.map((pc, i) => [
         ...pc.unsent,
@@ -140,23 +176,30 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
       const client0 = process.cpuUsage();
       const latencies: number[] = [];
       const errors: string[] = [];
+      let sawChange = 0;
       const t0 = performance.now();
       await Promise.all(
         pcs.map(async (pc, i) => {
           const entries = backlogs[i]!;
           let answered = false;
           try {
-            const page = await pc.http.pull({
-              since: pc.cursor,
-              policyVersion: pc.policyVersion,
-              auditHead: pc.head.seq,
-              appVersion: APP_VERSION,
-            });
+            let accounts = 0;
+            for (;;) {
+              const page = await pc.http.pull({
+                since: pc.cursor,
+                policyVersion: pc.policyVersion,
+                auditHead: pc.head.seq,
+                appVersion: APP_VERSION,
+              });
+              pc.cursor = page.cursor;
+              accounts += page.accounts.length;
+              if (!page.more) break;
+            }
+            if (accounts > 0) sawChange += 1;
             const answer = await pc.http.pushAudit(
               entries,
               `audit-${entries[0]!.seq}-${entries.at(-1)!.seq}`,
             );
-            pc.cursor = page.cursor;
             answered = true;
             pc.unsent = entries.filter((e) => e.seq > answer.acknowledgedSeq);
             if (pc.unsent.length > 0) throw new Error('not acknowledged');
@@ -179,6 +222,7 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
       bursts.push({
         latencies: latencies.sort((x, y) => x - y),
         errors,
+        sawChange,
         entries: backlogs.reduce((n, e) => n + e.length, 0),
         wallMs,
         peakRssMB: peak,
@@ -209,6 +253,7 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
       unacknowledged,
     };
   } finally {
+    for (const pc of pcs) pc.agent.destroy();
     admin.destroy();
     await server.close();
   }
