@@ -203,6 +203,8 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
             answered = true;
             pc.unsent = entries.filter((e) => e.seq > answer.acknowledgedSeq);
             if (pc.unsent.length > 0) throw new Error('not acknowledged');
+            // A sync that left the PC without its store's changed person is a failed sync.
+            if (accounts === 0) throw new Error('the pull missed the changed person');
             latencies.push(performance.now() - t0);
           } catch (error) {
             // Sent again with the next burst, as a core's next run would (the server skips what
