@@ -7,7 +7,7 @@ import { chromium } from '@playwright/test';
 import { openKeyholder } from '../electron/core/keyholder';
 import { startBrowserShell } from '../electron/shell/browser-shell';
 import { MemorySecretStore } from '../tests/support/memory-secret-store';
-import { ms, summarize, type BenchSection } from './stats';
+import { clause, figureTable, ms, RUNS, summarize, type BenchSection } from './stats';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist/renderer');
@@ -56,9 +56,10 @@ export async function benchRenderer(): Promise<BenchSection> {
       '--no-first-run',
     ],
   });
-  const samples: number[] = [];
+  // RUNS runs of LOADS cold loads each (after two not counted); each run's p50 is one figure.
+  const runs: number[][] = [];
   try {
-    for (let i = 0; i < LOADS + 2; i += 1) {
+    for (let i = 0; i < RUNS * LOADS + 2; i += 1) {
       const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
       const page = await context.newPage();
       await page.goto(shell.url, { waitUntil: 'commit' });
@@ -87,7 +88,10 @@ export async function benchRenderer(): Promise<BenchSection> {
       );
       const t1 = (await ready.jsonValue()) as number;
       const t0 = 0;
-      if (i >= 2) samples.push(t1 - t0);
+      if (i >= 2) {
+        const run = Math.floor((i - 2) / LOADS);
+        (runs[run] ??= []).push(t1 - t0);
+      }
       await context.close();
     }
   } finally {
@@ -96,14 +100,31 @@ export async function benchRenderer(): Promise<BenchSection> {
     kh.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  const s = summarize(samples);
+  const s = summarize(runs.flat());
+  const p50s = runs.map((r) => summarize(r).p50);
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const lines = [
     `initial JS: ${kb(js)} gzip (goal ≤ 250 KB), CSS ${kb(css)} gzip`,
-    `sign-in screen interactive: p50 ${ms(s.p50)}, p95 ${ms(s.p95)} over ${s.n} cold loads (goal ≤ 1 s)`,
+    `sign-in screen interactive, p50 per run of ${LOADS} cold loads: ${p50s.map(ms).join(', ')} (goal ≤ 1 s)`,
   ];
+  const figures = figureTable([
+    {
+      measure: 'initial JS, gzip (a size: one measurement, the same every run)',
+      yardstick: 'absolute: goal ≤ 250 KB',
+      values: [js],
+      show: kb,
+    },
+    {
+      measure: `sign-in screen interactive, p50 of ${LOADS} cold loads`,
+      yardstick: 'absolute: goal ≤ 1 s',
+      values: p50s,
+      show: ms,
+    },
+  ]);
   const body = [
     'Built with `vite build`; sizes are the files `index.html` loads up front (lazy chunks such as the password blocklist are excluded), gzip level 9.',
+    '',
+    figures,
     '',
     '| asset | raw | gzip |',
     '|---|---|---|',
@@ -111,7 +132,14 @@ export async function benchRenderer(): Promise<BenchSection> {
     '',
     `Initial JS: **${kb(js)}** gzip (goal ≤ 250 KB).`,
     '',
-    `Time from navigation start (in the page's own clock) until the sign-in screen's Username field is rendered, enabled and focused, real Chromium through the browser shell, a fresh browser context each time: p50 **${ms(s.p50)}**, p95 ${ms(s.p95)} over ${s.n} loads (goal ≤ 1 s).`,
+    `Time from navigation start (in the page's own clock) until the sign-in screen's Username field is rendered, enabled and focused, real Chromium through the browser shell, a fresh browser context each time: over all ${s.n} loads p50 **${ms(s.p50)}**, p95 ${ms(s.p95)} (goal ≤ 1 s).`,
   ].join('\n');
-  return { title: 'Renderer size and start-up', body, lines };
+  const goals = [
+    { name: 'initial JS ≤ 250 KB gzip', clauses: [clause('≤ 250 KB', [js], '<=', 250 * 1024, kb)] },
+    {
+      name: 'sign-in screen interactive ≤ 1 s',
+      clauses: [clause('p50 ≤ 1 s', p50s, '<=', 1000, ms)],
+    },
+  ];
+  return { title: 'Renderer size and start-up', body, lines, goals };
 }

@@ -267,7 +267,8 @@ export class AuditIngestService {
   }
 }
 
-const AUDIT_COLUMNS = [
+/** An audit row's columns, in binding order (also the raw yardstick of bench/server/raw-insert.ts). */
+export const AUDIT_COLUMNS = [
   'device_id',
   'seq',
   'store_id',

@@ -35,6 +35,8 @@ export class SteppingClock implements ServerClock {
 export interface BenchServer {
   app: FastifyInstance;
   dataDir: string;
+  /** PostgreSQL: the throw-away schema the server runs in (null on SQLite). */
+  schema: string | null;
   database: Database;
   clock: SteppingClock;
   signIn(): Promise<{ accessToken: string; refreshToken: string }>;
@@ -132,6 +134,7 @@ export async function startServer(
   return {
     app,
     dataDir,
+    schema,
     database,
     clock,
     async signIn() {

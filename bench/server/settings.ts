@@ -16,6 +16,8 @@ export const SIGNIN_WARM_UP = Number(process.env.BENCH_SERVER_SIGNIN_WARM_UP ?? 
 /** Refresh: autocannon connections and seconds per phase. */
 export const CONNECTIONS = Number(process.env.BENCH_SERVER_CONNECTIONS ?? 10);
 export const LOAD_SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 5);
+/** Milliseconds of one-row commits per probe of the disk's commit rate. */
+export const COMMIT_PROBE_MS = Number(process.env.BENCH_SERVER_COMMIT_PROBE_MS ?? 1000);
 /** Ingest: batches of MAX_AUDIT_BATCH (500) entries, after one warm-up batch. */
 export const INGEST_BATCHES = Number(process.env.BENCH_SERVER_INGEST_BATCHES ?? 100);
 /** Batches sent first and not counted (JIT, caches, statement cache). */
@@ -27,9 +29,14 @@ export const SQLITE_SYNCHRONOUS = loadConfig({
   SQLITE_SYNCHRONOUS: process.env.SQLITE_SYNCHRONOUS,
 }).SQLITE_SYNCHRONOUS;
 
-export const GOALS = { signInShare: 0.85, rotationsPerSecond: 2400, ingestShare: 0.5 };
+export const GOALS = {
+  signInShare: 0.85,
+  rotationsPerSecond: 2400,
+  helloShare: 0.15,
+  ingestShare: 0.5,
+};
 
-export const HASHLESS_SIGNINS = 1000;
+export const HASHLESS_SIGNINS = Number(process.env.BENCH_SERVER_HASHLESS_SIGNINS ?? 1000);
 export const SIGNIN_IDLE_NOTE =
   'the main thread idles as during a hash, and nothing fills the caches';
 /** Sign-ins with an idle wait: each takes about as long as a real one, so as many as those. */

@@ -1,19 +1,35 @@
 /**
  * Part 2 of the sync benchmark: DEVICES simulated PCs (the core's SyncHttp client, no local
- * database) enroll, take their first pull, then sync at the same moment in BURSTS bursts; per-PC
+ * database) enroll, take their first pull, then sync at the same moment in BURSTS bursts, each
+ * PC on a new connection and with one person of its store changed since the last burst; per-PC
  * latency, errors, and the server's RSS and CPU during each burst.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Dialect } from '../../backend-sync/db/dialect';
-import { enrollSimPc, syncSimPc, type SimPc } from '../../tests/backend/support/simulated-pc';
-import { issueCode, listDevices, pool, postgresCpuMs, startServer } from './server-process';
+import {
+  closeSimPc,
+  enrollSimPc,
+  reconnectSimPc,
+  syncSimPc,
+  type SimPc,
+} from '../../tests/backend/support/simulated-pc';
+import {
+  issueCode,
+  listDevices,
+  patchPerson,
+  pool,
+  postgresCpuMs,
+  startServer,
+} from './server-process';
 import { BURSTS, DEVICES, DEVICES_PER_STORE, PEOPLE_PER_STORE } from './settings';
 import { chain } from './store-pc-audit';
 
 interface Burst {
   latencies: number[];
   errors: string[];
+  /** PCs whose pull brought the person changed in their store since the last burst. */
+  sawChange: number;
   entries: number;
   wallMs: number;
   peakRssMB: number;
@@ -40,18 +56,19 @@ export interface FleetFigures {
  * A simulated store PC is the core's own protocol client (`SyncHttp`: axios, the protocol's zod
  * schemas on every answer) with its own connection, device id, MAC key, cursor and audit chain,
  * without the rest of a core (no local database): 500 real cores would measure the load
- * generator. One sync is what a core's run sends: pull (since its cursor, with its policy
- * version and audit head), then its backlog in one `POST /audit` with an Idempotency-Key. Every
- * request is tried once, so any failure counts as an error.
+ * generator (tests/backend/support/simulated-pc.ts, shared with the multi-instance test). One
+ * sync is what a core's run sends: pull (since its cursor, with its policy version and audit
+ * head), then its backlog in one `POST /audit` with an Idempotency-Key. Every request is tried
+ * once, so any failure counts as an error.
  */
 export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
   const stores = Math.ceil(DEVICES / DEVICES_PER_STORE);
   const server = await startServer(dialect, stores, PEOPLE_PER_STORE);
   const admin = new HttpAgent({ keepAlive: true });
+  const pcs: SimPc[] = [];
   try {
     // Enroll every PC through the real routes and give it its first sync (not measured).
     const setupStart = performance.now();
-    const pcs: SimPc[] = [];
     await pool(
       Array.from({ length: DEVICES }, (_, i) => i),
       8,
@@ -72,6 +89,21 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
     const bursts: Burst[] = [];
     let idleRssMB = 0;
     for (let b = 0; b < BURSTS; b++) {
+      // Not timed: one person per store changed (their display name, through the admin API),
+      // so every pull has an account to send; and every PC's connection closed, so each
+      // burst's PCs connect anew (the connect is inside the timed sync, as for a PC that
+      // starts its sync after its keep-alive connection timed out).
+      await pool(server.stores, 8, async (store, s) => {
+        const pc = pcs.find((p) => p.storeId === store.id)!;
+        const person = pc.people[b % pc.people.length]!;
+        await patchPerson(
+          server,
+          person.id,
+          { displayName: `Changed ${b + 1} in ${s + 1}` },
+          admin,
+        );
+      });
+      for (const pc of pcs) reconnectSimPc(pc);
       // Each PC collected 20–50 entries since its last sync (built before the clock starts).
       const backlogs = pcs.map((pc, i) => [
         ...pc.unsent,
@@ -88,15 +120,17 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
       const client0 = process.cpuUsage();
       const latencies: number[] = [];
       const errors: string[] = [];
+      let sawChange = 0;
       const t0 = performance.now();
       await Promise.all(
         pcs.map(async (pc, i) => {
-          try {
-            await syncSimPc(pc, backlogs[i]!);
-            latencies.push(performance.now() - t0);
-          } catch (error) {
-            errors.push(error instanceof Error ? error.message : String(error));
-          }
+          let error: unknown = null;
+          await syncSimPc(pc, backlogs[i]!).catch((e: unknown) => (error = e));
+          if (pc.pulled > 0) sawChange += 1;
+          // A sync that left the PC without its store's changed person is a failed sync.
+          else error ??= new Error('the pull missed the changed person');
+          if (error === null) latencies.push(performance.now() - t0);
+          else errors.push(error instanceof Error ? error.message : String(error));
         }),
       );
       const wallMs = performance.now() - t0;
@@ -109,6 +143,7 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
       bursts.push({
         latencies: latencies.sort((x, y) => x - y),
         errors,
+        sawChange,
         entries: backlogs.reduce((n, e) => n + e.length, 0),
         wallMs,
         peakRssMB: peak,
@@ -139,6 +174,7 @@ export async function benchFleet(dialect: Dialect): Promise<FleetFigures> {
       unacknowledged,
     };
   } finally {
+    for (const pc of pcs) closeSimPc(pc);
     admin.destroy();
     await server.close();
   }

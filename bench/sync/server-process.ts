@@ -126,6 +126,20 @@ export async function issueCode(server: ServerProcess, storeId: string, agent: H
   return r.data.code;
 }
 
+/** Changes a person through the admin route (`PATCH /api/v1/users/:id`). */
+export async function patchPerson(
+  server: ServerProcess,
+  id: string,
+  body: { displayName: string },
+  agent: HttpAgent,
+) {
+  const r = await axios.patch(`${server.url}/api/v1/users/${id}`, body, {
+    headers: { authorization: `Bearer ${server.adminToken}` },
+    httpAgent: agent,
+  });
+  if (r.status !== 200) throw new Error(`change person: ${r.status}`);
+}
+
 export async function listDevices(server: ServerProcess, storeId: string) {
   const r = await axios.get<{
     devices: Array<{ id: string; acknowledgedSeq: number; pendingEvents: number }>;
