@@ -25,7 +25,7 @@ class CountingHasher extends PasswordHasher {
   }
 }
 
-const BURST = 30;
+const BURST = 50;
 
 describeEachDialect('parallel wrong passwords', (dialect) => {
   let server: AuthServer;
