@@ -21,7 +21,7 @@ export interface ServerRuns {
 }
 
 export const int = (v: number) => Math.round(v).toLocaleString('en-US');
-export const pct = (v: number) => `${(v * 100).toFixed(0)} %`;
+export const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 export const dialectName = (d: Dialect) => (d === 'sqlite' ? 'SQLite' : 'PostgreSQL');
 const perS = (v: number) => `${int(v)}/s`;
 const perCore = (v: number) => `${v.toFixed(1)}/s`;
